@@ -1,0 +1,1 @@
+"""The admin web page for OPD admins and Kominfo (aiohttp + Jinja2)."""

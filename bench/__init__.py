@@ -1,0 +1,1 @@
+"""Benchmarks and the matcher/router evaluation (`make bench`)."""

@@ -1,0 +1,1 @@
+"""Settings, the app factory, channels, delivery, metrics and the command line: wires everything."""

@@ -1,0 +1,1 @@
+"""Channel-agnostic conversation: messages, dialogue state and one module per feature."""

@@ -1,0 +1,104 @@
+"""The one language of the conversation core: what channels send in and what they render.
+
+Channels convert whatever arrives (a Telegram update, a WhatsApp notification, a web-chat POST,
+a terminal line) into a frozen `InboundMessage` and render the `Reply` objects the core returns.
+Nothing here knows about any channel library.
+
+Reply texts use a tiny, channel-neutral markup: `**bold**` and plain lines. Channels escape
+everything else for their own format (Telegram HTML, WhatsApp, HTML for the web chat).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+COMMANDS = ("start", "bantuan", "lapor", "status", "batal")
+_COMMAND_RE = re.compile(r"^/?([A-Za-z]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
+
+
+@dataclass(frozen=True)
+class Location:
+    latitude: float
+    longitude: float
+    address: str | None = None
+
+
+@dataclass(frozen=True)
+class Photo:
+    """A photo the channel has already stored in the media folder."""
+
+    path: str  # relative to the media folder
+    mime: str = "image/jpeg"
+    caption: str | None = None
+
+
+@dataclass(frozen=True)
+class InboundMessage:
+    channel: str  # "telegram" | "whatsapp" | "web" | "console" | "test"
+    user_id: str  # the resident's id within that channel
+    text: str = ""
+    option: str | None = None  # value of an option the resident chose (button press)
+    location: Location | None = None
+    photo: Photo | None = None
+    phone: str | None = None  # a shared contact's phone number
+    display_name: str | None = None
+    message_id: str | None = None  # the channel's id for deduplication
+    unsupported: str | None = None  # e.g. "voice", "sticker": something the bot cannot read
+
+    @property
+    def command(self) -> tuple[str, str] | None:
+        """Return (command, argument) when the text is a command, with or without '/'.
+
+        "/status PDG-ABC123" and "status PDG-ABC123" both give ("status", "PDG-ABC123").
+        Words without '/' count only when they are the whole first word and a known command.
+        """
+        text = self.text.strip()
+        m = _COMMAND_RE.match(text)
+        if not m:
+            return None
+        name = m.group(1).lower()
+        if name not in COMMANDS and not (text.startswith("/") and name in ("help", "cancel", "menu")):
+            return None
+        name = {"help": "bantuan", "cancel": "batal", "menu": "start"}.get(name, name)
+        return name, (m.group(2) or "").strip()
+
+
+@dataclass(frozen=True)
+class Option:
+    label: str
+    value: str  # short, stable; at most 64 bytes so it fits Telegram callback data
+
+
+@dataclass(frozen=True)
+class Reply:
+    text: str
+    options: tuple[Option, ...] = ()
+    request: Literal["location", "photo"] | None = None  # ask the channel for a location or photo
+    photo: str | None = None  # media-folder path of a photo to send
+    kind: str = field(default="text", compare=False)  # e.g. "answer", "feedback": for channels' layout choices
+
+
+def numbered(options: tuple[Option, ...] | list[Option]) -> str:
+    """Render options as numbered lines for channels without buttons."""
+    return "\n".join(f"{i}. {o.label}" for i, o in enumerate(options, 1))
+
+
+def pick_option(text: str, options: tuple[Option, ...] | list[Option]) -> Option | None:
+    """Return the option a typed answer selects: its number, its label or its value."""
+    t = " ".join(text.strip().lower().split()).rstrip(".")
+    if not t:
+        return None
+    if t.isdigit():
+        i = int(t)
+        return options[i - 1] if 1 <= i <= len(options) else None
+    for o in options:
+        if t in (o.label.lower(), o.value.lower()):
+            return o
+    # Labels may start with an emoji ("👍 Ya"); accept the words without it.
+    for o in options:
+        words = re.sub(r"[^\w\s-]", "", o.label.lower()).strip()
+        if words and t == words:
+            return o
+    return None

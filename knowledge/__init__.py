@@ -1,0 +1,1 @@
+"""The city's knowledge: KB files, text normalisation, FAQ matching, complaint routing and records."""
