@@ -1,0 +1,260 @@
+"""A lexical index over short texts, shared by the FAQ matcher and the complaint router.
+
+Two stages:
+1. BM25 over normalised tokens (an inverted index of numpy arrays) finds the candidates fast,
+   even among 50,000 entries.
+2. `evidence()` scores a candidate on a fixed [0, 1] scale that means the same for any
+   knowledge base: how much of the query (IDF-weighted) the entry covers, how much of the
+   entry's best phrasing the query contains, and the character-level similarity of the two.
+   Thresholds set on these values transfer between cities; raw BM25 values would not.
+
+Query words that are not in the index vocabulary are corrected to the closest vocabulary word
+(rapidfuzz) when they are close enough: a typo-tolerant match that costs nothing for known words.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from array import array
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from knowledge.normalize import Normalizer
+
+log = logging.getLogger(__name__)
+
+# Field weights for BM25 term frequencies: the entry's own phrasing counts most, its
+# long answer least (answers mention many things the entry is not about).
+PHRASE_WEIGHT = 1.0
+KEYWORD_WEIGHT = 1.0
+WEAK_WEIGHT = 0.3
+BM25_K1, BM25_B = 1.2, 0.75
+MAX_WEAK_TOKENS = 120  # index the beginning of long answers only: keeps 50,000 entries fast
+
+FUNCTION_WEIGHT = 0.2  # a function word ("yang", "saya") or a number weighs this share of its IDF
+WEAK_CREDIT = 0.7  # a query word found only in the answer counts a little less
+# A query word unknown to the whole index weighs like a word found in one entry: rare, so an
+# off-topic word ("rendang") pulls coverage down, but not more than a rare known word would.
+UNKNOWN_DF = 1
+# Typo correction: only words of at least this length, and only this similar (rapidfuzz ratio).
+CORRECT_MIN_LEN = 4
+CORRECT_CUTOFF = 80.0
+CORRECT_CACHE_SIZE = 50_000
+
+# The fixed-scale score: weights of coverage, precision and fuzzy similarity (sum to 1).
+# Default for FAQ questions; the complaint router passes its own (complaints are longer).
+WEIGHTS = (0.6, 0.2, 0.2)
+
+
+@dataclass(frozen=True)
+class Doc:
+    """The texts of one entry, grouped by how strongly they describe it."""
+
+    phrases: tuple[str, ...]  # e.g. the question and its alternatives; each compared whole
+    keywords: tuple[str, ...] = ()
+    weak: tuple[str, ...] = ()  # e.g. the answer or a description
+
+
+@dataclass(frozen=True)
+class Term:
+    token: str  # the normalised query token
+    match: str | None  # the index token it stands for (itself, a correction, or None)
+    similarity: float  # 1.0 for the token itself, the fuzzy similarity for a correction
+    weight: float  # IDF, scaled down for function words
+
+
+@dataclass(frozen=True)
+class Evidence:
+    score: float  # in [0, 1]
+    coverage: float  # share of the query's weight the entry covers
+    precision: float  # share of the entry's best phrase the query contains
+    fuzzy: float  # character similarity of the query and the entry's best phrase
+
+
+class LexicalIndex:
+    """Find and score entries for a query; build once, query many times."""
+
+    def __init__(self, docs: Sequence[Doc], normalizer: Normalizer, weights: tuple[float, float, float] = WEIGHTS):
+        self.normalizer = normalizer
+        self.weights = weights  # of coverage, precision and fuzzy similarity
+        self._corrections: dict[str, tuple[str | None, float]] = {}
+        self._phrases: list[tuple[tuple[str, ...], ...]] = []  # tokens of each phrase (not keywords)
+        ids: dict[str, array] = {}  # token -> entry ids (ascending), for BM25
+        freqs: dict[str, array] = {}  # token -> weighted term frequency in those entries
+        strong_ids: dict[str, array] = {}  # token -> entries whose phrases or keywords have it
+        lengths = array("f")
+        surface: dict[str, str] = {}  # surface word -> stem, for typo correction
+        words_of, stem = normalizer.words, normalizer.stem
+        for i, doc in enumerate(docs):
+            phrases = []
+            tf: dict[str, float] = {}
+            for texts, weight, keep in ((doc.phrases, PHRASE_WEIGHT, True), (doc.keywords, KEYWORD_WEIGHT, False)):
+                for text in texts:
+                    words = words_of(text)
+                    tokens = tuple(stem(w) for w in words)
+                    surface.update(zip(words, tokens))
+                    if keep:
+                        phrases.append(tokens)
+                    for t in tokens:
+                        tf[t] = tf.get(t, 0.0) + weight
+            for t in tf:
+                strong_ids.setdefault(t, array("i")).append(i)
+            weak_len = 0
+            for text in doc.weak:
+                # Only the beginning of a long answer: enough for evidence, cheap for 50,000 entries.
+                for w in words_of(text[: MAX_WEAK_TOKENS * 12])[: MAX_WEAK_TOKENS - weak_len]:
+                    t = stem(w)
+                    tf[t] = tf.get(t, 0.0) + WEAK_WEIGHT
+                    weak_len += 1
+            for t, f in tf.items():
+                ids.setdefault(t, array("i")).append(i)
+                freqs.setdefault(t, array("f")).append(f)
+            lengths.append(sum(tf.values()))
+            self._phrases.append(tuple(phrases))
+        self._n = len(self._phrases)
+        self._df = {t: len(v) for t, v in ids.items()}
+        self._idf: dict[str, float] = {}
+        self._idf = {t: self.idf(t) for t in self._df}
+        self._light: dict[str, bool] = {}
+        self._strong = {t: np.frombuffer(v, dtype=np.int32) for t, v in strong_ids.items()}
+        self._build_postings(ids, freqs, np.frombuffer(lengths, dtype=np.float32).astype(np.float64))
+        light = self.light
+        self._surface = {w: s for w, s in surface.items() if len(w) >= CORRECT_MIN_LEN and not light(s)}
+        self._surface_words = list(self._surface)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def _build_postings(self, ids: dict[str, array], freqs: dict[str, array], lengths: np.ndarray) -> None:
+        avg = float(lengths.mean()) if len(lengths) else 1.0
+        norm = BM25_K1 * (1 - BM25_B + BM25_B * lengths / max(avg, 1e-9))
+        self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        for t, doc_ids in ids.items():
+            arr = np.frombuffer(doc_ids, dtype=np.int32)
+            f = np.frombuffer(freqs[t], dtype=np.float32).astype(np.float64)
+            contrib = self.idf(t) * f * (BM25_K1 + 1) / (f + norm[arr])
+            self._postings[t] = (arr, contrib.astype(np.float32))
+
+    # --- query side ----------------------------------------------------------------------
+
+    def light(self, token: str) -> bool:
+        """Tell whether a token carries little meaning: a function word or a number ("3", "5rb")."""
+        light = self._light.get(token)
+        if light is None:
+            light = self.normalizer.is_function_word(token) or any(c.isdigit() for c in token)
+            if len(self._light) < CORRECT_CACHE_SIZE * 4:
+                self._light[token] = light
+        return light
+
+    def idf(self, token: str | None) -> float:
+        """Return the IDF of an index token (an unknown token counts as found UNKNOWN_DF times)."""
+        idf = self._idf.get(token) if token else None
+        if idf is None:
+            df = (self._df.get(token, 0) if token else 0) or UNKNOWN_DF
+            idf = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
+        return idf
+
+    def query(self, text: str) -> list[Term]:
+        """Normalise a query into unique terms, correcting typos against the index vocabulary."""
+        norm = self.normalizer
+        terms: dict[str, Term] = {}
+        for word in norm.words(text):
+            token = norm.stem(word)
+            if token in terms:
+                continue
+            match, sim = (token, 1.0) if token in self._df else self._correct(word, token)
+            weight = self.idf(match) * (FUNCTION_WEIGHT if self.light(token) else 1.0)
+            terms[token] = Term(token, match, sim, weight)
+        return list(terms.values())
+
+    def _correct(self, word: str, token: str) -> tuple[str | None, float]:
+        """Return the index token a misspelt word most likely stands for, with its similarity."""
+        if len(word) < CORRECT_MIN_LEN or not word.isalpha() or self.normalizer.is_function_word(token):
+            return None, 0.0
+        cached = self._corrections.get(word)
+        if cached is None:
+            best = process.extractOne(word, self._surface_words, scorer=fuzz.ratio, score_cutoff=CORRECT_CUTOFF)
+            cached = (self._surface[best[0]], best[1] / 100) if best else (None, 0.0)
+            if len(self._corrections) < CORRECT_CACHE_SIZE:
+                self._corrections[word] = cached
+        return cached
+
+    @staticmethod
+    def has_content(terms: Sequence[Term], normalizer: Normalizer) -> bool:
+        """Tell whether a query has any content word (not only greetings and particles)."""
+        return any(not normalizer.is_function_word(t.token) for t in terms)
+
+    def search(self, terms: Sequence[Term], k: int) -> list[int]:
+        """Return the indices of the k best entries by BM25, best first."""
+        scores = np.zeros(self._n, dtype=np.float32)
+        hit = False
+        for term in terms:
+            posting = self._postings.get(term.match) if term.match else None
+            if posting is None:
+                continue
+            hit = True
+            factor = term.similarity * (FUNCTION_WEIGHT if self.light(term.token) else 1.0)
+            scores[posting[0]] += posting[1] * factor
+        if not hit:
+            return []
+        k = min(k, self._n)
+        top = np.argpartition(-scores, k - 1)[:k] if k < self._n else np.arange(self._n)
+        top = top[scores[top] > 0]
+        return [int(i) for i in top[np.argsort(-scores[top], kind="stable")]]
+
+    @staticmethod
+    def _members(arr: np.ndarray | None, ids: np.ndarray) -> np.ndarray:
+        """Tell, for each entry id, whether it is in an ascending posting array."""
+        if arr is None or not len(arr):
+            return np.zeros(len(ids), dtype=bool)
+        j = np.minimum(np.searchsorted(arr, ids), len(arr) - 1)
+        return arr[j] == ids
+
+    def evidence(self, terms: Sequence[Term], i: int) -> Evidence:
+        """Score entry i against the query on the fixed [0, 1] scale."""
+        return self.evidence_many(terms, [i])[0]
+
+    def evidence_many(self, terms: Sequence[Term], entries: Sequence[int]) -> list[Evidence]:
+        """Score several entries against the query on the fixed [0, 1] scale."""
+        total = sum(t.weight for t in terms)
+        if total <= 0 or not entries:
+            return [Evidence(0.0, 0.0, 0.0, 0.0) for _ in entries]
+        ids = np.asarray(entries, dtype=np.int32)
+        # Per matched term: which candidates have it in their phrases/keywords, which anywhere.
+        membership = []
+        for t in terms:
+            if t.match is not None:
+                anywhere = self._members(self._postings.get(t.match, (None,))[0], ids)
+                membership.append((t, self._members(self._strong.get(t.match), ids), anywhere))
+        light = self.light
+        query_str = " ".join(sorted(t.match or t.token for t in terms if not light(t.token)))
+        w_coverage, w_precision, w_fuzzy = self.weights
+        out = []
+        for k, i in enumerate(entries):
+            covered = 0.0
+            matched: dict[str, float] = {}
+            for t, strong, anywhere in membership:
+                if strong[k]:
+                    covered += t.weight * t.similarity
+                    matched[t.match] = t.similarity  # type: ignore[index]
+                elif anywhere[k]:  # only in the weak texts (the answer)
+                    covered += t.weight * t.similarity * WEAK_CREDIT
+            coverage = covered / total
+            precision = fuzzy = 0.0
+            for phrase in self._phrases[i]:
+                mass = hit = 0.0
+                for tok in set(phrase):
+                    w = self.idf(tok) * (FUNCTION_WEIGHT if light(tok) else 1.0)
+                    mass += w
+                    hit += w * matched.get(tok, 0.0)
+                if mass > 0:
+                    precision = max(precision, hit / mass)
+                phrase_str = " ".join(sorted({tok for tok in phrase if not light(tok)}))
+                fuzzy = max(fuzzy, fuzz.ratio(query_str, phrase_str) / 100)
+            score = w_coverage * coverage + w_precision * precision + w_fuzzy * fuzzy
+            out.append(Evidence(min(1.0, max(0.0, score)), coverage, precision, fuzzy))
+        return out

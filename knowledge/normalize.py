@@ -1,0 +1,263 @@
+"""Text normalisation for matching: Indonesian chat slang, Minangkabau, English, stemming.
+
+`Normalizer.default()` loads the lexicons shipped in knowledge/data/lexicon/ once per process;
+`tokens(text)` turns "gmn caronyo mangurus KK yg ilang??" into stemmed Indonesian content tokens.
+The same normaliser is applied to knowledge-base texts and to residents' questions, so both
+sides meet in one vocabulary. All caches live in the instance (no module-level state).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
+MAX_PHRASE = 3  # longest lexicon source phrase, in words
+
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|@\w+")
+_NON_WORD_RE = re.compile(r"[^a-z0-9\-]+")
+_STRETCH_RE = re.compile(r"([a-z])\1{2,}")  # three or more of the same letter: "tolongggg"
+_DOUBLE_RE = re.compile(r"([a-z])\1")
+_REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2$")  # "anak2", "diangkut2"
+# Clitics written after a hyphen ("ktp-nya") or glued to an abbreviation ("kknya").
+_CLITICS = ("nya", "ny", "lah", "kah", "pun", "tah")
+
+
+def _read_table(path: Path) -> dict[tuple[str, ...], tuple[str, ...]]:
+    """Read a `source<TAB>target` lexicon; the first entry for a source wins."""
+    table: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        source, _, target = raw.partition("\t")
+        key = tuple(source.lower().split())
+        if key and len(key) <= MAX_PHRASE:
+            table.setdefault(key, tuple(target.lower().split()))
+    return table
+
+
+def _read_words(path: Path) -> set[str]:
+    return {w.strip().lower() for w in path.read_text(encoding="utf-8", errors="replace").splitlines()
+            if w.strip() and not w.lstrip().startswith("#")}
+
+
+def _read_minang_dict(path: Path) -> dict[str, tuple[str, ...]]:
+    """Read kamus_minang_id.dic (`minang, indonesian` per line), keeping pairs that differ."""
+    out: dict[str, tuple[str, ...]] = {}
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        minang, sep, indo = raw.partition(",")
+        minang, indo = minang.strip().lower(), indo.strip().lower()
+        if sep and minang and indo and minang != indo and " " not in minang:
+            out.setdefault(minang, tuple(indo.split()))
+    return out
+
+
+@dataclass
+class Normalizer:
+    """Normalise resident and knowledge-base text into comparable stemmed tokens."""
+
+    phrases: dict[tuple[str, ...], tuple[str, ...]]  # slang, then curated Minang, then English
+    minang_dict: dict[str, tuple[str, ...]]
+    minang_exceptions: set[str]
+    indonesian: set[str]
+    function_words: set[str]
+    prefix_rules: tuple[tuple[str, str], ...] = ()  # Minang / informal prefix -> Indonesian
+    suffix_rules: tuple[tuple[str, str], ...] = ()
+    _stemmer: object = None
+    _stems: dict[str, str] = field(default_factory=dict, repr=False)
+    _word_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _known: set[str] = field(default_factory=set, repr=False)
+    _heads: dict[str, int] = field(default_factory=dict, repr=False)  # first word -> longest phrase
+    _single: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        if self._stemmer is None:
+            from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+            self._stemmer = StemmerFactory().create_stemmer()
+        self._known = set(self.indonesian) | set(self.minang_dict)
+        for source, target in self.phrases.items():
+            self._known.update(source)
+            self._known.update(target)
+            if len(source) > 1:
+                self._heads[source[0]] = max(self._heads.get(source[0], 0), len(source))
+        self.function_words = self.function_words | {self.stem(w) for w in self.function_words}
+
+    @classmethod
+    def from_dir(cls, folder: str | Path) -> Normalizer:
+        """Build a normaliser from the lexicon files in a folder."""
+        folder = Path(folder)
+        phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
+        for name in ("slang.tsv", "minang.tsv", "english.tsv"):  # earlier tables win
+            for key, value in _read_table(folder / name).items():
+                phrases.setdefault(key, value)
+        rules: dict[str, list[tuple[str, str]]] = {"prefix": [], "suffix": []}
+        for raw in (folder / "affix_rules.tsv").read_text(encoding="utf-8").splitlines():
+            if raw.strip() and not raw.startswith("#"):
+                kind, source, target = (raw.split("\t") + ["", ""])[:3]
+                rules.setdefault(kind.strip(), []).append((source.strip(), target.strip()))
+        return cls(
+            phrases=phrases,
+            prefix_rules=tuple(rules["prefix"]),
+            suffix_rules=tuple(rules["suffix"]),
+            minang_dict=_read_minang_dict(folder / "kamus_minang_id.dic"),
+            minang_exceptions=_read_words(folder / "minang_exceptions.txt"),
+            indonesian=_read_words(folder / "indonesian-wordlist.lst"),
+            function_words=_read_words(folder / "function_words.txt"),
+        )
+
+    @classmethod
+    def default(cls) -> Normalizer:
+        """Build the normaliser with the lexicons shipped in the package."""
+        return cls.from_dir(LEXICON_DIR)
+
+    # --- public API ---------------------------------------------------------------------
+
+    def tokens(self, text: str) -> list[str]:
+        """Return the normalised, stemmed content tokens of a text (function words removed)."""
+        return [t for t in self.analyze(text) if t not in self.function_words]
+
+    def analyze(self, text: str) -> list[str]:
+        """Return every normalised, stemmed token of a text, function words included."""
+        return [self.stem(w) for w in self.words(text)]
+
+    def words(self, text: str) -> list[str]:
+        """Return the normalised words of a text before stemming (slang, Minang, English mapped)."""
+        return self._map_phrases(self._raw_words(text))
+
+    def is_function_word(self, token: str) -> bool:
+        """Tell whether a stemmed token is a pure function word (down-weighted when matching)."""
+        return token in self.function_words
+
+    def is_known(self, word: str) -> bool:
+        """Tell whether a word is Indonesian or in one of the lexicons."""
+        return word in self._known
+
+    def stem(self, word: str) -> str:
+        """Return the Sastrawi stem of one word (memoised)."""
+        stem = self._stems.get(word)
+        if stem is None:
+            stem = word
+            if len(word) > 3 and word.isalpha():
+                stem = self._stemmer.stem(word) or word  # type: ignore[attr-defined]
+            self._stems[word] = stem
+        return stem
+
+    # --- steps --------------------------------------------------------------------------
+
+    def _raw_words(self, text: str) -> list[str]:
+        text = unicodedata.normalize("NFKC", text or "").lower()
+        text = _URL_RE.sub(" ", text).replace("'", "").replace("’", "")
+        out: list[str] = []
+        for chunk in _NON_WORD_RE.sub(" ", text).split():
+            cached = self._word_cache.get(chunk)
+            if cached is None:
+                cached = tuple(self._split_chunk(chunk))
+                if len(self._word_cache) < 200_000:  # bound the cache on odd input
+                    self._word_cache[chunk] = cached
+            out.extend(cached)
+        return out
+
+    def _split_chunk(self, chunk: str) -> list[str]:
+        """Split one whitespace-free chunk: hyphens, reduplication, clitics, stretched letters."""
+        parts = [p for p in chunk.split("-") if p]
+        if len(parts) == 2 and (parts[0] == parts[1] or parts[1] in _CLITICS):
+            parts = [parts[0]] if parts[1] in _CLITICS else self._reduplicate(parts[0])
+        out: list[str] = []
+        for part in parts:
+            m = _REDUP_DIGIT_RE.match(part)
+            if m:
+                out.extend(self._reduplicate(self._destretch(m.group(1))))
+            else:
+                out.append(self._destretch(part))
+        return out
+
+    def _reduplicate(self, word: str) -> list[str]:
+        # A plain reduplicated noun is a plural ("anak2" -> "anak anak"); an affixed verb
+        # reduplicates for repetition ("diangkut2" -> "diangkut"): keep it once.
+        return [word, word] if self.stem(word) == word else [word]
+
+    def _destretch(self, word: str) -> str:
+        """Collapse stretched letters ("pleaseee", "tolongggg") but keep real doubles ("saat")."""
+        if word in self._known or not word.isalpha():
+            return word
+        candidates = []
+        if _STRETCH_RE.search(word):
+            # Prefer a known double ("maaaf" -> "maaf") over a known single ("tolongggg" -> "tolong").
+            candidates += [_STRETCH_RE.sub(r"\1\1", word), _STRETCH_RE.sub(r"\1", word)]
+        candidates.append(_DOUBLE_RE.sub(r"\1", candidates[1] if candidates else word))
+        for c in candidates:
+            if c in self._known:
+                return c
+        return candidates[1] if _STRETCH_RE.search(word) else word
+
+    def _map_phrases(self, words: list[str]) -> list[str]:
+        """Map slang, Minang and English (longest phrase first), then the Minang dictionary."""
+        out: list[str] = []
+        heads, single = self._heads, self._single
+        i, n_words = 0, len(words)
+        while i < n_words:
+            word = words[i]
+            longest = min(heads.get(word, 0), n_words - i)
+            for n in range(longest, 1, -1):  # multi-word phrases starting with this word
+                target = self.phrases.get(tuple(words[i:i + n]))
+                if target is not None:
+                    out.extend(target)
+                    i += n
+                    break
+            else:
+                mapped = single.get(word)
+                if mapped is None:
+                    mapped = self.phrases.get((word,))
+                    if mapped is None:
+                        mapped = self._map_word(word)
+                    if len(single) < 200_000:
+                        single[word] = mapped
+                out.extend(mapped)
+                i += 1
+        return out
+
+    def _map_word(self, word: str) -> tuple[str, ...]:
+        for clitic in ("nya", "ny"):  # "ktpnya", "kkny": an abbreviation with a glued clitic
+            base = word[: -len(clitic)]
+            if word.endswith(clitic) and (base,) in self.phrases and base not in self.indonesian:
+                return self.phrases[(base,)]
+        if word in self.indonesian or word in self.minang_exceptions or not word.isalpha():
+            return (word,)
+        target = self.minang_dict.get(word)
+        if target is not None:
+            return target
+        if word.endswith("nyo") and len(word) > 5:  # Minang "-nyo" is Indonesian "-nya"
+            base = self._map_word(word[:-3])
+            return base[:-1] + (base[-1] + "nya",)
+        rewritten = self._rewrite_affixes(word)
+        if rewritten is None and word.endswith("nya") and len(word) > 6:  # "ngaktifinnya"
+            rewritten = self._rewrite_affixes(word[:-3])
+        return (rewritten,) if rewritten else (word,)
+
+    def _rewrite_affixes(self, word: str) -> str | None:
+        """Undo Minang sound changes or informal affixes when that yields an Indonesian word."""
+        if len(word) < 4:
+            return None
+        heads = [("", word)] + [(t, word[len(s):]) for s, t in self.prefix_rules if word.startswith(s) and len(word) - len(s) >= 3]
+        bases: list[str] = []
+        for head, rest in heads:
+            bases.append(head + rest)
+            bases += [head + rest[: len(rest) - len(s)] + t for s, t in self.suffix_rules
+                      if s and rest.endswith(s) and len(rest) - len(s) >= 2]
+        # Fewest changes first: suffix only, prefix only, both; then one 'a' read as schwa 'e'.
+        for base in bases[1:]:
+            if base in self.indonesian:
+                return base
+        for base in bases:
+            for i in range(1, len(base) - 1):
+                if base[i] == "a":
+                    candidate = base[:i] + "e" + base[i + 1:]
+                    if candidate in self.indonesian:
+                        return candidate
+        return None

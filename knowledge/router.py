@@ -1,0 +1,89 @@
+"""Route a resident's complaint to the OPD (and complaint category) that should handle it.
+
+Two lexical indexes share one normaliser: one over the complaint categories (name, keywords,
+examples), one over the OPDs themselves (name, description, FAQ questions and keywords) for
+complaints no category describes. An OPD's score is its best category's score, or its own
+score discounted a little; the category is named only when it clearly belongs to that OPD.
+Scores are the fixed-scale evidence of `knowledge.index`, so the thresholds transfer.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from knowledge.index import Doc, LexicalIndex
+from knowledge.kb import KnowledgeBase, Opd
+from knowledge.normalize import Normalizer
+
+log = logging.getLogger(__name__)
+
+# Thresholds on the [0, 1] evidence score, set on the development set only (bench/evaluate.py).
+OPD_SCORE = 0.25  # below this, ask the resident to choose the OPD
+CATEGORY_SCORE = 0.2  # below this, leave the category empty (the OPD sorts it out)
+OPD_DOC_FACTOR = 0.8  # an OPD matched by its description/FAQs rather than a category counts less
+# Complaints are longer than questions and describe rather than ask: the share of the entry's
+# phrasing they contain (precision) matters less than for FAQ questions.
+WEIGHTS = (0.5, 0.2, 0.3)  # coverage, precision, fuzzy similarity
+CANDIDATES = 30
+MAX_ROUTES = 5
+
+
+@dataclass(frozen=True)
+class Route:
+    opd: str | None
+    category: str | None
+    score: float
+    candidates: tuple[tuple[str, str | None, float], ...]  # (opd, category, score), best first, up to 5
+
+
+class ComplaintRouter:
+    """Pick the OPD and complaint category for a complaint text."""
+
+    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer | None = None):
+        self.kb = kb
+        self.normalizer = normalizer or Normalizer.default()
+        self._categories = kb.categories
+        self._opds = kb.opds
+        self._cat_index = LexicalIndex([
+            Doc(phrases=(c.name, *c.examples), keywords=c.keywords) for c in self._categories
+        ], self.normalizer, WEIGHTS)
+        self._opd_index = LexicalIndex([self._opd_doc(o) for o in self._opds], self.normalizer, WEIGHTS)
+
+    @staticmethod
+    def _opd_doc(opd: Opd) -> Doc:
+        """Describe an OPD by its FAQs' questions, its description and every keyword it has."""
+        return Doc(
+            phrases=tuple(p for f in opd.faqs for p in (f.question, *f.alternatives)),
+            keywords=(tuple(filter(None, (opd.short_name, opd.description)))
+                      + tuple(k for f in opd.faqs for k in f.keywords)
+                      + tuple(k for c in opd.categories for k in c.keywords)),
+            weak=(opd.name,),
+        )
+
+    def route(self, text: str) -> Route:
+        """Route one complaint; opd/category are None when it cannot tell."""
+        categories: dict[str, tuple[str, float]] = {}  # opd -> its best category and score
+        scores: dict[str, float] = {}  # opd -> best evidence for it
+        terms = self._cat_index.query(text)
+        if LexicalIndex.has_content(terms, self.normalizer):
+            ids = self._cat_index.search(terms, CANDIDATES)
+            for i, ev in zip(ids, self._cat_index.evidence_many(terms, ids)):
+                category = self._categories[i]
+                score = ev.score
+                if score > categories.get(category.opd, ("", -1.0))[1]:
+                    categories[category.opd] = (category.code, score)
+                scores[category.opd] = max(scores.get(category.opd, 0.0), score)
+            terms = self._opd_index.query(text)
+            ids = self._opd_index.search(terms, CANDIDATES)
+            for i, ev in zip(ids, self._opd_index.evidence_many(terms, ids)):
+                slug = self._opds[i].slug
+                scores[slug] = max(scores.get(slug, 0.0), ev.score * OPD_DOC_FACTOR)
+        ranked = []
+        for slug, score in sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_ROUTES]:
+            code, cat_score = categories.get(slug, (None, 0.0))
+            ranked.append((slug, code if cat_score >= CATEGORY_SCORE else None, round(score, 6)))
+        if not ranked or ranked[0][2] < OPD_SCORE:
+            return Route(None, None, ranked[0][2] if ranked else 0.0, tuple(ranked))
+        opd, category, score = ranked[0]
+        return Route(opd, category, score, tuple(ranked))

@@ -1,0 +1,91 @@
+"""Normaliser: slang, stretched letters, reduplication, Minangkabau, English, stemming."""
+
+import pytest
+
+from knowledge.normalize import Normalizer
+
+
+@pytest.fixture(scope="module")
+def norm() -> Normalizer:
+    return Normalizer.default()
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("gmn", ["bagaimana"]),
+    ("bgmn caranya", ["bagaimana", "caranya"]),
+    ("ga", ["tidak"]), ("gak", ["tidak"]), ("nggak", ["tidak"]), ("tdk", ["tidak"]), ("ndak", ["tidak"]),
+    ("udh", ["sudah"]), ("blm", ["belum"]),
+    ("yg", ["yang"]), ("dgn", ["dengan"]), ("utk", ["untuk"]),
+    ("min", ["admin"]),
+    ("jln", ["jalan"]),
+    ("akte", ["akta"]),
+])
+def test_slang_words(norm, text, expected):
+    assert norm.words(text) == expected
+
+
+def test_kk_is_kartu_keluarga_not_kakak(norm):
+    assert norm.words("KK saya hilang") == ["kartu", "keluarga", "saya", "hilang"]
+    assert norm.words("kknya rusak") == ["kartu", "keluarga", "rusak"]
+
+
+def test_ktp_variants_are_one_token(norm):
+    for text in ("KTP", "e-KTP", "ektp", "KTP-el", "ktp el", "kartu tanda penduduk", "KTP-nya"):
+        assert norm.tokens(text) == ["ktp"], text
+
+
+def test_stretched_letters_collapse_but_real_doubles_stay(norm):
+    assert norm.words("tolongggg") == ["tolong"]
+    assert norm.words("pleaseee") == ["tolong"]  # please -> tolong via the English glossary
+    assert norm.words("sampahhh") == ["sampah"]
+    assert norm.words("maaaf") == ["maaf"]
+    assert norm.words("saat taat") == ["saat", "taat"]
+
+
+def test_reduplication(norm):
+    assert norm.words("anak2") == ["anak", "anak"]
+    assert norm.words("anak-anak") == ["anak", "anak"]
+    assert norm.words("ga diangkut2") == ["tidak", "diangkut"]
+
+
+def test_minang_to_indonesian(norm):
+    assert norm.words("baa caronyo mangurus akta lahia") == ["bagaimana", "caranya", "mengurus", "akta", "lahir"]
+    assert norm.tokens("baa caronyo mangurus akta lahia") == norm.tokens("bagaimana caranya mengurus akta kelahiran")
+    assert norm.words("ambo indak ado pitih") == ["saya", "tidak", "ada", "uang"]
+    assert norm.words("dima kantua") == ["di", "mana", "kantor"]
+
+
+def test_minang_sound_rules_yield_indonesian_words(norm):
+    assert norm.words("tampek") == ["tempat"]
+    assert norm.words("palatiahan") == ["pelatihan"]
+    assert norm.words("barubek") == ["berobat"]
+
+
+def test_capek_keeps_its_indonesian_meaning(norm):
+    # Minang "capek" means "cepat", Indonesian "capek" means tired: it must not be translated.
+    assert norm.words("capek urus ktp") == ["capek", "urus", "ktp"]
+
+
+def test_english_glossary(norm):
+    assert norm.tokens("How to get a birth certificate?") == ["bagaimana", "cara", "dapat", "akta", "lahir"]
+    assert "sampah" in norm.tokens("garbage not collected")
+    assert norm.tokens("street light") == ["lampu", "jalan"]
+
+
+def test_urls_emoji_punctuation_are_stripped(norm):
+    assert norm.words("Halo!!! 😀 https://example.com/x?y=1 ...") == ["halo"]
+    assert norm.tokens("halo 🙏") == []
+    assert norm.tokens("") == [] and norm.tokens("???") == []
+
+
+def test_stemming_and_function_words(norm):
+    assert norm.tokens("saya mau tanya cara membuat kartu keluarga") == ["cara", "buat", "kartu", "keluarga"]
+    assert norm.is_function_word("yang") and not norm.is_function_word("bagaimana")
+    # Question words and negation carry intent: kept as content tokens.
+    assert norm.tokens("kapan berapa tidak belum") == ["kapan", "berapa", "tidak", "belum"]
+
+
+def test_instances_do_not_share_caches():
+    a, b = Normalizer.default(), Normalizer.default()
+    a.tokens("membuat")
+    assert "membuat" in a._stems and "membuat" not in b._stems
