@@ -64,7 +64,8 @@ class Term:
     token: str  # the normalised query token
     match: str | None  # the index token it stands for (itself, a correction, or None)
     similarity: float  # 1.0 for the token itself, the fuzzy similarity for a correction
-    weight: float  # IDF, scaled down for function words
+    weight: float  # IDF, scaled down for function words and for words only in the context of a question
+    emphasis: float = 1.0  # 1.0 in the asking sentence (or a one-sentence query), less in its context
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,9 @@ class Evidence:
     coverage: float  # share of the query's weight the entry covers
     precision: float  # share of the entry's best phrase the query contains
     fuzzy: float  # character similarity of the query and the entry's best phrase
+    strong: float = 0.0  # share of the query's weight found in the entry's phrases or keywords
+    missing: float = 0.0  # share of the query's weight found nowhere in the entry
+    worst_missing: float = 0.0  # the heaviest query term found nowhere, as a share of the query's weight
 
 
 class LexicalIndex:
@@ -158,17 +162,21 @@ class LexicalIndex:
             idf = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
         return idf
 
-    def query(self, text: str) -> list[Term]:
-        """Normalise a query into unique terms, correcting typos against the index vocabulary."""
+    def query(self, text: str, context: str = "", context_weight: float = 1.0) -> list[Term]:
+        """Normalise a query into unique terms, correcting typos against the index vocabulary.
+
+        Words found only in `context` (the story around a question) weigh `context_weight` times less.
+        """
         norm = self.normalizer
         terms: dict[str, Term] = {}
-        for word in norm.words(text):
-            token = norm.stem(word)
-            if token in terms:
-                continue
-            match, sim = (token, 1.0) if token in self._df else self._correct(word, token)
-            weight = self.idf(match) * (FUNCTION_WEIGHT if self.light(token) else 1.0)
-            terms[token] = Term(token, match, sim, weight)
+        for part, emphasis in ((text, 1.0), (context, context_weight)):
+            for word in norm.words(part) if part else ():
+                token = norm.stem(word)
+                if token in terms:
+                    continue
+                match, sim = (token, 1.0) if token in self._df else self._correct(word, token)
+                weight = self.idf(match) * (FUNCTION_WEIGHT if self.light(token) else 1.0) * emphasis
+                terms[token] = Term(token, match, sim, weight, emphasis)
         return list(terms.values())
 
     def _correct(self, word: str, token: str) -> tuple[str | None, float]:
@@ -197,7 +205,7 @@ class LexicalIndex:
             if posting is None:
                 continue
             hit = True
-            factor = term.similarity * (FUNCTION_WEIGHT if self.light(term.token) else 1.0)
+            factor = term.similarity * term.emphasis * (FUNCTION_WEIGHT if self.light(term.token) else 1.0)
             scores[posting[0]] += posting[1] * factor
         if not hit:
             return []
@@ -222,7 +230,7 @@ class LexicalIndex:
         """Score several entries against the query on the fixed [0, 1] scale."""
         total = sum(t.weight for t in terms)
         if total <= 0 or not entries:
-            return [Evidence(0.0, 0.0, 0.0, 0.0) for _ in entries]
+            return [Evidence(0.0, 0.0, 0.0, 0.0, missing=1.0) for _ in entries]
         ids = np.asarray(entries, dtype=np.int32)
         # Per matched term: which candidates have it in their phrases/keywords, which anywhere.
         membership = []
@@ -234,15 +242,23 @@ class LexicalIndex:
         query_str = " ".join(sorted(t.match or t.token for t in terms if not light(t.token)))
         w_coverage, w_precision, w_fuzzy = self.weights
         out = []
+        unmatched = sum(t.weight for t in terms if t.match is None)
+        worst_unmatched = max((t.weight for t in terms if t.match is None and not light(t.token)), default=0.0)
         for k, i in enumerate(entries):
-            covered = 0.0
+            covered = strong_covered = 0.0
+            absent, worst = unmatched, worst_unmatched
             matched: dict[str, float] = {}
             for t, strong, anywhere in membership:
                 if strong[k]:
                     covered += t.weight * t.similarity
+                    strong_covered += t.weight * t.similarity
                     matched[t.match] = t.similarity  # type: ignore[index]
                 elif anywhere[k]:  # only in the weak texts (the answer)
                     covered += t.weight * t.similarity * WEAK_CREDIT
+                else:
+                    absent += t.weight
+                    if not light(t.token):
+                        worst = max(worst, t.weight)
             coverage = covered / total
             precision = fuzzy = 0.0
             for phrase in self._phrases[i]:
@@ -256,5 +272,6 @@ class LexicalIndex:
                 phrase_str = " ".join(sorted({tok for tok in phrase if not light(tok)}))
                 fuzzy = max(fuzzy, fuzz.ratio(query_str, phrase_str) / 100)
             score = w_coverage * coverage + w_precision * precision + w_fuzzy * fuzzy
-            out.append(Evidence(min(1.0, max(0.0, score)), coverage, precision, fuzzy))
+            out.append(Evidence(min(1.0, max(0.0, score)), coverage, precision, fuzzy,
+                                strong_covered / total, absent / total, worst / total))
         return out

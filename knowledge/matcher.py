@@ -1,30 +1,33 @@
 """Match a resident's question to the knowledge base's FAQs: answer, suggest, or abstain.
 
 A wrong confident answer about a government procedure is worse than none, so the matcher
-answers only when the best entry explains most of the question AND clearly beats the
-runner-up; otherwise it offers "did you mean" choices, or abstains. The decision uses the
-fixed-scale evidence score of `knowledge.index` (not raw BM25), so the thresholds below
-transfer to another city's knowledge base. Build a matcher per KB version; it is fast
-(170 entries in a few ms, 50,000 in seconds) so the bot can rebuild it after FAQ edits.
+answers only when the learned decision (`knowledge.decision`, shipped coefficients) rates the
+best entry likely right; otherwise it offers "did you mean" choices, or abstains. Its features
+are the fixed-scale evidence of `knowledge.index` (not raw BM25), so the decision transfers to
+another city's knowledge base. In a long message the story around the question weighs less than
+the sentence that asks it. Build a matcher per KB version; it is fast (170 entries in a few ms,
+50,000 in seconds) so the bot can rebuild it after FAQ edits.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from typing import Literal
 
 import numpy as np
 
-from knowledge.index import Doc, Evidence, LexicalIndex
+from knowledge.decision import DecisionModel, features
+from knowledge.index import Doc, Evidence, LexicalIndex, Term
 from knowledge.kb import Faq, KnowledgeBase
 from knowledge.normalize import Normalizer
 
 log = logging.getLogger(__name__)
 
-# Thresholds on the [0, 1] evidence score, set on the development set only (bench/evaluate.py).
-# Answer when the entry covers enough of the question AND either matches very well or matches
+# Hand-set thresholds on the [0, 1] evidence score, used by the semantic blend and when no
+# decision model is shipped (set on the development set only). Answer when the entry covers enough of the question AND either matches very well or matches
 # well and clearly beats the best other entry; a wrong confident answer is worse than none.
 ANSWER_COVERAGE = 0.30  # share of the question's (IDF-weighted) words the entry must cover
 ANSWER_SCORE = 0.50  # a very good match ...
@@ -33,6 +36,7 @@ CLEAR_SCORE = 0.40  # a good match ...
 CLEAR_MARGIN = 0.15  # ... far ahead of the runner-up
 SUGGEST_SCORE = 0.30  # below this nothing is worth suggesting: abstain
 OPD_SCORE = 0.30  # when abstaining, name the likely OPD only from this score up
+CONTEXT_WEIGHT = 0.5  # a word only in the story around the question weighs this much
 CANDIDATES = 30  # BM25 candidates re-scored with the evidence score
 # Optional semantic re-ranking (off by default): the score becomes a blend of the lexical
 # evidence and the rescaled embedding similarity, and the thresholds below replace the ones above.
@@ -41,6 +45,22 @@ SEMANTIC_CANDIDATES = 10  # entries the embeddings alone bring into the candidat
 SEMANTIC_THRESHOLDS = (0.30, 0.55, 0.0, 0.35, 0.15)  # coverage, answer score/margin, clear score/margin
 MAX_CANDIDATES = 4
 MAX_SUGGESTIONS = 3
+
+# Sentences of a long message, and the words that mark the one asking the question.
+_SENTENCE_RE = re.compile(r"(?<=[.!?\n])\s+|\n+")
+_ASKING_RE = re.compile(r"\b(bagaimana|gimana|gmn|bgmn|ke ?mana|kemana|di ?mana|dimana|apa|apakah|berapa|brp|kapan|"
+                        r"siapa|bisakah|bolehkah|how|what|where|when|who|which|can i|baa|dima|bara|kama|apo)\b")
+
+def split_question(text: str) -> tuple[str, str]:
+    """Split a message into its asking sentences and the story around them ("" when one sentence)."""
+    sentences = [s for s in _SENTENCE_RE.split(text) if s.strip()]
+    if len(sentences) < 2:
+        return text, ""
+    asking = [s for s in sentences if "?" in s or _ASKING_RE.search(s.lower())]
+    if not asking or len(asking) == len(sentences):
+        return text, ""
+    return " ".join(asking), " ".join(s for s in sentences if s not in asking)
+
 
 Decision = Literal["answer", "suggest", "abstain"]
 
@@ -88,10 +108,15 @@ def faq_doc(faq: Faq) -> Doc:
 class FaqMatcher:
     """Rank a knowledge base's FAQs for a question and decide whether to answer."""
 
-    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer | None = None, *, semantic: bool = False):
+    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer | None = None, *, semantic: bool = False,
+                 decision: DecisionModel | None = None):
         self.kb = kb
+        # The learned decision serves the lexical score it was trained on; the semantic blend
+        # keeps its hand-set thresholds.
+        self.decision = None if semantic else (decision or DecisionModel.shipped())
         self.normalizer = normalizer or Normalizer.default()
         self._faqs = kb.faqs
+        self._position = {f.id: i for i, f in enumerate(self._faqs)}
         self.index = LexicalIndex([faq_doc(f) for f in self._faqs], self.normalizer)
         self._semantic = None
         self._thresholds = (ANSWER_COVERAGE, ANSWER_SCORE, ANSWER_MARGIN, CLEAR_SCORE, CLEAR_MARGIN)
@@ -103,7 +128,28 @@ class FaqMatcher:
 
     def scored(self, text: str) -> list[tuple[Faq, Evidence]]:
         """Return candidate FAQs with their evidence, best first (for evaluation and debugging)."""
-        terms = self.index.query(text)
+        return self._scored(text, self._terms(text))
+
+    def assess(self, text: str) -> tuple[list[tuple[Faq, Evidence]], list[float] | None]:
+        """Return the ranking and the decision features of its best entry (None when empty)."""
+        terms = self._terms(text)
+        found = self._scored(text, terms)
+        if not found:
+            return found, None
+        asking, _ = split_question(text)
+        focus = None
+        if asking != text:  # how much of the asking sentence alone the best entry covers
+            focus_terms = self.index.query(asking)
+            if LexicalIndex.has_content(focus_terms, self.normalizer):
+                focus = self.index.evidence(focus_terms, self._position[found[0][0].id]).coverage
+        return found, features(terms, [e for _, e in found], focus)
+
+    def _terms(self, text: str) -> list[Term]:
+        """Return the query terms, the story around a question in a long message weighing less."""
+        asking, context = split_question(text)
+        return self.index.query(asking, context, CONTEXT_WEIGHT)
+
+    def _scored(self, text: str, terms: list[Term]) -> list[tuple[Faq, Evidence]]:
         if not LexicalIndex.has_content(terms, self.normalizer):
             return []
         ids = self.index.search(terms, CANDIDATES)
@@ -121,20 +167,28 @@ class FaqMatcher:
 
     def match(self, text: str) -> Match:
         """Match one question; never raises on odd input."""
-        found = self.scored(text)
+        found, x = self.assess(text) if self.decision else (self.scored(text), None)
         if not found:
             return Match("abstain", (), None)
         candidates = tuple(Candidate(f, round(e.score, 6)) for f, e in found[:MAX_CANDIDATES])
         best_faq, best = found[0]
-        runner_up = found[1][1].score if len(found) > 1 else 0.0
-        margin = best.score - runner_up
-        coverage, answer_score, answer_margin, clear_score, clear_margin = self._thresholds
-        if best.coverage >= coverage and (
-                (best.score >= answer_score and margin >= answer_margin)
-                or (best.score >= clear_score and margin >= clear_margin)):
+        if self._answers(found, x):
             return Match("answer", candidates, best_faq.opd)
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
         return Match(decision, candidates, self._likely_opd(found))
+
+    def _answers(self, found: list[tuple[Faq, Evidence]], x: list[float] | None) -> bool:
+        """Tell whether the best entry is good enough to answer with."""
+        if self.decision is not None and x is not None:
+            # Never answer with an entry not even worth suggesting: in a tiny KB a lone weak
+            # candidate has no runner-up, which the model would read as a clear win.
+            return found[0][1].score >= SUGGEST_SCORE and self.decision.probability(x) >= self.decision.answer_threshold
+        best = found[0][1]
+        margin = best.score - (found[1][1].score if len(found) > 1 else 0.0)
+        coverage, answer_score, answer_margin, clear_score, clear_margin = self._thresholds
+        return best.coverage >= coverage and (
+            (best.score >= answer_score and margin >= answer_margin)
+            or (best.score >= clear_score and margin >= clear_margin))
 
     @staticmethod
     def _likely_opd(found: list[tuple[Faq, Evidence]]) -> str | None:

@@ -1,0 +1,246 @@
+"""Train the matcher's answer decision (knowledge/data/decision.json) on questions made from a KB.
+
+`python -m bench.train_decision` generates labelled questions from the Padang knowledge base alone:
+- answerable: each FAQ phrasing (question or alternative) asked while THAT phrasing is left out of
+  the index; the label says whether the FAQ still ranks first;
+- not answerable: each phrasing asked while its WHOLE FAQ is left out (a civic-sounding near miss);
+each also perturbed the way residents write (dropped words, typos, chat abbreviations, greetings
+and a sentence of context around the question). A logistic regression (numpy, L2, Newton steps)
+over the scale-free features of `knowledge.decision` is fitted and cross-validated by FAQ; the
+dev questions join the training data (weighted), the answer threshold is set on their out-of-fold
+probabilities, and the model is written out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import random
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.decision import FEATURES, MODEL_PATH, DecisionModel
+from knowledge.kb import Faq, KnowledgeBase, default_kb_path
+from knowledge.kbfiles import load_kb
+from knowledge.matcher import FaqMatcher
+from knowledge.normalize import LEXICON_DIR, Normalizer
+
+log = logging.getLogger(__name__)
+
+DEV = Path(__file__).resolve().parent.parent / "eval" / "dev" / "questions.jsonl"
+SEED = 7
+NEGATIVE_FOLDS = 10  # the FAQs are left out a tenth at a time to make the near-miss questions
+L2 = 1.0  # ridge penalty on the standardised coefficients
+DEV_WEIGHT = 10  # each real dev question counts like this many generated ones
+DEV_FOLDS = 5
+MIN_REFUSED = 0.92  # the answer threshold keeps at least this share of dev off-topic questions refused
+
+# General narrative a resident wraps around a question (no topic of any knowledge base).
+GREETINGS = ("Assalamualaikum.", "Selamat pagi.", "Selamat siang min,", "Permisi, mau tanya.", "Halo admin.",
+             "Maaf mengganggu.", "Pak, Bu,", "min mau nanya dong", "Sore min.")
+CONTEXT = ("Saya tinggal di dekat masjid di kelurahan kami.", "Sudah hampir seminggu begini.",
+           "Kemarin saya sudah tanya ke tetangga tapi mereka juga tidak tahu.",
+           "Saya baru pindah ke sini bulan lalu dan belum paham prosedurnya.",
+           "Tadi pagi saya sudah datang ke kantor tapi ramai sekali.",
+           "Anak saya yang kasih tahu nomor ini.", "Saya bekerja dari pagi sampai sore jadi susah izin.",
+           "Ibu saya sudah tua dan tidak bisa jalan jauh.", "Sudah dua kali saya coba tapi belum berhasil.",
+           "Maaf kalau pertanyaannya kurang jelas.", "Terima kasih sebelumnya atas bantuannya.")
+
+
+def _abbreviations() -> dict[str, str]:
+    """Map standard words back to a chat abbreviation (the slang table read backwards)."""
+    back: dict[str, str] = {}
+    for raw in (LEXICON_DIR / "slang.tsv").read_text(encoding="utf-8").splitlines():
+        source, _, target = raw.partition("\t")
+        if raw.startswith("#") or " " in source.strip() or " " in target.strip() or not target.strip():
+            continue
+        back.setdefault(target.strip().lower(), source.strip().lower())
+    return back
+
+
+def _typo(word: str, rng: random.Random) -> str:
+    i = rng.randrange(1, len(word) - 1)
+    if rng.random() < 0.5:
+        return word[:i] + word[i + 1:]  # a dropped letter
+    return word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]  # two letters swapped
+
+
+def variants(text: str, rng: random.Random, back: dict[str, str]) -> list[str]:
+    """Return a phrasing and a few resident-like rewrites of it."""
+    words = text.rstrip("?.! ").split()
+    out = [text]
+    if len(words) >= 4:
+        drop = rng.randrange(len(words))
+        out.append(" ".join(w for k, w in enumerate(words) if k != drop))
+    long_words = [k for k, w in enumerate(words) if len(w) >= 5 and w.isalpha()]
+    if long_words:
+        typo = list(words)
+        for k in rng.sample(long_words, min(2, len(long_words))):
+            typo[k] = _typo(typo[k], rng)
+        out.append(" ".join(typo).lower())
+    out.append(" ".join(back.get(w.lower(), w.lower()) for w in words) + " min")
+    question = text if text.rstrip().endswith("?") else text.rstrip(". ") + "?"
+    out.append(f"{rng.choice(GREETINGS)} {rng.choice(CONTEXT)} {question}")
+    out.append(f"{rng.choice(CONTEXT)} {rng.choice(CONTEXT)} {question} {rng.choice(CONTEXT[-2:])}")
+    return out
+
+
+def _phrasings(faq: Faq) -> list[str]:
+    return [faq.question, *faq.alternatives]
+
+
+def _without_phrasing(faq: Faq, k: int) -> Faq:
+    phrasings = _phrasings(faq)
+    rest = phrasings[:k] + phrasings[k + 1:]
+    return replace(faq, question=rest[0], alternatives=tuple(rest[1:])) if rest else replace(faq, alternatives=())
+
+
+def _kb_with(kb: KnowledgeBase, keep: list[Faq]) -> KnowledgeBase:
+    by_opd: dict[str, list[Faq]] = {}
+    for f in keep:
+        by_opd.setdefault(f.opd, []).append(f)
+    return kb.with_faqs({slug: tuple(faqs) for slug, faqs in by_opd.items()})
+
+
+def generate(kb: KnowledgeBase, normalizer: Normalizer, rng: random.Random) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return features, labels (1 = answer right) and the FAQ index of generated questions."""
+    back = _abbreviations()
+    faqs = list(kb.faqs)
+    rows: list[list[float]] = []
+    labels: list[int] = []
+    groups: list[int] = []
+
+    def ask(matcher: FaqMatcher, text: str, right: str | None, group: int) -> None:
+        found, x = matcher.assess(text)
+        if x is None:
+            return
+        rows.append(x)
+        labels.append(int(right is not None and found[0][0].id == right))
+        groups.append(group)
+
+    most = max(len(_phrasings(f)) for f in faqs)
+    for k in range(most):  # answerable: phrasing k of every FAQ left out, then asked
+        held = {f.id for f in faqs if len(_phrasings(f)) > k and len(_phrasings(f)) > 1}
+        matcher = FaqMatcher(_kb_with(kb, [_without_phrasing(f, k) if f.id in held else f for f in faqs]), normalizer)
+        for g, f in enumerate(faqs):
+            if f.id in held:
+                for text in variants(_phrasings(f)[k], rng, back):
+                    ask(matcher, text, f.id, g)
+    order = list(range(len(faqs)))
+    rng.shuffle(order)
+    for fold in range(NEGATIVE_FOLDS):  # not answerable: whole FAQs left out, then asked
+        out = set(order[fold::NEGATIVE_FOLDS])
+        matcher = FaqMatcher(_kb_with(kb, [f for g, f in enumerate(faqs) if g not in out]), normalizer)
+        for g in sorted(out):
+            for text in _phrasings(faqs[g]):
+                for variant in variants(text, rng, back)[:4]:
+                    ask(matcher, variant, None, g)
+    return np.array(rows, dtype=np.float64), np.array(labels, dtype=np.float64), np.array(groups)
+
+
+def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> DecisionModel:
+    """Fit an L2-regularised logistic regression by Newton's method on standardised features."""
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    z = np.hstack([np.ones((len(x), 1)), (x - mean) / scale])
+    w = np.zeros(z.shape[1])
+    penalty = np.full(z.shape[1], l2)
+    penalty[0] = 0.0  # the intercept is not shrunk
+    for _ in range(50):
+        p = 1 / (1 + np.exp(-(z @ w)))
+        grad = z.T @ (p - y) + penalty * w
+        hess = (z * (p * (1 - p))[:, None]).T @ z + np.diag(penalty)
+        step = np.linalg.solve(hess, grad)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return DecisionModel(FEATURES, tuple(mean.round(6)), tuple(scale.round(6)), tuple(w[1:].round(6)), round(float(w[0]), 6))
+
+
+def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int = 5) -> float:
+    """Return the accuracy at p >= 0.5 with the FAQs split into folds (no FAQ in train and test)."""
+    right = 0
+    for fold in range(folds):
+        test = groups % folds == fold
+        model = fit(x[~test], y[~test])
+        right += sum((model.probability(row) >= 0.5) == bool(label) for row, label in zip(x[test], y[test]))
+    return right / len(y)
+
+
+def dev_rows(kb: KnowledgeBase, normalizer: Normalizer) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
+    """Return the dev questions' features, labels (1 = right FAQ ranked first) and gold FAQ ids."""
+    matcher = FaqMatcher(kb, normalizer)
+    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+    xs, ys, gold = [], [], []
+    for row in rows:
+        found, x = matcher.assess(row["text"])
+        xs.append(x if x is not None else [0.0] * len(FEATURES))
+        ys.append(float(bool(found) and row["faq_id"] is not None and found[0][0].id == row["faq_id"]))
+        gold.append(row["faq_id"])
+    return np.array(xs), np.array(ys), gold
+
+
+def fit_with_dev(x: np.ndarray, y: np.ndarray, dev_x: np.ndarray, dev_y: np.ndarray, weight: int) -> DecisionModel:
+    """Fit on the generated questions plus the dev questions repeated `weight` times."""
+    if not weight or not len(dev_y):
+        return fit(x, y)
+    return fit(np.vstack([x] + [dev_x] * weight), np.concatenate([y] + [dev_y] * weight))
+
+
+def out_of_fold(x, y, dev_x, dev_y, weight: int) -> np.ndarray:
+    """Return each dev question's probability from a model that did not see it."""
+    p = np.zeros(len(dev_y))
+    for fold in range(DEV_FOLDS):
+        test = np.arange(len(dev_y)) % DEV_FOLDS == fold
+        model = fit_with_dev(x, y, dev_x[~test], dev_y[~test], weight)
+        p[test] = [model.probability(row) for row in dev_x[test]]
+    return p
+
+
+def dev_curve(p: np.ndarray, dev_y: np.ndarray, gold: list[str | None]) -> list[tuple[float, float, float]]:
+    """Return (threshold, in-scope right top-1, off-topic refused) on the dev set."""
+    in_scope = sum(1 for g in gold if g)
+    off = len(gold) - in_scope
+    curve = []
+    for t in np.arange(0.05, 0.96, 0.01):
+        right = sum(1 for pi, yi, g in zip(p, dev_y, gold) if g and pi >= t and yi)
+        refused = sum(1 for pi, g in zip(p, gold) if not g and pi < t)
+        curve.append((round(float(t), 2), right / max(in_scope, 1), refused / max(off, 1)))
+    return curve
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Generate, fit, cross-validate, set the threshold on dev and write the model."""
+    p = argparse.ArgumentParser(prog="python -m bench.train_decision", description=__doc__.splitlines()[0])
+    p.add_argument("--out", type=Path, default=MODEL_PATH)
+    p.add_argument("--min-refused", type=float, default=MIN_REFUSED)
+    p.add_argument("--dev-weight", type=int, default=DEV_WEIGHT, help="0 trains on generated questions only")
+    args = p.parse_args(argv)
+    normalizer = Normalizer.default()
+    kb = load_kb(default_kb_path()).kb
+    x, y, groups = generate(kb, normalizer, random.Random(SEED))
+    print(f"generated {len(y)} questions, {int(y.sum())} answerable-and-ranked-first")
+    print(f"cross-validated accuracy (by FAQ): {cross_validate(x, y, groups):.3f}")
+    dev_x, dev_y, gold = dev_rows(kb, normalizer)
+    # The threshold comes from out-of-fold dev probabilities: the dev questions are also training data.
+    curve = dev_curve(out_of_fold(x, y, dev_x, dev_y, args.dev_weight), dev_y, gold)
+    ok = [c for c in curve if c[2] >= args.min_refused] or curve[-1:]
+    threshold, top1, refused = max(ok, key=lambda c: (c[1], c[2]))
+    print(f"dev (out of fold): threshold {threshold:.2f} -> in-scope top-1 {top1:.3f}, off-topic refused {refused:.3f}")
+    for t, a, r in curve[::5]:
+        print(f"  t={t:.2f} top1={a:.3f} refused={r:.3f}")
+    model = fit_with_dev(x, y, dev_x, dev_y, args.dev_weight)
+    for name, c in zip(FEATURES, model.coef):
+        print(f"  {name:16s} {c:+.3f}")
+    args.out.write_text(replace(model, answer_threshold=threshold).to_json() + "\n", encoding="utf-8")
+    print(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    sys.exit(main())
