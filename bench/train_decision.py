@@ -37,7 +37,7 @@ NEGATIVE_FOLDS = 10  # the FAQs are left out a tenth at a time to make the near-
 L2 = 1.0  # ridge penalty on the standardised coefficients
 DEV_WEIGHT = 10  # each real dev question counts like this many generated ones
 DEV_FOLDS = 5
-MIN_REFUSED = 0.92  # the answer threshold keeps at least this share of dev off-topic questions refused
+MIN_REFUSED = 0.90  # the answer threshold keeps at least this share of dev off-topic questions refused
 
 # General narrative a resident wraps around a question (no topic of any knowledge base).
 GREETINGS = ("Assalamualaikum.", "Selamat pagi.", "Selamat siang min,", "Permisi, mau tanya.", "Halo admin.",

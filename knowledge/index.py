@@ -8,6 +8,8 @@ Two stages:
    entry's best phrasing the query contains, and the character-level similarity of the two.
    Thresholds set on these values transfer between cities; raw BM25 values would not.
 
+A query word no entry has weighs less the more common it is in general Indonesian or English
+(wordfreq, `knowledge.generality`): "tetangga" is narrative, "faskes" a topic the KB lacks.
 Query words that are not in the index vocabulary are corrected to the closest vocabulary word
 (rapidfuzz) when they are close enough: a typo-tolerant match that costs nothing for known words.
 """
@@ -40,6 +42,11 @@ WEAK_CREDIT = 0.7  # a query word found only in the answer counts a little less
 # A query word unknown to the whole index weighs like a word found in one entry: rare, so an
 # off-topic word ("rendang") pulls coverage down, but not more than a rare known word would.
 UNKNOWN_DF = 1
+# A query word the index does not know weighs less the more common it is in general language:
+# an everyday word ("kemarin", "tetangga") is narrative, a rare one ("faskes") is a topic the
+# knowledge base lacks. Full weight up to zipf COMMON_ZIPF[0], COMMON_MIN of it from COMMON_ZIPF[1].
+COMMON_ZIPF = (3.5, 5.5)
+COMMON_MIN = 0.3
 # Typo correction: only words of at least this length, and only this similar (rapidfuzz ratio).
 CORRECT_MIN_LEN = 4
 CORRECT_CUTOFF = 80.0
@@ -176,8 +183,18 @@ class LexicalIndex:
                     continue
                 match, sim = (token, 1.0) if token in self._df else self._correct(word, token)
                 weight = self.idf(match) * (FUNCTION_WEIGHT if self.light(token) else 1.0) * emphasis
+                if match is None:
+                    weight *= self.commonness(word)
                 terms[token] = Term(token, match, sim, weight, emphasis)
         return list(terms.values())
+
+    def commonness(self, word: str) -> float:
+        """Return the weight factor of an unknown word: 1.0 when rare, COMMON_MIN when everyday."""
+        low, high = COMMON_ZIPF
+        z = self.normalizer.generality.zipf(word)
+        if z <= low:
+            return 1.0
+        return max(COMMON_MIN, 1.0 - (1.0 - COMMON_MIN) * (z - low) / (high - low))
 
     def _correct(self, word: str, token: str) -> tuple[str | None, float]:
         """Return the index token a misspelt word most likely stands for, with its similarity."""

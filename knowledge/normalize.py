@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from knowledge.generality import Generality
+
 log = logging.getLogger(__name__)
 
 LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
@@ -26,6 +28,7 @@ _DOUBLE_RE = re.compile(r"([a-z])\1")
 _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2$")  # "anak2", "diangkut2"
 # Clitics written after a hyphen ("ktp-nya") or glued to an abbreviation ("kknya").
 _CLITICS = ("nya", "ny", "lah", "kah", "pun", "tah")
+_ENGLISH_SUFFIXES = ("ing", "ied", "ies", "ed", "es", "s", "er", "ly")
 
 
 def _read_table(path: Path) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -68,6 +71,11 @@ class Normalizer:
     function_words: set[str]
     prefix_rules: tuple[tuple[str, str], ...] = ()  # Minang / informal prefix -> Indonesian
     suffix_rules: tuple[tuple[str, str], ...] = ()
+    # Words whose chat reading shadows an English one ("no" = nomor, or English "no" = tidak),
+    # and the English words whose company selects the English reading ("no garbage").
+    english_alt: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    english_words: frozenset[str] = frozenset()
+    generality: Generality = field(default_factory=Generality)  # general-language word frequencies
     _stemmer: object = None
     _stems: dict[str, str] = field(default_factory=dict, repr=False)
     _word_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
@@ -96,6 +104,8 @@ class Normalizer:
         for name in ("slang.tsv", "minang.tsv", "english.tsv"):  # earlier tables win
             for key, value in _read_table(folder / name).items():
                 phrases.setdefault(key, value)
+        english = {k[0]: v for k, v in _read_table(folder / "english.tsv").items() if len(k) == 1}
+        indonesian = _read_words(folder / "indonesian-wordlist.lst")
         rules: dict[str, list[tuple[str, str]]] = {"prefix": [], "suffix": []}
         for raw in (folder / "affix_rules.tsv").read_text(encoding="utf-8").splitlines():
             if raw.strip() and not raw.startswith("#"):
@@ -107,8 +117,11 @@ class Normalizer:
             suffix_rules=tuple(rules["suffix"]),
             minang_dict=_read_minang_dict(folder / "kamus_minang_id.dic"),
             minang_exceptions=_read_words(folder / "minang_exceptions.txt"),
-            indonesian=_read_words(folder / "indonesian-wordlist.lst"),
+            indonesian=indonesian,
             function_words=_read_words(folder / "function_words.txt"),
+            english_alt={w: v for w, v in english.items() if phrases[(w,)] != v},
+            english_words=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v
+                                    and w not in indonesian and len(w) > 2),
         )
 
     @classmethod
@@ -190,11 +203,15 @@ class Normalizer:
         if _STRETCH_RE.search(word):
             # Prefer a known double ("maaaf" -> "maaf") over a known single ("tolongggg" -> "tolong").
             candidates += [_STRETCH_RE.sub(r"\1\1", word), _STRETCH_RE.sub(r"\1", word)]
-        candidates.append(_DOUBLE_RE.sub(r"\1", candidates[1] if candidates else word))
         for c in candidates:
             if c in self._known:
                 return c
-        return candidates[1] if _STRETCH_RE.search(word) else word
+        # A doubled letter read as a typo ("sammpah") only when that yields a real Indonesian
+        # word: an acronym ("sppt") must not become a slang abbreviation ("spt" = seperti).
+        single = _DOUBLE_RE.sub(r"\1", candidates[1] if candidates else word)
+        if single in self.indonesian and self.phrases.get((single,), (single,)) == (single,):
+            return single
+        return candidates[1] if candidates else word
 
     def _map_phrases(self, words: list[str]) -> list[str]:
         """Map slang, Minang and English (longest phrase first), then the Minang dictionary."""
@@ -211,7 +228,7 @@ class Normalizer:
                     i += n
                     break
             else:
-                mapped = single.get(word)
+                mapped = single.get(word) if word not in self.english_alt else self._english_reading(words, i)
                 if mapped is None:
                     mapped = self.phrases.get((word,))
                     if mapped is None:
@@ -221,6 +238,13 @@ class Normalizer:
                 out.extend(mapped)
                 i += 1
         return out
+
+    def _english_reading(self, words: list[str], i: int) -> tuple[str, ...] | None:
+        """Return the English reading of an ambiguous word next to an English word, else None."""
+        english = self.english_words
+        if (i + 1 < len(words) and words[i + 1] in english) or (i > 0 and words[i - 1] in english):
+            return self.english_alt[words[i]]
+        return None
 
     def _map_word(self, word: str) -> tuple[str, ...]:
         for clitic in ("nya", "ny"):  # "ktpnya", "kkny": an abbreviation with a glued clitic
@@ -232,6 +256,9 @@ class Normalizer:
         target = self.minang_dict.get(word)
         if target is not None:
             return target
+        target = self._english_inflected(word)
+        if target is not None:
+            return target
         if word.endswith("nyo") and len(word) > 5:  # Minang "-nyo" is Indonesian "-nya"
             base = self._map_word(word[:-3])
             return base[:-1] + (base[-1] + "nya",)
@@ -239,6 +266,16 @@ class Normalizer:
         if rewritten is None and word.endswith("nya") and len(word) > 6:  # "ngaktifinnya"
             rewritten = self._rewrite_affixes(word[:-3])
         return (rewritten,) if rewritten else (word,)
+
+    def _english_inflected(self, word: str) -> tuple[str, ...] | None:
+        """Map an inflected English word ("needed", "rains", "closing") through its glossary base."""
+        for suffix in _ENGLISH_SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+                stem = word[: -len(suffix)]
+                for base in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else "", stem[:-1] + "y"):
+                    if base in self.english_words:
+                        return self.phrases[(base,)]
+        return None
 
     def _rewrite_affixes(self, word: str) -> str | None:
         """Undo Minang sound changes or informal affixes when that yields an Indonesian word."""

@@ -89,3 +89,44 @@ def test_instances_do_not_share_caches():
     a, b = Normalizer.default(), Normalizer.default()
     a.tokens("membuat")
     assert "membuat" in a._stems and "membuat" not in b._stems
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("piye carane", ["bagaimana", "caranya"]),  # Javanese
+    ("ora iso", None), ("durung", ["belum"]), ("nang endi", ["di", "mana"]),
+    ("kumaha", ["bagaimana"]), ("teu", ["tidak"]),  # Sundanese
+    ("kagak", ["tidak"]), ("aye", ["saya"]),  # Betawi
+    ("kaya apa", ["bagaimana"]), ("handak", ["mau"]), ("hanyar", ["baru"]), ("banyu", ["air"]),  # Banjar
+    ("macam mana", ["bagaimana"]),  # Malay
+    ("blh", ["boleh"]), ("tgl", ["tanggal"]), ("nyari", ["cari"]), ("dtg", ["datang"]),
+])
+def test_regional_chat_words(norm, text, expected):
+    words = norm.words(text)
+    assert words == expected if expected is not None else words[0] == "tidak"
+
+
+def test_no_is_nomor_in_chat_but_tidak_in_english(norm):
+    assert norm.words("no hp damkar") == ["nomor", "telepon", "pemadam", "kebakaran"]
+    assert norm.words("no rek")[0] == "nomor"
+    words = norm.words("there is no garbage truck")
+    assert "tidak" in words and "nomor" not in words
+
+
+def test_acronym_with_a_double_letter_is_kept(norm):
+    assert norm.words("sppt blm dtg") == ["sppt", "belum", "datang"]
+    assert norm.words("syarat sammpah") == ["syarat", "sampah"]  # a doubled-letter typo is still fixed
+
+
+def test_inflected_english_goes_through_the_glossary(norm):
+    assert norm.words("documents needed") == norm.words("documents need")
+    assert "hujan" in norm.words("it rains every day")
+
+
+def test_minang_water_off(norm):
+    assert "mati" in norm.words("aia indak iduik di rumah ambo")
+
+
+def test_general_frequency_of_words(norm):
+    zipf = norm.generality.zipf
+    assert zipf("kemarin") > 4.5 and zipf("tetangga") > 4.0  # everyday narrative
+    assert zipf("sppt") < 2.0 and zipf("faskes") < 2.0  # topical, rare in general text
