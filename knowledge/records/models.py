@@ -216,7 +216,10 @@ class OutboxRow(Base):
     """A message to deliver outside a direct reply; kept until sent or given up (with the reason)."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        Index("ix_outbox_recipient", "channel", "recipient"),  # web chat polls its residents' messages
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(128))  # chat id / wa_id / web client id
@@ -240,7 +243,12 @@ class EventRow(Base):
     """One interaction event for the dashboard. No raw resident ids; texts masked and purged."""
 
     __tablename__ = "events"
-    __table_args__ = (Index("ix_events_kind_time", "kind", "created_at"),)
+    __table_args__ = (
+        Index("ix_events_kind_time", "kind", "created_at"),
+        # Covering indexes for the admin dashboard (figures over 100,000s of events in well under 300 ms).
+        Index("ix_events_dashboard", "kind", "created_at", "outcome", "answered", "opd", "faq_key"),
+        Index("ix_events_resident_time", "channel", "resident", "created_at", "opd"),
+    )
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     channel: Mapped[str] = mapped_column(String(20))
@@ -280,3 +288,25 @@ class AuditRow(Base):
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+
+
+class TargetRow(Base):
+    """A dashboard target Kominfo set for one figure (e.g. answer_rate ≥ 0.8)."""
+
+    __tablename__ = "admin_targets"
+    figure: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class DismissalRow(Base):
+    """A group of unanswered questions an admin dismissed; questions asked later show again."""
+
+    __tablename__ = "unanswered_dismissals"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # question | feedback
+    signature: Mapped[str] = mapped_column(String(300))  # the group's normalised tokens, or the FAQ key
+    opd_id: Mapped[int | None] = mapped_column(ForeignKey("opds.id"), index=True)  # None: dismissed by Kominfo
+    dismissed_by: Mapped[str] = mapped_column(String(64))
+    dismissed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

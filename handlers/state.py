@@ -1,0 +1,118 @@
+"""Dialogue state per resident (e.g. a half-filled complaint), behind one small store interface.
+
+`MemoryStateStore` serves tests and the console; `SqlStateStore` keeps state in the
+database so it survives restarts and is shared by several instances. Both pass the same
+contract tests (tests/test_state_store.py). Keys look like "<channel>:<external_id>";
+values are JSON-able dicts. Stored data is copied: changing a dict after `set` or `get`
+never changes what is stored.
+
+Optional `ttl` (an extension of the contract): state untouched for longer reads as absent,
+so a resident returning days later starts fresh instead of inside an old flow.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from sqlalchemy import delete, select
+
+from knowledge.records.db import Database, dialect_insert
+from knowledge.records.models import ConversationStateRow, utcnow
+
+
+class StateStore(Protocol):
+    async def get(self, key: str) -> dict[str, Any] | None: ...
+
+    async def set(self, key: str, data: dict[str, Any]) -> None: ...
+
+    async def clear(self, key: str) -> None: ...
+
+
+def _checked(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a deep copy of JSON-able data, or raise TypeError (so memory and SQL behave alike)."""
+    if not isinstance(data, dict):
+        raise TypeError("state must be a dict")
+    return json.loads(json.dumps(data))
+
+
+class MemoryStateStore:
+    """Keep state in a dict (one process, lost on restart)."""
+
+    def __init__(self, *, ttl: dt.timedelta | None = None, clock: Callable[[], dt.datetime] = utcnow):
+        self.ttl = ttl
+        self.clock = clock
+        self._data: dict[str, tuple[dt.datetime, dict[str, Any]]] = {}
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        """Return the stored state, or None."""
+        found = self._data.get(key)
+        if found is None:
+            return None
+        updated, data = found
+        if self.ttl is not None and self.clock() - updated > self.ttl:
+            del self._data[key]
+            return None
+        return copy.deepcopy(data)
+
+    async def set(self, key: str, data: dict[str, Any]) -> None:
+        """Store (replace) the state."""
+        self._data[key] = (self.clock(), _checked(data))
+
+    async def clear(self, key: str) -> None:
+        """Forget the state (no error if there is none)."""
+        self._data.pop(key, None)
+
+
+class SqlStateStore:
+    """Keep state in the conversation_states table, one short transaction per call."""
+
+    def __init__(self, db: Database, *, ttl: dt.timedelta | None = None, clock: Callable[[], dt.datetime] = utcnow):
+        self.db = db
+        self.ttl = ttl
+        self.clock = clock
+
+    async def get(self, key: str) -> dict[str, Any] | None:
+        """Return the stored state, or None."""
+        async with self.db.session() as session:
+            row = (await session.execute(
+                select(ConversationStateRow.data, ConversationStateRow.updated_at)
+                .where(ConversationStateRow.key == key))).first()
+        if row is None:
+            return None
+        if self.ttl is not None and self.clock() - row.updated_at > self.ttl:
+            await self.clear(key)
+            return None
+        return row.data
+
+    async def set(self, key: str, data: dict[str, Any]) -> None:
+        """Store (replace) the state."""
+        async with self.db.session() as session:
+            await self.set_in(session, key, data)
+            await session.commit()
+
+    async def set_in(self, session: Any, key: str, data: dict[str, Any]) -> None:
+        """Store the state in the caller's transaction (the caller commits): the Dispatcher saves a
+        turn's state, resident and events in one transaction (an extension of the contract)."""
+        data = _checked(data)
+        now = self.clock()
+        insert = dialect_insert(session)(ConversationStateRow).values(key=key, data=data, updated_at=now)
+        await session.execute(insert.on_conflict_do_update(
+            index_elements=[ConversationStateRow.key], set_={"data": insert.excluded.data, "updated_at": now}))
+
+    async def clear(self, key: str) -> None:
+        """Forget the state (no error if there is none)."""
+        async with self.db.session() as session:
+            await session.execute(delete(ConversationStateRow).where(ConversationStateRow.key == key))
+            await session.commit()
+
+    async def purge(self, older_than: dt.datetime) -> int:
+        """Delete states untouched since `older_than`; return how many."""
+        async with self.db.session() as session:
+            result = await session.execute(
+                delete(ConversationStateRow).where(ConversationStateRow.updated_at < older_than))
+            await session.commit()
+            return result.rowcount or 0

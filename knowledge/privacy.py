@@ -1,0 +1,58 @@
+"""Mask personal data (NIK, phone numbers, e-mail addresses) before it reaches logs or analytics.
+
+Residents type their NIK and phone number into chats; the bot needs neither in its logs.
+`mask` replaces them with a short hint that keeps texts readable ("hp 08******90").
+Ticket numbers, postal codes, RT/RW numbers, amounts and dates are left alone.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+
+# NIK: 16 digits, written solid or in groups (4-4-4-4 or 6-6-4) separated by a space, dot or dash.
+_NIK_RE = re.compile(r"(?<![\w+])(?:\d{16}|\d{4}([ .-])\d{4}\1\d{4}\1\d{4}|\d{6}([ .-])\d{6}\2\d{4})(?![\w])")
+# Mobile: 08…, +62 8…, 62 8…, 10–13 digits in all, with optional single separators and (…).
+_MOBILE_RE = re.compile(r"(?<![\w+])(?:\+62[ .-]?|62[ .-]?|\(?0)8\)?(?:[ .-]?\d){7,11}(?!\w)")
+# Landline with an area code: 0751-123456, (0751) 7051234, +62 751 123456.
+_LANDLINE_RE = re.compile(r"(?<![\w+])(?:\+62[ .-]?\(?|\(?0)[2-79]\d{1,2}\)?[ .-]?\d{3,4}[ .-]?\d{2,4}(?!\w)")
+_EMAIL_RE = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _phone_hint(match: re.Match[str]) -> str:
+    digits = _digits(match.group(0))
+    local = "0" + digits[2:] if digits.startswith("62") else digits
+    if not 9 <= len(local) <= 13:
+        return match.group(0)
+    return f"{local[:2]}******{local[-2:]}"
+
+
+def mask(text: str) -> str:
+    """Return the text with NIKs, Indonesian phone numbers and e-mail addresses masked."""
+    if not text or not any(c.isdigit() or c == "@" for c in text):
+        return text
+    text = _EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
+    text = _NIK_RE.sub("NIK ****", text)
+    text = _MOBILE_RE.sub(_phone_hint, text)
+    return _LANDLINE_RE.sub(_phone_hint, text)
+
+
+class MaskingFilter(logging.Filter):
+    """A logging filter that masks personal data in every record's message and arguments.
+
+    Attach it to handlers: a logger's own filters never see records propagated from child loggers.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken record is logging's problem, not ours
+            return True
+        masked = mask(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True

@@ -1,0 +1,170 @@
+"""The database: one AsyncEngine per process, sessions per unit of work, migrations at start.
+
+SQLite (the single-machine default) is set up for a busy chat bot: WAL, foreign keys, a busy
+timeout, and every transaction opened with `BEGIN IMMEDIATE`. Inside one process all
+transactions share ONE connection, handed out by the pool in turn: concurrent residents
+queue asynchronously for it instead of fighting over SQLite's file lock (which fails with
+"database is locked" when a read transaction later tries to write). Other processes on the
+same file (the CLI while `serve` runs) wait on the busy timeout thanks to `BEGIN IMMEDIATE`.
+Consequence: on SQLite, never open a second session while your own session has a
+transaction open in the same task, and never await network I/O inside a transaction; the
+pool would give up after `POOL_TIMEOUT` seconds; `session()` detects the nesting at once
+and raises `NestedTransactionError` instead.
+
+PostgreSQL uses asyncpg with a normal connection pool; `schema` (an extension of the
+contract, optional) puts every table in that schema via `search_path`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 5000
+POOL_TIMEOUT = 30.0  # seconds a unit of work may wait for the (SQLite: single) connection
+MIGRATION_LOCK_ID = 0x74616E79  # pg_advisory_xact_lock key: one migrator at a time ("tany")
+
+
+class NestedTransactionError(RuntimeError):
+    """A task opened a session while its own other session holds SQLite's only connection."""
+
+
+class Database:
+    """The engine, a session factory and schema migrations for one database URL."""
+
+    def __init__(self, url: str, *, echo: bool = False, schema: str | None = None):
+        self.url = url
+        self.schema = schema
+        parsed = make_url(url)
+        self.dialect: str = parsed.get_backend_name()
+        if self.dialect == "sqlite":
+            self.engine = self._sqlite_engine(url, echo, memory=parsed.database in (None, "", ":memory:"))
+        elif self.dialect == "postgresql":
+            self.engine = self._postgres_engine(url, echo, schema)
+        else:
+            raise ValueError(f"unsupported database {self.dialect!r}; use sqlite+aiosqlite:// or postgresql+asyncpg://")
+        self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
+        self._open: dict[asyncio.Task[Any], list[AsyncSession]] = {}  # SQLite: sessions per task
+
+    @staticmethod
+    def _sqlite_engine(url: str, echo: bool, memory: bool) -> AsyncEngine:
+        kwargs: dict[str, Any] = {}
+        if not memory:
+            # One connection: transactions take turns in this process (see the module docstring).
+            kwargs = {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0,
+                      "pool_timeout": POOL_TIMEOUT}
+        engine = create_async_engine(url, echo=echo, **kwargs)
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Take transaction control from the driver so BEGIN IMMEDIATE and SAVEPOINT work.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}",
+                           "synchronous=NORMAL"):
+                cursor.execute(f"PRAGMA {pragma}")
+            cursor.close()
+
+        @event.listens_for(engine.sync_engine, "begin")
+        def _on_begin(conn: Connection) -> None:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+
+    @staticmethod
+    def _postgres_engine(url: str, echo: bool, schema: str | None) -> AsyncEngine:
+        connect_args: dict[str, Any] = {}
+        if schema:
+            connect_args["server_settings"] = {"search_path": schema}
+        return create_async_engine(url, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                                   connect_args=connect_args)
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """Open a session for one unit of work; commit it yourself, it is closed on exit."""
+        async with self._sessions() as session:
+            task = asyncio.current_task() if self.dialect == "sqlite" else None
+            if task is None:
+                yield session
+                return
+            mine = self._open.setdefault(task, [])
+            if any(other.in_transaction() for other in mine):
+                raise NestedTransactionError(
+                    "this task already has a transaction open on SQLite's single connection; "
+                    "commit it (or use that session) before opening another session")
+            mine.append(session)
+            try:
+                yield session
+            finally:
+                mine.remove(session)
+                if not mine:
+                    del self._open[task]
+
+    async def migrate(self) -> None:
+        """Upgrade the schema to the newest migration shipped in the package."""
+        async with self.engine.begin() as conn:
+            if self.dialect == "postgresql":
+                # Several instances may start at once; only one runs the migrations.
+                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK_ID})
+            await conn.run_sync(run_alembic, "upgrade", "head")
+        log.info("database schema is up to date (%s)", self.dialect)
+
+    async def downgrade(self, revision: str = "base") -> None:
+        """Downgrade the schema (tests and emergencies only: it drops data)."""
+        async with self.engine.begin() as conn:
+            await conn.run_sync(run_alembic, "downgrade", revision)
+
+    async def ping(self) -> bool:
+        """Return True when the database answers a trivial query."""
+        try:
+            async with self.engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+            return True
+        except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+            log.warning("database ping failed: %s", exc)
+            return False
+
+    async def dispose(self) -> None:
+        """Close every pooled connection."""
+        await self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({make_url(self.url).render_as_string(hide_password=True)!r}, schema={self.schema!r})"
+
+
+def dialect_insert(session: AsyncSession) -> Any:
+    """Return the dialect's `insert` (with `on_conflict_do_*`) for the session's database."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
+def alembic_config(connection: Connection | None = None) -> Any:
+    """Return an Alembic Config for the shipped migrations, bound to a connection if given."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def run_alembic(connection: Connection, command_name: str, revision: str) -> None:
+    """Run an Alembic command ("upgrade"/"downgrade") on an open synchronous connection."""
+    from alembic import command
+
+    getattr(command, command_name)(alembic_config(connection), revision)

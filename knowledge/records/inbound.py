@@ -1,0 +1,79 @@
+"""Exactly-once handling of inbound messages (Telegram update_id, WhatsApp message id).
+
+A channel calls `remember` before handling a message: False means it was seen before (a
+provider retry or a replayed webhook) and must be ignored. After the reply is queued it
+calls `mark_done`. Messages still "pending" after a crash are found with `pending` and
+handled again; each such replay counts as an attempt, and a message that keeps failing is
+marked "failed" so it cannot crash-loop the bot.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from knowledge.records.db import Database, dialect_insert
+from knowledge.records.models import InboundRow, utcnow
+
+MAX_REPLAYS = 3
+
+
+async def remember(db: Database, channel: str, message_id: str, payload: dict[str, Any] | None = None) -> bool:
+    """Record an inbound message; return True if it is new, False if it was seen before."""
+    async with db.session() as session:
+        stmt = (dialect_insert(session)(InboundRow)
+                .values(channel=channel, message_id=str(message_id), payload=payload, status="pending",
+                        attempts=1, received_at=utcnow())
+                .on_conflict_do_nothing()
+                .returning(InboundRow.id))
+        inserted = await session.scalar(stmt)
+        await session.commit()
+    return inserted is not None
+
+
+async def mark_done(db: Database, channel: str, message_id: str) -> None:
+    """Record that an inbound message was handled."""
+    await _set(db, channel, message_id, status="done", done_at=utcnow(), payload=None)
+
+
+async def mark_failed(db: Database, channel: str, message_id: str) -> None:
+    """Record that an inbound message could not be handled and must not be replayed."""
+    await _set(db, channel, message_id, status="failed", done_at=utcnow())
+
+
+async def pending(db: Database, channel: str, older_than_s: float, *, now: dt.datetime | None = None,
+                  max_replays: int = MAX_REPLAYS) -> list[InboundRow]:
+    """Return messages of a channel still pending after `older_than_s` seconds, for replay.
+
+    Each returned row counts as one more attempt; rows that already had `max_replays`
+    attempts are marked "failed" instead of being returned.
+    """
+    cutoff = (now or utcnow()) - dt.timedelta(seconds=older_than_s)
+    base = (InboundRow.channel == channel, InboundRow.status == "pending", InboundRow.received_at <= cutoff)
+    async with db.session() as session:
+        await session.execute(update(InboundRow).where(*base, InboundRow.attempts >= max_replays)
+                              .values(status="failed", done_at=utcnow()))
+        rows = list((await session.scalars(select(InboundRow).where(*base).order_by(InboundRow.id)
+                                           .with_for_update(skip_locked=True))).all())
+        for row in rows:
+            row.attempts += 1
+        await session.commit()
+    return rows
+
+
+async def purge(db: Database, older_than: dt.datetime) -> int:
+    """Delete handled or failed records received before `older_than`; return how many."""
+    async with db.session() as session:
+        result = await session.execute(delete(InboundRow).where(
+            InboundRow.status.in_(("done", "failed")), InboundRow.received_at < older_than))
+        await session.commit()
+        return result.rowcount or 0
+
+
+async def _set(db: Database, channel: str, message_id: str, **values: Any) -> None:
+    async with db.session() as session:
+        await session.execute(update(InboundRow).where(
+            InboundRow.channel == channel, InboundRow.message_id == str(message_id)).values(**values))
+        await session.commit()

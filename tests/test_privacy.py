@@ -1,0 +1,52 @@
+"""Masking personal data (NIK, phone numbers, e-mail) in texts and log records."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from knowledge.privacy import MaskingFilter, mask
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("NIK saya 1371012345678901", "NIK saya NIK ****"),
+    ("nik: 1371 0123 4567 8901 tolong dicek", "nik: NIK **** tolong dicek"),
+    ("NIK 137101-120390-0001", "NIK NIK ****"),
+    ("hp 0812-3456-7890", "hp 08******90"),
+    ("+62 812 3456 7890", "08******90"),
+    ("6281234567890", "08******90"),
+    ("wa saya 081234567890 ya pak", "wa saya 08******90 ya pak"),
+    ("telp (0751) 7051234", "telp 07******34"),
+    ("email budi.santoso@gmail.com", "email b***@gmail.com"),
+    ("KK 1371010101010001 hp 62 812-3456-789", "KK NIK **** hp 08******89"),
+])
+def test_personal_data_is_masked(text: str, expected: str) -> None:
+    assert mask(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "kode pos 250111",
+    "RT 003 RW 002 nomor 12",
+    "status PDG-7KQ2XM",
+    "tiket PDG-A1B2C3 sudah 3 hari",
+    "biaya Rp 1.500.000 per tahun",
+    "tanggal 05-03-2026 jam 08.30",
+    "jalan no 123456",
+    "nomor antrian 0123",
+    "",
+])
+def test_ordinary_numbers_and_tickets_are_kept(text: str) -> None:
+    assert mask(text) == text
+
+
+def test_masking_filter_masks_messages_and_arguments(caplog: pytest.LogCaptureFixture) -> None:
+    logger = logging.getLogger("test.privacy")
+    logger.addFilter(MaskingFilter())
+    try:
+        with caplog.at_level(logging.INFO, logger="test.privacy"):
+            logger.info("question from %s: %s", "tg", "NIK saya 1371012345678901, hp 081234567890")
+            logger.info("plain %d", 250111)
+    finally:
+        logger.filters.clear()
+    assert caplog.messages == ["question from tg: NIK saya NIK ****, hp 08******90", "plain 250111"]
