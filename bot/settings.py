@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -47,6 +48,20 @@ def _dates(env: Mapping[str, str], key: str) -> frozenset[dt.date]:
     return frozenset(out)
 
 
+def _template_name(raw: str) -> str | None:
+    """Return a WhatsApp template name (empty: no template), as Meta allows them: a-z, 0-9, _."""
+    name = raw.strip()
+    if name and not re.fullmatch(r"[a-z0-9_]{1,512}", name):
+        raise SettingsError(f"WHATSAPP_TEMPLATE_STATUS must use only a-z, 0-9 and _, got {name!r}")
+    return name or None
+
+
+def _template_lang(raw: str) -> str:
+    if not re.fullmatch(r"[a-z]{2,3}(_[A-Z]{2})?", raw.strip()):
+        raise SettingsError(f"WHATSAPP_TEMPLATE_LANG must be a language code such as id or en_US, got {raw!r}")
+    return raw.strip()
+
+
 def sqlite_path(database_url: str) -> Path | None:
     """Return the file of a SQLite URL, or None for other databases and in-memory SQLite."""
     if not database_url.startswith("sqlite"):
@@ -70,11 +85,15 @@ class Settings:
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_webhook_url: str | None = None
     telegram_webhook_secret: str | None = None
+    telegram_kominfo_chat_id: str | None = None  # group for the daily list of overdue complaints
     whatsapp_access_token: str | None = None
     whatsapp_phone_number_id: str | None = None
     whatsapp_app_secret: str | None = None
     whatsapp_verify_token: str | None = None
     whatsapp_api_base_url: str = "https://graph.facebook.com/v21.0"
+    whatsapp_template_status: str | None = "status_laporan"  # approved template for status updates; None: none
+    whatsapp_template_lang: str = "id"
+    whatsapp_rate: int = 80  # messages per second the business number may send
     retention_days: int = 180  # message texts in analytics are deleted after this
     holidays: frozenset[dt.date] = frozenset()
     rate_limit_per_minute: int = 30  # turns per resident per minute
@@ -128,11 +147,15 @@ class Settings:
             telegram_api_base_url=env.get("TELEGRAM_API_BASE_URL") or "https://api.telegram.org/bot",
             telegram_webhook_url=webhook_url,
             telegram_webhook_secret=webhook_secret,
+            telegram_kominfo_chat_id=env.get("TELEGRAM_KOMINFO_CHAT_ID") or None,
             whatsapp_access_token=wa[0],
             whatsapp_phone_number_id=wa[1],
             whatsapp_app_secret=wa[2],
             whatsapp_verify_token=wa[3],
             whatsapp_api_base_url=(env.get("WHATSAPP_API_BASE_URL") or "https://graph.facebook.com/v21.0").rstrip("/"),
+            whatsapp_template_status=_template_name(env.get("WHATSAPP_TEMPLATE_STATUS", "status_laporan")),
+            whatsapp_template_lang=_template_lang(env.get("WHATSAPP_TEMPLATE_LANG") or "id"),
+            whatsapp_rate=_int(env, "WHATSAPP_RATE", 80, 1, 1000),
             retention_days=_int(env, "TANYAKOTA_RETENTION_DAYS", 180, 1, 36500),
             holidays=_dates(env, "TANYAKOTA_HOLIDAYS"),
             rate_limit_per_minute=_int(env, "TANYAKOTA_RATE_LIMIT_PER_MINUTE", 30, 1, 100000),

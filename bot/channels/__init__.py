@@ -1,0 +1,1 @@
+"""Channels: each converts its messages to InboundMessage and renders Reply objects."""

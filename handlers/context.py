@@ -1,0 +1,121 @@
+"""What a conversation turn works with: the services (built once) and the turn itself.
+
+Events recorded per turn (EventRow.kind / outcome), for the dashboard and the admin page:
+- "question": outcome "answer" | "suggest" | "abstain"; faq_key, opd, score, answered, masked text.
+- "unanswered": the masked text of a question the bot could not answer (abstain, or "Bukan semuanya").
+- "choice": outcome "faq" (a did-you-mean choice; faq_key) or "none" ("Bukan semuanya").
+- "feedback": outcome "up" | "down"; faq_key and the masked question text it answered.
+- "rating": outcome "1".."5"; data {"ticket"}.
+- "complaint_step": outcome = the step reached (describe, route, opd, category, location, photo,
+  name, confirm, filed); opd when known.
+- "command": outcome = the command (start, bantuan, batal, status, ...).
+- "other": outcome "unsupported" | "unreadable" | "rate_limited" | "error".
+Every event carries channel, the pseudonymous resident id and the turn's latency.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from handlers.messages import InboundMessage, Reply
+from knowledge.kb import KnowledgeBase
+from knowledge.places import Places
+
+if TYPE_CHECKING:  # imported for types only; the services are passed in
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from handlers.state import StateStore
+    from knowledge.records.complaints import ComplaintService
+    from knowledge.records.db import Database
+    from knowledge.records.events import EventRecorder
+    from knowledge.records.live import LiveKnowledge
+    from knowledge.records.models import ResidentRow
+    from knowledge.records.outbox import Outbox
+
+MAX_MATCH_CHARS = 1000  # longer texts are cut before matching (the resident is told)
+
+
+def clean_text(raw: str, limit: int = MAX_MATCH_CHARS) -> tuple[str, bool]:
+    """Return the text without control characters, trimmed and cut to `limit`; and whether it was cut."""
+    text = "".join(ch for ch in raw if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    if len(text) > limit:
+        return text[:limit], True
+    return text, False
+
+
+def _utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.timezone.utc)
+
+
+@dataclass
+class Services:
+    db: Database
+    live: LiveKnowledge
+    complaints: ComplaintService
+    outbox: Outbox
+    events: EventRecorder
+    state: StateStore
+    media_dir: Path
+    now: Callable[[], dt.datetime] = _utcnow
+    places: Places = field(default_factory=lambda: Places([]))
+
+
+@dataclass
+class Turn:
+    """One resident message being handled: its input, state and the database session."""
+
+    msg: InboundMessage
+    services: Services
+    session: AsyncSession
+    state: dict[str, Any]  # mutable; saved after the turn
+    kb: KnowledgeBase
+    matcher: Any = None  # knowledge.matcher.FaqMatcher of the same snapshot as `kb`
+    router: Any = None  # knowledge.router.ComplaintRouter of the same snapshot
+    text: str = ""  # the message text, cleaned and cut to MAX_MATCH_CHARS
+    truncated: bool = False
+    choice: str | None = None  # value of the option chosen (button, or typed label/number)
+    first_contact: bool = False
+    events: list[dict[str, Any]] = field(default_factory=list)
+    _resident: ResidentRow | None = None
+
+    @property
+    def key(self) -> str:
+        return f"{self.msg.channel}:{self.msg.user_id}"
+
+    @property
+    def command(self) -> tuple[str, str] | None:
+        """Return (command, argument) for a typed command or a menu option ("cmd:lapor").
+
+        Inside a flow, a sentence that merely starts with a command word ("status jalan ini
+        sudah lama rusak") is an answer to the flow, not a command; "/status" still is.
+        """
+        if self.choice and self.choice.startswith("cmd:"):
+            return self.choice[4:], ""
+        command = self.msg.command
+        if command and command[1] and self.state.get("flow") and not self.msg.text.lstrip().startswith("/"):
+            return None
+        return command
+
+    async def resident(self) -> ResidentRow:
+        """Return the resident's row, creating it on first contact (once per turn)."""
+        if self._resident is None:
+            from knowledge.records.residents import get_or_create_resident
+
+            self._resident = await get_or_create_resident(
+                self.session, self.msg.channel, self.msg.user_id, self.msg.display_name)
+            if self.msg.phone and self._resident.phone != self.msg.phone:
+                self._resident.phone = self.msg.phone
+        return self._resident
+
+    def record(self, kind: str, outcome: str | None = None, **fields: Any) -> None:
+        """Queue an analytics event; the dispatcher writes it with the turn's latency."""
+        self.events.append({"kind": kind, "outcome": outcome, **fields})
+
+
+Feature = Callable[[Turn], Any]  # async (turn) -> list[Reply] | None (None: not mine)
+Replies = list[Reply]

@@ -1,0 +1,183 @@
+"""The conversation core's entry point: one InboundMessage in, the replies out.
+
+`Dispatcher.handle` runs a resident's turns one at a time (a lock per resident, held only
+while someone uses it) and different residents concurrently; floods are rate-limited per
+resident; any exception becomes an apology and a log line with the traceback, never a crash.
+
+A turn: load the resident's state (own short transaction), resolve a typed option ("2",
+"Ya, benar") against the options offered last, ask each feature in order until one answers,
+then write the resident, the analytics events and the state. Features are registered below,
+one line each.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import logging
+import time
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from handlers import complaint, faq, feedback, start, status, texts
+from handlers.context import Feature, Services, Turn, clean_text
+from handlers.messages import InboundMessage, Option, Reply, pick_option
+from handlers.ratelimit import RateLimiter, Verdict
+
+log = logging.getLogger(__name__)
+
+FEATURES: tuple[Feature, ...] = (
+    start.handle,  # /start, /bantuan, /batal, greetings, menu
+    complaint.handle,  # /lapor and every step of its flow
+    status.handle,  # /status and /status TICKET
+    feedback.handle,  # 👍/👎 and 1–5 ratings
+    faq.handle,  # everything else is a question
+)
+
+
+@dataclass(frozen=True)
+class TurnStats:
+    """What the metrics observer learns about each turn."""
+
+    channel: str
+    kind: str
+    outcome: str | None
+    seconds: float
+
+
+class Dispatcher:
+    """Route each resident message to the feature that handles it."""
+
+    def __init__(self, services: Services, features: Sequence[Feature] | None = None, *,
+                 rate_limit_per_minute: int = 30, observer: Callable[[TurnStats], None] | None = None):
+        self.services = services
+        self.features = tuple(features) if features is not None else FEATURES
+        self.limiter = RateLimiter(rate_limit_per_minute)
+        self.observer = observer
+        # A lock lives as long as a turn holds or awaits it, so the dict never outgrows the traffic.
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._active = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @property
+    def in_flight(self) -> int:
+        return self._active
+
+    async def drain(self, timeout: float = 10.0) -> bool:
+        """Wait until no turn is running (at most `timeout` s); return True when idle."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+            return True
+        except TimeoutError:
+            log.warning("%d turn(s) still running at shutdown", self._active)
+            return False
+
+    async def handle(self, msg: InboundMessage) -> list[Reply]:
+        """Handle one resident message and return the replies to send (possibly none)."""
+        started = time.perf_counter()
+        key = f"{msg.channel}:{msg.user_id}"
+        verdict = self.limiter.check(key)
+        if verdict is not Verdict.ALLOW:
+            log.info("rate limit for a %s resident (%s)", msg.channel, verdict.value)
+            self._observe(msg.channel, "other", "rate_limited", started)
+            return [Reply(texts.RATE_LIMITED)] if verdict is Verdict.WARN else []
+        self._active += 1
+        self._idle.clear()
+        try:
+            lock = self._locks.get(key)
+            if lock is None:
+                lock = self._locks[key] = asyncio.Lock()
+            async with lock:
+                return await self._turn(msg, key, started)
+        except Exception:
+            log.exception("turn failed for a %s resident", msg.channel)
+            self._observe(msg.channel, "other", "error", started)
+            return [Reply(texts.APOLOGY)]
+        finally:
+            self._active -= 1
+            if not self._active:
+                self._idle.set()
+
+    async def _turn(self, msg: InboundMessage, key: str, started: float) -> list[Reply]:
+        services = self.services
+        try:
+            await services.live.refresh()
+        except Exception:  # a failed reload keeps the last good knowledge base
+            log.exception("knowledge reload failed; answering with the previous one")
+        saved = await services.state.get(key)
+        state: dict[str, Any] = copy.deepcopy(saved) if saved else {}
+        text, truncated = clean_text(msg.text or "")
+        choice = msg.option
+        offered = [Option(label, value) for label, value in state.get("options", [])]
+        if choice is None and text and offered:
+            picked = pick_option(text, offered)
+            choice = picked.value if picked else None
+        async with services.db.session() as session:
+            kb, matcher, router = _knowledge(services.live)
+            turn = Turn(msg=msg, services=services, session=session, state=state, kb=kb, matcher=matcher,
+                        router=router, text=text, truncated=truncated, choice=choice, first_contact=saved is None)
+            try:
+                replies = await self._route(turn)
+            except Exception:
+                log.exception("feature failed for a %s resident", msg.channel)
+                await session.rollback()
+                turn._resident = None
+                state = turn.state = copy.deepcopy(saved) if saved else {}  # let them retry the step
+                turn.events = [{"kind": "other", "outcome": "error"}]
+                replies = [Reply(texts.APOLOGY, options=texts.MENU)]
+            if turn.first_contact and not state.get("greeted"):
+                replies.insert(0, Reply(texts.greeting(turn.kb.city)))
+            state["greeted"] = True
+            _remember_options(state, replies)
+            latency_ms = (time.perf_counter() - started) * 1000.0
+            await turn.resident()
+            for event in turn.events or [{"kind": "other", "outcome": "none"}]:
+                await services.events.record(session, channel=msg.channel, external_id=msg.user_id,
+                                             latency_ms=round(latency_ms, 2), **event)
+            changed = state != (saved or {})
+            # A SQL store writes in this transaction: one commit per turn instead of two.
+            save_in = getattr(services.state, "set_in", None)
+            if changed and save_in is not None:
+                await save_in(session, key, state)
+            await session.commit()
+        if changed and save_in is None:
+            await services.state.set(key, state)
+        main = turn.events[0] if turn.events else {"kind": "other", "outcome": "none"}
+        self._observe(msg.channel, main["kind"], main.get("outcome"), started)
+        return replies
+
+    async def _route(self, turn: Turn) -> list[Reply]:
+        for feature in self.features:
+            replies = await feature(turn)
+            if replies is not None:
+                return list(replies)
+        return [Reply(texts.NOT_UNDERSTOOD, options=texts.MENU)]
+
+    def _observe(self, channel: str, kind: str, outcome: str | None, started: float) -> None:
+        if self.observer is None:
+            return
+        try:
+            self.observer(TurnStats(channel, kind, outcome, time.perf_counter() - started))
+        except Exception:  # metrics must never break a conversation
+            log.exception("metrics observer failed")
+
+
+def _knowledge(live: Any) -> tuple[Any, Any, Any]:
+    """Return one consistent (kb, matcher, router) for a whole turn, even if a reload swaps them meanwhile."""
+    snapshot = getattr(live, "snapshot", None)
+    if snapshot is None:  # a store without snapshots (e.g. a test double)
+        return live.kb, live.matcher, live.router
+    current = snapshot()
+    return current.kb, current.matcher, current.router
+
+
+def _remember_options(state: dict[str, Any], replies: list[Reply]) -> None:
+    """Keep the last offered options so a typed number or label can select one next turn."""
+    offered = next((r.options for r in reversed(replies) if r.options), ())
+    if offered:
+        state["options"] = [[o.label, o.value] for o in offered]
+    else:
+        state.pop("options", None)

@@ -1,0 +1,133 @@
+"""Questions: answer from the knowledge base, offer "did you mean" choices, or say honestly "I don't know".
+
+This is the last feature asked: any text no other feature claimed is a question. Input the
+bot cannot read (voice, stickers, a stray photo, emoji only, garbage) gets a polite answer
+saying what the bot can do.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from handlers import texts
+from handlers.context import Turn
+from handlers.messages import Option, Reply
+from knowledge.kb import Faq
+
+MAX_VALUE_BYTES = 64  # Telegram's callback data limit
+# When the matcher names no OPD, a question about a problem ("limbah pabrik di sungai, lapor ke mana?")
+# is routed like a complaint; only a confident route names an OPD (an off-topic question scores lower).
+ROUTER_OPD_SCORE = 0.45
+LABEL_CHARS = 60
+_PUNCT = set(".,?!-'\"/():;%&+")
+
+
+def _readable(text: str) -> bool:
+    """Return True when the text looks like words (not emoji only, not binary garbage)."""
+    if not text or not any(ch.isalnum() for ch in text):
+        return False
+    broken = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cn", "Cs") for ch in text)
+    wordish = sum(ch.isalnum() or ch.isspace() or ch in _PUNCT for ch in text)
+    return broken <= len(text) * 0.05 and wordish >= len(text) * 0.5
+
+
+def _label(question: str) -> str:
+    """Return an option label: the FAQ question, cut at a word to fit a button."""
+    if len(question) <= LABEL_CHARS:
+        return question
+    return question[: LABEL_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
+
+
+def _value(prefix: str, key: str, suffix: str = "") -> str:
+    value = f"{prefix}:{key}{suffix}"
+    return value if len(value.encode()) <= MAX_VALUE_BYTES else f"{prefix}:~{suffix}"
+
+
+async def handle(turn: Turn) -> list[Reply] | None:
+    """Answer a question, a did-you-mean choice, or unreadable input."""
+    msg = turn.msg
+    choice = turn.choice or ""
+    if choice.startswith("faq:"):
+        return _chosen(turn, choice[4:])
+    if choice == "nf:none":
+        return _none_of_these(turn)
+    if msg.unsupported or msg.photo or msg.location:
+        turn.record("other", "unsupported", data={"type": msg.unsupported or ("photo" if msg.photo else "location")})
+        return [Reply(texts.UNSUPPORTED, options=texts.MENU)]
+    if msg.option and not turn.text:  # a button from an old message whose moment has passed
+        turn.record("other", "stale_option")
+        return [Reply(texts.STALE_OPTION, options=texts.MENU)]
+    if not _readable(turn.text):
+        turn.record("other", "unreadable")
+        return [Reply(texts.NOT_UNDERSTOOD, options=texts.MENU)]
+    return _question(turn)
+
+
+def answer_reply(turn: Turn, faq: Faq) -> Reply:
+    """Return an FAQ's answer with its source OPD and the 👍/👎 question."""
+    opd = turn.kb.opd(faq.opd)
+    parts = [faq.answer.strip()]
+    if opd:
+        parts.append(texts.source_line(opd))
+    parts.append(texts.HELPFUL)
+    options = (Option("👍 Ya", _value("fb", faq.id, ":up")), Option("👎 Tidak", _value("fb", faq.id, ":down")))
+    return Reply("\n\n".join(parts), options=options, kind="answer")
+
+
+def _question(turn: Turn) -> list[Reply]:
+    match = turn.matcher.match(turn.text)
+    replies = [Reply(texts.TRUNCATED)] if turn.truncated else []
+    last: dict[str, Any] = {"text": turn.text[:500], "opd": match.opd, "faq": None}
+    turn.state["last_question"] = last
+    common = {"score": round(float(match.score), 4), "text": turn.text}
+    if match.decision == "answer" and match.faq is not None:
+        faq = match.faq
+        last["faq"] = faq.id
+        turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
+        return replies + [answer_reply(turn, faq)]
+    suggestions = tuple(match.suggestions)[:3]
+    if match.decision == "suggest" and suggestions:
+        last["suggested"] = [f.id for f in suggestions]
+        turn.record("question", "suggest", faq_key=suggestions[0].id, opd=match.opd, answered=False, **common)
+        options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in suggestions)
+        return replies + [Reply(texts.DID_YOU_MEAN, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
+    opd = match.opd or _routed_opd(turn)
+    last["opd"] = opd
+    turn.record("question", "abstain", opd=opd, answered=False, **common)
+    turn.record("unanswered", "abstain", opd=opd, text=turn.text)
+    return replies + [_dont_know(turn, opd)]
+
+
+def _routed_opd(turn: Turn) -> str | None:
+    route = turn.router.route(turn.text)
+    return route.opd if route.opd and route.score >= ROUTER_OPD_SCORE else None
+
+
+def _dont_know(turn: Turn, opd_slug: str | None) -> Reply:
+    text = f"{texts.NO_ANSWER}\n\n{texts.refer_to_opd(turn.kb.opd(opd_slug))}"
+    return Reply(text, options=(texts.REPORT, texts.ASK_AGAIN), kind="abstain")
+
+
+def _chosen(turn: Turn, key: str) -> list[Reply]:
+    """Answer the did-you-mean entry the resident chose."""
+    last = turn.state.get("last_question") or {}
+    if key == "~":  # the key was too long for a button value; the state knows it
+        key = (last.get("suggested") or [""])[0]
+    faq = turn.kb.faq(key)
+    if faq is None:
+        turn.record("choice", "gone", faq_key=key)
+        return [Reply(texts.FAQ_GONE)]
+    last["faq"] = faq.id
+    turn.state["last_question"] = last
+    turn.record("choice", "faq", faq_key=faq.id, opd=faq.opd, answered=True)
+    return [answer_reply(turn, faq)]
+
+
+def _none_of_these(turn: Turn) -> list[Reply]:
+    """The suggestions missed: say so honestly and point to the likely OPD."""
+    last = turn.state.get("last_question") or {}
+    turn.record("choice", "none", opd=last.get("opd"), answered=False)
+    if last.get("text"):
+        turn.record("unanswered", "none", opd=last.get("opd"), text=last["text"])
+    return [_dont_know(turn, last.get("opd"))]

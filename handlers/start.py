@@ -1,0 +1,64 @@
+"""/start (also "mulai", "menu", a greeting), /bantuan and /batal — from anywhere in the conversation."""
+
+from __future__ import annotations
+
+from handlers import complaint, texts
+from handlers.context import Turn
+from handlers.messages import Reply
+
+START_WORDS = {"mulai", "menu", "start", "halo", "hallo", "helo", "hai", "hi", "hello", "hey", "pagi",
+               "siang", "sore", "malam", "selamat pagi", "selamat siang", "selamat sore", "selamat malam",
+               "assalamualaikum", "assalamu'alaikum", "assalamualaikum wr wb", "permisi", "p", "tes", "test"}
+HELP_WORDS = {"bantuan", "help", "tolong", "panduan"}
+
+
+def _word(text: str) -> str:
+    return " ".join(text.lower().replace(",", " ").replace("!", " ").replace(".", " ").split())
+
+
+async def handle(turn: Turn) -> list[Reply] | None:
+    """Show the menu, the help or cancel the current flow."""
+    command = turn.command
+    name = command[0] if command else None
+    if name is None and turn.text:
+        word = _word(turn.text)
+        if word in ("menu", "mulai"):  # leaves a flow too, like /start
+            name = "start"
+        elif not turn.state.get("flow"):
+            name = "start" if word in START_WORDS else "bantuan" if word in HELP_WORDS else None
+    if name == "start":
+        return _start(turn)
+    if name == "bantuan":
+        return await _help(turn)
+    if name == "batal":
+        return _cancel(turn)
+    if name == "tanya":
+        turn.state.pop("flow", None)
+        turn.record("command", "tanya")
+        return [Reply(texts.ASK_PROMPT)]
+    return None
+
+
+def _start(turn: Turn) -> list[Reply]:
+    """Greet the resident and show what the bot does."""
+    complaint.clear(turn.state)
+    turn.state["greeted"] = True
+    turn.record("command", "start")
+    return [Reply(texts.greeting(turn.kb.city), options=texts.MENU, kind="menu")]
+
+
+async def _help(turn: Turn) -> list[Reply]:
+    """Explain the commands, with example questions and the emergency numbers."""
+    turn.record("command", "bantuan")
+    replies = [Reply(texts.help_text(turn.kb.city), options=() if turn.state.get("flow") else texts.MENU)]
+    if turn.state.get("flow"):
+        replies += await complaint.reprompt(turn)
+    return replies
+
+
+def _cancel(turn: Turn) -> list[Reply]:
+    """Leave any flow and show the menu."""
+    had_flow = complaint.clear(turn.state)
+    turn.state.pop("rating", None)
+    turn.record("command", "batal")
+    return [Reply(texts.CANCELLED if had_flow else texts.NOTHING_TO_CANCEL, options=texts.MENU)]

@@ -1,0 +1,103 @@
+"""/status: the resident's own complaints; /status TICKET: one of them with its public timeline.
+
+A ticket filed by someone else gets the same answer as a ticket that does not exist, so the
+bot never reveals whether a number is in use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from handlers import complaint, texts
+from handlers.context import Turn
+from handlers.messages import Option, Reply
+from knowledge.records.complaints import status_label
+from knowledge.records.models import OpdRow
+from knowledge.records.tickets import TICKET_RE
+
+MAX_LISTED = 10
+
+
+async def handle(turn: Turn) -> list[Reply] | None:
+    """List the resident's complaints, or show one ticket's details."""
+    ticket = None
+    if turn.choice and turn.choice.startswith("status:"):
+        ticket = turn.choice[7:]
+    elif TICKET_RE.fullmatch(turn.text.strip().upper()) and not turn.state.get("flow"):
+        ticket = turn.text  # a ticket number on its own: the resident wants its status
+    else:
+        command = turn.command
+        if not command or command[0] != "status":
+            return None
+        ticket = command[1]
+    replies = await (_detail(turn, ticket) if ticket else _list(turn))
+    if turn.state.get("flow"):
+        replies += await complaint.reprompt(turn)
+    return replies
+
+
+def _local(turn: Turn, moment: dt.datetime) -> dt.datetime:
+    try:
+        return moment.astimezone(ZoneInfo(turn.kb.city.timezone))
+    except (KeyError, ValueError):
+        return moment
+
+
+async def _list(turn: Turn) -> list[Reply]:
+    turn.record("command", "status")
+    resident = await turn.resident()
+    rows = await turn.services.complaints.list_for_resident(turn.session, resident.id)
+    if not rows:
+        return [Reply(texts.NO_COMPLAINTS, options=(texts.REPORT, texts.ASK))]
+    rows = sorted(rows, key=lambda r: r.created_at, reverse=True)[:MAX_LISTED]
+    names = await _opd_names(turn, (row.opd_id for row in rows), short=True)
+    lines = ["**Laporan Anda**"]
+    for row in rows:
+        when = texts.date_short(_local(turn, row.created_at).date())
+        lines.append(f"- **{row.ticket}** — {status_label(row.status)} — {names.get(row.opd_id, '-')} — {when}")
+    lines += ["", texts.STATUS_HINT]
+    options = tuple(Option(row.ticket, f"status:{row.ticket}") for row in rows)
+    return [Reply("\n".join(lines), options=options, kind="status")]
+
+
+async def _opd_names(turn: Turn, ids: Iterable[int], *, short: bool = False) -> dict[int, str]:
+    """Return the names residents know the OPDs by (or their short names), keyed by database id."""
+    result = await turn.session.execute(
+        select(OpdRow.id, OpdRow.name, OpdRow.short_name).where(OpdRow.id.in_(set(ids))))
+    if short:
+        return {id_: abbr or name for id_, name, abbr in result}
+    return {id_: f"{name} ({abbr})" if abbr else name for id_, name, abbr in result}
+
+
+async def _detail(turn: Turn, ticket: str) -> list[Reply]:
+    turn.record("command", "status_ticket")
+    ticket = ticket.strip().upper()
+    resident = await turn.resident()
+    row = await turn.services.complaints.get_for_resident(turn.session, resident.id, ticket)
+    if row is None:
+        return [Reply(texts.NOT_FOUND, options=(texts.STATUS, texts.REPORT))]
+    names = await _opd_names(turn, [row.opd_id])
+    category = turn.kb.category(row.category_code)
+    description = row.description if len(row.description) <= 300 else row.description[:297] + "..."
+    lines = [
+        f"**Laporan {row.ticket}**",
+        f"Status: **{status_label(row.status)}**",
+        f"Instansi: {names.get(row.opd_id, '-')}",
+        f"Kategori: {category.name if category else 'Lainnya'}",
+        f"Dilaporkan: {texts.date_short(_local(turn, row.created_at).date())}",
+        f"Batas tanggapan: {texts.date_long(row.due_date)}",
+        f"Masalah: {description}",
+    ]
+    events = await turn.services.complaints.timeline(turn.session, row.id)
+    public = [e for e in events if not e.internal and e.status]
+    if public:
+        lines += ["", "**Riwayat**"]
+        for event in public:
+            moment = _local(turn, event.created_at)
+            note = f" — {event.note.strip()}" if event.note and event.note.strip() else ""
+            lines.append(f"- {texts.date_short(moment.date())} {moment:%H.%M}: {status_label(event.status)}{note}")
+    return [Reply("\n".join(lines), kind="status")]

@@ -1,0 +1,178 @@
+"""Every text a resident reads, in Bahasa Indonesia: polite ("Anda"), short, next step clear.
+
+Texts use the core's markup: `**bold**` and plain lines. Functions build texts that need data;
+constants are plain strings. Dates are written the Indonesian way ("Jumat, 4 Desember 2026").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from handlers.messages import Option
+from knowledge.kb import City, Contact, Opd
+
+DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
+          "Oktober", "November", "Desember")
+CONTACT_LABELS = {"phone": "Telepon", "whatsapp": "WhatsApp", "email": "Email", "address": "Alamat",
+                  "hours": "Jam layanan", "website": "Situs"}
+
+# --- menu -----------------------------------------------------------------------------------
+
+ASK = Option("Tanya layanan", "cmd:tanya")
+REPORT = Option("Buat laporan", "cmd:lapor")
+STATUS = Option("Cek status laporan", "cmd:status")
+HELP = Option("Bantuan", "cmd:bantuan")
+ASK_AGAIN = Option("Tanya lagi", "cmd:tanya")
+MENU = (ASK, REPORT, STATUS, HELP)
+
+
+def date_long(day: dt.date) -> str:
+    """Return e.g. "Jumat, 4 Desember 2026"."""
+    return f"{DAYS[day.weekday()]}, {day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def date_short(day: dt.date) -> str:
+    """Return e.g. "4 Des 2026"."""
+    return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
+
+
+def greeting(city: City) -> str:
+    """Return the welcome text: the city's greeting (or a default) and what the bot does."""
+    if city.greeting.strip():
+        return f"{city.greeting.strip()}\n\nPilih menu di bawah atau ketik pertanyaan Anda."
+    return (f"Halo, selamat datang! Saya **{city.bot_name}**, asisten virtual {city.name or 'pemerintah kota'}.\n\n"
+            "Saya bisa menjawab pertanyaan tentang layanan kota, menerima laporan atau pengaduan, dan memberi "
+            "tahu status laporan Anda. Pilih menu di bawah atau ketik pertanyaan Anda.")
+
+
+def help_text(city: City) -> str:
+    """Return the help text: commands, example questions and emergency numbers."""
+    emergency = city.emergency.strip() or "Dalam keadaan darurat, segera hubungi **112** (gratis, 24 jam)."
+    return (
+        "**Cara menggunakan**\n"
+        "- Ketik pertanyaan Anda, misalnya: cara membuat KTP-el, syarat akta kelahiran, jadwal angkut sampah.\n"
+        "- **lapor** — buat laporan atau pengaduan\n"
+        "- **status** — cek status laporan Anda (atau **status NOMOR**)\n"
+        "- **batal** — batalkan proses yang sedang berjalan\n"
+        "- **menu** — kembali ke menu awal\n\n"
+        f"{emergency}"
+    )
+
+
+CANCELLED = "Baik, proses dibatalkan. Ada lagi yang bisa saya bantu?"
+NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan. Ada yang bisa saya bantu?"
+ASK_PROMPT = "Silakan ketik pertanyaan Anda, misalnya: cara membuat KTP-el."
+APOLOGY = "Maaf, terjadi gangguan saat memproses pesan Anda. Silakan coba lagi sebentar lagi."
+RATE_LIMITED = "Mohon tunggu sebentar sebelum mengirim pesan lagi."
+NOT_UNDERSTOOD = ("Maaf, saya tidak dapat membaca pesan itu. Silakan ketik pertanyaan Anda dengan huruf, "
+                  "atau pilih menu di bawah.")
+UNSUPPORTED = ("Maaf, saya belum bisa membaca pesan jenis ini. Saya bisa menjawab pertanyaan yang diketik, "
+               "menerima laporan (ketik **lapor**), dan mengecek status laporan (ketik **status**).")
+STALE_OPTION = "Pilihan itu sudah tidak berlaku. Silakan ketik pertanyaan Anda atau pilih menu."
+TRUNCATED = "Pesan Anda sangat panjang; saya hanya membaca 1.000 karakter pertama."
+FLOW_REMINDER = "Laporan Anda belum terkirim. Lanjutkan dengan menjawab pertanyaan berikut, atau ketik **batal**."
+
+# --- questions ------------------------------------------------------------------------------
+
+HELPFUL = "Apakah jawaban ini membantu?"
+DID_YOU_MEAN = "Maksud Anda salah satu dari ini?"
+NONE_OF_THESE = Option("Bukan semuanya", "nf:none")
+NO_ANSWER = "Maaf, saya belum punya jawaban untuk pertanyaan itu."
+FAQ_GONE = "Maaf, informasi itu sudah tidak tersedia. Silakan ketik pertanyaan Anda lagi."
+THANKS_UP = "Terima kasih atas masukan Anda! 🙏"
+THANKS_DOWN = ("Terima kasih atas masukan Anda. Kami akan memperbaiki jawaban ini. Jika masalah Anda belum "
+               "selesai, Anda bisa membuat laporan.")
+
+
+def source_line(opd: Opd) -> str:
+    return f"Sumber: {opd.label}"
+
+
+def contact_lines(contact: Contact) -> str:
+    """Return an OPD's contact as "- Label: value" lines (empty when it has none)."""
+    return "\n".join(f"- {CONTACT_LABELS[k]}: {v}" for k, v in contact.items())
+
+
+def refer_to_opd(opd: Opd | None) -> str:
+    """Return where to ask instead: the likely OPD and its contact, or the emergency number."""
+    if opd is None:
+        return ("Anda dapat menyampaikannya sebagai laporan. Dalam keadaan darurat, hubungi **112** "
+                "(gratis, 24 jam).")
+    lines = contact_lines(opd.contact)
+    if lines:
+        return f"Pertanyaan ini kemungkinan ditangani oleh **{opd.label}**:\n{lines}"
+    return (f"Pertanyaan ini kemungkinan ditangani oleh **{opd.label}**. Silakan hubungi kantornya, "
+            "atau sampaikan sebagai laporan.")
+
+
+# --- complaints -----------------------------------------------------------------------------
+
+SKIP = Option("Lewati", "skip")
+ROUTE_OK = Option("Ya, benar", "route:ok")
+ROUTE_OTHER = Option("Pilih instansi lain", "route:other")
+OPD_MORE = Option("Lainnya", "opd:*")
+CATEGORY_NONE = Option("Lainnya / tidak tahu", "cat:-")
+NAME_SHOW = Option("Tampilkan nama", "name:show")
+NAME_ANON = Option("Anonim (disarankan)", "name:anon")
+SEND = Option("Ya, kirim", "confirm:yes")
+CANCEL = Option("Batal", "cmd:batal")
+
+DESCRIBE = "Ceritakan masalahnya: apa, di mana, sejak kapan."
+DESCRIBE_MORE = "Ceritanya terlalu singkat. Mohon jelaskan apa masalahnya, di mana, dan sejak kapan."
+CHOOSE_OPD = "Laporan ini sebaiknya diteruskan ke instansi mana? Pilih salah satu:"
+CHOOSE_OPD_ALL = "Pilih instansi tujuan laporan (ketik nomornya):"
+CHOOSE_CATEGORY = "Pilih jenis masalahnya:"
+LOCATION = "Kirim lokasi (tombol 📍) atau ketik alamat/patokan. Ketik **lewati** jika tidak ada."
+LOCATION_SHORT = "Alamatnya terlalu singkat. Ketik alamat atau patokan, atau ketik **lewati**."
+PHOTO = "Kirim foto (opsional) atau ketik **lewati**."
+PHOTO_AGAIN = "Silakan kirim foto, atau ketik **lewati** jika tidak ada foto."
+NAME = ("Boleh kami tampilkan nama Anda kepada publik? Nama Anda tetap terlihat oleh petugas instansi "
+        "yang menangani.")
+PICK_ONE = "Silakan pilih salah satu pilihan di bawah (ketik nomornya)."
+CONFIRM_AGAIN = "Ketik **ya** untuk mengirim laporan, atau **batal** untuk membatalkan."
+
+
+def route_proposal(opd: Opd, category_name: str | None) -> str:
+    what = f" (kategori: {category_name})" if category_name else ""
+    return f"Laporan ini akan diteruskan ke **{opd.label}**{what}. Sudah benar?"
+
+
+def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:
+    """Return the summary the resident confirms before the complaint is filed."""
+    location = data.get("address") or ""
+    if data.get("latitude") is not None:
+        point = f"titik {data['latitude']:.5f}, {data['longitude']:.5f}"
+        location = f"{location} ({point})" if location else point
+    if data.get("kelurahan"):
+        location += f" — Kel. {data['kelurahan']}, Kec. {data['kecamatan']}"
+    description = data.get("description", "")
+    if len(description) > 300:
+        description = description[:297] + "..."
+    return (
+        "**Ringkasan laporan**\n"
+        f"- Masalah: {description}\n"
+        f"- Instansi: {opd.label if opd else '-'}\n"
+        f"- Kategori: {category_name or 'Lainnya'}\n"
+        f"- Lokasi: {location or '-'}\n"
+        f"- Foto: {'ada' if data.get('photo') else 'tidak ada'}\n"
+        f"- Nama: {'ditampilkan' if data.get('show_name') else 'anonim'}\n\n"
+        "Ketik **ya** untuk mengirim, atau **batal**."
+    )
+
+
+def filed(ticket: str, opd_label: str, due: dt.date) -> str:
+    return (
+        f"Terima kasih, laporan Anda sudah kami terima dengan nomor **{ticket}**.\n"
+        f"Laporan diteruskan ke **{opd_label}** dan akan ditanggapi paling lambat {date_long(due)}.\n"
+        f"Cek status kapan saja dengan /status {ticket}"
+    )
+
+
+# --- status and rating ----------------------------------------------------------------------
+
+NO_COMPLAINTS = "Anda belum pernah membuat laporan. Ketik **lapor** untuk membuat laporan baru."
+NOT_FOUND = "Nomor laporan tidak ditemukan."
+STATUS_HINT = "Ketik **status NOMOR** untuk melihat rincian laporan."
+RATING_THANKS = "Terima kasih atas penilaian Anda ({n}/5)! Masukan Anda membantu kami melayani lebih baik."
+RATING_FAILED = "Maaf, penilaian untuk laporan itu tidak dapat disimpan."

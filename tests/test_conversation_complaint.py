@@ -1,0 +1,335 @@
+"""The /lapor flow step by step, /status, isolation between residents, restarts, idempotency, ratings."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from handlers.dispatch import Dispatcher
+from handlers.messages import Location, Photo
+from knowledge.records.models import ComplaintRow, EventRow
+from tests.conftest_chat import TICKET_RE, Chat, make_services
+
+COMPLAINT = "sampah di depan rumah sudah seminggu tidak diangkut dan bau"
+
+
+async def complaints(chat: Chat) -> list[ComplaintRow]:
+    async with chat.services.db.session() as session:
+        return list((await session.scalars(select(ComplaintRow).order_by(ComplaintRow.id))).all())
+
+
+async def file_complaint(chat: Chat, text: str = COMPLAINT) -> str:
+    """Go through the whole flow with the defaults; return the ticket."""
+    await chat.say("/lapor")
+    await chat.say(text)
+    await chat.say("ya")
+    if "Pilih jenis masalahnya" in chat.text:
+        await chat.say("1")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("ya")
+    match = re.search(TICKET_RE, chat.text)
+    assert match, chat.text
+    return match.group(0)
+
+
+async def test_whole_flow_with_the_proposed_opd_and_defaults(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    assert chat.text == "Ceritakan masalahnya: apa, di mana, sejak kapan."
+    await chat.say("sampah")
+    assert "terlalu singkat" in chat.text
+    await chat.say(COMPLAINT)
+    assert "**Dinas Lingkungan Hidup (DLH)**" in chat.text and "Sampah tidak diangkut" in chat.text
+    assert chat.options == ["Ya, benar", "Pilih instansi lain"]
+    await chat.say("ya")
+    assert chat.last[-1].request == "location" and "lewati" in chat.text
+    await chat.say("lewati")
+    assert chat.last[-1].request == "photo"
+    await chat.say("lewati")
+    assert "tampilkan nama" in chat.text.lower()
+    assert chat.options == ["Tampilkan nama", "Anonim (disarankan)"]
+    await chat.say("lewati")  # anonymous is the default
+    assert "Ringkasan laporan" in chat.text and "- Nama: anonim" in chat.text and "- Foto: tidak ada" in chat.text
+    assert chat.options == ["Ya, kirim", "Batal"]
+    await chat.say("ya")
+    ticket = re.search(TICKET_RE, chat.text).group(0)
+    assert ticket.startswith("TST-")
+    assert "Dinas Lingkungan Hidup (DLH)" in chat.text
+    assert "paling lambat" in chat.text and f"/status {ticket}" in chat.text
+    [row] = await complaints(chat)
+    assert (row.ticket, row.category_code, row.show_name, row.description) == (
+        ticket, "sampah-tidak-diangkut", False, COMPLAINT)
+    async with chat.services.db.session() as session:
+        steps = list((await session.scalars(select(EventRow.outcome).where(EventRow.kind == "complaint_step")
+                                            .order_by(EventRow.id))).all())
+    assert steps == ["describe", "confirm_route", "location", "photo", "name", "confirm", "filed"]
+
+
+async def test_complaint_text_given_with_the_command(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("lapor jalan di depan SD 12 berlubang besar dan membahayakan")
+    assert "Dinas Pekerjaan Umum dan Penataan Ruang (DPUPR)" in chat.text
+
+
+async def test_changing_the_opd_from_the_list_then_category(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.choose("Pilih instansi lain")
+    assert "instansi mana" in chat.text
+    assert chat.options[-1] == "Lainnya"
+    await chat.say("Lainnya")
+    assert "Dinas Sosial (Dinsos)" in chat.options  # every OPD, numbered
+    await chat.say(str(chat.options.index("Dinas Pekerjaan Umum dan Penataan Ruang (DPUPR)") + 1))
+    assert "Pilih jenis masalahnya" in chat.text
+    assert chat.options == ["Jalan rusak atau berlubang", "Drainase atau selokan tersumbat", "Lainnya / tidak tahu"]
+    await chat.say("2")
+    assert chat.last[-1].request == "location"
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("2")
+    await chat.say("Ya, kirim")
+    assert "Dinas Pekerjaan Umum dan Penataan Ruang (DPUPR)" in chat.text
+    [row] = await complaints(chat)
+    assert row.category_code == "drainase-tersumbat"
+
+
+async def test_opd_typed_by_short_name_and_category_unknown(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("tidak")  # not the proposed OPD
+    await chat.say("9")  # not an option
+    assert "pilih salah satu" in chat.text.lower()
+    await chat.say("dinsos")
+    assert chat.last[-1].request == "location"  # Dinsos has no categories
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("anonim")
+    assert "- Instansi: Dinas Sosial (Dinsos)" in chat.text and "- Kategori: Lainnya" in chat.text
+
+
+async def test_unrouteable_complaint_goes_straight_to_choosing(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say("qwerty asdfgh zxcvbn uiop")  # nothing the router can place
+    assert "instansi" in chat.text.lower()
+    assert "Ya, benar" not in chat.options
+    assert len(chat.options) >= 2
+
+
+async def test_location_shared_photo_sent_and_name_shown(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("1")
+    await chat.say(location=Location(-0.9471, 100.4172))
+    assert chat.last[-1].request == "photo"
+    await chat.say("bukan foto")
+    assert "kirim foto" in chat.text.lower() and chat.last[-1].request == "photo"
+    await chat.say(photo=Photo("test/abc.jpg"))
+    await chat.choose("Tampilkan nama")
+    assert "titik -0.94710, 100.41720" in chat.text and "- Foto: ada" in chat.text and "ditampilkan" in chat.text
+    await chat.choose("Ya, kirim")
+    [row] = await complaints(chat)
+    assert (row.latitude, row.longitude, row.photo_path, row.show_name) == (-0.9471, 100.4172, "test/abc.jpg", True)
+
+
+async def test_address_typed_with_a_kelurahan(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("Jl. Sawahan No. 5 dekat masjid, kelurahan sawahan timur")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    assert "Kel. Sawahan Timur, Kec. Padang Timur" in chat.text
+    await chat.say("ya")
+    [row] = await complaints(chat)
+    assert row.address.startswith("Jl. Sawahan No. 5")
+    assert (row.kelurahan, row.kecamatan) == ("Sawahan Timur", "Padang Timur")
+
+
+async def test_coordinates_typed_as_text(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("-0.9471, 100.4172")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("ya")
+    [row] = await complaints(chat)
+    assert (row.latitude, row.longitude, row.address) == (-0.9471, 100.4172, None)
+
+
+async def test_cancel_from_any_step(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("batal")
+    assert "dibatalkan" in chat.text and "Buat laporan" in chat.options
+    await chat.say("lewati")  # no longer in the flow: a (meaningless) question
+    assert "Kirim foto" not in chat.text
+    assert not await complaints(chat)
+
+
+async def test_help_and_status_in_the_middle_keep_the_flow(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("/bantuan")
+    assert "112" in chat.text and "belum terkirim" in chat.text
+    assert chat.options == ["Ya, benar", "Pilih instansi lain"]  # the step is asked again
+    await chat.say("/status")
+    assert "belum pernah membuat laporan" in chat.text and "belum terkirim" in chat.text
+    await chat.say("1")
+    assert chat.last[-1].request == "location"
+
+
+async def test_status_list_and_detail(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/status")
+    assert "belum pernah membuat laporan" in chat.text
+    first = await file_complaint(chat)
+    second = await file_complaint(chat, "jalan di depan SD 12 berlubang besar dan membahayakan pengendara")
+    await chat.say("/status")
+    assert chat.text.index(second) < chat.text.index(first)  # newest first
+    assert "Baru" in chat.text and "DLH" in chat.text and "DPUPR" in chat.text
+    assert chat.options == [second, first]
+    await chat.say("2")
+    assert f"**Laporan {first}**" in chat.text and "Riwayat" in chat.text
+    async with chat.services.db.session() as session:
+        await chat.services.complaints.set_status(session, first, "diproses", note="Petugas dijadwalkan besok",
+                                                  actor="dlh-admin")
+        await chat.services.complaints.add_note(session, first, "catatan rahasia petugas", actor="dlh-admin")
+        await session.commit()
+    await chat.say(f"status {first.lower()}")
+    assert "Sedang diproses" in chat.text and "Petugas dijadwalkan besok" in chat.text
+    assert "catatan rahasia" not in chat.text
+
+
+async def test_a_ticket_is_shown_only_to_the_resident_who_filed_it(chat: Chat) -> None:
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    other = chat.as_user("warga-2")
+    await other.say(f"/status {ticket}")
+    assert other.last[-1].text == "Nomor laporan tidak ditemukan."
+    await other.say("/status TST-ZZZZZZ")
+    assert other.text == "Nomor laporan tidak ditemukan."  # same answer: existence is not revealed
+    await other.say("/status")
+    assert ticket not in other.text
+    same_id_other_channel = chat.as_user(chat.user_id, channel="web")
+    await same_id_other_channel.say(f"/status {ticket}")
+    assert same_id_other_channel.last[-1].text == "Nomor laporan tidak ditemukan."
+
+
+async def test_restart_in_the_middle_of_the_flow(chat: Chat, tmp_path) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    # The process restarts: new services and Dispatcher on the same database.
+    services = await make_services(chat.services.db, tmp_path / "media2", import_first=False)
+    again = Chat(Dispatcher(services, rate_limit_per_minute=1000), chat.user_id)
+    await again.say("Jl. Sawahan No. 5")
+    assert again.last[-1].request == "photo"
+    await again.say("lewati")
+    await again.say("lewati")
+    await again.say("ya")
+    assert re.search(TICKET_RE, again.text)
+    assert len(await complaints(chat)) == 1
+
+
+async def test_the_same_confirmation_processed_twice_files_one_complaint(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    for answer in ("ya", "lewati", "lewati", "lewati"):
+        await chat.say(answer)
+    key = f"{chat.channel}:{chat.user_id}"
+    before_confirm = await chat.services.state.get(key)
+    await chat.say("ya")
+    ticket = re.search(TICKET_RE, chat.text).group(0)
+    # A crash right after filing, before the state was saved: the confirmation comes again.
+    await chat.services.state.set(key, before_confirm)
+    await chat.say("ya")
+    assert re.search(TICKET_RE, chat.text).group(0) == ticket
+    async with chat.services.db.session() as session:
+        assert await session.scalar(select(func.count()).select_from(ComplaintRow)) == 1
+
+
+async def test_rating_after_selesai_typed_and_by_button(chat: Chat) -> None:
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    async with chat.services.db.session() as session:
+        await chat.services.complaints.set_status(session, ticket, "selesai", note="Sudah diangkut", actor="dlh")
+        await session.commit()
+    await chat.say("5")
+    assert "Terima kasih atas penilaian Anda (5/5)" in chat.text
+    [row] = await complaints(chat)
+    assert row.rating == 5
+    # A second complaint rated with the button value from the outbox message.
+    second = await file_complaint(chat)
+    async with chat.services.db.session() as session:
+        await chat.services.complaints.set_status(session, second, "selesai", actor="dlh")
+        await session.commit()
+    await chat.say(option=f"rate:{second}:4")
+    assert "(4/5)" in chat.text
+    other = chat.as_user("warga-2")
+    await other.say(option=f"rate:{ticket}:1")  # not theirs
+    assert "tidak dapat disimpan" in other.text
+    assert [r.rating for r in await complaints(chat)] == [5, 4]
+
+
+async def test_a_digit_without_a_pending_rating_is_not_a_rating(chat: Chat) -> None:
+    await chat.say("/start")
+    await file_complaint(chat)
+    await chat.say("5")
+    assert "penilaian" not in chat.text
+
+
+async def test_the_whole_conversation_on_both_databases(database, tmp_path) -> None:
+    chat = Chat(Dispatcher(await make_services(database, tmp_path / "media"), rate_limit_per_minute=1000))
+    await chat.say("/start")
+    await chat.say("apa syarat membuat akta kelahiran")
+    await chat.choose("👍 Ya")
+    ticket = await file_complaint(chat)
+    await chat.say("/status")
+    assert ticket in chat.text
+    await chat.say(f"/status {ticket}")
+    assert f"Laporan {ticket}" in chat.text
+    other = chat.as_user("warga-2")
+    await other.say(f"/status {ticket}")
+    assert other.last[-1].text == "Nomor laporan tidak ditemukan."
+
+
+async def test_a_ticket_number_alone_shows_its_status(chat: Chat) -> None:
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    await chat.say(ticket.lower())
+    assert f"**Laporan {ticket}**" in chat.text
+
+
+async def test_menu_leaves_the_flow(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("menu")
+    assert "Buat laporan" in chat.options
+    assert "flow" not in await chat.services.state.get(f"{chat.channel}:{chat.user_id}")
+
+
+async def test_a_place_sent_before_the_description_is_not_asked_again(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(location=Location(-0.95, 100.35))
+    assert "Lokasi diterima" in chat.text and "Ceritakan masalahnya" in chat.text
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    assert chat.last[-1].request == "photo"  # the location step is skipped

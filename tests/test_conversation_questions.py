@@ -1,0 +1,188 @@
+"""Conversations about the menu and questions: start, help, cancel, answers, did-you-mean, don't-know."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from handlers.messages import Location, Photo
+from knowledge.records.models import EventRow
+from tests.conftest_chat import Chat
+
+
+async def events(chat: Chat, kind: str | None = None) -> list[EventRow]:
+    async with chat.services.db.session() as session:
+        stmt = select(EventRow).order_by(EventRow.id)
+        if kind:
+            stmt = stmt.where(EventRow.kind == kind)
+        return list((await session.scalars(stmt)).all())
+
+
+async def test_start_greets_and_offers_the_menu(chat: Chat) -> None:
+    replies = await chat.say("/start")
+    assert len(replies) == 1
+    assert "Tanya Kota Uji" in chat.text
+    assert chat.options == ["Tanya layanan", "Buat laporan", "Cek status laporan", "Bantuan"]
+
+
+async def test_start_words_without_slash(chat: Chat) -> None:
+    for word in ("mulai", "menu", "Halo!", "/menu"):
+        await chat.say(word)
+        assert "Buat laporan" in chat.options, word
+
+
+async def test_first_message_ever_that_is_a_question_is_greeted_and_answered(chat: Chat) -> None:
+    replies = await chat.say("ktp saya hilang gimana")
+    assert "selamat datang" in replies[0].text
+    assert "surat keterangan hilang" in replies[-1].text
+    # Only the first time.
+    replies = await chat.say("ktp saya hilang gimana")
+    assert len(replies) == 1
+
+
+async def test_help_lists_commands_and_emergency_number(chat: Chat) -> None:
+    await chat.say("/bantuan")
+    assert "lapor" in chat.text and "status" in chat.text and "batal" in chat.text
+    assert "112" in chat.text
+    await chat.say("bantuan")
+    assert "112" in chat.text
+
+
+async def test_choosing_menu_options_by_number(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("2")  # Buat laporan
+    assert "Ceritakan masalahnya" in chat.text
+    await chat.say("batal")
+    await chat.say("/start")
+    await chat.say("4")  # Bantuan
+    assert "112" in chat.text
+    await chat.say("/start")
+    await chat.say("tanya layanan")
+    assert "ketik pertanyaan" in chat.text
+
+
+async def test_cancel_without_a_flow(chat: Chat) -> None:
+    await chat.say("/batal")
+    assert "Tidak ada proses" in chat.text
+    assert "Buat laporan" in chat.options
+
+
+async def test_a_question_is_answered_with_its_source_and_feedback_buttons(chat: Chat) -> None:
+    await chat.say("/start")
+    replies = await chat.say("KTP elektronik saya hilang, apa yang harus saya lakukan?")
+    answer = replies[-1]
+    assert "surat keterangan hilang" in answer.text
+    assert "Sumber: Dinas Kependudukan dan Pencatatan Sipil (Disdukcapil)" in answer.text
+    assert "Apakah jawaban ini membantu?" in answer.text
+    assert [(o.label, o.value) for o in answer.options] == [("👍 Ya", "fb:ktp-el-hilang:up"),
+                                                           ("👎 Tidak", "fb:ktp-el-hilang:down")]
+    [question] = await events(chat, "question")
+    assert (question.outcome, question.faq_key, question.opd, question.answered) == (
+        "answer", "ktp-el-hilang", "disdukcapil", True)
+    assert 0 < question.score <= 1 and question.latency_ms is not None
+    assert question.resident != chat.user_id and len(question.resident) == 32  # pseudonymous
+
+
+async def test_thumbs_up_by_button_and_thumbs_down_typed(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("apa syarat membuat akta kelahiran")
+    await chat.choose("👍 Ya")
+    assert "Terima kasih" in chat.text
+    await chat.say("jam berapa boleh buang sampah ke tps")
+    await chat.say("tidak")  # the label without its emoji
+    assert "Terima kasih" in chat.text
+    assert "Jl. Bersih No. 2" in chat.text  # the OPD's contact
+    assert chat.options == ["Buat laporan", "Tanya lagi"]
+    feedback = await events(chat, "feedback")
+    assert [(e.outcome, e.faq_key) for e in feedback] == [("up", "akta-kelahiran"), ("down", "jadwal-buang-sampah")]
+    assert feedback[1].text == "jam berapa boleh buang sampah ke tps"  # grouped with unanswered on the admin page
+
+
+async def test_did_you_mean_then_choose_by_number(chat: Chat) -> None:
+    await chat.say("/start")
+    replies = await chat.say("cara mengurus ktp-el")
+    assert replies[-1].text == "Maksud Anda salah satu dari ini?"
+    labels = chat.options
+    assert 2 <= len(labels) <= 4 and labels[-1] == "Bukan semuanya"
+    assert all(o.value.startswith("faq:") for o in replies[-1].options[:-1])
+    picked = labels.index("Bagaimana cara mengurus KTP-el yang hilang?") + 1
+    await chat.say(str(picked))
+    assert "surat keterangan hilang" in chat.text
+    assert "👍 Ya" in chat.options
+    [choice] = await events(chat, "choice")
+    assert (choice.outcome, choice.faq_key) == ("faq", "ktp-el-hilang")
+
+
+async def test_did_you_mean_none_of_these(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("cara mengurus ktp-el")
+    await chat.choose("Bukan semuanya")
+    assert "belum punya jawaban" in chat.text
+    assert chat.options == ["Buat laporan", "Tanya lagi"]
+    [unanswered] = await events(chat, "unanswered")
+    assert unanswered.text == "cara mengurus ktp-el"
+
+
+async def test_abstain_is_honest_and_offers_a_complaint(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("siapa juara piala dunia tahun 2022")
+    assert "Maaf, saya belum punya jawaban untuk pertanyaan itu." in chat.text
+    assert "112" in chat.text  # no likely OPD: the emergency number
+    assert chat.options == ["Buat laporan", "Tanya lagi"]
+    [question] = await events(chat, "question")
+    assert question.outcome == "abstain" and question.answered is False
+    [unanswered] = await events(chat, "unanswered")
+    assert unanswered.text == "siapa juara piala dunia tahun 2022"
+    await chat.say("1")
+    assert "Ceritakan masalahnya" in chat.text
+
+
+async def test_abstain_names_the_likely_opd_and_its_contact(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("siapa yang menangani limbah pabrik di sungai")
+    assert "belum punya jawaban" in chat.text
+    assert "Dinas Lingkungan Hidup (DLH)" in chat.text and "Jl. Bersih No. 2" in chat.text
+    assert chat.options == ["Buat laporan", "Tanya lagi"]
+    [unanswered] = await events(chat, "unanswered")
+    assert unanswered.opd == "dlh"
+
+
+async def test_personal_data_is_masked_in_analytics(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("nik saya 1371010101010001 hp 081234567890 kenapa belum terdaftar")
+    texts = [e.text for e in await events(chat) if e.text]
+    assert texts and all("1371010101010001" not in t and "081234567890" not in t for t in texts)
+
+
+async def test_unsupported_input_and_stray_photo_or_location(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say(unsupported="voice")
+    assert "belum bisa membaca pesan jenis ini" in chat.text and "lapor" in chat.text
+    await chat.say(photo=Photo("test/x.jpg"))
+    assert "belum bisa membaca" in chat.text
+    await chat.say(location=Location(-0.95, 100.35))
+    assert "belum bisa membaca" in chat.text
+
+
+async def test_empty_emoji_and_binary_input_get_a_polite_answer(chat: Chat) -> None:
+    await chat.say("/start")
+    for text in ("", "   ", "😀😀🙏", "\x00\x01\x02\ufffd\ufffd\ufffd\ufffd", "???"):
+        replies = await chat.say(text)
+        assert len(replies) == 1 and "Maaf" in replies[0].text, repr(text)
+        assert "Buat laporan" in chat.options
+    assert not await events(chat, "unanswered")  # garbage is not an unanswered question
+
+
+async def test_huge_message_is_cut_and_the_resident_told(chat: Chat) -> None:
+    await chat.say("/start")
+    replies = await chat.say("ktp saya hilang gimana " + "x" * 100_000)
+    assert "1.000 karakter pertama" in replies[0].text
+    [question] = await events(chat, "question")
+    assert len(question.text) <= 500
+
+
+async def test_stale_button_from_an_old_message(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say(option="opd:dlh")  # a complaint-flow button pressed after the flow ended
+    assert "sudah tidak berlaku" in chat.text
+    await chat.say(option="faq:no-such-entry")
+    assert "sudah tidak tersedia" in chat.text
