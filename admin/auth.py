@@ -1,0 +1,212 @@
+"""Admin sessions: an HMAC-signed cookie with an expiry, the signed-in admin, and role checks.
+
+The cookie holds a random session id (for the CSRF token), the user id, a fingerprint of the
+user's password hash (so a password change ends every other session) and an expiry time. It is
+HttpOnly, SameSite=Lax, and Secure when the page is served over HTTPS.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from aiohttp import web
+from sqlalchemy import select
+
+from admin.context import AdminContext
+from admin.keys import ADMIN, CTX, SESSION
+from knowledge.records.models import OpdRow, UserRow
+
+log = logging.getLogger(__name__)
+
+COOKIE = "tk_admin"
+PUBLIC_ROUTES = frozenset({"login", "static"})  # everything else needs a signed-in admin
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+def derive_key(secret_key: str, purpose: str) -> bytes:
+    """Derive a separate key per purpose from the bot's secret key."""
+    return hmac.new(secret_key.encode(), f"tanyakota-admin:{purpose}".encode(), hashlib.sha256).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+@dataclass
+class Session:
+    sid: str
+    uid: int | None = None
+    pw: str = ""  # fingerprint of the password hash at login
+    exp: float = 0.0  # unix time
+    dirty: bool = False  # the cookie must be (re)written
+    cleared: bool = False  # the cookie must be deleted
+
+    @classmethod
+    def fresh(cls, exp: float) -> Session:
+        return cls(sid=secrets.token_urlsafe(18), exp=exp, dirty=True)
+
+
+@dataclass(frozen=True)
+class Admin:
+    """The signed-in admin, as every view sees them."""
+
+    id: int
+    username: str
+    role: str  # "opd" | "kominfo"
+    opd_id: int | None
+    opd_slug: str | None
+    opd_name: str | None
+
+    @property
+    def is_kominfo(self) -> bool:
+        return self.role == "kominfo"
+
+
+class SessionCodec:
+    """Sign and verify session cookies (constant-time comparison)."""
+
+    def __init__(self, secret_key: str):
+        self._key = derive_key(secret_key, "session")
+        self._fp_key = derive_key(secret_key, "password-fingerprint")
+
+    def encode(self, s: Session) -> str:
+        body = _b64(json.dumps({"sid": s.sid, "uid": s.uid, "pw": s.pw, "exp": s.exp},
+                               separators=(",", ":")).encode())
+        return f"{body}.{_b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())}"
+
+    def decode(self, value: str | None, now: float) -> Session | None:
+        if not value or value.count(".") != 1:
+            return None
+        body, sig = value.split(".")
+        expected = _b64(hmac.new(self._key, body.encode(), hashlib.sha256).digest())
+        if not hmac.compare_digest(sig, expected):
+            return None
+        try:
+            data = json.loads(_unb64(body))
+            s = Session(sid=str(data["sid"]), uid=data.get("uid"), pw=str(data.get("pw", "")),
+                        exp=float(data["exp"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        return s if s.exp > now else None
+
+    def fingerprint(self, password_hash: str) -> str:
+        return _b64(hmac.new(self._fp_key, password_hash.encode(), hashlib.sha256).digest()[:12])
+
+
+def _expiry(ctx: AdminContext) -> float:
+    return ctx.now().timestamp() + ctx.session_hours * 3600
+
+
+async def _load_admin(ctx: AdminContext, codec: SessionCodec, s: Session) -> Admin | None:
+    if s.uid is None:
+        return None
+    async with ctx.db.session() as db:
+        row = (await db.execute(
+            select(UserRow, OpdRow).outerjoin(OpdRow, OpdRow.id == UserRow.opd_id).where(UserRow.id == s.uid)
+        )).first()
+    if row is None:
+        return None
+    user, opd = row
+    if not user.active or not hmac.compare_digest(codec.fingerprint(user.password_hash), s.pw):
+        return None
+    if user.role == "opd" and opd is None:
+        return None  # an OPD account without its OPD can see nothing
+    return Admin(user.id, user.username, user.role, user.opd_id, opd.slug if opd else None, opd.name if opd else None)
+
+
+def set_cookie(request: web.Request, response: web.StreamResponse) -> None:
+    """Write or delete the session cookie on a response when the session changed."""
+    ctx: AdminContext = request.app[CTX]
+    s: Session | None = request.get(SESSION)
+    if s is None:
+        return
+    path = request.app.router["login"].url_for().path.rsplit("/", 1)[0] or "/"
+    if s.cleared:
+        response.del_cookie(COOKIE, path=path)
+    elif s.dirty:
+        response.set_cookie(COOKIE, SessionCodec(ctx.secret_key).encode(s), path=path, httponly=True,
+                            samesite="Lax", secure=ctx.secure_cookies, max_age=ctx.session_hours * 3600)
+
+
+def session_middleware() -> Callable[..., Awaitable[web.StreamResponse]]:
+    """Read the session cookie, load the admin, and send anonymous visitors to the login page."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        ctx: AdminContext = request.app[CTX]
+        codec = SessionCodec(ctx.secret_key)
+        now = ctx.now().timestamp()
+        route = request.match_info.route.name
+        home = request.app.router["home"].url_for()
+        if request.path == home.path.rstrip("/"):  # "/admin" without the slash
+            raise web.HTTPSeeOther(home)
+        if route == "static":  # stylesheet and script: no database, no cookie
+            request[SESSION] = Session(sid="", dirty=False)
+            request[ADMIN] = None
+            return await handler(request)
+        s = codec.decode(request.cookies.get(COOKIE), now) or Session.fresh(_expiry(ctx))
+        admin = await _load_admin(ctx, codec, s)
+        if s.uid is not None and admin is None:
+            s = Session.fresh(_expiry(ctx))  # deactivated, password changed or unknown: start over
+        request[SESSION] = s
+        request[ADMIN] = admin
+        if admin is None and route not in PUBLIC_ROUTES:
+            login = request.app.router["login"].url_for()
+            if request.method == "GET":
+                login = login.with_query(next=request.rel_url.path_qs)
+            raise web.HTTPSeeOther(login)
+        return await handler(request)
+
+    return middleware
+
+
+def sign_in(request: web.Request, user: UserRow) -> None:
+    """Start a new session for a user who just proved their password (new id: no fixation)."""
+    ctx: AdminContext = request.app[CTX]
+    s = Session.fresh(_expiry(ctx))
+    s.uid = user.id
+    s.pw = SessionCodec(ctx.secret_key).fingerprint(user.password_hash)
+    request[SESSION] = s
+
+
+def sign_out(request: web.Request) -> None:
+    """End the session: the browser drops the cookie."""
+    s: Session = request[SESSION]
+    s.cleared = True
+
+
+def current(request: web.Request) -> Admin:
+    """Return the signed-in admin (the middleware guarantees one outside the public routes)."""
+    admin: Admin | None = request.get(ADMIN)
+    if admin is None:
+        raise web.HTTPForbidden()
+    return admin
+
+
+def kominfo_only(handler: Handler) -> Handler:
+    """Allow a view to Kominfo accounts only; OPD admins get 403."""
+
+    @functools.wraps(handler)
+    async def wrapper(request: web.Request) -> web.StreamResponse:
+        if not current(request).is_kominfo:
+            raise web.HTTPForbidden(text="Halaman ini hanya untuk Kominfo.")
+        return await handler(request)
+
+    return wrapper
+
+
+def opd_scope(admin: Admin) -> int | None:
+    """Return the OPD id every query must be limited to, or None for Kominfo (every OPD)."""
+    return None if admin.is_kominfo else admin.opd_id
