@@ -18,6 +18,8 @@ BENCHMARKS = {
     "speed": "bench.speed",
     "dashboard": "bench.dashboard",
     "telegram": "bench.telegram",
+    "whatsapp": "bench.whatsapp",
+    "webchat": "bench.webchat",
 }
 
 
