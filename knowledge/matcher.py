@@ -26,6 +26,10 @@ from knowledge.normalize import Normalizer
 
 log = logging.getLogger(__name__)
 
+# Two candidates that both cover the whole question and score this close are a tie (set on dev).
+FULL_COVERAGE = 0.999
+TIE_MARGIN = 0.08
+
 # Hand-set thresholds on the [0, 1] evidence score, used by the semantic blend and when no
 # decision model is shipped (set on the development set only). Answer when the entry covers enough of the question AND either matches very well or matches
 # well and clearly beats the best other entry; a wrong confident answer is worse than none.
@@ -182,6 +186,8 @@ class FaqMatcher:
         if self.decision is not None and x is not None:
             # Never answer with an entry not even worth suggesting: in a tiny KB a lone weak
             # candidate has no runner-up, which the model would read as a clear win.
+            if self._tied(found):
+                return False
             return found[0][1].score >= SUGGEST_SCORE and self.decision.probability(x) >= self.decision.answer_threshold
         best = found[0][1]
         margin = best.score - (found[1][1].score if len(found) > 1 else 0.0)
@@ -189,6 +195,20 @@ class FaqMatcher:
         return best.coverage >= coverage and (
             (best.score >= answer_score and margin >= answer_margin)
             or (best.score >= clear_score and margin >= clear_margin))
+
+    @staticmethod
+    def _tied(found: list[tuple[Faq, Evidence]]) -> bool:
+        """Tell whether the runner-up covers the whole question as well, only a little behind.
+
+        Two entries that both account for every word of the question ("ktp baru" against the
+        entries for a new and for a lost KTP-el) cannot be told apart by their scores alone;
+        asking "did you mean" is safer than a confident guess.
+        """
+        if len(found) < 2:
+            return False
+        best, second = found[0][1], found[1][1]
+        return (second.coverage >= FULL_COVERAGE and second.strong >= FULL_COVERAGE
+                and best.score - second.score < TIE_MARGIN)
 
     @staticmethod
     def _likely_opd(found: list[tuple[Faq, Evidence]]) -> str | None:
