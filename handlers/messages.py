@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 COMMANDS = ("start", "bantuan", "lapor", "status", "batal")
 _COMMAND_RE = re.compile(r"^/?([A-Za-z]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
@@ -102,3 +102,21 @@ def pick_option(text: str, options: tuple[Option, ...] | list[Option]) -> Option
         if words and t == words:
             return o
     return None
+
+
+def reply_to_payload(reply: Reply) -> dict[str, Any]:
+    """Return a Reply as the JSON payload stored in the outbox."""
+    return {
+        "text": reply.text,
+        "options": [{"label": o.label, "value": o.value} for o in reply.options],
+        "photo": reply.photo,
+        "request": reply.request,
+        "kind": reply.kind,
+    }
+
+
+def reply_from_payload(payload: dict[str, Any]) -> Reply:
+    """Return the Reply stored in an outbox payload (extra keys such as "template" are ignored)."""
+    options = tuple(Option(label=str(o["label"]), value=str(o["value"])) for o in payload.get("options") or ())
+    return Reply(text=payload.get("text") or "", options=options, request=payload.get("request"),
+                 photo=payload.get("photo"), kind=payload.get("kind") or "text")

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from handlers.messages import Option, Reply
 from knowledge.records.db import Database
 from knowledge.records.models import OutboxRow, utcnow
-from knowledge.records.outbox import Outbox, deserialize_reply, serialize_reply
+from knowledge.records.outbox import Outbox
+from handlers.messages import reply_from_payload, reply_to_payload
 
 PAYLOAD = {"text": "Halo", "options": [], "photo": None, "request": None}
 
@@ -31,12 +32,12 @@ async def row(db: Database, id: int) -> OutboxRow:
 def test_reply_round_trip() -> None:
     reply = Reply("Nilai?", options=(Option("1", "rate:PDG-ABC123:1"), Option("2", "rate:PDG-ABC123:2")),
                   request="location", photo="a/b.jpg", kind="feedback")
-    payload = serialize_reply(reply)
+    payload = reply_to_payload(reply)
     assert payload["options"] == [{"label": "1", "value": "rate:PDG-ABC123:1"},
                                   {"label": "2", "value": "rate:PDG-ABC123:2"}]
-    assert deserialize_reply(payload) == reply and deserialize_reply(payload).kind == "feedback"
-    assert deserialize_reply({"text": "x", "template": {"name": "t"}}) == Reply("x")
-    assert Outbox.serialize_reply(reply) == payload
+    assert reply_from_payload(payload) == reply and reply_from_payload(payload).kind == "feedback"
+    assert reply_from_payload({"text": "x", "template": {"name": "t"}}) == Reply("x")
+    assert reply_to_payload(reply) == payload
 
 
 async def test_dedup_key_queues_once(database: Database) -> None:

@@ -18,7 +18,7 @@ from bot.delivery import PermanentFailure, RetryLater
 from handlers.messages import Option, Reply
 from knowledge.records.db import Database
 from knowledge.records.models import OutboxRow, ResidentRow, utcnow
-from knowledge.records.outbox import serialize_reply
+from handlers.messages import reply_to_payload
 from knowledge.records.residents import get_or_create_resident
 from tests.fake_graph import PHONE_NUMBER_ID, TOKEN, FakeGraph
 from tests.whatsapp_harness import RESIDENT, Running, running_whatsapp
@@ -86,7 +86,7 @@ async def test_outside_the_window_without_a_template_the_message_fails_with_the_
     with pytest.raises(PermanentFailure) as failure:
         await make_sender(client, sqlite_db, template=None).send(RESIDENT, STATUS_PAYLOAD)
     assert failure.value.reason.startswith(OUTSIDE_WINDOW)
-    reply = serialize_reply(Reply("Jawaban yang tertunda"))  # a deferred reply has no template at all
+    reply = reply_to_payload(Reply("Jawaban yang tertunda"))  # a deferred reply has no template at all
     with pytest.raises(PermanentFailure, match=OUTSIDE_WINDOW):
         await make_sender(client, sqlite_db).send("6289999999999", reply)  # never wrote: no window
     assert fake.sent() == []
@@ -245,6 +245,6 @@ async def _until(bot: Running, ready, timeout: float = 8.0) -> list[OutboxRow]:
 async def test_bsuid_recipient_is_addressed_by_recipient(fake: FakeGraph, client: GraphClient, sqlite_db: Database):
     bsuid = "ID.1502576394655843"
     await resident_wrote(sqlite_db, bsuid, hours_ago=1)
-    await make_sender(client, sqlite_db).send(bsuid, serialize_reply(Reply("Halo", options=(Option("Ya", "y"),))))
+    await make_sender(client, sqlite_db).send(bsuid, reply_to_payload(Reply("Halo", options=(Option("Ya", "y"),))))
     [call] = fake.sent(bsuid)
     assert call.body["recipient"] == bsuid and "to" not in call.body

@@ -21,7 +21,7 @@ from bot.core import build_core, start_core, stop_core
 from bot.delivery import take_messages
 from bot.settings import Settings
 from handlers.messages import InboundMessage, Location, Photo, Reply, numbered
-from knowledge.records.outbox import deserialize_reply
+from handlers.messages import reply_from_payload
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ async def chat(settings: Settings, stdin: TextIO, stdout: TextIO) -> int:
             show("Bot: " + render(reply, tty=tty) + "\n")
         while True:
             for payload in await take_messages(core.db, CHANNEL, USER):
-                show("Bot (pemberitahuan): " + render(deserialize_reply(payload), tty=tty) + "\n")
+                show("Bot (pemberitahuan): " + render(reply_from_payload(payload), tty=tty) + "\n")
             if tty:
                 print("Anda: ", end="", file=stdout, flush=True)
             line = await loop.run_in_executor(None, stdin.readline)

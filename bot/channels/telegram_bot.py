@@ -35,7 +35,8 @@ from bot.delivery import PermanentFailure, RetryLater
 from handlers.messages import InboundMessage, Reply
 from knowledge.records import inbound
 from knowledge.records.db import Database
-from knowledge.records.outbox import Outbox, serialize_reply
+from knowledge.records.outbox import Outbox
+from handlers.messages import reply_to_payload
 
 log = logging.getLogger(__name__)
 
@@ -293,7 +294,7 @@ class TelegramChannel:
         async with self.db.session() as session:
             for reply in replies:
                 await self.outbox.enqueue(session, channel=CHANNEL, recipient=chat_id, kind="reply",
-                                          payload=serialize_reply(reply), not_before=not_before)
+                                          payload=reply_to_payload(reply), not_before=not_before)
             await session.commit()
         log.info("%d reply(ies) to a Telegram chat queued for retry: %s", len(replies), why.reason)
 

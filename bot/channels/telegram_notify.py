@@ -24,7 +24,7 @@ from knowledge.kb import KnowledgeBase
 from knowledge.privacy import mask
 from knowledge.records.models import OpdRow, OutboxRow
 from knowledge.records.notices import status_label, tanggal
-from knowledge.records.outbox import deserialize_reply
+from handlers.messages import reply_from_payload
 from knowledge.records.workdays import working_days_between
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def payload_reply(payload: dict[str, Any]) -> Reply:
     if template.get("name") == "opd_notice":
         return Reply(opd_notice_text(template), photo=payload.get("photo") or template.get("photo"),
                      kind="opd_notice")
-    return deserialize_reply(payload)
+    return reply_from_payload(payload)
 
 
 def opd_notice_text(t: dict[str, Any]) -> str:

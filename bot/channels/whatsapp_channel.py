@@ -38,7 +38,8 @@ from handlers.messages import InboundMessage, Reply
 from knowledge.records import inbound
 from knowledge.records.db import Database
 from knowledge.records.models import OutboxRow, utcnow
-from knowledge.records.outbox import Outbox, serialize_reply
+from knowledge.records.outbox import Outbox
+from handlers.messages import reply_to_payload
 
 log = logging.getLogger(__name__)
 
@@ -197,7 +198,7 @@ class WhatsAppChannel:
         async with self.db.session() as session:
             for reply in replies:
                 await self.outbox.enqueue(session, channel=CHANNEL, recipient=recipient, kind="reply",
-                                          payload=serialize_reply(reply), not_before=not_before)
+                                          payload=reply_to_payload(reply), not_before=not_before)
             await session.commit()
         log.info("%d reply(ies) to a WhatsApp resident queued for retry: %s", len(replies), why.reason)
 

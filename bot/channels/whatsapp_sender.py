@@ -31,7 +31,7 @@ from bot.channels.whatsapp_render import render_safely, template_body, template_
 from bot.delivery import PermanentFailure, RetryLater
 from knowledge.records.db import Database
 from knowledge.records.models import ResidentRow, utcnow
-from knowledge.records.outbox import deserialize_reply
+from handlers.messages import reply_from_payload
 
 log = logging.getLogger(__name__)
 
@@ -90,7 +90,7 @@ class WhatsAppSender:
 
     async def _send_free_form(self, recipient: str, payload: dict[str, Any]) -> str | None:
         wamid = None
-        for body in render_safely(deserialize_reply(payload)):
+        for body in render_safely(reply_from_payload(payload)):
             try:
                 wamid = await self.client.send(recipient, body)
             except Exception as exc:  # noqa: BLE001 - every failure is classified for the worker

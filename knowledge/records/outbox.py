@@ -10,9 +10,8 @@ Claiming is safe with several instances: on PostgreSQL rows are picked with
 the end of the lease, and a "sending" row whose lease ran out (the instance died mid-send)
 is claimed again, so nothing is lost (delivery is at-least-once).
 
-`serialize_reply` / `deserialize_reply` turn a `handlers.messages.Reply` into the JSON
-payload and back. Note: `deserialize_reply` imports handlers.messages lazily; that module
-holds plain dataclasses only, but it is a knowledge -> handlers dependency (flagged to the lead).
+Payloads are plain JSON dicts ({"text", "options": [{"label", "value"}], ...}); channels turn them
+into replies with `handlers.messages.reply_from_payload`.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -28,39 +27,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from knowledge.records.db import Database, dialect_insert
 from knowledge.records.models import OutboxRow, utcnow
 
-if TYPE_CHECKING:
-    from handlers.messages import Reply
-
 log = logging.getLogger(__name__)
 
 ERROR_LIMIT = 1000  # characters of an error kept in last_error
 
 
-def serialize_reply(reply: Reply) -> dict[str, Any]:
-    """Return a Reply as the JSON payload stored in the outbox."""
-    return {
-        "text": reply.text,
-        "options": [{"label": o.label, "value": o.value} for o in reply.options],
-        "photo": reply.photo,
-        "request": reply.request,
-        "kind": reply.kind,
-    }
-
-
-def deserialize_reply(payload: dict[str, Any]) -> Reply:
-    """Return the Reply stored in an outbox payload (extra keys such as "template" are ignored)."""
-    from handlers.messages import Option, Reply
-
-    options = tuple(Option(label=str(o["label"]), value=str(o["value"])) for o in payload.get("options") or ())
-    return Reply(text=payload.get("text") or "", options=options, request=payload.get("request"),
-                 photo=payload.get("photo"), kind=payload.get("kind") or "text")
-
-
 class Outbox:
     """Queue, claim and settle outbound messages."""
-
-    serialize_reply = staticmethod(serialize_reply)
-    deserialize_reply = staticmethod(deserialize_reply)
 
     def __init__(self, max_attempts: int = 8, *, lease: float = 300.0, base_delay: float = 5.0,
                  max_delay: float = 3600.0):
