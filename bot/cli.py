@@ -65,6 +65,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if not args.verbose:
+        # Migrations log every plugin and step at INFO: noise in an operator's terminal.
+        logging.getLogger("alembic").setLevel(logging.WARNING)
     if args.command in ("ask", "route"):
         from bot import cli_knowledge
 

@@ -136,8 +136,9 @@ class DeliveryWorker:
                 external_id = await self.sender.send(recipient, row.payload)
             except RetryLater as exc:
                 log.info("outbox %s to %s: retry (%s)", row.id, self.sender.channel, exc.reason)
-                await self.outbox.retry(self.db, row.id, exc.reason, exc.seconds)
-                await self._hold(rows[i + 1:], exc.seconds)
+                delay = exc.seconds if exc.seconds is not None else self.outbox.backoff(row.attempts)
+                await self.outbox.retry(self.db, row.id, exc.reason, delay)
+                await self._hold(rows[i + 1:], delay)
                 return
             except PermanentFailure as exc:
                 log.warning("outbox %s to %s failed for good: %s", row.id, self.sender.channel, exc.reason)
@@ -145,15 +146,17 @@ class DeliveryWorker:
                 continue
             except Exception as exc:  # an unexpected bug or outage: keep the message, back off
                 log.exception("outbox %s to %s: unexpected error", row.id, self.sender.channel)
-                await self.outbox.retry(self.db, row.id, f"{type(exc).__name__}: {exc}")
-                await self._hold(rows[i + 1:], None)
+                delay = self.outbox.backoff(row.attempts)
+                await self.outbox.retry(self.db, row.id, f"{type(exc).__name__}: {exc}", delay)
+                await self._hold(rows[i + 1:], delay)
                 return
             await self.outbox.mark_sent(self.db, row.id, external_id)
 
-    async def _hold(self, rows: list[OutboxRow], seconds: float | None) -> None:
-        """Put a recipient's later messages back so they keep their order behind a retried one."""
+    async def _hold(self, rows: list[OutboxRow], seconds: float) -> None:
+        """Put a recipient's later messages back, behind a retried one, without using up their attempts."""
         for row in rows:
-            await self.outbox.retry(self.db, row.id, "waiting for an earlier message", seconds)
+            # A hair later than the retried message, so the order holds when both are due.
+            await self.outbox.release(self.db, row.id, seconds + 0.001, "waiting for an earlier message")
 
     async def _pace(self, recipient: str) -> None:
         """Wait for the recipient's interval and the overall rate."""

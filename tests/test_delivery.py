@@ -71,6 +71,17 @@ async def test_retry_later_keeps_the_order_for_that_recipient(database: Database
     assert [t for _, t, _ in sender.sent] == ["lain", "satu", "dua"]
 
 
+async def test_messages_held_behind_a_retry_keep_their_attempts(database: Database) -> None:
+    outbox = Outbox(max_attempts=2)
+    sender = FakeSender({"satu": RetryLater(0, "flood control")})
+    await enqueue(database, outbox, ("a", "satu"), ("a", "dua"))
+    worker = DeliveryWorker(database, outbox, sender, rate=1000, per_recipient_interval=0)
+    await worker.run_once()
+    found = await rows(database)
+    assert found["satu"].attempts == 1 and found["dua"].attempts == 0  # held, not tried
+    assert found["dua"].next_attempt_at > found["satu"].next_attempt_at  # stays behind "satu"
+
+
 async def test_retry_later_with_a_delay_waits(sqlite_db: Database) -> None:
     outbox = Outbox()
     await enqueue(sqlite_db, outbox, ("a", "satu"))
