@@ -14,6 +14,7 @@ Channels without push (the web chat polls, the terminal prints) take their messa
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import logging
 import time
 from collections import OrderedDict
@@ -24,6 +25,7 @@ from sqlalchemy import select, update
 
 from knowledge.records.db import Database
 from knowledge.records.models import OutboxRow, utcnow
+from handlers.messages import Reply, reply_to_payload
 from knowledge.records.outbox import Outbox
 
 log = logging.getLogger(__name__)
@@ -197,3 +199,15 @@ async def take_messages(db: Database, channel: str, recipient: str, limit: int =
         )
         await session.commit()
     return [dict(r.payload) for r in rows]
+
+
+async def defer_replies(db: Database, outbox: Outbox, channel: str, recipient: str,
+                        replies: list[Reply], why: RetryLater) -> None:
+    """Queue direct replies a channel could not send now; the delivery worker sends them in order."""
+    not_before = utcnow() + dt.timedelta(seconds=why.seconds or 0)
+    async with db.session() as session:
+        for reply in replies:
+            await outbox.enqueue(session, channel=channel, recipient=recipient, kind="reply",
+                                 payload=reply_to_payload(reply), not_before=not_before)
+        await session.commit()
+    log.info("%d reply(ies) on %s queued for retry: %s", len(replies), channel, why.reason)

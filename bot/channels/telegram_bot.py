@@ -16,7 +16,6 @@ here (no ConversationHandler, no persistence: the state lives in the core's data
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import weakref
 from collections.abc import Awaitable, Callable, Coroutine
@@ -31,12 +30,11 @@ from bot.channels.telegram_journal import InboundJournal
 from bot.channels.telegram_render import chosen_label, render, with_keyboard_removed
 from bot.channels.telegram_sender import classify, send_rendered
 from bot.channels.telegram_updates import CHANNEL, MediaStore, chat_of, to_inbound
-from bot.delivery import PermanentFailure, RetryLater
+from bot.delivery import PermanentFailure, RetryLater, defer_replies
 from handlers.messages import InboundMessage, Reply
 from knowledge.records import inbound
 from knowledge.records.db import Database
 from knowledge.records.outbox import Outbox
-from handlers.messages import reply_to_payload
 
 log = logging.getLogger(__name__)
 
@@ -290,13 +288,7 @@ class TelegramChannel:
 
     async def _defer(self, chat_id: str, replies: list[Reply], why: RetryLater) -> None:
         """Queue replies Telegram could not take now; the delivery worker sends them in order."""
-        not_before = dt.datetime.now(dt.timezone.utc) + dt.timedelta(seconds=why.seconds or 0)
-        async with self.db.session() as session:
-            for reply in replies:
-                await self.outbox.enqueue(session, channel=CHANNEL, recipient=chat_id, kind="reply",
-                                          payload=reply_to_payload(reply), not_before=not_before)
-            await session.commit()
-        log.info("%d reply(ies) to a Telegram chat queued for retry: %s", len(replies), why.reason)
+        await defer_replies(self.db, self.outbox, CHANNEL, chat_id, replies, why)
 
 
 def _log_group(update: Update) -> None:

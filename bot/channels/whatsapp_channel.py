@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import logging
 import weakref
 from collections.abc import Awaitable, Callable
@@ -33,13 +32,12 @@ from bot.channels.whatsapp_client import OUTSIDE_WINDOW_CODE, GraphClient, class
 from bot.channels.whatsapp_inbound import CHANNEL, MediaStore, Sender, read_notification, sender_of, to_inbound
 from bot.channels.whatsapp_render import render_safely
 from bot.channels.whatsapp_sender import OUTSIDE_WINDOW, WhatsAppSender
-from bot.delivery import RetryLater
+from bot.delivery import RetryLater, defer_replies
 from handlers.messages import InboundMessage, Reply
 from knowledge.records import inbound
 from knowledge.records.db import Database
-from knowledge.records.models import OutboxRow, utcnow
+from knowledge.records.models import OutboxRow
 from knowledge.records.outbox import Outbox
-from handlers.messages import reply_to_payload
 
 log = logging.getLogger(__name__)
 
@@ -194,13 +192,7 @@ class WhatsAppChannel:
 
     async def _defer(self, recipient: str, replies: list[Reply], why: RetryLater) -> None:
         """Queue replies Meta could not take now; the delivery worker sends them in order."""
-        not_before = utcnow() + dt.timedelta(seconds=why.seconds or 0)
-        async with self.db.session() as session:
-            for reply in replies:
-                await self.outbox.enqueue(session, channel=CHANNEL, recipient=recipient, kind="reply",
-                                          payload=reply_to_payload(reply), not_before=not_before)
-            await session.commit()
-        log.info("%d reply(ies) to a WhatsApp resident queued for retry: %s", len(replies), why.reason)
+        await defer_replies(self.db, self.outbox, CHANNEL, recipient, replies, why)
 
     # --- receipts ------------------------------------------------------------------------------
 
