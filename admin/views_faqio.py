@@ -19,7 +19,8 @@ from admin.pages import render
 from admin.timeutil import city_today
 from admin.views_faqs import reload_knowledge
 from knowledge.kb import Category, Contact, Faq, Opd
-from knowledge.kbfiles import dump_opd, load_kb
+from knowledge.kbexport import dump_opd
+from knowledge.kbfiles import load_kb
 from knowledge.records.models import CategoryRow, FaqRow, OpdRow
 
 log = logging.getLogger(__name__)

@@ -103,7 +103,7 @@ async def kb_import(settings: Settings, folder: str, out: TextIO) -> int:
 
 async def kb_export(settings: Settings, folder: str, out: TextIO) -> int:
     """Write the database's knowledge base to a folder in the file format."""
-    from knowledge.kbfiles import export_kb
+    from knowledge.kbexport import export_kb
     from knowledge.records.kbstore import db_kb
 
     db = await _database(settings)

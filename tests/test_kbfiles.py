@@ -114,3 +114,15 @@ def test_kb_validate_exit_codes(tmp_path):
 def test_default_kb_validates():
     result = run_validate(REPO / "knowledge" / "data" / "padang")
     assert result.returncode == 0, result.stdout
+
+
+def test_the_default_kb_round_trips_through_export(tmp_path):
+    from knowledge.kb import default_kb_path
+    from knowledge.kbexport import export_kb
+
+    original = load_kb(default_kb_path())
+    export_kb(original.kb, tmp_path)
+    again = load_kb(tmp_path)
+    assert not again.errors
+    assert again.kb.city == original.kb.city
+    assert again.kb.opds == original.kb.opds
