@@ -4,10 +4,12 @@
 while someone uses it) and different residents concurrently; floods are rate-limited per
 resident; any exception becomes an apology and a log line with the traceback, never a crash.
 
-A turn: load the resident's state (own short transaction), resolve a typed option ("2",
-"Ya, benar") against the options offered last, ask each feature in order until one answers,
-then write the resident, the analytics events and the state. Features are registered below,
-one line each.
+A turn: load the resident's state (own short transaction, shared with the turns starting at
+the same moment), resolve a typed option ("2", "Ya, benar") against the options offered last,
+ask each feature in order until one answers, then write the resident, the analytics events and
+the state: in the feature's transaction if it used the session, else by group commit with the
+turns ending at the same moment (handlers.commit). Either way, before the replies go out.
+Features are registered below, one line each.
 """
 
 from __future__ import annotations
@@ -22,9 +24,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers import complaint, faq, feedback, start, status, texts
+from handlers.commit import TurnCommitter, TurnWrite, supports_group_commit
 from handlers.context import Feature, Services, Turn, clean_text
 from handlers.messages import InboundMessage, Option, Reply, pick_option
 from handlers.ratelimit import RateLimiter, Verdict
+from knowledge.records.residents import ResidentTouch
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +65,7 @@ class Dispatcher:
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._committer = TurnCommitter(services)
 
     @property
     def in_flight(self) -> int:
@@ -132,18 +137,26 @@ class Dispatcher:
                 replies.insert(0, Reply(texts.greeting(turn.kb.city)))
             state["greeted"] = True
             _remember_options(state, replies)
-            latency_ms = (time.perf_counter() - started) * 1000.0
-            await turn.resident()
-            for event in turn.events or [{"kind": "other", "outcome": "none"}]:
-                await services.events.record(session, channel=msg.channel, external_id=msg.user_id,
-                                             latency_ms=round(latency_ms, 2), **event)
+            latency_ms = round((time.perf_counter() - started) * 1000.0, 2)
+            events = [services.events.values(channel=msg.channel, external_id=msg.user_id, latency_ms=latency_ms,
+                                             **event) for event in turn.events or [{"kind": "other", "outcome": "none"}]]
             changed = state != (saved or {})
-            # A SQL store writes in this transaction: one commit per turn instead of two.
-            save_in = getattr(services.state, "set_in", None)
-            if changed and save_in is not None:
-                await save_in(session, key, state)
-            await session.commit()
-        if changed and save_in is None:
+            grouped = supports_group_commit(services) and not _used(session, turn)
+            if not grouped:  # a feature wrote already: finish its transaction with the turn's writes
+                await turn.resident()
+                await services.events.insert_many(session, events)
+                save_in = getattr(services.state, "set_in", None)
+                if changed and save_in is not None:  # one commit per turn instead of two
+                    await save_in(session, key, state)
+                    changed = False
+                await session.commit()
+        if grouped:
+            # The common case (a question wrote nothing yet): its writes join those of the turns
+            # ending now, in one transaction; this returns once they are committed.
+            await self._committer.commit(TurnWrite(
+                ResidentTouch(msg.channel, msg.user_id, msg.display_name, msg.phone), tuple(events),
+                (key, state) if changed else None))
+        elif changed:
             await services.state.set(key, state)
         main = turn.events[0] if turn.events else {"kind": "other", "outcome": "none"}
         self._observe(msg.channel, main["kind"], main.get("outcome"), started)
@@ -172,6 +185,12 @@ def _knowledge(live: Any) -> tuple[Any, Any, Any]:
         return live.kb, live.matcher, live.router
     current = snapshot()
     return current.kb, current.matcher, current.router
+
+
+def _used(session: Any, turn: Turn) -> bool:
+    """Return True when a feature already used the turn's session (then the turn commits its own)."""
+    return (turn._resident is not None or session.in_transaction()
+            or bool(session.new or session.dirty or session.deleted))
 
 
 def _remember_options(state: dict[str, Any], replies: list[Reply]) -> None:

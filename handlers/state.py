@@ -15,11 +15,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import delete, select
 
+from knowledge.records.batching import Batcher
 from knowledge.records.db import Database, dialect_insert
 from knowledge.records.models import ConversationStateRow, utcnow
 
@@ -68,25 +69,44 @@ class MemoryStateStore:
 
 
 class SqlStateStore:
-    """Keep state in the conversation_states table, one short transaction per call."""
+    """Keep state in the conversation_states table, one short transaction per call.
+
+    Reads that arrive together share one transaction and one SELECT (group commit, see
+    knowledge.records.batching): every turn starts with one, so this is a hot path.
+    """
 
     def __init__(self, db: Database, *, ttl: dt.timedelta | None = None, clock: Callable[[], dt.datetime] = utcnow):
         self.db = db
         self.ttl = ttl
         self.clock = clock
+        self._reads: Batcher[str, dict[str, Any] | None] = Batcher(self._get_many, name="state-reads")
 
     async def get(self, key: str) -> dict[str, Any] | None:
         """Return the stored state, or None."""
+        self.db.check_not_nested()
+        return await self._reads.submit(key)
+
+    async def _get_many(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
+        table = ConversationStateRow.__table__
         async with self.db.session() as session:
-            row = (await session.execute(
-                select(ConversationStateRow.data, ConversationStateRow.updated_at)
-                .where(ConversationStateRow.key == key))).first()
-        if row is None:
-            return None
-        if self.ttl is not None and self.clock() - row.updated_at > self.ttl:
-            await self.clear(key)
-            return None
-        return row.data
+            rows = (await session.execute(
+                select(table.c.key, table.c.data, table.c.updated_at).where(table.c.key.in_(set(keys))))).all()
+            found = {row.key: row for row in rows}
+            expired = [key for key, row in found.items()
+                       if self.ttl is not None and self.clock() - row.updated_at > self.ttl]
+            if expired:
+                await session.execute(delete(table).where(table.c.key.in_(expired)))
+                await session.commit()
+        results: list[dict[str, Any] | None] = []
+        given: set[str] = set()
+        for key in keys:
+            row = found.get(key)
+            if row is None or key in expired:
+                results.append(None)
+            else:  # the same key asked twice in one round: each caller gets its own copy
+                results.append(copy.deepcopy(row.data) if key in given else row.data)
+                given.add(key)
+        return results
 
     async def set(self, key: str, data: dict[str, Any]) -> None:
         """Store (replace) the state."""
@@ -102,6 +122,18 @@ class SqlStateStore:
         insert = dialect_insert(session)(ConversationStateRow).values(key=key, data=data, updated_at=now)
         await session.execute(insert.on_conflict_do_update(
             index_elements=[ConversationStateRow.key], set_={"data": insert.excluded.data, "updated_at": now}))
+
+    async def set_many_in(self, session: Any, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+        """Store several states in the caller's transaction with one statement (the caller commits)."""
+        now = self.clock()
+        rows = {key: {"key": key, "data": _checked(data), "updated_at": now} for key, data in items}
+        if not rows:  # (one row per key: PostgreSQL refuses to upsert a row twice in one statement)
+            return
+        table = ConversationStateRow.__table__
+        insert = dialect_insert(session)(table)
+        await session.execute(insert.on_conflict_do_update(
+            index_elements=[table.c.key], set_={"data": insert.excluded.data, "updated_at": insert.excluded.updated_at}),
+            list(rows.values()))
 
     async def clear(self, key: str) -> None:
         """Forget the state (no error if there is none)."""

@@ -104,3 +104,13 @@ async def test_sql_store_purges_old_states(sqlite_db, clock: Clock) -> None:
     await store.set("telegram:new", {"n": 2})
     assert await store.purge(clock.now - dt.timedelta(days=1)) == 1
     assert await store.get("telegram:old") is None and await store.get("telegram:new") == {"n": 2}
+
+
+async def test_concurrent_reads_each_get_their_own_copy(store: StateStore) -> None:
+    await store.set("telegram:1", {"options": [["Ya", "yes"]]})
+    await store.set("telegram:2", {"n": 2})
+    got = await asyncio.gather(*(store.get(k) for k in ("telegram:1", "telegram:1", "telegram:2", "telegram:9")))
+    assert got == [{"options": [["Ya", "yes"]]}, {"options": [["Ya", "yes"]]}, {"n": 2}, None]
+    got[0]["options"].clear()  # the SQL store reads these together: one SELECT, but never one shared dict
+    assert got[1] == {"options": [["Ya", "yes"]]}
+    assert await store.get("telegram:1") == {"options": [["Ya", "yes"]]}

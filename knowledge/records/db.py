@@ -99,11 +99,8 @@ class Database:
             if task is None:
                 yield session
                 return
+            self.check_not_nested()
             mine = self._open.setdefault(task, [])
-            if any(other.in_transaction() for other in mine):
-                raise NestedTransactionError(
-                    "this task already has a transaction open on SQLite's single connection; "
-                    "commit it (or use that session) before opening another session")
             mine.append(session)
             try:
                 yield session
@@ -111,6 +108,17 @@ class Database:
                 mine.remove(session)
                 if not mine:
                     del self._open[task]
+
+    def check_not_nested(self) -> None:
+        """Raise NestedTransactionError if this task holds SQLite's one connection in an open transaction.
+
+        Work handed to another task (a group commit) would wait for that connection forever.
+        """
+        task = asyncio.current_task() if self.dialect == "sqlite" else None
+        if task is not None and any(other.in_transaction() for other in self._open.get(task, ())):
+            raise NestedTransactionError(
+                "this task already has a transaction open on SQLite's single connection; "
+                "commit it (or use that session) before opening another session")
 
     async def migrate(self) -> None:
         """Upgrade the schema to the newest migration shipped in the package."""

@@ -7,7 +7,7 @@ import hashlib
 import hmac
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.privacy import mask
@@ -28,19 +28,27 @@ class EventRecorder:
         """Return a stable 32-hex-character pseudonym for a resident."""
         return hmac.new(self._key, f"{channel}:{external_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
-    async def record(self, session: AsyncSession, *, channel: str, external_id: str, kind: str,
-                     outcome: str | None = None, faq_key: str | None = None, opd: str | None = None,
-                     score: float | None = None, answered: bool | None = None, latency_ms: float | None = None,
-                     text: str | None = None, data: dict[str, Any] | None = None,
-                     created_at: dt.datetime | None = None) -> EventRow:
-        """Add one event to the caller's session (text masked and cut to 500 characters)."""
-        row = EventRow(
-            created_at=created_at or utcnow(), channel=channel, resident=self.pseudonym(channel, external_id),
-            kind=kind, outcome=outcome, faq_key=faq_key, opd=opd, score=score, answered=answered,
-            latency_ms=latency_ms, text=mask(text)[:TEXT_LIMIT] if text else None, data=data)
+    def values(self, *, channel: str, external_id: str, kind: str, outcome: str | None = None,
+               faq_key: str | None = None, opd: str | None = None, score: float | None = None,
+               answered: bool | None = None, latency_ms: float | None = None, text: str | None = None,
+               data: dict[str, Any] | None = None, created_at: dt.datetime | None = None) -> dict[str, Any]:
+        """Return one event's column values (pseudonymous resident; text masked and cut to 500 characters)."""
+        return {"created_at": created_at or utcnow(), "channel": channel,
+                "resident": self.pseudonym(channel, external_id), "kind": kind, "outcome": outcome,
+                "faq_key": faq_key, "opd": opd, "score": score, "answered": answered, "latency_ms": latency_ms,
+                "text": mask(text)[:TEXT_LIMIT] if text else None, "data": data}
+
+    async def record(self, session: AsyncSession, **fields: Any) -> EventRow:
+        """Add one event to the caller's session (the fields of `values`)."""
+        row = EventRow(**self.values(**fields))
         session.add(row)
         await session.flush()
         return row
+
+    async def insert_many(self, session: AsyncSession, rows: list[dict[str, Any]]) -> None:
+        """Insert events built by `values` with one multi-row statement, in the caller's transaction."""
+        if rows:
+            await session.execute(insert(EventRow.__table__), rows)
 
     async def purge_texts(self, session: AsyncSession, older_than: dt.datetime) -> int:
         """Erase the message texts of events before `older_than` (retention); return how many."""

@@ -1,0 +1,166 @@
+"""Group commit: turns ending together share one transaction, yet each is durable before its reply."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import pytest
+from sqlalchemy import event, func, select, text
+
+from handlers import texts
+from handlers.context import Turn
+from handlers.dispatch import FEATURES, Dispatcher
+from handlers.messages import InboundMessage, Reply
+from handlers.state import SqlStateStore
+from knowledge.records.batching import Batcher
+from knowledge.records.db import Database
+from knowledge.records.events import EventRecorder
+from knowledge.records.models import EventRow, ResidentRow
+from knowledge.records.residents import ResidentTouch, touch_residents
+from tests.conftest_chat import Chat
+
+
+async def test_items_arriving_together_share_a_round_and_get_their_own_results() -> None:
+    rounds: list[list[int]] = []
+
+    async def work(items: list[int]) -> list[int]:
+        rounds.append(list(items))
+        await asyncio.sleep(0.01)
+        return [i * 10 for i in items]
+
+    batcher: Batcher[int, int] = Batcher(work, name="test")
+    assert await asyncio.gather(*(batcher.submit(i) for i in range(5))) == [0, 10, 20, 30, 40]
+    assert rounds == [[0, 1, 2, 3, 4]]
+    first = asyncio.create_task(batcher.submit(1))
+    await asyncio.sleep(0.001)  # the round for 1 is running: 2 and 3 wait for the next one
+    assert await asyncio.gather(first, batcher.submit(2), batcher.submit(3)) == [10, 20, 30]
+    assert rounds[1:] == [[1], [2, 3]]
+
+
+async def test_a_failing_item_fails_only_its_own_caller(caplog) -> None:
+    async def work(items: list[int]) -> list[int]:
+        if 3 in items:
+            raise ValueError("bad item")
+        return list(items)
+
+    batcher: Batcher[int, int] = Batcher(work, name="test")
+    with caplog.at_level(logging.WARNING):
+        results = await asyncio.gather(*(batcher.submit(i) for i in range(5)), return_exceptions=True)
+    assert results[:3] == [0, 1, 2] and results[4] == 4
+    assert isinstance(results[3], ValueError)
+
+
+async def test_a_cancelled_caller_does_not_cancel_the_others_round() -> None:
+    done: list[int] = []
+
+    async def work(items: list[int]) -> list[None]:
+        await asyncio.sleep(0.02)
+        done.extend(items)
+        return [None] * len(items)
+
+    batcher: Batcher[int, None] = Batcher(work, name="test")
+    impatient = asyncio.create_task(batcher.submit(1))
+    patient = asyncio.create_task(batcher.submit(2))
+    await asyncio.sleep(0.005)
+    impatient.cancel()
+    await patient
+    assert done == [1, 2]
+
+
+async def test_touch_residents_creates_updates_and_never_erases(database: Database) -> None:
+    async with database.session() as s:
+        await touch_residents(s, [ResidentTouch("telegram", "1", "Budi"), ResidentTouch("web", "a")])
+        await s.commit()
+    async with database.session() as s:  # a resident twice in one statement, names and phone kept
+        await touch_residents(s, [ResidentTouch("telegram", "1", None, "081234567890"),
+                                  ResidentTouch("telegram", "1", None), ResidentTouch("web", "a", "Ani")])
+        await s.commit()
+    async with database.session() as s:
+        rows = {r.external_id: r for r in (await s.scalars(select(ResidentRow))).all()}
+    assert len(rows) == 2
+    assert (rows["1"].display_name, rows["1"].phone) == ("Budi", "081234567890")
+    assert rows["a"].display_name == "Ani" and rows["a"].last_inbound_at >= rows["a"].created_at
+
+
+async def test_events_inserted_in_bulk_read_back_like_recorded_ones(database: Database) -> None:
+    recorder = EventRecorder("secret-key-for-tests")
+    fields: dict[str, Any] = {"channel": "telegram", "external_id": "42", "kind": "question", "text": "hp 081234567890"}
+    async with database.session() as s:
+        one = await recorder.record(s, **fields)
+        await recorder.insert_many(s, [recorder.values(**fields), recorder.values(**fields, data={"a": 1})])
+        await s.commit()
+    async with database.session() as s:
+        rows = (await s.execute(text("SELECT id, resident, text, data IS NULL AS no_data FROM events ORDER BY id"))).all()
+    assert [r.id for r in rows][0] == one.id and len(rows) == 3
+    assert len({(r.resident, r.text) for r in rows}) == 1 and "081234567890" not in rows[0].text
+    assert [r.no_data for r in rows][:2] == [rows[0].no_data, rows[0].no_data]  # None stored alike both ways
+
+
+def _event_inserts(db: Database) -> list[str]:
+    seen: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if statement.startswith("INSERT INTO events"):
+            seen.append(statement)
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    return seen
+
+
+async def test_questions_ending_together_commit_together_and_are_durable(chat_services) -> None:
+    dispatcher = Dispatcher(chat_services, rate_limit_per_minute=1000)
+    chats = [Chat(dispatcher, f"r{i}") for i in range(20)]
+    await asyncio.gather(*(c.say("/start") for c in chats))
+    inserts = _event_inserts(chat_services.db)
+    results = await asyncio.gather(*(c.say("apa syarat membuat akta kelahiran") for c in chats))
+    assert all("surat keterangan lahir" in replies[-1].text for replies in results)
+    assert 1 <= len(inserts) < 20  # grouped: fewer event statements than turns
+    # Durable before the reply: a fresh store (another instance, or this one restarted) sees every state.
+    fresh = SqlStateStore(chat_services.db)
+    for c in chats:
+        state = await fresh.get(f"test:{c.user_id}")
+        assert state["last_question"]["faq"] is not None
+    async with chat_services.db.session() as s:
+        assert await s.scalar(select(func.count()).select_from(EventRow).where(EventRow.kind == "question")) == 20
+
+
+async def test_one_turn_failing_to_save_does_not_fail_the_others(chat_services, caplog) -> None:
+    async def unsaveable(turn: Turn) -> list[Reply] | None:
+        if turn.text == "rusak":
+            turn.state["bad"] = {1, 2}  # not JSON: its write fails
+            return [Reply("oke")]
+        return None
+
+    dispatcher = Dispatcher(chat_services, features=(unsaveable, *FEATURES), rate_limit_per_minute=1000)
+    chats = [Chat(dispatcher, f"r{i}") for i in range(6)]
+    await asyncio.gather(*(c.say("/start") for c in chats))
+    with caplog.at_level(logging.ERROR):
+        results = await asyncio.gather(*(c.say("rusak" if i == 2 else "apa syarat membuat akta kelahiran")
+                                         for i, c in enumerate(chats)))
+    assert [r.text for r in results[2]] == [texts.APOLOGY]
+    assert all("surat keterangan lahir" in r[-1].text for i, r in enumerate(results) if i != 2)
+
+
+async def test_a_feature_that_used_the_session_commits_its_own_transaction(chat_services) -> None:
+    chat = Chat(Dispatcher(chat_services, rate_limit_per_minute=1000))
+    await chat.say("/start")
+    await chat.say("/status")  # reads the resident's complaints through the turn's session
+    async with chat_services.db.session() as s:
+        kinds = (await s.scalars(select(EventRow.outcome).where(EventRow.kind == "command"))).all()
+        resident = await s.scalar(select(ResidentRow).where(ResidentRow.external_id == "warga-1"))
+    assert "status" in kinds and resident is not None
+    assert await SqlStateStore(chat_services.db).get("test:warga-1") is not None
+
+
+async def test_group_work_inside_an_open_sqlite_transaction_fails_fast(chat_services) -> None:
+    from knowledge.records.db import NestedTransactionError
+
+    store = SqlStateStore(chat_services.db)
+    async with chat_services.db.session() as s:
+        await s.execute(text("SELECT 1"))
+        with pytest.raises(NestedTransactionError):
+            await store.get("test:x")  # would wait for the connection this task holds
+    msg = InboundMessage(channel="test", user_id="x", text="halo")
+    assert await Dispatcher(chat_services, rate_limit_per_minute=1000).handle(msg)
