@@ -28,6 +28,7 @@ from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHan
 
 from bot.channels.telegram_journal import InboundJournal
 from bot.channels.telegram_render import chosen_label, render, with_keyboard_removed
+from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_sender import classify, send_rendered
 from bot.channels.telegram_updates import CHANNEL, MediaStore, chat_of, to_inbound
 from bot.delivery import PermanentFailure, RetryLater, defer_replies
@@ -102,8 +103,9 @@ class TelegramChannel:
         self.poll_timeout = poll_timeout
         self.replay_after = replay_after
         builder = (Application.builder().token(token).base_url(base_url).base_file_url(file_base_url(base_url))
-                   .concurrent_updates(ChatOrderedProcessor(concurrency)).connection_pool_size(64)
-                   .pool_timeout(10.0))
+                   .concurrent_updates(ChatOrderedProcessor(concurrency))
+                   .request(AiohttpRequest(connection_pool_size=64, pool_timeout=10.0))
+                   .get_updates_request(AiohttpRequest(connection_pool_size=1)))
         if webhook_url:
             builder = builder.updater(None)  # our aiohttp route receives the updates
         self.application = builder.build()
