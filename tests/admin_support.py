@@ -23,6 +23,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestClient
 from argon2 import PasswordHasher
 
+from tests.clock import Clock
 from admin import AdminContext, create_admin_app
 from knowledge.records import users
 from knowledge.records.complaints import ComplaintService
@@ -39,20 +40,8 @@ PASSWORD = "kata-sandi-uji-123"
 SECRET = "admin-test-secret-0123456789"
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
 ACCOUNTS = {"kominfo": ("kominfo", None), "dlh.admin": ("opd", "dlh"), "dpupr.admin": ("opd", "dpupr")}
+MONDAY_MORNING = dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.timezone.utc)  # 09:00 in Padang (WIB)
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)  # test accounts only
-
-
-@dataclass
-class Clock:
-    """A settable clock: Monday 10 March 2025, 09:00 in Padang (WIB)."""
-
-    now: dt.datetime = field(default_factory=lambda: dt.datetime(2025, 3, 10, 2, 0, tzinfo=dt.timezone.utc))
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += dt.timedelta(**delta)
 
 
 @dataclass
@@ -142,7 +131,7 @@ async def build_world(db: Database, client_factory: Any, tmp_path: Path) -> Admi
         await session.commit()
     live = LiveKnowledge(db, kb, check_every=0)
     await live.refresh(force=True)
-    clock = Clock()
+    clock = Clock(MONDAY_MORNING)
     outbox = Outbox()
     complaints = ComplaintService(lambda: live.kb, outbox, timezone=kb.city.timezone, clock=clock)
     media = tmp_path / "media"

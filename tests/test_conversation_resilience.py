@@ -7,6 +7,7 @@ import logging
 
 import pytest
 
+from tests.clock import Clock
 from handlers import texts
 from handlers.context import Turn
 from handlers.dispatch import FEATURES, Dispatcher
@@ -16,17 +17,9 @@ from handlers.textsplit import split_text
 from tests.conftest_chat import Chat
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 async def test_a_flood_is_limited_per_resident_without_affecting_others(chat_services) -> None:
     dispatcher = Dispatcher(chat_services, rate_limit_per_minute=3)
-    clock = dispatcher.limiter.clock = Clock()
+    clock = dispatcher.limiter.clock = Clock(1000.0)
     flooder, other = Chat(dispatcher, "flooder"), Chat(dispatcher, "calm")
     for _ in range(3):
         assert await flooder.say("/start")

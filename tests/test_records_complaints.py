@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import func, select, update
 
+from tests.clock import Clock
 from knowledge.kb import KnowledgeBase
 from knowledge.records import complaints as complaints_module
 from knowledge.records import kbstore
@@ -20,14 +21,6 @@ from knowledge.records.residents import get_or_create_resident
 from knowledge.records.tickets import TICKET_RE
 
 FRIDAY_MORNING = dt.datetime(2026, 3, 6, 2, 0, tzinfo=dt.timezone.utc)  # 09:00 WIB
-
-
-class Clock:
-    def __init__(self, now: dt.datetime):
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -9,22 +9,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.clock import Clock
 from handlers.state import MemoryStateStore, SqlStateStore, StateStore
 from knowledge.records.models import utcnow
 from tests.conftest import open_database
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = utcnow()
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-
 @pytest.fixture
 def clock() -> Clock:
-    return Clock()
+    return Clock(utcnow())
 
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

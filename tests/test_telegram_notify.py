@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from sqlalchemy import select, update
 
+from tests.clock import Clock
 from bot.channels.telegram_notify import Escalator, payload_reply
 from knowledge.kb import KnowledgeBase
 from knowledge.records import kbstore
@@ -19,14 +20,6 @@ from knowledge.records.residents import get_or_create_resident
 
 FILED = dt.datetime(2026, 3, 2, 2, 0, tzinfo=dt.timezone.utc)  # Monday 09:00 WIB
 KOMINFO = "-100999"
-
-
-class Clock:
-    def __init__(self, now: dt.datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> dt.datetime:
-        return self.now
 
 
 @pytest.fixture
