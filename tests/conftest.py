@@ -34,7 +34,7 @@ from knowledge.kb import KnowledgeBase, default_kb_path
 from knowledge.kbfiles import load_kb
 from knowledge.records.db import Database
 
-pytest_plugins = ["tests.conftest_chat"]  # the conversation's `chat` fixture
+pytest_plugins = ["tests.conftest_chat", "tests.admin_support"]  # the `chat` and admin `world` fixtures
 
 DEFAULT_PG_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 

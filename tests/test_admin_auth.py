@@ -9,7 +9,7 @@ from sqlalchemy import select
 from admin.auth import COOKIE
 from admin.pages import CSP
 from knowledge.records.models import AuditRow, UserRow
-from tests.admin_support import PASSWORD, AdminWorld, any_world, world  # noqa: F401
+from tests.admin_support import PASSWORD, AdminWorld
 
 EXPECTED_CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                 "frame-ancestors 'none'; form-action 'self'")

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from knowledge.records.kbstore import revision
 from knowledge.records.live import LiveKnowledge
 from knowledge.records.models import AuditRow, FaqRow, FaqVersionRow
-from tests.admin_support import AdminWorld, any_world, world  # noqa: F401
+from tests.admin_support import AdminWorld
 from tests.conftest_chat import chat_kb
 
 NEW_FAQ = {

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import select, update
 
 from knowledge.records.models import ComplaintRow, FaqRow, OutboxRow, TargetRow, UserRow
-from tests.admin_support import PASSWORD, AdminWorld, world  # noqa: F401
+from tests.admin_support import PASSWORD, AdminWorld
 from tests.test_admin_complaints import PNG
 
 OTHER_FAQ = "izin-galian-jalan"  # dpupr's

@@ -15,7 +15,7 @@ from bot.channels.whatsapp_client import GraphClient
 from bot.channels.whatsapp_sender import OUTSIDE_WINDOW, WhatsAppSender
 from bot.delivery import DeliveryWorker, take_messages
 from knowledge.records.models import ComplaintRow, OpdRow, OutboxRow, ResidentRow
-from tests.admin_support import AdminWorld, any_world, world  # noqa: F401
+from tests.admin_support import AdminWorld
 
 WA_USER = "6281234567890"
 UNREACHABLE = "Pelapor tidak dapat dihubungi: di luar jendela 24 jam WhatsApp"

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from admin.charts import bar_chart
 from admin.figures import BY_KEY, fmt, on_track, parse_target
 from knowledge.records.models import ResidentRow, TargetRow
-from tests.admin_support import AdminWorld, any_world, world  # noqa: F401
+from tests.admin_support import AdminWorld
 
 UTC = dt.timezone.utc
 PERIOD = "dari=2025-03-01&sampai=2025-03-10"

@@ -8,7 +8,7 @@ import re
 
 from admin.unanswered import cluster
 from knowledge.normalize import Normalizer
-from tests.admin_support import AdminWorld, world  # noqa: F401
+from tests.admin_support import AdminWorld
 
 T = dt.datetime(2025, 3, 9, 5, tzinfo=dt.timezone.utc)
 

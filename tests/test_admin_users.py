@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select, update
 
 from knowledge.records.models import AuditRow, TargetRow, UserRow
-from tests.admin_support import AdminWorld, world  # noqa: F401
+from tests.admin_support import AdminWorld
 
 
 async def test_kominfo_creates_an_opd_account_that_can_sign_in(world: AdminWorld) -> None:
