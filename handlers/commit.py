@@ -52,9 +52,9 @@ class TurnCommitter:
 
     async def _write(self, writes: Sequence[TurnWrite]) -> list[None]:
         services = self.services
-        async with services.db.session() as session:
-            await touch_residents(session, [w.resident for w in writes])
-            await services.events.insert_many(session, [e for w in writes for e in w.events])
-            await services.state.set_many_in(session, [w.state for w in writes if w.state is not None])
-            await session.commit()
+        # A Core connection, not an ORM session: nothing here needs the unit of work, and this runs every turn.
+        async with services.db.engine.begin() as conn:
+            await touch_residents(conn, [w.resident for w in writes])
+            await services.events.insert_many(conn, [e for w in writes for e in w.events])
+            await services.state.set_many_in(conn, [w.state for w in writes if w.state is not None])
         return [None] * len(writes)

@@ -88,15 +88,14 @@ class SqlStateStore:
 
     async def _get_many(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
         table = ConversationStateRow.__table__
-        async with self.db.session() as session:
-            rows = (await session.execute(
+        async with self.db.engine.begin() as conn:  # Core, no ORM session: every turn starts here
+            rows = (await conn.execute(
                 select(table.c.key, table.c.data, table.c.updated_at).where(table.c.key.in_(set(keys))))).all()
             found = {row.key: row for row in rows}
             expired = [key for key, row in found.items()
                        if self.ttl is not None and self.clock() - row.updated_at > self.ttl]
             if expired:
-                await session.execute(delete(table).where(table.c.key.in_(expired)))
-                await session.commit()
+                await conn.execute(delete(table).where(table.c.key.in_(expired)))
         results: list[dict[str, Any] | None] = []
         given: set[str] = set()
         for key in keys:

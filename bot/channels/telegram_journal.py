@@ -123,16 +123,17 @@ class InboundJournal:
             rows.append({"channel": self.channel, "message_id": message_id, "payload": payload,
                          "status": "pending", "attempts": 1, "received_at": now})
         inserted: set[str] = set()
-        async with self.db.session() as session:
+        table = InboundRow.__table__  # Core statements on a connection: no ORM bookkeeping on this hot path
+        async with self.db.engine.begin() as conn:
             if rows:
-                stmt = (dialect_insert(session)(InboundRow).values(rows).on_conflict_do_nothing()
-                        .returning(InboundRow.message_id))
-                inserted = set((await session.scalars(stmt)).all())
+                stmt = (dialect_insert(conn)(table).on_conflict_do_nothing()
+                        .returning(table.c.message_id))
+                inserted = set((await conn.scalars(stmt, rows)).all()) if len(rows) > 1 else \
+                    set((await conn.scalars(stmt.values(rows[0]))).all())
             if done:
-                await session.execute(
-                    update(InboundRow).where(InboundRow.channel == self.channel, InboundRow.message_id.in_(done))
+                await conn.execute(
+                    update(table).where(table.c.channel == self.channel, table.c.message_id.in_(done))
                     .values(status="done", done_at=now, payload=None))
-            await session.commit()
         for message_id, future in first.items():
             if not future.done():
                 future.set_result(message_id in inserted)

@@ -1,7 +1,8 @@
 """The database: one AsyncEngine per process, sessions per unit of work, migrations at start.
 
 SQLite (the single-machine default) is set up for a busy chat bot: WAL, foreign keys, a busy
-timeout, and every transaction opened with `BEGIN IMMEDIATE`. Inside one process all
+timeout, every transaction opened with `BEGIN IMMEDIATE`, and the driver calls made on the
+event loop's thread (`sqlite_inline`: a thread hand-off per call cost ~50 times SQLite's work). Inside one process all
 transactions share ONE connection, handed out by the pool in turn: concurrent residents
 queue asynchronously for it instead of fighting over SQLite's file lock (which fails with
 "database is locked" when a read transaction later tries to write). Other processes on the
@@ -26,8 +27,10 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
+
+from knowledge.records import sqlite_inline
 
 log = logging.getLogger(__name__)
 
@@ -60,20 +63,24 @@ class Database:
 
     @staticmethod
     def _sqlite_engine(url: str, echo: bool, memory: bool) -> AsyncEngine:
-        kwargs: dict[str, Any] = {}
+        parsed = make_url(url)
+        kwargs: dict[str, Any] = {
+            # The driver calls run on the loop's thread (see sqlite_inline), not in aiosqlite's.
+            "async_creator": sqlite_inline.connector(
+                parsed.database or ":memory:", busy_timeout=BUSY_TIMEOUT_MS / 1000,
+                uri=str(parsed.query.get("uri", "")).lower() in ("true", "1"))}
         if not memory:
             # One connection: transactions take turns in this process (see the module docstring).
-            kwargs = {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0,
-                      "pool_timeout": POOL_TIMEOUT}
+            kwargs |= {"poolclass": AsyncAdaptedQueuePool, "pool_size": 1, "max_overflow": 0,
+                       "pool_timeout": POOL_TIMEOUT}
         engine = create_async_engine(url, echo=echo, **kwargs)
 
         @event.listens_for(engine.sync_engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-            # Take transaction control from the driver so BEGIN IMMEDIATE and SAVEPOINT work.
-            dbapi_connection.isolation_level = None
+            # The connection leaves transaction control to us (BEGIN IMMEDIATE and SAVEPOINT work)
+            # and retries busy statements itself, without blocking the loop.
             cursor = dbapi_connection.cursor()
-            for pragma in ("journal_mode=WAL", "foreign_keys=ON", f"busy_timeout={BUSY_TIMEOUT_MS}",
-                           "synchronous=NORMAL"):
+            for pragma in ("journal_mode=WAL", "foreign_keys=ON", "synchronous=NORMAL"):
                 cursor.execute(f"PRAGMA {pragma}")
             cursor.close()
 
@@ -152,9 +159,10 @@ class Database:
         return f"Database({make_url(self.url).render_as_string(hide_password=True)!r}, schema={self.schema!r})"
 
 
-def dialect_insert(session: AsyncSession) -> Any:
-    """Return the dialect's `insert` (with `on_conflict_do_*`) for the session's database."""
-    if session.get_bind().dialect.name == "postgresql":
+def dialect_insert(bind: AsyncSession | AsyncConnection) -> Any:
+    """Return the dialect's `insert` (with `on_conflict_do_*`) for a session's or connection's database."""
+    dialect = bind.dialect if isinstance(bind, AsyncConnection) else bind.get_bind().dialect
+    if dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert

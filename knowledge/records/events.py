@@ -8,7 +8,7 @@ import hmac
 from typing import Any
 
 from sqlalchemy import insert, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from knowledge.privacy import mask
 from knowledge.records.models import EventRow, utcnow
@@ -45,8 +45,9 @@ class EventRecorder:
         await session.flush()
         return row
 
-    async def insert_many(self, session: AsyncSession, rows: list[dict[str, Any]]) -> None:
-        """Insert events built by `values` with one multi-row statement, in the caller's transaction."""
+    async def insert_many(self, session: AsyncSession | AsyncConnection, rows: list[dict[str, Any]]) -> None:
+        """Insert events built by `values` with one multi-row statement, in the caller's transaction
+        (a session's or a Core connection's)."""
         if rows:
             await session.execute(insert(EventRow.__table__), rows)
 

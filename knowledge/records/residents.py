@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from knowledge.records.db import dialect_insert
 from knowledge.records.models import ResidentRow, utcnow
@@ -44,7 +44,7 @@ class ResidentTouch:
     phone: str | None = None  # only when the resident shared it
 
 
-async def touch_residents(session: AsyncSession, touches: Sequence[ResidentTouch], *,
+async def touch_residents(session: AsyncSession | AsyncConnection, touches: Sequence[ResidentTouch], *,
                           now: dt.datetime | None = None) -> None:
     """Create or update many residents in one statement, returning nothing (a question turn's hot path).
 
