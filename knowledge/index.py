@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import math
 from array import array
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -53,6 +53,7 @@ COMMON_MIN = 0.3
 CORRECT_MIN_LEN = 4
 CORRECT_CUTOFF = 80.0
 CORRECT_CACHE_SIZE = 50_000
+PHRASE_FACTS_CACHE = 20_000  # entries whose phrase facts are kept (a few hundred bytes each)
 
 # The fixed-scale score: weights of coverage, precision and fuzzy similarity (sum to 1).
 # Default for FAQ questions; the complaint router passes its own (complaints are longer).
@@ -89,6 +90,16 @@ class Evidence:
     strong: float = 0.0  # share of the query's weight found in the entry's phrases, keywords or summary
     missing: float = 0.0  # share of the query's weight found nowhere in the entry
     worst_missing: float = 0.0  # the heaviest query term found nowhere, as a share of the query's weight
+
+
+# Per phrase: the weight of each distinct token, their sum, and its sorted content words joined.
+PhraseFacts = tuple[dict[str, float], float, str]
+
+
+def _phrase_facts(phrase: tuple[str, ...], light: Callable[[str], bool], idf: Callable[[str], float]) -> PhraseFacts:
+    distinct = set(phrase)
+    weights = {tok: idf(tok) * (FUNCTION_WEIGHT if light(tok) else 1.0) for tok in distinct}
+    return weights, sum(weights.values()), " ".join(sorted(tok for tok in distinct if not light(tok)))
 
 
 class LexicalIndex:
@@ -141,6 +152,7 @@ class LexicalIndex:
         self._idf: dict[str, float] = {}
         self._idf = {t: self.idf(t) for t in self._df}
         self._light: dict[str, bool] = {}
+        self._facts: dict[int, tuple[PhraseFacts, ...]] = {}
         self._strong = {t: np.frombuffer(v, dtype=np.int32) for t, v in strong_ids.items()}
         self._summary = {t: np.frombuffer(v, dtype=np.int32) for t, v in summary_ids.items()}
         self._build_postings(ids, freqs, np.frombuffer(lengths, dtype=np.float32).astype(np.float64))
@@ -273,39 +285,54 @@ class LexicalIndex:
         out = []
         unmatched = sum(t.weight for t in terms if t.match is None)
         worst_unmatched = max((t.weight for t in terms if t.match is None and not light(t.token)), default=0.0)
+        # Plain lists: indexing a numpy array one element at a time is slow.
+        columns = [(t, t.weight, t.similarity, light(t.token), strong.tolist(), summary.tolist(), anywhere.tolist())
+                   for t, strong, summary, anywhere in membership]
+        ratio = fuzz.ratio
         for k, i in enumerate(entries):
             covered = strong_covered = 0.0
             absent, worst = unmatched, worst_unmatched
             matched: dict[str, float] = {}
-            for t, strong, summary, anywhere in membership:
+            for t, weight, similarity, is_light, strong, summary, anywhere in columns:
                 if strong[k]:
-                    covered += t.weight * t.similarity
-                    strong_covered += t.weight * t.similarity
-                    matched[t.match] = t.similarity  # type: ignore[index]
+                    covered += weight * similarity
+                    strong_covered += weight * similarity
+                    matched[t.match] = similarity  # type: ignore[index]
                 elif summary[k]:  # counts as phrasing, at a discount
-                    credit = t.similarity * SUMMARY_CREDIT
-                    covered += t.weight * credit
-                    strong_covered += t.weight * credit
+                    credit = similarity * SUMMARY_CREDIT
+                    covered += weight * credit
+                    strong_covered += weight * credit
                     matched[t.match] = credit  # type: ignore[index]
                 elif anywhere[k]:  # only in the weak texts (the answer)
-                    covered += t.weight * t.similarity * WEAK_CREDIT
+                    covered += weight * similarity * WEAK_CREDIT
                 else:
-                    absent += t.weight
-                    if not light(t.token):
-                        worst = max(worst, t.weight)
+                    absent += weight
+                    if not is_light:
+                        worst = max(worst, weight)
             coverage = covered / total
             precision = fuzzy = 0.0
-            for phrase in self._phrases[i]:
-                mass = hit = 0.0
-                for tok in set(phrase):
-                    w = self.idf(tok) * (FUNCTION_WEIGHT if light(tok) else 1.0)
-                    mass += w
-                    hit += w * matched.get(tok, 0.0)
+            for token_weights, mass, phrase_str in self._phrase_facts(i):
                 if mass > 0:
+                    hit = sum(token_weights.get(tok, 0.0) * sim for tok, sim in matched.items())
                     precision = max(precision, hit / mass)
-                phrase_str = " ".join(sorted({tok for tok in phrase if not light(tok)}))
-                fuzzy = max(fuzzy, fuzz.ratio(query_str, phrase_str) / 100)
+                fuzzy = max(fuzzy, ratio(query_str, phrase_str) / 100)
             score = w_coverage * coverage + w_precision * precision + w_fuzzy * fuzzy
             out.append(Evidence(min(1.0, max(0.0, score)), coverage, precision, fuzzy,
                                 strong_covered / total, absent / total, worst / total))
         return out
+
+    def _phrase_facts(self, i: int) -> tuple[PhraseFacts, ...]:
+        """Return, per phrase of entry i, what scoring needs that does not depend on the query.
+
+        (The weight of each distinct token, their sum, and the phrase's sorted content words.)
+        Computed on first use and kept for the entries queries keep finding, within a bound.
+        """
+        facts = self._facts.get(i)
+        if facts is None:
+            light, idf = self.light, self.idf
+            facts = tuple(_phrase_facts(phrase, light, idf) for phrase in self._phrases[i])
+            if len(self._facts) >= PHRASE_FACTS_CACHE:
+                self._facts.clear()
+            self._facts[i] = facts
+        return facts
+
