@@ -29,6 +29,7 @@ _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2$")  # "anak2", "diangkut2"
 # Clitics written after a hyphen ("ktp-nya") or glued to an abbreviation ("kknya").
 _CLITICS = ("nya", "ny", "lah", "kah", "pun", "tah")
 _ENGLISH_SUFFIXES = ("ing", "ied", "ies", "ed", "es", "s", "er", "ly")
+_LOANWORD_SUFFIXES = ("ing", "ied", "ies", "ed", "es", "s")
 
 
 def _read_table(path: Path) -> dict[tuple[str, ...], tuple[str, ...]]:
@@ -75,6 +76,9 @@ class Normalizer:
     # and the English words whose company selects the English reading ("no garbage").
     english_alt: dict[str, tuple[str, ...]] = field(default_factory=dict)
     english_words: frozenset[str] = frozenset()
+    # Glossary words an inflected form may be read through ("registering" -> register): the
+    # English-only words plus those that are also Indonesian loanwords ("register", "hospital").
+    english_bases: frozenset[str] = frozenset()
     generality: Generality = field(default_factory=Generality)  # general-language word frequencies
     _stemmer: object = None
     _stems: dict[str, str] = field(default_factory=dict, repr=False)
@@ -122,6 +126,7 @@ class Normalizer:
             english_alt={w: v for w, v in english.items() if phrases[(w,)] != v},
             english_words=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v
                                     and w not in indonesian and len(w) > 2),
+            english_bases=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v and len(w) > 2),
         )
 
     @classmethod
@@ -206,6 +211,8 @@ class Normalizer:
         for c in candidates:
             if c in self._known:
                 return c
+        if not candidates and self._english_inflected(word) is not None:
+            return word  # an English plural or past tense ("trees", "needed"), not a doubled-letter typo
         # A doubled letter read as a typo ("sammpah") only when that yields a real Indonesian
         # word: an acronym ("sppt") must not become a slang abbreviation ("spt" = seperti).
         single = _DOUBLE_RE.sub(r"\1", candidates[1] if candidates else word)
@@ -222,7 +229,7 @@ class Normalizer:
             word = words[i]
             longest = min(heads.get(word, 0), n_words - i)
             for n in range(longest, 1, -1):  # multi-word phrases starting with this word
-                target = self.phrases.get(tuple(words[i:i + n]))
+                target = self._phrase(words[i:i + n])
                 if target is not None:
                     out.extend(target)
                     i += n
@@ -239,6 +246,17 @@ class Normalizer:
                 i += 1
         return out
 
+    def _phrase(self, words: list[str]) -> tuple[str, ...] | None:
+        """Return a multi-word phrase's target, also for an English plural last word ("bus stops")."""
+        target = self.phrases.get(tuple(words))
+        last = words[-1]
+        if target is None and last.endswith("s") and len(last) > 3:
+            for singular in (last[:-1], last[:-2] if last.endswith("es") else ""):
+                target = self.phrases.get((*words[:-1], singular)) if singular else None
+                if target is not None:
+                    break
+        return target
+
     def _english_reading(self, words: list[str], i: int) -> tuple[str, ...] | None:
         """Return the English reading of an ambiguous word next to an English word, else None."""
         english = self.english_words
@@ -247,9 +265,11 @@ class Normalizer:
         return None
 
     def _map_word(self, word: str) -> tuple[str, ...]:
-        for clitic in ("nya", "ny"):  # "ktpnya", "kkny": an abbreviation with a glued clitic
+        for clitic in ("nya", "ny", "ku", "mu"):  # "ktpnya", "kkny", "hpku": an abbreviation with a glued clitic
+            # (a base that is also Indonesian, "ktp", only when the whole word is no word of its own: "kamu")
             base = word[: -len(clitic)]
-            if word.endswith(clitic) and (base,) in self.phrases and base not in self.indonesian:
+            if word.endswith(clitic) and (base,) in self.phrases and (
+                    base not in self.indonesian or (word not in self.indonesian and word not in self.minang_dict)):
                 return self.phrases[(base,)]
         if word in self.indonesian or word in self.minang_exceptions or not word.isalpha():
             return (word,)
@@ -272,8 +292,12 @@ class Normalizer:
         for suffix in _ENGLISH_SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 3:
                 stem = word[: -len(suffix)]
-                for base in (stem, stem + "e", stem[:-1] if stem[-1:] == stem[-2:-1] else "", stem[:-1] + "y"):
-                    if base in self.english_words:
+                # A loanword base ("register", "pay") only takes the plain verb and plural endings:
+                # "tower" is not a "tow"-er, nor "pass" a "pay"-s.
+                bases = self.english_bases if suffix in _LOANWORD_SUFFIXES else self.english_words
+                doubled = stem[:-1] if stem[-1:] == stem[-2:-1] else ""
+                for base in (stem, stem + "e", doubled, stem + "y" if suffix in ("ies", "ied") else ""):
+                    if base in bases:
                         return self.phrases[(base,)]
         return None
 

@@ -261,3 +261,16 @@ def test_answer_summary_helps_a_faq_without_alternatives(norm):
     kb = tiny_kb().with_faqs({"dlh": (faq,)})
     found = FaqMatcher(kb, norm).scored("lampu jalan padam")
     assert found and found[0][0].id == "pju" and found[0][1].strong > 0.5
+
+
+def test_vowel_dropped_abbreviation_finds_the_index_word(norm):
+    from knowledge.index import Doc, LexicalIndex
+
+    index = LexicalIndex([Doc(phrases=("lampu jalan di depan rumah padam",)), Doc(phrases=("pendaftaran sekolah",))],
+                         norm)
+    terms = {t.token: t for t in index.query("lmpu dpn pdm")}
+    assert terms["dpn"].match == "depan" and 0 < terms["dpn"].similarity < 1
+    assert terms["pdm"].match == "padam"
+    # When two index words fit ("pasar", "pasir"), the abbreviation is left unmatched: no guess.
+    index = LexicalIndex([Doc(phrases=("pasar",)), Doc(phrases=("pasir",))], norm)
+    assert {t.token: t for t in index.query("psr")}["psr"].match is None

@@ -130,3 +130,34 @@ def test_general_frequency_of_words(norm):
     zipf = norm.generality.zipf
     assert zipf("kemarin") > 4.5 and zipf("tetangga") > 4.0  # everyday narrative
     assert zipf("sppt") < 2.0 and zipf("faskes") < 2.0  # topical, rare in general text
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("registering", ["daftar"]), ("paying", ["bayar"]), ("hospitals", ["rumah", "sakit"]),  # loanword bases
+    ("trees", ["pohon"]),  # an English plural, not the doubled-letter typo "tres"
+    ("tower", ["menara"]), ("pass", ["pass"]),  # not "tow"-er, not "pay"-s
+    ("garbage trucks", ["truk", "sampah"]), ("health centers", ["puskesmas"]),  # plural last word of a phrase
+    ("uncollected", ["tidak", "diangkut"]), ("landfill", ["tpa"]), ("vacancies", ["lowongan", "kerja"]),
+    ("severance", ["pesangon"]), ("crosswalk", ["zebra", "cross"]), ("evacuated", ["evakuasi"]),
+])
+def test_english_service_vocabulary(norm, text, expected):
+    assert norm.words(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("sarok", ["sampah"]), ("nyamuak", ["nyamuk"]), ("busuak", ["busuk"]), ("danda", ["denda"]),
+    ("mangangkuik", ["mengangkut"]), ("manutuik", ["menutup"]),  # the dictionary has "mengangguk", "menuntut"
+    ("paruik", ["perut"]), ("ba a", ["bagaimana"]), ("samo", ["sama"]), ("galodo", ["banjir", "bandang"]),
+])
+def test_more_minang_words(norm, text, expected):
+    assert norm.words(text) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("dkt", ["dekat"]), ("rsk", ["rusak"]), ("smpah", ["sampah"]), ("blum", ["belum"]), ("konsul", ["konsultasi"]),
+    ("admin", ["admin"]),  # not "adm" through the informal "-in" suffix rule
+    ("ktpnya", ["ktp"]), ("hpku", ["telepon"]), ("adekku", ["adik"]),  # a clitic glued to a chat word
+    ("kamu", ["kamu"]), ("buku", ["buku"]),  # real words ending like a clitic stay whole
+])
+def test_more_chat_abbreviations(norm, text, expected):
+    assert norm.words(text) == expected
