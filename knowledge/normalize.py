@@ -1,4 +1,4 @@
-"""Text normalisation for matching: Indonesian chat slang, Minangkabau, English, stemming.
+"""Text normalisation for matching: Indonesian chat slang, Minangkabau, English, synonyms, stemming.
 
 `Normalizer.default()` loads the lexicons shipped in knowledge/data/lexicon/ once per process;
 `tokens(text)` turns "gmn caronyo mangurus KK yg ilang??" into stemmed Indonesian content tokens.
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.generality import Generality
+from knowledge.synonyms import SynonymMap, read_classes
 
 log = logging.getLogger(__name__)
 
@@ -80,12 +81,16 @@ class Normalizer:
     # English-only words plus those that are also Indonesian loanwords ("register", "hospital").
     english_bases: frozenset[str] = frozenset()
     generality: Generality = field(default_factory=Generality)  # general-language word frequencies
+    # Civic synonym classes ("biaya", "ongkos", "tarif"), canonical member first: every member, in
+    # any inflection, reads as the canonical word on both sides (questions and FAQ texts).
+    synonyms: tuple[tuple[tuple[str, ...], ...], ...] = ()
     _stemmer: object = None
     _stems: dict[str, str] = field(default_factory=dict, repr=False)
     _word_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _known: set[str] = field(default_factory=set, repr=False)
     _heads: dict[str, int] = field(default_factory=dict, repr=False)  # first word -> longest phrase
     _single: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _synonym_map: SynonymMap = field(default_factory=SynonymMap, repr=False)
 
     def __post_init__(self) -> None:
         if self._stemmer is None:
@@ -98,6 +103,8 @@ class Normalizer:
             self._known.update(target)
             if len(source) > 1:
                 self._heads[source[0]] = max(self._heads.get(source[0], 0), len(source))
+        self._known.update(w for members in self.synonyms for member in members for w in member)
+        self._synonym_map = SynonymMap.build(self.synonyms, self._sastrawi)
         self.function_words = self.function_words | {self.stem(w) for w in self.function_words}
 
     @classmethod
@@ -127,6 +134,7 @@ class Normalizer:
             english_words=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v
                                     and w not in indonesian and len(w) > 2),
             english_bases=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v and len(w) > 2),
+            synonyms=read_classes(folder / "synonyms.tsv"),
         )
 
     @classmethod
@@ -145,8 +153,8 @@ class Normalizer:
         return [self.stem(w) for w in self.words(text)]
 
     def words(self, text: str) -> list[str]:
-        """Return the normalised words of a text before stemming (slang, Minang, English mapped)."""
-        return self._map_phrases(self._raw_words(text))
+        """Return the normalised words of a text before stemming (slang, Minang, English, synonym phrases mapped)."""
+        return self._synonym_map.map_phrases(self._map_phrases(self._raw_words(text)), self._sastrawi)
 
     def is_function_word(self, token: str) -> bool:
         """Tell whether a stemmed token is a pure function word (down-weighted when matching)."""
@@ -157,6 +165,11 @@ class Normalizer:
         return word in self._known
 
     def stem(self, word: str) -> str:
+        """Return the stem of one word: Sastrawi's, read through the synonym classes ("ongkosnya" -> biaya)."""
+        stem = self._sastrawi(word)
+        return self._synonym_map.by_stem.get(stem, stem)
+
+    def _sastrawi(self, word: str) -> str:
         """Return the Sastrawi stem of one word (memoised)."""
         stem = self._stems.get(word)
         if stem is None:
@@ -198,7 +211,7 @@ class Normalizer:
     def _reduplicate(self, word: str) -> list[str]:
         # A plain reduplicated noun is a plural ("anak2" -> "anak anak"); an affixed verb
         # reduplicates for repetition ("diangkut2" -> "diangkut"): keep it once.
-        return [word, word] if self.stem(word) == word else [word]
+        return [word, word] if self._sastrawi(word) == word else [word]
 
     def _destretch(self, word: str) -> str:
         """Collapse stretched letters ("pleaseee", "tolongggg") but keep real doubles ("saat")."""

@@ -161,3 +161,42 @@ def test_more_minang_words(norm, text, expected):
 ])
 def test_more_chat_abbreviations(norm, text, expected):
     assert norm.words(text) == expected
+
+
+@pytest.mark.parametrize("resident, faq", [
+    ("berapa ongkosnya", "berapa tarifnya"), ("berapa ongkosnya", "berapa biayanya"),
+    ("berumur 17 tahun", "berusia 17 tahun"),
+    ("ngadu ke mana", "melapor ke mana"), ("keluhan pelayanan", "pengaduan pelayanan"),
+    ("ngecek tagihan", "mengecek tagihan"),  # Sastrawi alone stems "mengecek" to "ecek"
+    ("lampu jalan padam", "lampu jalan mati"), ("parit tersumbat", "drainase tersumbat"),
+    ("tanpa biaya", "gratis"), ("harga sembako", "harga bahan pokok"),
+])
+def test_synonym_classes_meet_in_one_token(norm, resident, faq):
+    assert norm.tokens(resident) == norm.tokens(faq)
+
+
+def test_one_word_synonym_keeps_its_surface_form(norm):
+    # The index corrects typos against surface words: "ongkos" must stay visible before stemming.
+    assert norm.words("berapa ongkosnya") == ["berapa", "ongkosnya"]
+    assert norm.tokens("berapa ongkosnya") == ["berapa", "biaya"]
+    assert norm.words("tanpa biaya") == ["gratis"]  # a phrase member is mapped as words
+
+
+@pytest.mark.parametrize("a, b", [
+    ("retribusi", "pajak"), ("ktp", "kk"), ("sd", "smp"), ("iuran", "biaya"),  # different things
+    ("nikah", "perkawinan"),  # the KUA's word and Disdukcapil's: merged, KUA questions find civil-registry FAQs
+    ("setor", "bayar"), ("tempat", "lokasi"),  # a second everyday sense: "setor sampah", "tempat sampah"
+    ("got", "selokan"),  # "I got ..." in an English question must not read as a drain
+])
+def test_words_kept_apart_on_purpose(norm, a, b):
+    assert norm.tokens(a) != norm.tokens(b)
+
+
+def test_synonym_lexicon_is_well_formed(norm):
+    seen: dict[tuple[str, ...], str] = {}
+    for canonical, *members in norm.synonyms:
+        assert all(norm._sastrawi(w) == norm.stem(w) for w in canonical), canonical  # canonical reads as itself
+        for member in (canonical, *members):
+            key = tuple(norm._sastrawi(w) for w in member)
+            assert not any(norm.is_function_word(s) for s in key), member
+            assert seen.setdefault(key, canonical[0]) == canonical[0], f"{member} is in two classes"
