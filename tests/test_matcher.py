@@ -285,3 +285,14 @@ def test_synonym_finds_a_faq_written_with_another_word(norm, question):
             Faq("pju", "dlh", "Ke mana melapor lampu jalan yang mati?", "Ke Dinas Perhubungan."))
     found = FaqMatcher(tiny_kb().with_faqs({"dlh": faqs}), norm).scored(question)
     assert found and found[0][1].missing == 0.0
+
+
+@pytest.mark.parametrize("question", ["syarat urus imb rumah", "jam operasional kantor", "berapa ongkos mikrolet"])
+def test_other_cities_words_find_a_sparse_faq(norm, question):
+    # Another city's one-question FAQ says "PBG", "jam layanan", "angkot"; the resident writes the old
+    # programme name, another everyday word or another region's word for the same thing.
+    faqs = (Faq("pbg", "dlh", "Apa syarat mengurus PBG untuk rumah?", "Lewat SIMBG."),
+            Faq("jam", "dlh", "Kapan jam layanan kantor?", "Senin-Jumat 08.00-15.00."),
+            Faq("angkot", "dlh", "Berapa tarif angkot?", "Rp 5.000."))
+    found = FaqMatcher(tiny_kb().with_faqs({"dlh": faqs}), norm).scored(question)
+    assert found and found[0][1].missing == 0.0

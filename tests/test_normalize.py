@@ -175,6 +175,41 @@ def test_synonym_classes_meet_in_one_token(norm, resident, faq):
     assert norm.tokens(resident) == norm.tokens(faq)
 
 
+@pytest.mark.parametrize("resident, faq", [
+    # spelling variants (any inflection)
+    ("perijinan usaha", "perizinan usaha"), ("nomor antrian", "nomor antre"), ("anak terlantar", "anak telantar"),
+    ("pakai materai", "pakai meterai"), ("ktp kadaluarsa", "ktp kedaluwarsa"),
+    # old and new programme names, abbreviations and their spelled-out names
+    ("urus imb", "urus persetujuan bangunan gedung"), ("jamsostek", "bpjs ketenagakerjaan"),
+    ("pungutan liar", "pungli"), ("pedagang kaki lima", "pkl"), ("gas melon", "lpg 3 kg"),
+    ("penerangan jalan umum", "lampu jalan"), ("jam operasional", "jam layanan"),
+    # the same thing in other words or other cities' words
+    ("warga kurang mampu", "warga miskin"), ("transportasi umum", "angkutan umum"), ("naik mikrolet", "naik angkot"),
+    ("tong sampah", "tempat sampah"), ("paralon bocor", "pipa bocor"), ("rute angkot", "trayek angkot"),
+    # an English glossary word and the FAQ's Indonesian word, through slang on one side
+    ("legalize diploma", "legalisir ijazah"), ("msme permit", "umkm izin"),
+])
+def test_more_synonym_classes_meet(norm, resident, faq):
+    assert norm.tokens(resident) == norm.tokens(faq)
+
+
+def test_subsidised_gas_cylinder_reads_as_one_name(norm):
+    # "gas melon" and "LPG 3 kg" meet, without leaving a "kg" that a 12 kg question would share.
+    assert norm.tokens("harga lpg 3 kg") == norm.tokens("harga gas melon")
+    assert "kg" not in norm.tokens("harga lpg 3 kg")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("upload", ["unggah"]), ("uploaded", ["unggah"]), ("town hall", ["balai", "kota"]),
+    ("traffic jam", ["macet"]), ("halal certificate", ["sertifikat", "halal"]),
+    ("water cut", ["air", "mati"]),  # not "cut" = tebang (a tree)
+    ("taxpayer", ["wajib", "pajak"]), ("stamp duty", ["meterai"]), ("bike lane", ["jalur", "sepeda"]),
+    ("civil service police", ["satpol", "pp"]), ("rejected", ["ditolak"]), ("heirs", ["ahli", "waris"]),
+])
+def test_more_english_civic_vocabulary(norm, text, expected):
+    assert norm.words(text) == expected
+
+
 def test_one_word_synonym_keeps_its_surface_form(norm):
     # The index corrects typos against surface words: "ongkos" must stay visible before stemming.
     assert norm.words("berapa ongkosnya") == ["berapa", "ongkosnya"]
@@ -187,6 +222,7 @@ def test_one_word_synonym_keeps_its_surface_form(norm):
     ("nikah", "perkawinan"),  # the KUA's word and Disdukcapil's: merged, KUA questions find civil-registry FAQs
     ("setor", "bayar"), ("tempat", "lokasi"),  # a second everyday sense: "setor sampah", "tempat sampah"
     ("got", "selokan"),  # "I got ..." in an English question must not read as a drain
+    ("syarat", "ketentuan"),  # stem "tentu"
 ])
 def test_words_kept_apart_on_purpose(norm, a, b):
     assert norm.tokens(a) != norm.tokens(b)
