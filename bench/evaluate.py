@@ -8,6 +8,8 @@ Sets (each skipped with a note when absent):
 - test2:   eval/test2/... against the default KB: a second held-out set, written 2026-11-27 by a writer
            who had seen no results, after the first test set's totals had influenced one tuning round
 - otherkb: eval/otherkb/kb + eval/otherkb/questions.jsonl (+ complaints.jsonl), another city's KB
+- otherkb2: eval/otherkb2/kb + questions: a second city's KB (Pontianak), written 2026-11-28 by a
+           writer who had seen no results
 
 "right top-1" = decision "answer" with the right faq_id; "refused" = decision != "answer" for an
 off-topic question; "in suggestions" = the right FAQ is answered or among the suggestions.
@@ -54,7 +56,7 @@ def sparse_kb(kb: KnowledgeBase, max_keywords: int = SPARSE_KEYWORDS) -> Knowled
 
 
 def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
-    """Return the dev, dev-sparse, test, test2 and other-city sets (files may be missing)."""
+    """Return the dev, dev-sparse, test, test2 and the two other-city sets (files may be missing)."""
     dev = eval_dir / "dev"
     return [
         EvalSet("dev", default_kb_path(), dev / "questions.jsonl", dev / "complaints.jsonl", True),
@@ -65,6 +67,8 @@ def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
                 eval_dir / "test2" / "complaints.jsonl", False),
         EvalSet("otherkb", eval_dir / "otherkb" / "kb", eval_dir / "otherkb" / "questions.jsonl",
                 eval_dir / "otherkb" / "complaints.jsonl", False),
+        EvalSet("otherkb2", eval_dir / "otherkb2" / "kb", eval_dir / "otherkb2" / "questions.jsonl",
+                eval_dir / "otherkb2" / "complaints.jsonl", False),
     ]
 
 
