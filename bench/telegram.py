@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import socket
 import tempfile
 import time
@@ -27,6 +28,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import median
 
 import aiohttp
 from aiohttp import web
@@ -48,6 +50,7 @@ OURS = "Tanya Kota (SQLite)"
 ECHO = "PTB echo bot (default, sequential)"
 ECHO_CONCURRENT = "PTB echo bot (concurrent_updates)"
 TIMEOUT = 30.0
+REPEATS = 5  # whole runs (ours and both baselines); the table gives medians
 
 
 @dataclass
@@ -216,7 +219,6 @@ async def _measure(name: str, server: Server, questions: list[str], *, warm: boo
                     if warm:  # first contact adds a greeting; measure returning residents
                         await asyncio.gather(*(client.ask(c, "/start") for c in chats))
                     results.append(await closed_loop(client, name, level, QUESTIONS_PER_LEVEL[level], questions, chat))
-                    log.info("%s", _table(results[-1:]))
                     chat += 1000
                 if open_loop_too:
                     if warm:
@@ -230,7 +232,7 @@ async def _measure(name: str, server: Server, questions: list[str], *, warm: boo
     return results
 
 
-async def _run() -> str:
+async def _run_once() -> list[Result]:
     questions = [f.question for f in load_kb(default_kb_path()).kb.faqs]
     results: list[Result] = []
     with tempfile.TemporaryDirectory(prefix="tk-bench-") as folder:
@@ -240,7 +242,47 @@ async def _run() -> str:
                               warm=False, open_loop_too=False)
     results += await _measure(ECHO_CONCURRENT, lambda fake: echo_bot(fake, concurrent=True), questions,
                               warm=False, open_loop_too=False)
-    return _table(results)
+    return results
+
+
+async def _run() -> str:
+    runs = []
+    for i in range(REPEATS):
+        runs.append(await _run_once())
+        log.info("run %d of %d:\n%s", i + 1, REPEATS, _table(runs[-1]))
+    return _summary(runs)
+
+
+def _summary(runs: list[list[Result]]) -> str:
+    """The medians over the runs of each row's figures and of each run's throughput ratios."""
+    rows: dict[tuple[str, int], list[Result]] = {}
+    for results in runs:
+        for r in results:
+            rows.setdefault((r.name, r.residents), []).append(r)
+    lines = [f"medians of {len(runs)} runs (cores: {os.cpu_count()})",
+             f"{'bot':<42} {'residents':>9} {'questions':>9} {'answers/s':>10} {'p50 ms':>8} {'p99 ms':>8}"]
+    for (name, residents), rs in rows.items():
+        lines.append(f"{name:<42} {residents:>9} {rs[0].count:>9} {median(r.throughput for r in rs):>10.1f} "
+                     f"{median(r.pct(0.5) for r in rs):>8.1f} {median(r.pct(0.99) for r in rs):>8.1f}")
+    for baseline_name in (ECHO, ECHO_CONCURRENT):
+        parts = []
+        for n in LEVELS:
+            ratios = [_ratio(results, n, baseline_name) for results in runs]
+            ratios = [x for x in ratios if x is not None]
+            if ratios:
+                parts.append(f"{n}: {median(ratios):.2f} ({' '.join(f'{x:.2f}' for x in ratios)})")
+        lines.append(f"throughput vs {baseline_name} by residents, median (each run): {', '.join(parts)}  (target ≥ 0.6)")
+    opened = [r for results in runs for r in results if "open loop" in r.name]
+    if opened:
+        lines.append(f"open loop at {OPEN_LOOP_RATE:.0f} updates/s: p99 {median(r.pct(0.99) for r in opened):.1f} ms "
+                     f"(median; target ≤ 100 ms)")
+    return "\n".join(lines)
+
+
+def _ratio(results: list[Result], residents: int, baseline_name: str) -> float | None:
+    ours = next((r for r in results if r.name == OURS and r.residents == residents), None)
+    base = next((r for r in results if r.name == baseline_name and r.residents == residents), None)
+    return ours.throughput / base.throughput if ours and base and base.throughput else None
 
 
 def _table(results: list[Result]) -> str:
@@ -248,15 +290,6 @@ def _table(results: list[Result]) -> str:
     for r in results:
         lines.append(f"{r.name:<42} {r.residents:>9} {r.count:>9} {r.throughput:>10.1f} {r.pct(0.5):>8.1f} "
                      f"{r.pct(0.99):>8.1f}")
-    ours = {r.residents: r for r in results if r.name == OURS}
-    for baseline_name in (ECHO, ECHO_CONCURRENT):
-        base = {r.residents: r for r in results if r.name == baseline_name}
-        ratios = ", ".join(f"{n}: {ours[n].throughput / base[n].throughput:.2f}" for n in LEVELS
-                           if n in ours and n in base and base[n].throughput)
-        lines.append(f"throughput vs {baseline_name} by residents: {ratios}  (target ≥ 0.6)")
-    opened = [r for r in results if "open loop" in r.name]
-    if opened:
-        lines.append(f"open loop at {OPEN_LOOP_RATE:.0f} updates/s: p99 {opened[0].pct(0.99):.1f} ms (target ≤ 100 ms)")
     return "\n".join(lines)
 
 
