@@ -128,8 +128,7 @@ class InboundJournal:
             if rows:
                 stmt = (dialect_insert(conn)(table).on_conflict_do_nothing()
                         .returning(table.c.message_id))
-                inserted = set((await conn.scalars(stmt, rows)).all()) if len(rows) > 1 else \
-                    set((await conn.scalars(stmt.values(rows[0]))).all())
+                inserted = set((await conn.scalars(stmt, rows)).all())
             if done:
                 await conn.execute(
                     update(table).where(table.c.channel == self.channel, table.c.message_id.in_(done))

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
@@ -53,7 +53,7 @@ class Database:
         parsed = make_url(url)
         self.dialect: str = parsed.get_backend_name()
         if self.dialect == "sqlite":
-            self.engine = self._sqlite_engine(url, echo, memory=parsed.database in (None, "", ":memory:"))
+            self.engine = self._sqlite_engine(url, parsed, echo)
         elif self.dialect == "postgresql":
             self.engine = self._postgres_engine(url, echo, schema)
         else:
@@ -62,8 +62,8 @@ class Database:
         self._open: dict[asyncio.Task[Any], list[AsyncSession]] = {}  # SQLite: sessions per task
 
     @staticmethod
-    def _sqlite_engine(url: str, echo: bool, memory: bool) -> AsyncEngine:
-        parsed = make_url(url)
+    def _sqlite_engine(url: str, parsed: URL, echo: bool) -> AsyncEngine:
+        memory = parsed.database in (None, "", ":memory:")
         kwargs: dict[str, Any] = {
             # The driver calls run on the loop's thread (see sqlite_inline), not in aiosqlite's.
             "async_creator": sqlite_inline.connector(

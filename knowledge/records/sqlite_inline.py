@@ -142,10 +142,6 @@ class InlineConnection:
     def isolation_level(self) -> str | None:
         return self._conn.isolation_level
 
-    @property
-    def in_transaction(self) -> bool:
-        return self._conn.in_transaction
-
 
 def connector(database: str, *, busy_timeout: float, uri: bool = False) -> Any:
     """Return an `async_creator` for `create_async_engine` that opens inline connections.
