@@ -20,14 +20,16 @@ async def handle(turn: Turn) -> list[Reply] | None:
     """Show the menu, the help or cancel the current flow."""
     command = turn.command
     name = command[0] if command else None
+    greeting_only = False
     if name is None and turn.text:
         word = _word(turn.text)
         if word in ("menu", "mulai"):  # leaves a flow too, like /start
             name = "start"
         elif not turn.state.get("flow"):
             name = "start" if word in START_WORDS else "bantuan" if word in HELP_WORDS else None
+            greeting_only = name == "start"
     if name == "start":
-        return _start(turn)
+        return _greet_again(turn) if greeting_only and turn.state.get("greeted") else _start(turn)
     if name == "bantuan":
         return await _help(turn)
     if name == "batal":
@@ -45,6 +47,12 @@ def _start(turn: Turn) -> list[Reply]:
     turn.state["greeted"] = True
     turn.record("command", "start")
     return [Reply(texts.greeting(turn.kb.city), options=texts.MENU, kind="menu")]
+
+
+def _greet_again(turn: Turn) -> list[Reply]:
+    """Answer a "halo" from a resident who has had the welcome already: briefly, with the menu."""
+    turn.record("command", "start")
+    return [Reply(texts.GREET_AGAIN, options=texts.MENU, kind="menu")]
 
 
 async def _help(turn: Turn) -> list[Reply]:

@@ -155,3 +155,18 @@ async def test_xss_in_complaint_text_is_rendered_inert(world: AdminWorld) -> Non
         page = await world.get(path)
         assert "<script>alert" not in page and "<img src=x" not in page and "<svg onload" not in page, path
         assert "&lt;script&gt;" in page
+
+
+async def test_inbox_location_falls_back_to_the_address_or_the_map_point(world: AdminWorld) -> None:
+    by_address = await world.file_complaint(description="Lampu jalan mati", address="Jl. Belakang Olo No. 12")
+    by_point = await world.file_complaint(description="Drainase tersumbat", latitude=-0.95, longitude=100.35)
+    placed = await world.file_complaint(description="Sampah menumpuk", address="Jl. Bagindo Aziz Chan")
+    await _place(world, placed.ticket, "Kampung Jao", "Padang Barat")
+    await world.login("dlh.admin")
+    page = await world.get("/admin/complaints")
+    rows = {row.split("</tr>")[0] for row in page.split("<tr>")[2:]}
+    row_of = {ticket: next(r for r in rows if ticket in r)
+              for ticket in (by_address.ticket, by_point.ticket, placed.ticket)}
+    assert "Jl. Belakang Olo No. 12" in row_of[by_address.ticket]
+    assert "titik peta" in row_of[by_point.ticket]
+    assert "Kampung Jao" in row_of[placed.ticket] and "Bagindo" not in row_of[placed.ticket]

@@ -30,6 +30,16 @@ async def test_start_words_without_slash(chat: Chat) -> None:
         assert "Buat laporan" in chat.options, word
 
 
+async def test_a_greeting_after_the_welcome_gets_a_short_answer_not_the_welcome_again(chat: Chat) -> None:
+    await chat.say("/start")
+    assert "Tanya Kota Uji" in chat.text
+    await chat.say("halo")
+    assert "Halo juga" in chat.text and "Tanya Kota Uji" not in chat.text
+    assert "Buat laporan" in chat.options
+    await chat.say("/start")  # asked for explicitly: the whole welcome
+    assert "Tanya Kota Uji" in chat.text
+
+
 async def test_first_message_ever_that_is_a_question_is_greeted_and_answered(chat: Chat) -> None:
     replies = await chat.say("ktp saya hilang gimana")
     assert "selamat datang" in replies[0].text
