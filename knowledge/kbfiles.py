@@ -1,7 +1,9 @@
 """Load and validate knowledge-base folders (city.yaml + opd/<slug>.yaml); `knowledge.kbexport` writes them.
 
 Every problem is reported with its file and line. A broken entry is skipped and a broken
-file is refused, so one bad file never takes the bot down.
+file is refused, so one bad file never takes the bot down. This module holds the folder's
+schema (allowed keys, record rules, duplicate ids across files); `knowledge.kbyaml` reads
+the YAML with line numbers and collects the problems.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from knowledge.kb import CONTACT_KEYS, Category, City, Contact, Faq, KnowledgeBase, Opd
+from knowledge.kbyaml import Checker, Problem, YamlMap, read_yaml
 
 log = logging.getLogger(__name__)
 
@@ -29,17 +30,6 @@ FAQ_KEYS = {"id", "question", "alternatives", "answer", "keywords", "source", "r
 
 
 @dataclass(frozen=True)
-class Problem:
-    file: str
-    line: int
-    message: str
-    severity: str = "error"  # "error" refuses the entry or file; "warning" is advice only
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.severity}: {self.message}"
-
-
-@dataclass(frozen=True)
 class LoadResult:
     kb: KnowledgeBase
     problems: tuple[Problem, ...]
@@ -49,119 +39,13 @@ class LoadResult:
         return tuple(p for p in self.problems if p.severity == "error")
 
 
-class _Map(dict):
-    """A YAML mapping that remembers its line and the line of each key (1-based)."""
-
-    line: int = 0
-    key_lines: dict[str, int]
-    duplicate_keys: list[tuple[str, int]]
-
-
-class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> _Map:  # type: ignore[override]
-        mapping = _Map()
-        mapping.line = node.start_mark.line + 1
-        mapping.key_lines, mapping.duplicate_keys = {}, []
-        for key_node, value_node in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            line = key_node.start_mark.line + 1
-            if key in mapping.key_lines:
-                mapping.duplicate_keys.append((str(key), line))
-            mapping.key_lines[str(key)] = line
-            mapping[key] = self.construct_object(value_node, deep=deep)
-        return mapping
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping  # type: ignore[arg-type]
-)
-
-
-class _Checker:
-    """Collects problems for one file while values are read out of it."""
-
-    def __init__(self, file: str, today: dt.date):
-        self.file = file
-        self.today = today
-        self.problems: list[Problem] = []
-
-    def error(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.file, line, message))
-
-    def warn(self, line: int, message: str) -> None:
-        self.problems.append(Problem(self.file, line, message, "warning"))
-
-    def keys(self, m: _Map, allowed: set[str], what: str) -> None:
-        for key, line in m.duplicate_keys:
-            self.error(line, f"duplicate key '{key}' in {what}")
-        for key in m:
-            if key not in allowed:
-                self.error(m.key_lines.get(str(key), m.line), f"unknown key '{key}' in {what} (allowed: {', '.join(sorted(allowed))})")
-
-    def text(self, m: _Map, key: str, what: str, required: bool = False) -> str | None:
-        value = m.get(key)
-        line = m.key_lines.get(key, m.line)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.error(line, f"{what}: '{key}' is missing or empty")
-            return None
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            value = str(value)
-        if not isinstance(value, str):
-            self.error(line, f"{what}: '{key}' must be text")
-            return None
-        return value.strip()
-
-    def text_list(self, m: _Map, key: str, what: str) -> tuple[str, ...]:
-        value = m.get(key)
-        if value is None:
-            return ()
-        line = m.key_lines.get(key, m.line)
-        if isinstance(value, str):
-            # "keywords: a, b" is a common slip; accept it rather than refuse the entry.
-            value = [v for v in value.split(",")]
-        if not isinstance(value, list):
-            self.error(line, f"{what}: '{key}' must be a list of texts")
-            return ()
-        out = []
-        for item in value:
-            if isinstance(item, (str, int, float)) and not isinstance(item, bool) and str(item).strip():
-                out.append(str(item).strip())
-            else:
-                self.error(line, f"{what}: '{key}' has an empty or non-text item")
-        return tuple(out)
-
-    def positive_int(self, m: _Map, key: str, what: str) -> int | None:
-        value = m.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            self.error(m.key_lines.get(key, m.line), f"{what}: '{key}' must be a whole number of days ≥ 1")
-            return None
-        return value
-
-
-def _read_yaml(path: Path, chk: _Checker) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        chk.error(1, f"cannot read file: {exc}")
-        return None
-    try:
-        return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - SafeLoader subclass
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        chk.error(mark.line + 1 if mark else 1, f"not valid YAML: {getattr(exc, 'problem', exc)}")
-        return None
-
-
-def _load_city(path: Path, chk: _Checker) -> City:
+def _load_city(path: Path, chk: Checker) -> City:
     if not path.exists():
         return City()
-    data = _read_yaml(path, chk)
+    data = read_yaml(path, chk)
     if data is None:
         return City()
-    if not isinstance(data, _Map):
+    if not isinstance(data, YamlMap):
         chk.error(1, "city.yaml must be a mapping of keys")
         return City()
     chk.keys(data, CITY_KEYS, "city.yaml")
@@ -189,18 +73,18 @@ def _load_city(path: Path, chk: _Checker) -> City:
     return City(**kwargs)
 
 
-def _load_contact(value: Any, line: int, chk: _Checker, what: str) -> Contact:
+def _load_contact(value: Any, line: int, chk: Checker, what: str) -> Contact:
     if value is None:
         return Contact()
-    if not isinstance(value, _Map):
+    if not isinstance(value, YamlMap):
         chk.error(line, f"{what}: 'contact' must be a mapping")
         return Contact()
     chk.keys(value, set(CONTACT_KEYS), f"{what} contact")
     return Contact(**{k: chk.text(value, k, f"{what} contact") for k in CONTACT_KEYS if k in value})
 
 
-def _load_category(m: Any, slug: str, line: int, chk: _Checker) -> Category | None:
-    if not isinstance(m, _Map):
+def _load_category(m: Any, slug: str, line: int, chk: Checker) -> Category | None:
+    if not isinstance(m, YamlMap):
         chk.error(line, "each complaint category must be a mapping")
         return None
     before = len(chk.problems)
@@ -221,8 +105,8 @@ def _load_category(m: Any, slug: str, line: int, chk: _Checker) -> Category | No
     return category if len(chk.problems) == before else None
 
 
-def _load_faq(m: Any, slug: str, line: int, chk: _Checker) -> Faq | None:
-    if not isinstance(m, _Map):
+def _load_faq(m: Any, slug: str, line: int, chk: Checker) -> Faq | None:
+    if not isinstance(m, YamlMap):
         chk.error(line, "each FAQ must be a mapping")
         return None
     before = sum(p.severity == "error" for p in chk.problems)
@@ -258,7 +142,7 @@ def _load_faq(m: Any, slug: str, line: int, chk: _Checker) -> Faq | None:
     return faq if errors == before else None
 
 
-def _items(data: _Map, key: str, chk: _Checker) -> list[tuple[Any, int]]:
+def _items(data: YamlMap, key: str, chk: Checker) -> list[tuple[Any, int]]:
     value = data.get(key)
     if value is None:
         return []
@@ -270,14 +154,14 @@ def _items(data: _Map, key: str, chk: _Checker) -> list[tuple[Any, int]]:
     return [(item, getattr(item, "line", line)) for item in value]
 
 
-def load_opd_file(path: Path, chk: _Checker) -> Opd | None:
+def load_opd_file(path: Path, chk: Checker) -> Opd | None:
     """Read one opd/<slug>.yaml; return None when the file itself must be refused."""
-    data = _read_yaml(path, chk)
+    data = read_yaml(path, chk)
     if data is None:
         if not chk.problems:
             chk.error(1, "file is empty")
         return None
-    if not isinstance(data, _Map):
+    if not isinstance(data, YamlMap):
         chk.error(1, "an OPD file must be a mapping of keys (slug, name, faqs, ...)")
         return None
     chk.keys(data, OPD_KEYS, "OPD file")
@@ -349,7 +233,7 @@ def load_kb(folder: str | Path, today: dt.date | None = None) -> LoadResult:
     problems: list[Problem] = []
     if not folder.is_dir():
         return LoadResult(KnowledgeBase(), (Problem(str(folder), 0, "not a folder"),))
-    chk = _Checker(str(folder / "city.yaml"), today)
+    chk = Checker(str(folder / "city.yaml"), today)
     city = _load_city(folder / "city.yaml", chk)
     problems += chk.problems
     opds: list[Opd] = []
@@ -360,7 +244,7 @@ def load_kb(folder: str | Path, today: dt.date | None = None) -> LoadResult:
     if not paths:
         problems.append(Problem(str(opd_dir), 0, "no OPD files (opd/<slug>.yaml)"))
     for path in paths:
-        chk = _Checker(str(path), today)
+        chk = Checker(str(path), today)
         opd = load_opd_file(path, chk)
         problems += chk.problems
         if opd is None:
