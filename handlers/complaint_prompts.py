@@ -1,0 +1,95 @@
+"""The /lapor flow's questions: what each step asks, again after a wrong answer or a detour.
+
+Prompts only read the flow's state, except to fall back to a wider question when the one asked
+has no options left (the proposed OPD vanished, no likely OPDs): then they move the step along.
+"""
+
+from __future__ import annotations
+
+from handlers import texts
+from handlers.complaint_state import data
+from handlers.context import Turn
+from handlers.messages import Option, Reply
+from knowledge.kb import Opd
+
+
+def ask_describe(turn: Turn) -> list[Reply]:
+    """Ask what happened."""
+    return [Reply(texts.DESCRIBE)]
+
+
+def ask_route(turn: Turn) -> list[Reply]:
+    """Propose the OPD (and category) the router chose."""
+    lapor = data(turn)
+    opd = turn.kb.opd(lapor.get("opd"))
+    if opd is None:  # the OPD vanished from the knowledge base meanwhile
+        turn.state["step"] = "pick_opd"
+        return ask_opd(turn)
+    category = turn.kb.category(lapor.get("category"))
+    return [Reply(texts.route_proposal(opd, category.name if category else None),
+                  options=(texts.ROUTE_OK, texts.ROUTE_OTHER))]
+
+
+def _opd_option(opd: Opd) -> Option:
+    label = opd.label if len(opd.label) <= 60 else opd.label[:57] + "..."
+    return Option(label, f"opd:{opd.slug}")
+
+
+def ask_opd(turn: Turn) -> list[Reply]:
+    """Offer the likely OPDs, or all of them when none is likely."""
+    likely = [turn.kb.opd(s) for s in data(turn).get("candidates", [])]
+    options = [_opd_option(o) for o in likely if o]
+    if not options:
+        turn.state["step"] = "pick_opd_all"
+        return ask_opd_all(turn)
+    return [Reply(texts.CHOOSE_OPD, options=tuple(options) + (texts.OPD_MORE,))]
+
+
+def ask_opd_all(turn: Turn) -> list[Reply]:
+    """Offer every OPD, by name."""
+    options = tuple(_opd_option(o) for o in sorted(turn.kb.opds, key=lambda o: o.name))
+    return [Reply(texts.CHOOSE_OPD_ALL, options=options)]
+
+
+def ask_category(turn: Turn) -> list[Reply]:
+    """Offer the chosen OPD's categories."""
+    opd = turn.kb.opd(data(turn).get("opd"))
+    categories = opd.categories if opd else ()
+    options = tuple(Option(c.name, f"cat:{c.code}") for c in categories) + (texts.CATEGORY_NONE,)
+    return [Reply(texts.CHOOSE_CATEGORY, options=options)]
+
+
+def ask_location(turn: Turn) -> list[Reply]:
+    """Ask where."""
+    return [Reply(texts.LOCATION, options=(texts.SKIP,), request="location")]
+
+
+def ask_photo(turn: Turn) -> list[Reply]:
+    """Ask for a photo."""
+    return [Reply(texts.PHOTO, options=(texts.SKIP,), request="photo")]
+
+
+def ask_name(turn: Turn) -> list[Reply]:
+    """Ask whether the OPD may see the resident's name."""
+    return [Reply(texts.NAME, options=(texts.NAME_SHOW, texts.NAME_ANON))]
+
+
+def ask_confirm(turn: Turn) -> list[Reply]:
+    """Show the summary and ask to send it."""
+    lapor = data(turn)
+    category = turn.kb.category(lapor.get("category"))
+    return [Reply(texts.summary(lapor, turn.kb.opd(lapor.get("opd")), category.name if category else None),
+                  options=(texts.SEND, texts.CANCEL), kind="summary")]
+
+
+ASKS = {
+    "describe": ask_describe,
+    "confirm_route": ask_route,
+    "pick_opd": ask_opd,
+    "pick_opd_all": ask_opd_all,
+    "pick_category": ask_category,
+    "location": ask_location,
+    "photo": ask_photo,
+    "name": ask_name,
+    "confirm": ask_confirm,
+}

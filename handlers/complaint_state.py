@@ -1,0 +1,56 @@
+"""The /lapor flow's state: what it keeps in the StateStore, and the words residents answer with.
+
+The flow lives under `state["lapor"]` with its step in `state["step"]` and its idempotency key in
+`state["flow_id"]`; these helpers read and change it so the prompts and the steps agree on its shape.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from handlers.context import Turn
+
+MIN_DESCRIPTION = 10
+MAX_DESCRIPTION = 4000
+YES = {"ya", "y", "iya", "iy", "yes", "ok", "oke", "okay", "benar", "betul", "sudah benar", "ya benar",
+       "setuju", "kirim", "ya kirim", "lanjut", "sip"}
+NO = {"tidak", "tdk", "bukan", "salah", "ganti", "no", "nggak", "gak", "ga", "ndak", "indak", "lain"}
+SKIP = {"lewati", "lewat", "skip", "tidak ada", "tdk ada", "gak ada", "ga ada", "nggak ada", "tidak", "-",
+        "tidak ada foto", "tanpa foto", "lanjut"}
+
+
+def words(text: str) -> str:
+    """Return the text lower-cased, without punctuation, for matching against the word sets."""
+    return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())
+
+
+def clear(state: dict[str, Any]) -> bool:
+    """Forget any complaint in progress; return True if there was one."""
+    had = state.get("flow") == "lapor"
+    for key in ("flow", "step", "flow_id", "lapor"):
+        state.pop(key, None)
+    return had
+
+
+def data(turn: Turn) -> dict[str, Any]:
+    """Return the complaint being written, creating it if needed."""
+    return turn.state.setdefault("lapor", {})
+
+
+def go(turn: Turn, step: str) -> None:
+    """Move the flow to a step and record it."""
+    turn.state["step"] = step
+    turn.record("complaint_step", step, opd=data(turn).get("opd"))
+
+
+def store_location(turn: Turn, latitude: float | None, longitude: float | None, address: str | None) -> None:
+    """Keep the place of the complaint, with its kelurahan and kecamatan when the address is known."""
+    lapor = data(turn)
+    if latitude is not None and longitude is not None:
+        lapor["latitude"], lapor["longitude"] = float(latitude), float(longitude)
+    if address:
+        lapor["address"] = address[:500]
+        place = turn.services.places.find(address)
+        if place:
+            lapor["kelurahan"], lapor["kecamatan"] = place.kelurahan, place.kecamatan
