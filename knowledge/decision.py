@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from knowledge.index import Evidence, Term
+from knowledge.indextypes import Evidence, Term
 
 log = logging.getLogger(__name__)
 

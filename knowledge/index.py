@@ -11,8 +11,8 @@ Two stages:
 A query word no entry has weighs less the more common it is in general Indonesian or English
 (wordfreq, `knowledge.generality`): "tetangga" is narrative, "faskes" a topic the KB lacks.
 Query words that are not in the index vocabulary are corrected to the closest vocabulary word
-(rapidfuzz) when they are close enough: a typo-tolerant match that costs nothing for known words.
-A short chat abbreviation ("dpn", "kna") stands for the one index word it is with vowels left out.
+when they are close enough, or expanded when they are a vowel-dropped chat abbreviation
+(`knowledge.spelling`): a typo-tolerant match that costs nothing for known words.
 """
 
 from __future__ import annotations
@@ -21,12 +21,13 @@ import logging
 import math
 from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 import numpy as np
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from knowledge.indextypes import Doc, Evidence, Term
 from knowledge.normalize import Normalizer
+from knowledge.spelling import Speller
 
 log = logging.getLogger(__name__)
 
@@ -50,53 +51,12 @@ UNKNOWN_DF = 1
 # knowledge base lacks. Full weight up to zipf COMMON_ZIPF[0], COMMON_MIN of it from COMMON_ZIPF[1].
 COMMON_ZIPF = (3.5, 5.5)
 COMMON_MIN = 0.3
-# Typo correction: only words of at least this length, and only this similar (rapidfuzz ratio).
-CORRECT_MIN_LEN = 4
-CORRECT_CUTOFF = 80.0
-CORRECT_CACHE_SIZE = 50_000
-# Chat abbreviations drop vowels ("dpn" = depan, "kna" = kena, "smua" = semua): a short unknown word
-# that is an index word with only vowels left out (same first letter) stands for it, when exactly
-# one index word fits. Checked from this length, at this similarity.
-ABBREV_MIN_LEN = 3
-ABBREV_SIMILARITY = 0.8
-_VOWELS = frozenset("aeiou")
+LIGHT_CACHE_SIZE = 200_000  # tokens whose lightness (function word or number) is kept
 PHRASE_FACTS_CACHE = 20_000  # entries whose phrase facts are kept (a few hundred bytes each)
 
 # The fixed-scale score: weights of coverage, precision and fuzzy similarity (sum to 1).
 # Default for FAQ questions; the complaint router passes its own (complaints are longer).
 WEIGHTS = (0.6, 0.2, 0.2)
-
-
-@dataclass(frozen=True)
-class Doc:
-    """The texts of one entry, grouped by how strongly they describe it."""
-
-    phrases: tuple[str, ...]  # e.g. the question and its alternatives; each compared whole
-    keywords: tuple[str, ...] = ()
-    weak: tuple[str, ...] = ()  # e.g. the answer or a description
-    # What the weak text is mainly about (e.g. an answer's first line and bold terms), for entries
-    # with little phrasing of their own: weaker evidence than a phrase, stronger than the answer.
-    summary: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Term:
-    token: str  # the normalised query token
-    match: str | None  # the index token it stands for (itself, a correction, or None)
-    similarity: float  # 1.0 for the token itself, the fuzzy similarity for a correction
-    weight: float  # IDF, scaled down for function words and for words only in the context of a question
-    emphasis: float = 1.0  # 1.0 in the asking sentence (or a one-sentence query), less in its context
-
-
-@dataclass(frozen=True)
-class Evidence:
-    score: float  # in [0, 1]
-    coverage: float  # share of the query's weight the entry covers
-    precision: float  # share of the entry's best phrase the query contains
-    fuzzy: float  # character similarity of the query and the entry's best phrase
-    strong: float = 0.0  # share of the query's weight found in the entry's phrases, keywords or summary
-    missing: float = 0.0  # share of the query's weight found nowhere in the entry
-    worst_missing: float = 0.0  # the heaviest query term found nowhere, as a share of the query's weight
 
 
 # Per phrase: the weight of each distinct token, their sum, and its sorted content words joined.
@@ -115,14 +75,13 @@ class LexicalIndex:
     def __init__(self, docs: Sequence[Doc], normalizer: Normalizer, weights: tuple[float, float, float] = WEIGHTS):
         self.normalizer = normalizer
         self.weights = weights  # of coverage, precision and fuzzy similarity
-        self._corrections: dict[str, tuple[str | None, float]] = {}
         self._phrases: list[tuple[tuple[str, ...], ...]] = []  # tokens of each phrase (not keywords)
         ids: dict[str, array] = {}  # token -> entry ids (ascending), for BM25
         freqs: dict[str, array] = {}  # token -> weighted term frequency in those entries
         strong_ids: dict[str, array] = {}  # token -> entries whose phrases or keywords have it
         summary_ids: dict[str, array] = {}  # token -> entries whose summary (not phrases) has it
         lengths = array("f")
-        surface: dict[str, str] = {}  # surface word -> stem, for typo correction
+        surface: dict[str, str] = {}  # surface word -> stem, for spelling repair
         words_of, stem = normalizer.words, normalizer.stem
         for i, doc in enumerate(docs):
             phrases = []
@@ -163,12 +122,7 @@ class LexicalIndex:
         self._strong = {t: np.frombuffer(v, dtype=np.int32) for t, v in strong_ids.items()}
         self._summary = {t: np.frombuffer(v, dtype=np.int32) for t, v in summary_ids.items()}
         self._build_postings(ids, freqs, np.frombuffer(lengths, dtype=np.float32).astype(np.float64))
-        light = self.light
-        self._surface = {w: s for w, s in surface.items() if len(w) >= CORRECT_MIN_LEN and not light(s)}
-        self._surface_words = list(self._surface)
-        self._skeletons: dict[str, set[str]] = {}  # consonants of an index word -> its surface forms
-        for w in self._surface:
-            self._skeletons.setdefault(_skeleton(w), set()).add(w)
+        self._speller = Speller(surface, self.light, normalizer.is_function_word)
 
     def __len__(self) -> int:
         return self._n
@@ -190,7 +144,7 @@ class LexicalIndex:
         light = self._light.get(token)
         if light is None:
             light = self.normalizer.is_function_word(token) or any(c.isdigit() for c in token)
-            if len(self._light) < CORRECT_CACHE_SIZE * 4:
+            if len(self._light) < LIGHT_CACHE_SIZE:
                 self._light[token] = light
         return light
 
@@ -214,7 +168,7 @@ class LexicalIndex:
                 token = norm.stem(word)
                 if token in terms:
                     continue
-                match, sim = (token, 1.0) if token in self._df else self._correct(word, token)
+                match, sim = (token, 1.0) if token in self._df else self._speller.correct(word, token)
                 weight = self.idf(match) * (FUNCTION_WEIGHT if self.light(token) else 1.0) * emphasis
                 if match is None:
                     weight *= self.commonness(word)
@@ -228,29 +182,6 @@ class LexicalIndex:
         if z <= low:
             return 1.0
         return max(COMMON_MIN, 1.0 - (1.0 - COMMON_MIN) * (z - low) / (high - low))
-
-    def _correct(self, word: str, token: str) -> tuple[str | None, float]:
-        """Return the index token a misspelt word most likely stands for, with its similarity."""
-        if len(word) < ABBREV_MIN_LEN or not word.isalpha() or self.normalizer.is_function_word(token):
-            return None, 0.0
-        cached = self._corrections.get(word)
-        if cached is None:
-            best = None
-            if len(word) >= CORRECT_MIN_LEN:
-                best = process.extractOne(word, self._surface_words, scorer=fuzz.ratio, score_cutoff=CORRECT_CUTOFF)
-            cached = (self._surface[best[0]], best[1] / 100) if best else self._expand(word)
-            if len(self._corrections) < CORRECT_CACHE_SIZE:
-                self._corrections[word] = cached
-        return cached
-
-    def _expand(self, word: str) -> tuple[str | None, float]:
-        """Return the index token a vowel-dropped abbreviation stands for, if exactly one fits."""
-        skeleton = _skeleton(word)
-        if len(skeleton) < 2:
-            return None, 0.0
-        fits = {self._surface[w] for w in self._skeletons.get(skeleton, ())
-                if len(w) > len(word) and w[0] == word[0] and _drops_only_vowels(w, word)}
-        return (fits.pop(), ABBREV_SIMILARITY) if len(fits) == 1 else (None, 0.0)
 
     @staticmethod
     def has_content(terms: Sequence[Term], normalizer: Normalizer) -> bool:
@@ -357,18 +288,3 @@ class LexicalIndex:
             self._facts[i] = facts
         return facts
 
-
-def _skeleton(word: str) -> str:
-    """Return a word's consonants in order ("depan" -> "dpn")."""
-    return "".join(c for c in word if c not in _VOWELS)
-
-
-def _drops_only_vowels(full: str, short: str) -> bool:
-    """Tell whether `short` is `full` with only some vowels left out ("smua" of "semua")."""
-    i = 0
-    for c in full:
-        if i < len(short) and c == short[i]:
-            i += 1
-        elif c not in _VOWELS:
-            return False
-    return i == len(short)

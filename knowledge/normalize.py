@@ -1,9 +1,10 @@
 """Text normalisation for matching: Indonesian chat slang, Minangkabau, English, synonyms, stemming.
 
-`Normalizer.default()` loads the lexicons shipped in knowledge/data/lexicon/ once per process;
-`tokens(text)` turns "gmn caronyo mangurus KK yg ilang??" into stemmed Indonesian content tokens.
-The same normaliser is applied to knowledge-base texts and to residents' questions, so both
-sides meet in one vocabulary. All caches live in the instance (no module-level state).
+`Normalizer.default()` loads the lexicons shipped in knowledge/data/lexicon/ (read by
+`knowledge.lexicons`) once per process; `tokens(text)` turns "gmn caronyo mangurus KK yg ilang??"
+into stemmed Indonesian content tokens. The same normaliser is applied to knowledge-base texts
+and to residents' questions, so both sides meet in one vocabulary. All caches live in the
+instance (no module-level state).
 """
 
 from __future__ import annotations
@@ -15,12 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from knowledge.generality import Generality
-from knowledge.synonyms import SynonymMap, read_classes
+from knowledge.lexicons import LEXICON_DIR, read_lexicons
+from knowledge.synonyms import SynonymMap
 
 log = logging.getLogger(__name__)
-
-LEXICON_DIR = Path(__file__).parent / "data" / "lexicon"
-MAX_PHRASE = 3  # longest lexicon source phrase, in words
 
 _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|@\w+")
 _NON_WORD_RE = re.compile(r"[^a-z0-9\-]+")
@@ -31,35 +30,6 @@ _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2$")  # "anak2", "diangkut2"
 _CLITICS = ("nya", "ny", "lah", "kah", "pun", "tah")
 _ENGLISH_SUFFIXES = ("ing", "ied", "ies", "ed", "es", "s", "er", "ly")
 _LOANWORD_SUFFIXES = ("ing", "ied", "ies", "ed", "es", "s")
-
-
-def _read_table(path: Path) -> dict[tuple[str, ...], tuple[str, ...]]:
-    """Read a `source<TAB>target` lexicon; the first entry for a source wins."""
-    table: dict[tuple[str, ...], tuple[str, ...]] = {}
-    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        if not raw.strip() or raw.lstrip().startswith("#"):
-            continue
-        source, _, target = raw.partition("\t")
-        key = tuple(source.lower().split())
-        if key and len(key) <= MAX_PHRASE:
-            table.setdefault(key, tuple(target.lower().split()))
-    return table
-
-
-def _read_words(path: Path) -> set[str]:
-    return {w.strip().lower() for w in path.read_text(encoding="utf-8", errors="replace").splitlines()
-            if w.strip() and not w.lstrip().startswith("#")}
-
-
-def _read_minang_dict(path: Path) -> dict[str, tuple[str, ...]]:
-    """Read kamus_minang_id.dic (`minang, indonesian` per line), keeping pairs that differ."""
-    out: dict[str, tuple[str, ...]] = {}
-    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        minang, sep, indo = raw.partition(",")
-        minang, indo = minang.strip().lower(), indo.strip().lower()
-        if sep and minang and indo and minang != indo and " " not in minang:
-            out.setdefault(minang, tuple(indo.split()))
-    return out
 
 
 @dataclass
@@ -110,32 +80,7 @@ class Normalizer:
     @classmethod
     def from_dir(cls, folder: str | Path) -> Normalizer:
         """Build a normaliser from the lexicon files in a folder."""
-        folder = Path(folder)
-        phrases: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for name in ("slang.tsv", "minang.tsv", "english.tsv"):  # earlier tables win
-            for key, value in _read_table(folder / name).items():
-                phrases.setdefault(key, value)
-        english = {k[0]: v for k, v in _read_table(folder / "english.tsv").items() if len(k) == 1}
-        indonesian = _read_words(folder / "indonesian-wordlist.lst")
-        rules: dict[str, list[tuple[str, str]]] = {"prefix": [], "suffix": []}
-        for raw in (folder / "affix_rules.tsv").read_text(encoding="utf-8").splitlines():
-            if raw.strip() and not raw.startswith("#"):
-                kind, source, target = (raw.split("\t") + ["", ""])[:3]
-                rules.setdefault(kind.strip(), []).append((source.strip(), target.strip()))
-        return cls(
-            phrases=phrases,
-            prefix_rules=tuple(rules["prefix"]),
-            suffix_rules=tuple(rules["suffix"]),
-            minang_dict=_read_minang_dict(folder / "kamus_minang_id.dic"),
-            minang_exceptions=_read_words(folder / "minang_exceptions.txt"),
-            indonesian=indonesian,
-            function_words=_read_words(folder / "function_words.txt"),
-            english_alt={w: v for w, v in english.items() if phrases[(w,)] != v},
-            english_words=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v
-                                    and w not in indonesian and len(w) > 2),
-            english_bases=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v and len(w) > 2),
-            synonyms=read_classes(folder / "synonyms.tsv"),
-        )
+        return cls(**read_lexicons(folder))
 
     @classmethod
     def default(cls) -> Normalizer:
