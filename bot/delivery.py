@@ -32,12 +32,17 @@ log = logging.getLogger(__name__)
 
 
 class RetryLater(Exception):
-    """The message could not be sent now; try again after `seconds` (None: the outbox's backoff)."""
+    """The message could not be sent now; try again after `seconds` (None: the outbox's backoff).
 
-    def __init__(self, seconds: float | None = None, reason: str = ""):
+    `parts_sent` says how many parts of a split message were delivered before the failure
+    (None: unknown, or nothing was split); the retry starts at the next part.
+    """
+
+    def __init__(self, seconds: float | None = None, reason: str = "", *, parts_sent: int | None = None):
         super().__init__(reason or "retry later")
         self.seconds = seconds
         self.reason = reason or "retry later"
+        self.parts_sent = parts_sent
 
 
 class PermanentFailure(Exception):
@@ -51,8 +56,11 @@ class PermanentFailure(Exception):
 class Sender(Protocol):
     channel: str
 
-    async def send(self, recipient: str, payload: dict[str, Any]) -> str | None:
-        """Send one outbox payload; return the provider's message id; raise RetryLater/PermanentFailure."""
+    async def send(self, recipient: str, payload: dict[str, Any], *, first_part: int = 0) -> str | None:
+        """Send one outbox payload from part `first_part` on; return the provider's message id.
+
+        Raise RetryLater (with `parts_sent` when a split message failed part-way) or PermanentFailure.
+        """
         ...
 
 
@@ -135,11 +143,11 @@ class DeliveryWorker:
         for i, row in enumerate(rows):
             await self._pace(recipient)
             try:
-                external_id = await self.sender.send(recipient, row.payload)
+                external_id = await self.sender.send(recipient, row.payload, first_part=row.parts_sent)
             except RetryLater as exc:
                 log.info("outbox %s to %s: retry (%s)", row.id, self.sender.channel, exc.reason)
                 delay = exc.seconds if exc.seconds is not None else self.outbox.backoff(row.attempts)
-                await self.outbox.retry(self.db, row.id, exc.reason, delay)
+                await self.outbox.retry(self.db, row.id, exc.reason, delay, parts_sent=exc.parts_sent)
                 await self._hold(rows[i + 1:], delay)
                 return
             except PermanentFailure as exc:

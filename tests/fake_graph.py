@@ -117,6 +117,7 @@ class Failure:
     recipient: str | None
     message: str | None
     subcode: int | None
+    after: int = 0  # matching sends that succeed before the failures start
 
 
 def error_json(code: int, details: str = "", message: str | None = None, subcode: int | None = None) -> dict:
@@ -192,9 +193,9 @@ class FakeGraph:
     # --- programming -----------------------------------------------------------------------------
 
     def fail(self, code: int, *, times: int = 1, status: int = 400, recipient: str | None = None,
-             message: str | None = None, subcode: int | None = None) -> None:
-        """Answer the next `times` sends (to `recipient`, or anyone) with this error."""
-        self.failures.append(Failure(code, status, times, recipient, message, subcode))
+             message: str | None = None, subcode: int | None = None, after: int = 0) -> None:
+        """Answer `times` sends (to `recipient`, or anyone) with this error, once `after` have succeeded."""
+        self.failures.append(Failure(code, status, times, recipient, message, subcode, after))
 
     def add_media(self, data: bytes, mime: str = "image/jpeg") -> str:
         media_id = str(900000000000000 + next(self._ids))
@@ -272,6 +273,9 @@ class FakeGraph:
     def _next_failure(self, recipient: str) -> Failure | None:
         for failure in self.failures:
             if failure.times > 0 and failure.recipient in (None, recipient):
+                if failure.after > 0:
+                    failure.after -= 1
+                    continue
                 failure.times -= 1
                 return failure
         return None

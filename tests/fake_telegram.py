@@ -52,6 +52,7 @@ class _Failure:
     retry_after: int | None
     times: int
     chat_id: str | None
+    after: int = 0  # matching calls that succeed before the failures start
 
 
 class _TelegramHtml(HTMLParser):
@@ -167,8 +168,9 @@ class FakeTelegram(UpdateBuilder):
     # --- programming failures ----------------------------------------------------------------
 
     def fail(self, method: str, status: int = 500, *, description: str | None = None,
-             retry_after: int | None = None, times: int = 1, chat_id: int | str | None = None) -> None:
-        """Make the next `times` calls of a method (optionally to one chat) fail like the Bot API."""
+             retry_after: int | None = None, times: int = 1, chat_id: int | str | None = None,
+             after: int = 0) -> None:
+        """Make `times` calls of a method (optionally to one chat) fail like the Bot API, after `after` succeed."""
         if description is None:
             description = {429: f"Too Many Requests: retry after {retry_after or 1}",
                            403: "Forbidden: bot was blocked by the user",
@@ -177,7 +179,7 @@ class FakeTelegram(UpdateBuilder):
         if status == 429 and retry_after is None:
             retry_after = 1
         chat = None if chat_id is None else str(chat_id)
-        self._failures.setdefault(method, []).append(_Failure(status, description, retry_after, times, chat))
+        self._failures.setdefault(method, []).append(_Failure(status, description, retry_after, times, chat, after))
 
     def clear_failures(self) -> None:
         """Forget programmed failures and blocked chats: the Bot API is healthy again."""
@@ -287,6 +289,9 @@ class FakeTelegram(UpdateBuilder):
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         for failure in self._failures.get(method, []):
             if failure.times > 0 and failure.chat_id in (None, chat):
+                if failure.after > 0:
+                    failure.after -= 1
+                    continue
                 failure.times -= 1
                 raise ApiError(failure.status, failure.description, failure.retry_after)
 

@@ -23,7 +23,7 @@ class FakeSender:
         self.script = dict(script or {})
         self.sent: list[tuple[str, str, float]] = []
 
-    async def send(self, recipient: str, payload: dict[str, Any]) -> str | None:
+    async def send(self, recipient: str, payload: dict[str, Any], *, first_part: int = 0) -> str | None:
         error = self.script.pop(payload["text"], None)
         if error is not None:
             raise error

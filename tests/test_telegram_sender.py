@@ -133,3 +133,28 @@ async def test_sender_waits_for_the_bot_to_connect(fake: FakeTelegram, tmp_path:
         asyncio.get_running_loop().call_later(0.02, ready.set)
         sender.ready_timeout = 2
         assert await sender.send("42", payload("Halo"))
+
+
+async def test_a_long_message_cut_short_by_429_resumes_at_the_part_that_failed(sqlite_db, sender: TelegramSender,
+                                                                              fake: FakeTelegram):
+    outbox = Outbox(base_delay=0.05, max_delay=0.1)
+    paragraphs = [f"Bagian {n}: " + "rincian tindak lanjut laporan. " * 100 for n in range(1, 4)]
+    async with sqlite_db.session() as session:
+        await outbox.enqueue(session, channel="telegram", recipient="601", kind="status",
+                             payload=payload("\n\n".join(paragraphs)))
+        await session.commit()
+    fake.fail("sendMessage", 429, retry_after=1, after=1)  # the first part goes out, the second is refused
+    worker = DeliveryWorker(sqlite_db, outbox, sender, rate=100, per_recipient_interval=0, poll_interval=0.05)
+    worker.start()
+    try:
+        await fake.wait_for(lambda: len(fake.sent(601)) >= 3, timeout=6)
+        await asyncio.sleep(0.2)  # room for a wrongly repeated part to show up
+    finally:
+        await worker.stop()
+    texts = fake.texts(601)
+    assert len(texts) == 3, "each part exactly once"
+    assert [t.startswith(f"Bagian {n}:") for n, t in enumerate(texts, start=1)] == [True] * 3
+    assert [c.status for c in fake.called("sendMessage")] == [200, 429, 200, 200]
+    async with sqlite_db.session() as session:
+        row = await session.scalar(select(OutboxRow))
+    assert (row.status, row.attempts, row.parts_sent) == ("sent", 2, 1)

@@ -248,3 +248,18 @@ async def test_bsuid_recipient_is_addressed_by_recipient(fake: FakeGraph, client
     await make_sender(client, sqlite_db).send(bsuid, reply_to_payload(Reply("Halo", options=(Option("Ya", "y"),))))
     [call] = fake.sent(bsuid)
     assert call.body["recipient"] == bsuid and "to" not in call.body
+
+
+async def test_a_long_message_cut_short_resumes_at_the_part_that_failed(fake: FakeGraph, client: GraphClient,
+                                                                        sqlite_db: Database):
+    await resident_wrote(sqlite_db, RESIDENT, hours_ago=1)
+    text = "\n\n".join(f"Bagian {n}: " + "rincian tindak lanjut laporan. " * 100 for n in range(1, 4))
+    payload = {"text": text, "options": [], "photo": None, "request": None}
+    sender = make_sender(client, sqlite_db)
+    fake.fail(130429, status=400, after=1)  # the first part goes out, the second hits the throughput limit
+    with pytest.raises(RetryLater) as stopped:
+        await sender.send(RESIDENT, payload)
+    assert stopped.value.parts_sent == 1
+    await sender.send(RESIDENT, payload, first_part=stopped.value.parts_sent)
+    bodies = [c.text for c in fake.sent(RESIDENT)]
+    assert len(bodies) == 3 and [b.startswith(f"Bagian {n}:") for n, b in enumerate(bodies, start=1)] == [True] * 3

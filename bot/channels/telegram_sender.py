@@ -95,17 +95,23 @@ class TelegramSender:
         """Return the seconds between two messages to one chat."""
         return GROUP_INTERVAL if recipient.startswith("-") else 1.0
 
-    async def send(self, recipient: str, payload: dict[str, Any]) -> str | None:
-        """Send one outbox message (possibly several Bot API calls); return the last message id."""
+    async def send(self, recipient: str, payload: dict[str, Any], *, first_part: int = 0) -> str | None:
+        """Send one outbox message (possibly several Bot API calls) from part `first_part`; return the last id.
+
+        A retryable failure part-way says how many parts went out, so the retry does not repeat them.
+        """
         if not self.ready.is_set():
             await self._wait_ready()
-        reply = payload_reply(payload)
+        parts = render(payload_reply(payload), self.media_dir)
         message_id: str | None = None
-        for out in render(reply, self.media_dir):
+        for number, out in enumerate(parts[first_part:], start=first_part):
             try:
                 message = await send_rendered(self.bot, recipient, out)
             except TelegramError as exc:
-                raise classify(exc) from exc
+                decision = classify(exc)
+                if isinstance(decision, RetryLater):
+                    decision.parts_sent = number
+                raise decision from exc
             message_id = str(message.message_id)
         return message_id
 

@@ -56,11 +56,11 @@ class WhatsAppSender:
         self.per_recipient_interval = per_recipient_interval
         self.now = now
 
-    async def send(self, recipient: str, payload: dict[str, Any]) -> str | None:
-        """Send one outbox message; return the wamid of its last part."""
+    async def send(self, recipient: str, payload: dict[str, Any], *, first_part: int = 0) -> str | None:
+        """Send one outbox message from part `first_part` on; return the wamid of its last part."""
         if not payload.get("force_template") and await self.within_window(recipient):
             try:
-                return await self._send_free_form(recipient, payload)
+                return await self._send_free_form(recipient, payload, first_part)
             except OutsideWindow as exc:
                 log.info("free-form message refused outside the window (%s); trying the template", exc.reason)
         return await self._send_template(recipient, payload)
@@ -88,13 +88,17 @@ class WhatsAppSender:
         return template_body(name, self.language,
                              [template_param(ticket), template_param(label), template_param(template.get("note"))])
 
-    async def _send_free_form(self, recipient: str, payload: dict[str, Any]) -> str | None:
+    async def _send_free_form(self, recipient: str, payload: dict[str, Any], first_part: int) -> str | None:
         wamid = None
-        for body in render_safely(reply_from_payload(payload)):
+        bodies = render_safely(reply_from_payload(payload))
+        for number, body in enumerate(bodies[first_part:], start=first_part):
             try:
                 wamid = await self.client.send(recipient, body)
             except Exception as exc:  # noqa: BLE001 - every failure is classified for the worker
-                raise classify(exc) from exc
+                decision = classify(exc)
+                if isinstance(decision, RetryLater):
+                    decision.parts_sent = number  # the retry resumes here, not at the first part
+                raise decision from exc
         return wamid
 
     async def _send_template(self, recipient: str, payload: dict[str, Any]) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -227,6 +228,9 @@ class OutboxRow(Base):
     payload: Mapped[dict[str, Any]] = mapped_column()  # {"text", "options": [...], "photo", "template": {...}}
     status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | sending | sent | failed
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Parts already delivered of a message the channel splits (Telegram's 4,096 characters): a
+    # retry after a failure part-way starts at the next part instead of repeating the first ones.
+    parts_sent: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
     next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str | None] = mapped_column(Text)
     dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)

@@ -97,12 +97,18 @@ class Outbox:
         """Record that a message was handed to the provider."""
         await self._update(db, id, status="sent", sent_at=utcnow(), external_id=external_id, last_error=None)
 
-    async def retry(self, db: Database, id: int, error: str, delay: float | None = None) -> None:
-        """Schedule another attempt (backoff with jitter unless `delay` is given), or give up after max_attempts."""
+    async def retry(self, db: Database, id: int, error: str, delay: float | None = None, *,
+                    parts_sent: int | None = None) -> None:
+        """Schedule another attempt (backoff with jitter unless `delay` is given), or give up after max_attempts.
+
+        `parts_sent`, when known, records how far a split message got, so the next attempt resumes there.
+        """
         async with db.session() as session:
             row = await session.get(OutboxRow, id)
             if row is None:
                 return
+            if parts_sent is not None:
+                row.parts_sent = max(row.parts_sent, parts_sent)
             if row.attempts >= self.max_attempts:
                 row.status = "failed"
                 row.last_error = f"gave up after {row.attempts} attempts: {error}"[:ERROR_LIMIT]
