@@ -42,7 +42,9 @@ from tests.fake_telegram import Call, FakeTelegram
 log = logging.getLogger(__name__)
 
 LEVELS = (1, 10, 100)
-QUESTIONS_PER_LEVEL = {1: 60, 10: 300, 100: 600}
+# Enough questions that one level runs for about a second even for the echo bot: 60 at one
+# resident took 0.1 s and its ratio swung between 0.23 and 0.52 from run to run.
+QUESTIONS_PER_LEVEL = {1: 400, 10: 800, 100: 1000}
 OPEN_LOOP_RATE = 100.0  # updates per second
 OPEN_LOOP_SECONDS = 5.0
 SECRET = "bench_secret"

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from knowledge.records.batching import Batcher
-from knowledge.records.residents import ResidentTouch, touch_residents
+from knowledge.records.db import Prepared
+from knowledge.records.residents import ResidentTouch, touch_residents, touch_statement
 
 if TYPE_CHECKING:
     from handlers.context import Services
@@ -44,6 +45,7 @@ class TurnCommitter:
     def __init__(self, services: Services) -> None:
         self.services = services
         self._batcher: Batcher[TurnWrite, None] = Batcher(self._write, name="turns")
+        self._touch = Prepared(touch_statement)
 
     async def commit(self, write: TurnWrite) -> None:
         """Write one turn (with whatever other turns are ready) and return once it is committed."""
@@ -54,7 +56,7 @@ class TurnCommitter:
         services = self.services
         # A Core connection, not an ORM session: nothing here needs the unit of work, and this runs every turn.
         async with services.db.engine.begin() as conn:
-            await touch_residents(conn, [w.resident for w in writes])
+            await touch_residents(conn, [w.resident for w in writes], statement=self._touch)
             await services.events.insert_many(conn, [e for w in writes for e in w.events])
             await services.state.set_many_in(conn, [w.state for w in writes if w.state is not None])
         return [None] * len(writes)

@@ -18,10 +18,10 @@ import json
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from knowledge.records.batching import Batcher
-from knowledge.records.db import Database, dialect_insert
+from knowledge.records.db import Database, Prepared, dialect_insert
 from knowledge.records.models import ConversationStateRow, utcnow
 
 
@@ -80,6 +80,11 @@ class SqlStateStore:
         self.ttl = ttl
         self.clock = clock
         self._reads: Batcher[str, dict[str, Any] | None] = Batcher(self._get_many, name="state-reads")
+        # Every turn reads and most write: the statements are built once (see Prepared).
+        table = ConversationStateRow.__table__
+        self._select = (select(table.c.key, table.c.data, table.c.updated_at)
+                        .where(table.c.key.in_(bindparam("keys", expanding=True))))
+        self._upsert = Prepared(lambda insert: _upsert(insert(table)))
 
     async def get(self, key: str) -> dict[str, Any] | None:
         """Return the stored state, or None."""
@@ -89,8 +94,7 @@ class SqlStateStore:
     async def _get_many(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
         table = ConversationStateRow.__table__
         async with self.db.engine.begin() as conn:  # Core, no ORM session: every turn starts here
-            rows = (await conn.execute(
-                select(table.c.key, table.c.data, table.c.updated_at).where(table.c.key.in_(set(keys))))).all()
+            rows = (await conn.execute(self._select, {"keys": list(set(keys))})).all()
             found = {row.key: row for row in rows}
             expired = [key for key, row in found.items()
                        if self.ttl is not None and self.clock() - row.updated_at > self.ttl]
@@ -128,11 +132,7 @@ class SqlStateStore:
         rows = {key: {"key": key, "data": _checked(data), "updated_at": now} for key, data in items}
         if not rows:  # (one row per key: PostgreSQL refuses to upsert a row twice in one statement)
             return
-        table = ConversationStateRow.__table__
-        insert = dialect_insert(session)(table)
-        await session.execute(insert.on_conflict_do_update(
-            index_elements=[table.c.key], set_={"data": insert.excluded.data, "updated_at": insert.excluded.updated_at}),
-            list(rows.values()))
+        await session.execute(self._upsert.on(session), list(rows.values()))
 
     async def clear(self, key: str) -> None:
         """Forget the state (no error if there is none)."""
@@ -147,3 +147,10 @@ class SqlStateStore:
                 delete(ConversationStateRow).where(ConversationStateRow.updated_at < older_than))
             await session.commit()
             return result.rowcount or 0
+
+
+def _upsert(insert: Any) -> Any:
+    """Return the multi-row upsert of states (`insert` is the dialect's insert on the table)."""
+    table = ConversationStateRow.__table__
+    return insert.on_conflict_do_update(
+        index_elements=[table.c.key], set_={"data": insert.excluded.data, "updated_at": insert.excluded.updated_at})

@@ -16,9 +16,9 @@ import asyncio
 import logging
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
-from knowledge.records.db import Database, dialect_insert
+from knowledge.records.db import Database, Prepared
 from knowledge.records.models import InboundRow, utcnow
 
 log = logging.getLogger(__name__)
@@ -40,6 +40,13 @@ class InboundJournal:
         self._task: asyncio.Task[None] | None = None
         self._idle = asyncio.Event()
         self._idle.set()
+        # Core statements on a connection, built once: no ORM bookkeeping or statement building per update.
+        table = InboundRow.__table__
+        self._insert = Prepared(lambda insert: insert(table).on_conflict_do_nothing().returning(table.c.message_id))
+        self._mark_done = (update(table)
+                           .where(table.c.channel == bindparam("b_channel"),
+                                  table.c.message_id.in_(bindparam("b_ids", expanding=True)))
+                           .values(status="done", done_at=bindparam("b_now"), payload=None))
 
     def start(self) -> None:
         """Start the writer task."""
@@ -123,16 +130,11 @@ class InboundJournal:
             rows.append({"channel": self.channel, "message_id": message_id, "payload": payload,
                          "status": "pending", "attempts": 1, "received_at": now})
         inserted: set[str] = set()
-        table = InboundRow.__table__  # Core statements on a connection: no ORM bookkeeping on this hot path
         async with self.db.engine.begin() as conn:
             if rows:
-                stmt = (dialect_insert(conn)(table).on_conflict_do_nothing()
-                        .returning(table.c.message_id))
-                inserted = set((await conn.scalars(stmt, rows)).all())
+                inserted = set((await conn.scalars(self._insert.on(conn), rows)).all())
             if done:
-                await conn.execute(
-                    update(table).where(table.c.channel == self.channel, table.c.message_id.in_(done))
-                    .values(status="done", done_at=now, payload=None))
+                await conn.execute(self._mark_done, {"b_channel": self.channel, "b_ids": done, "b_now": now})
         for message_id, future in first.items():
             if not future.done():
                 future.set_result(message_id in inserted)

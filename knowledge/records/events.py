@@ -23,6 +23,7 @@ class EventRecorder:
         if not secret_key:
             raise ValueError("EventRecorder needs the secret key")
         self._key = secret_key.encode()
+        self._insert = insert(EventRow.__table__)  # built once: every turn inserts its events
 
     def pseudonym(self, channel: str, external_id: str) -> str:
         """Return a stable 32-hex-character pseudonym for a resident."""
@@ -49,7 +50,7 @@ class EventRecorder:
         """Insert events built by `values` with one multi-row statement, in the caller's transaction
         (a session's or a Core connection's)."""
         if rows:
-            await session.execute(insert(EventRow.__table__), rows)
+            await session.execute(self._insert, rows)
 
     async def purge_texts(self, session: AsyncSession, older_than: dt.datetime) -> int:
         """Erase the message texts of events before `older_than` (retention); return how many."""

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from knowledge.records.db import dialect_insert
+from knowledge.records.db import Prepared, dialect_insert
 from knowledge.records.models import ResidentRow, utcnow
 
 
@@ -44,12 +44,24 @@ class ResidentTouch:
     phone: str | None = None  # only when the resident shared it
 
 
+def touch_statement(insert: Any) -> Any:
+    """Return the multi-row upsert of `touch_residents` (`insert`: the dialect's insert, see `Prepared`)."""
+    table = ResidentRow.__table__
+    upsert = insert(table)
+    return upsert.on_conflict_do_update(
+        index_elements=[table.c.channel, table.c.external_id],
+        set_={"last_inbound_at": upsert.excluded.last_inbound_at,
+              "display_name": func.coalesce(upsert.excluded.display_name, table.c.display_name),
+              "phone": func.coalesce(upsert.excluded.phone, table.c.phone)})
+
+
 async def touch_residents(session: AsyncSession | AsyncConnection, touches: Sequence[ResidentTouch], *,
-                          now: dt.datetime | None = None) -> None:
+                          now: dt.datetime | None = None, statement: Prepared | None = None) -> None:
     """Create or update many residents in one statement, returning nothing (a question turn's hot path).
 
     Same effect as `get_or_create_resident` (plus a shared phone number): created on first
     contact, this message's time recorded, a missing name or phone never erases a known one.
+    `statement` (a `Prepared(touch_statement)`) saves building the statement on every call.
     """
     now = now or utcnow()
     merged: dict[tuple[str, str], dict[str, Any]] = {}
@@ -61,11 +73,5 @@ async def touch_residents(session: AsyncSession | AsyncConnection, touches: Sequ
                        "phone": t.phone or old.get("phone")}
     if not merged:
         return
-    table = ResidentRow.__table__
-    insert = dialect_insert(session)(table)
-    stmt = insert.on_conflict_do_update(
-        index_elements=[table.c.channel, table.c.external_id],
-        set_={"last_inbound_at": insert.excluded.last_inbound_at,
-              "display_name": func.coalesce(insert.excluded.display_name, table.c.display_name),
-              "phone": func.coalesce(insert.excluded.phone, table.c.phone)})
+    stmt = statement.on(session) if statement else touch_statement(dialect_insert(session))
     await session.execute(stmt, list(merged.values()))
