@@ -122,7 +122,7 @@ class LexicalIndex:
         self._strong = {t: np.frombuffer(v, dtype=np.int32) for t, v in strong_ids.items()}
         self._summary = {t: np.frombuffer(v, dtype=np.int32) for t, v in summary_ids.items()}
         self._build_postings(ids, freqs, np.frombuffer(lengths, dtype=np.float32).astype(np.float64))
-        self._speller = Speller(surface, self.light, normalizer.is_function_word)
+        self._speller = Speller(surface, self.light, normalizer.is_function_word, normalizer.generality.zipf)
 
     def __len__(self) -> int:
         return self._n

@@ -21,6 +21,9 @@ CORRECT_CACHE_SIZE = 50_000
 # one index word fits. Checked from this length, at this similarity.
 ABBREV_MIN_LEN = 3
 ABBREV_SIMILARITY = 0.8
+# A word this common in general Indonesian or English (wordfreq zipf) is spelt as meant, not a typo:
+# "kemarin" is not a misspelt "kematian". Chat spellings ("ilang", "taun", "skrg") stay below it.
+WORD_ZIPF = 4.0
 _VOWELS = frozenset("aeiou")
 
 
@@ -28,13 +31,14 @@ class Speller:
     """Map a misspelt or vowel-dropped word to the index token it most likely stands for."""
 
     def __init__(self, surface: Mapping[str, str], light: Callable[[str], bool],
-                 is_function_word: Callable[[str], bool]):
+                 is_function_word: Callable[[str], bool], zipf: Callable[[str], float] = lambda word: 0.0):
         """Keep the written index words (surface word -> index token) worth correcting towards.
 
         `light` tells a token that carries little meaning (never a correction target);
         `is_function_word` a query token that is never corrected.
         """
         self._is_function_word = is_function_word
+        self._zipf = zipf
         self._corrections: dict[str, tuple[str | None, float]] = {}
         self._surface = {w: s for w, s in surface.items() if len(w) >= CORRECT_MIN_LEN and not light(s)}
         self._surface_words = list(self._surface)
@@ -44,7 +48,8 @@ class Speller:
 
     def correct(self, word: str, token: str) -> tuple[str | None, float]:
         """Return the index token a misspelt word most likely stands for, with its similarity."""
-        if len(word) < ABBREV_MIN_LEN or not word.isalpha() or self._is_function_word(token):
+        if len(word) < ABBREV_MIN_LEN or not word.isalpha() or self._is_function_word(token) \
+                or self._zipf(word) >= WORD_ZIPF:
             return None, 0.0
         cached = self._corrections.get(word)
         if cached is None:

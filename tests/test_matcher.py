@@ -63,6 +63,17 @@ def test_tolerates_typos(matcher):
     assert matcher.match("jam buang smpah ke tps").faq.id == "jam-sampah"
 
 
+def test_a_common_word_is_not_taken_for_a_typo(norm):
+    """ "kemarin" (yesterday) is a word of its own, not a misspelt "kematian" (death)."""
+    kb = KnowledgeBase(opds=(Opd(slug="capil", name="Dinas Kependudukan", faqs=(
+        Faq("akta-mati", "capil", "Bagaimana cara mengurus akta kematian?", "Bawa surat keterangan kematian."),
+        Faq("akta-lahir", "capil", "Bagaimana cara mengurus akta kelahiran?", "Bawa surat keterangan lahir."),
+    )),))
+    terms = {t.token: t for t in FaqMatcher(kb, norm).index.query("anak saya lahir kemarin, bikin akta gmn")}
+    assert terms["kemarin"].match is None
+    assert FaqMatcher(kb, norm).match("anak ambo lahia kapatang, baa caronyo mangurus akta?").faq.id == "akta-lahir"
+
+
 def test_ambiguous_question_suggests(matcher):
     m = matcher.match("ktp")
     assert m.decision == "suggest"
