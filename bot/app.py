@@ -139,6 +139,8 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await core.dispatcher.drain(SHUTDOWN_GRACE)
         for worker in workers:
             await worker.stop()
+        if core.dispatcher.leases is not None:
+            await core.dispatcher.leases.close()
         await core.db.dispose()
         log.info("Tanya Kota stopped")
 

@@ -28,6 +28,7 @@ from knowledge.records import kbstore
 from knowledge.records.complaints import ComplaintService
 from knowledge.records.db import Database
 from knowledge.records.events import EventRecorder
+from knowledge.records.leases import ResidentLeases
 from knowledge.records.live import LiveKnowledge
 from knowledge.records.models import UserRow
 from knowledge.records.outbox import Outbox
@@ -78,7 +79,11 @@ def build_core(settings: Settings, *, db: Database | None = None, observer: Call
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     services = Services(db=db, live=live, complaints=complaints, outbox=outbox, events=events, state=state,
                         media_dir=settings.media_dir, now=now, places=Places.for_kb(settings.kb_path))
-    dispatcher = Dispatcher(services, rate_limit_per_minute=settings.rate_limit_per_minute, observer=observer)
+    # PostgreSQL is how Tanya Kota runs on several instances: there a resident's turns also take a
+    # lease (an advisory lock). SQLite serves one process, whose Dispatcher lock is enough.
+    leases = ResidentLeases(db) if db.dialect == "postgresql" else None
+    dispatcher = Dispatcher(services, rate_limit_per_minute=settings.rate_limit_per_minute, observer=observer,
+                            leases=leases)
     return Core(settings, db, base_kb, live, outbox, complaints, events, state, services, dispatcher)
 
 
@@ -122,4 +127,6 @@ async def ensure_kominfo(db: Database, *, out: TextIO) -> str | None:
 async def stop_core(core: Core, *, timeout: float = 10.0) -> None:
     """Let turns in flight finish, then close the database."""
     await core.dispatcher.drain(timeout)
+    if core.dispatcher.leases is not None:
+        await core.dispatcher.leases.close()
     await core.db.dispose()

@@ -4,6 +4,9 @@
 while someone uses it) and different residents concurrently; floods are rate-limited per
 resident; any exception becomes an apology and a log line with the traceback, never a crash.
 
+With several instances on one database, a turn also holds the resident's lease
+(knowledge.records.leases), so two instances never run the same resident's turns at once.
+
 A turn: load the resident's state (own short transaction, shared with the turns starting at
 the same moment), resolve a typed option ("2", "Ya, benar") against the options offered last,
 ask each feature in order until one answers, then write the resident, the analytics events and
@@ -28,6 +31,7 @@ from handlers.commit import TurnCommitter, TurnWrite, supports_group_commit
 from handlers.context import Feature, Services, Turn, clean_text
 from handlers.messages import InboundMessage, Option, Reply, pick_option
 from handlers.ratelimit import RateLimiter, Verdict
+from knowledge.records.leases import ResidentLeases
 from knowledge.records.residents import ResidentTouch
 
 log = logging.getLogger(__name__)
@@ -55,8 +59,10 @@ class Dispatcher:
     """Route each resident message to the feature that handles it."""
 
     def __init__(self, services: Services, features: Sequence[Feature] | None = None, *,
-                 rate_limit_per_minute: int = 30, observer: Callable[[TurnStats], None] | None = None):
+                 rate_limit_per_minute: int = 30, observer: Callable[[TurnStats], None] | None = None,
+                 leases: ResidentLeases | None = None):
         self.services = services
+        self.leases = leases  # None: this instance is the only one handling turns
         self.features = tuple(features) if features is not None else FEATURES
         self.limiter = RateLimiter(rate_limit_per_minute)
         self.observer = observer
@@ -96,7 +102,10 @@ class Dispatcher:
             if lock is None:
                 lock = self._locks[key] = asyncio.Lock()
             async with lock:
-                return await self._turn(msg, key, started)
+                if self.leases is None:
+                    return await self._turn(msg, key, started)
+                async with self.leases.hold(key):
+                    return await self._turn(msg, key, started)
         except Exception:
             log.exception("turn failed for a %s resident", msg.channel)
             self._observe(msg.channel, "other", "error", started)
