@@ -8,6 +8,7 @@ the affix rules and the synonym classes, and returns them as the keyword argumen
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +55,16 @@ def _read_table(path: Path) -> dict[tuple[str, ...], tuple[str, ...]]:
         if not raw.strip() or raw.lstrip().startswith("#"):
             continue
         source, _, target = raw.partition("\t")
-        key = tuple(source.lower().split())
+        key = _lexicon_words(source)
         if key and len(key) <= MAX_PHRASE:
-            table.setdefault(key, tuple(target.lower().split()))
+            table.setdefault(key, _lexicon_words(target))
     return table
+
+
+def _lexicon_words(text: str) -> tuple[str, ...]:
+    """Split a lexicon source or target the way the normaliser splits text (no apostrophes, hyphens
+    split), so "ugal-ugalan" meets the KB's "ugal ugalan" and "don't" the query's "dont"."""
+    return tuple(w for w in re.split(r"[\s\-]+", text.lower().replace("'", "").replace("\u2019", "")) if w)
 
 
 def _read_words(path: Path) -> set[str]:

@@ -236,3 +236,10 @@ def test_synonym_lexicon_is_well_formed(norm):
             key = tuple(norm._sastrawi(w) for w in member)
             assert not any(norm.is_function_word(s) for s in key), member
             assert seen.setdefault(key, canonical[0]) == canonical[0], f"{member} is in two classes"
+
+
+def test_hyphenated_lexicon_words_are_split_like_text(norm):
+    """A glossary target written with a hyphen ("ugal-ugalan") meets the KB's words as the KB text is split."""
+    assert norm.words("reckless angkot driver")[:2] == norm.words("sopir ugal-ugalan")[1:]
+    assert norm.words("men only")[:2] == norm.words("laki-laki")
+    assert norm.words("i don't know") == norm.words("i dont know")
