@@ -21,7 +21,7 @@ from aiohttp import web
 
 from bot import keys, metrics
 from bot.channels import webchat
-from bot.core import Core, build_core, start_core
+from bot.core import Core, build_core, start_core, stop_core
 from bot.delivery import DeliveryWorker
 from bot.settings import Settings
 from knowledge.privacy import MaskingFilter
@@ -139,9 +139,7 @@ async def _lifecycle(app: web.Application) -> AsyncIterator[None]:
         await core.dispatcher.drain(SHUTDOWN_GRACE)
         for worker in workers:
             await worker.stop()
-        if core.dispatcher.leases is not None:
-            await core.dispatcher.leases.close()
-        await core.db.dispose()
+        await stop_core(core, timeout=SHUTDOWN_GRACE)  # turns are drained already: closes the leases and database
         log.info("Tanya Kota stopped")
 
 

@@ -18,6 +18,7 @@ Features are registered below, one line each.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import logging
 import time
@@ -101,11 +102,8 @@ class Dispatcher:
             lock = self._locks.get(key)
             if lock is None:
                 lock = self._locks[key] = asyncio.Lock()
-            async with lock:
-                if self.leases is None:
-                    return await self._turn(msg, key, started)
-                async with self.leases.hold(key):
-                    return await self._turn(msg, key, started)
+            async with lock, (self.leases.hold(key) if self.leases else contextlib.nullcontext()):
+                return await self._turn(msg, key, started)
         except Exception:
             log.exception("turn failed for a %s resident", msg.channel)
             self._observe(msg.channel, "other", "error", started)

@@ -31,11 +31,12 @@ class Speller:
     """Map a misspelt or vowel-dropped word to the index token it most likely stands for."""
 
     def __init__(self, surface: Mapping[str, str], light: Callable[[str], bool],
-                 is_function_word: Callable[[str], bool], zipf: Callable[[str], float] = lambda word: 0.0):
+                 is_function_word: Callable[[str], bool], zipf: Callable[[str], float]):
         """Keep the written index words (surface word -> index token) worth correcting towards.
 
         `light` tells a token that carries little meaning (never a correction target);
-        `is_function_word` a query token that is never corrected.
+        `is_function_word` a query token that is never corrected; `zipf` a word's general-language
+        frequency (a common word is never corrected).
         """
         self._is_function_word = is_function_word
         self._zipf = zipf
@@ -48,18 +49,21 @@ class Speller:
 
     def correct(self, word: str, token: str) -> tuple[str | None, float]:
         """Return the index token a misspelt word most likely stands for, with its similarity."""
-        if len(word) < ABBREV_MIN_LEN or not word.isalpha() or self._is_function_word(token) \
-                or self._zipf(word) >= WORD_ZIPF:
+        if len(word) < ABBREV_MIN_LEN or not word.isalpha() or self._is_function_word(token):
             return None, 0.0
         cached = self._corrections.get(word)
         if cached is None:
-            best = None
-            if len(word) >= CORRECT_MIN_LEN:
-                best = process.extractOne(word, self._surface_words, scorer=fuzz.ratio, score_cutoff=CORRECT_CUTOFF)
-            cached = (self._surface[best[0]], best[1] / 100) if best else self._expand(word)
+            cached = (None, 0.0) if self._zipf(word) >= WORD_ZIPF else self._closest(word)
             if len(self._corrections) < CORRECT_CACHE_SIZE:
                 self._corrections[word] = cached
         return cached
+
+    def _closest(self, word: str) -> tuple[str | None, float]:
+        """Return the index token closest in spelling, else the one a vowel-dropped abbreviation stands for."""
+        best = None
+        if len(word) >= CORRECT_MIN_LEN:
+            best = process.extractOne(word, self._surface_words, scorer=fuzz.ratio, score_cutoff=CORRECT_CUTOFF)
+        return (self._surface[best[0]], best[1] / 100) if best else self._expand(word)
 
     def _expand(self, word: str) -> tuple[str | None, float]:
         """Return the index token a vowel-dropped abbreviation stands for, if exactly one fits."""
