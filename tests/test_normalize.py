@@ -243,3 +243,17 @@ def test_hyphenated_lexicon_words_are_split_like_text(norm):
     assert norm.words("reckless angkot driver")[:2] == norm.words("sopir ugal-ugalan")[1:]
     assert norm.words("men only")[:2] == norm.words("laki-laki")
     assert norm.words("i don't know") == norm.words("i dont know")
+
+
+def test_javanese_chat_words_and_suffixes(norm):
+    assert norm.words("syarate opo wae, biayane piro, dilaporke nang ndi") == [
+        "syaratnya", "apa", "saja", "biayanya", "berapa", "dilaporkan", "di", "mana"]
+    # The Javanese -e/-ke rules apply only when they give an Indonesian word.
+    assert norm.words("kafe sate ke") == ["kafe", "sate", "ke"]
+    # A Javanese word that is also Indonesian with another meaning is left alone.
+    assert norm.words("lemah") == ["lemah"]
+
+
+def test_english_cleaning_keeps_its_content_word(norm):
+    # "bersihkan" alone stems to a function word; the glossary targets "membersihkan".
+    assert "bersih" in norm.tokens("cleaning the drain")
