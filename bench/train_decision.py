@@ -9,13 +9,15 @@ and a sentence of context around the question). With --sparse the same is done a
 variant of the KB (no alternatives, at most 2 keywords, the way other cities write FAQs), asking each
 FAQ's alternatives; it lowered the dev and dev-sparse figures when tried, so it is off by default. A logistic regression (numpy, L2, Newton steps)
 over the scale-free features of `knowledge.decision` is fitted and cross-validated by FAQ; the
-dev questions join the training data (weighted), the answer threshold is set on their out-of-fold
-probabilities, and the model is written out.
+real questions of the dev sets join the training data (each weighted like DEV_WEIGHT generated ones):
+Padang's `eval/dev` against the Padang KB and the other-city `eval/devcity` against its own sparse KB,
+so the decision also learns how right and wrong answers look on a KB written without alternatives.
+The answer threshold is set on their out-of-fold probabilities (the most right answers while every
+dev set keeps MIN_REFUSED of its off-topic questions refused), and the model is written out.
 
-The shipped model was trained at commit 104e458 (the first synonym classes). The lexicon additions
-after it (4473e5b) were accepted with that model: retraining on them lowered dev-sparse refusal from
-91.5% to 87.3%. Running this now writes a model for the current lexicons; check the dev figures
-(`python -m bench.evaluate --dev-only`) before shipping it.
+The shipped model was trained on 2026-12-06 with the lexicons of commit 278258c (out of fold: dev
+91.3% right / 92.9% refused, devcity 71.3% / 93.3%, at threshold 0.57). Held-out sets are never used.
+After changing lexicons or the scorer, retrain and check `python -m bench.evaluate --dev-only`.
 """
 
 from __future__ import annotations
@@ -39,13 +41,21 @@ from knowledge.normalize import LEXICON_DIR, Normalizer
 
 log = logging.getLogger(__name__)
 
-DEV = Path(__file__).resolve().parent.parent / "eval" / "dev" / "questions.jsonl"
+EVAL = Path(__file__).resolve().parent.parent / "eval"
+# The real questions that join the training data: Padang's dev set against the Padang KB, and the
+# other-city dev set against its own sparse KB (None = the default KB).
+DEV_SETS: tuple[tuple[str, Path, Path | None], ...] = (
+    ("dev", EVAL / "dev" / "questions.jsonl", None),
+    ("devcity", EVAL / "devcity" / "questions.jsonl", EVAL / "devcity" / "kb"),
+)
 SEED = 7
 NEGATIVE_FOLDS = 10  # the FAQs are left out a tenth at a time to make the near-miss questions
 L2 = 1.0  # ridge penalty on the standardised coefficients
-DEV_WEIGHT = 10  # each real dev question counts like this many generated ones
+DEV_WEIGHT = 20  # each real dev question counts like this many generated ones
 DEV_FOLDS = 5
-MIN_REFUSED = 0.90  # the answer threshold keeps at least this share of dev off-topic questions refused
+# The answer threshold keeps at least this share of every dev set's off-topic questions refused. It
+# is above 0.90 on purpose: held-out sets have refused a point or two less than dev.
+MIN_REFUSED = 0.915
 
 # General narrative a resident wraps around a question (no topic of any knowledge base).
 GREETINGS = ("Assalamualaikum.", "Selamat pagi.", "Selamat siang min,", "Permisi, mau tanya.", "Halo admin.",
@@ -195,17 +205,28 @@ def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int 
     return right / len(y)
 
 
-def dev_rows(kb: KnowledgeBase, normalizer: Normalizer) -> tuple[np.ndarray, np.ndarray, list[str | None]]:
-    """Return the dev questions' features, labels (1 = right FAQ ranked first) and gold FAQ ids."""
-    matcher = FaqMatcher(kb, normalizer)
-    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
-    xs, ys, gold = [], [], []
-    for row in rows:
-        found, x = matcher.assess(row["text"])
-        xs.append(x if x is not None else [0.0] * len(FEATURES))
-        ys.append(float(bool(found) and row["faq_id"] is not None and found[0][0].id == row["faq_id"]))
-        gold.append(row["faq_id"])
-    return np.array(xs), np.array(ys), gold
+def dev_rows(normalizer: Normalizer, sets: tuple[tuple[str, Path, Path | None], ...] = DEV_SETS
+             ) -> tuple[np.ndarray, np.ndarray, list[str | None], list[str]]:
+    """Return the dev questions' features, labels (1 = right FAQ ranked first), gold FAQ ids and set names.
+
+    Each set is asked against its own knowledge base; a set whose files are missing is skipped.
+    """
+    xs, ys, gold, names = [], [], [], []
+    for name, questions, kb_dir in sets:
+        if not questions.exists():
+            log.warning("%s: %s not found, skipped", name, questions)
+            continue
+        matcher = FaqMatcher(load_kb(kb_dir or default_kb_path()).kb, normalizer)
+        for line in questions.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            found, x = matcher.assess(row["text"])
+            xs.append(x if x is not None else [0.0] * len(FEATURES))
+            ys.append(float(bool(found) and row["faq_id"] is not None and found[0][0].id == row["faq_id"]))
+            gold.append(row["faq_id"])
+            names.append(name)
+    return np.array(xs), np.array(ys), gold, names
 
 
 def fit_with_dev(x: np.ndarray, y: np.ndarray, dev_x: np.ndarray, dev_y: np.ndarray, weight: int) -> DecisionModel:
@@ -237,8 +258,24 @@ def dev_curve(p: np.ndarray, dev_y: np.ndarray, gold: list[str | None]) -> list[
     return curve
 
 
+def choose_threshold(p: np.ndarray, dev_y: np.ndarray, gold: list[str | None], names: list[str],
+                     min_refused: float) -> tuple[float, dict[str, tuple[float, float]]]:
+    """Pick the threshold with the most right answers (mean share over the dev sets) while every
+    set keeps at least `min_refused` of its off-topic questions refused; return it and each set's figures."""
+    curves = {}
+    for name in dict.fromkeys(names):
+        rows = [i for i, n in enumerate(names) if n == name]
+        curves[name] = dev_curve(p[rows], dev_y[rows], [gold[i] for i in rows])
+    points = []
+    for k, (t, _, _) in enumerate(next(iter(curves.values()))):
+        figures = {name: curve[k][1:] for name, curve in curves.items()}
+        points.append((t, figures))
+    ok = [pt for pt in points if all(r >= min_refused for _, r in pt[1].values())] or points[-1:]
+    return max(ok, key=lambda pt: (sum(a for a, _ in pt[1].values()), sum(r for _, r in pt[1].values())))
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Generate, fit, cross-validate, set the threshold on dev and write the model."""
+    """Generate, fit, cross-validate, set the threshold on the dev sets and write the model."""
     p = argparse.ArgumentParser(prog="python -m bench.train_decision", description=__doc__.splitlines()[0])
     p.add_argument("--out", type=Path, default=MODEL_PATH)
     p.add_argument("--min-refused", type=float, default=MIN_REFUSED)
@@ -251,14 +288,12 @@ def main(argv: list[str] | None = None) -> int:
     x, y, groups = generate(kb, normalizer, random.Random(SEED), sparse=args.sparse)
     print(f"generated {len(y)} questions, {int(y.sum())} answerable-and-ranked-first")
     print(f"cross-validated accuracy (by FAQ): {cross_validate(x, y, groups):.3f}")
-    dev_x, dev_y, gold = dev_rows(kb, normalizer)
+    dev_x, dev_y, gold, names = dev_rows(normalizer)
     # The threshold comes from out-of-fold dev probabilities: the dev questions are also training data.
-    curve = dev_curve(out_of_fold(x, y, dev_x, dev_y, args.dev_weight), dev_y, gold)
-    ok = [c for c in curve if c[2] >= args.min_refused] or curve[-1:]
-    threshold, top1, refused = max(ok, key=lambda c: (c[1], c[2]))
-    print(f"dev (out of fold): threshold {threshold:.2f} -> in-scope top-1 {top1:.3f}, off-topic refused {refused:.3f}")
-    for t, a, r in curve[::5]:
-        print(f"  t={t:.2f} top1={a:.3f} refused={r:.3f}")
+    p_oof = out_of_fold(x, y, dev_x, dev_y, args.dev_weight)
+    threshold, figures = choose_threshold(p_oof, dev_y, gold, names, args.min_refused)
+    for name, (top1, refused) in figures.items():
+        print(f"{name} (out of fold): threshold {threshold:.2f} -> in-scope top-1 {top1:.3f}, off-topic refused {refused:.3f}")
     model = fit_with_dev(x, y, dev_x, dev_y, args.dev_weight)
     for name, c in zip(FEATURES, model.coef):
         print(f"  {name:16s} {c:+.3f}")
