@@ -1,6 +1,12 @@
-"""/start (also "mulai", "menu", a greeting), /bantuan and /batal — from anywhere in the conversation."""
+"""/start (also "mulai", "menu", a greeting), /bantuan and /batal — from anywhere in the conversation.
+
+Outside a flow, a bare greeting, thanks ("makasih min") or acknowledgement ("ok", "siap") gets a
+short polite reply: it is small talk, not a question the knowledge base failed to answer.
+"""
 
 from __future__ import annotations
+
+import re
 
 from handlers import complaint, texts
 from handlers.context import Turn
@@ -10,10 +16,41 @@ START_WORDS = {"mulai", "menu", "start", "halo", "hallo", "helo", "hai", "hi", "
                "siang", "sore", "malam", "selamat pagi", "selamat siang", "selamat sore", "selamat malam",
                "assalamualaikum", "assalamu'alaikum", "assalamualaikum wr wb", "permisi", "p", "tes", "test"}
 HELP_WORDS = {"bantuan", "help", "tolong", "panduan"}
+THANKS_WORDS = {"terima kasih", "terimakasih", "trima kasih", "trimakasih", "makasih", "makasi", "maksih", "mksh",
+                "mks", "makaseh", "trims", "tks", "thx", "thanks", "thank you", "thankyou", "tq", "ty",
+                "matur nuwun", "maturnuwun", "tarimo kasih", "hatur nuhun", "syukron", "alhamdulillah"}
+ACK_WORDS = {"ok", "oke", "okay", "okey", "okee", "sip", "siap", "baik", "baiklah", "noted", "mantap", "mantab",
+             "paham", "oh begitu", "oh gitu", "o gitu", "iya", "ya", "y", "yes"}
+# Words that may surround small talk without making it a question ("oke makasih banyak ya min").
+_POLITE_FILLER = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "ya", "yaa", "y", "ok", "oke", "sip",
+                  "siap", "baik", "banyak", "bnyk", "atas", "infonya", "informasinya", "info", "bantuannya",
+                  "jawabannya", "sekali", "so", "much", "very", "a", "lot", "lots", "🙏", "ya allah", "sudah", "udah",
+                  "udh"}
+_REPEATS = re.compile(r"(.)\1{2,}")
+_SMALL_TALK_WORDS = 6  # longer messages are questions, however polite
 
 
 def _word(text: str) -> str:
     return " ".join(text.lower().replace(",", " ").replace("!", " ").replace(".", " ").split())
+
+
+def small_talk(text: str) -> str | None:
+    """Return "thanks" or "ack" when a message is only thanks or an acknowledgement, else None."""
+    words = _REPEATS.sub(r"\1", _word(text).replace("?", " ")).split()
+    if not words or len(words) > _SMALL_TALK_WORDS:
+        return None
+    phrase = " ".join(words)
+    for kind, phrases in (("thanks", THANKS_WORDS), ("ack", ACK_WORDS)):
+        if phrase in phrases:
+            return kind
+    for thanks in sorted(THANKS_WORDS, key=len, reverse=True):  # thanks wrapped in fillers
+        if f" {thanks} " in f" {phrase} ":
+            rest = f" {phrase} ".replace(f" {thanks} ", " ").split()
+            if all(w in _POLITE_FILLER for w in rest):
+                return "thanks"
+    if all(w in _POLITE_FILLER or w in ACK_WORDS for w in words):
+        return "ack"
+    return None
 
 
 async def handle(turn: Turn) -> list[Reply] | None:
@@ -28,6 +65,9 @@ async def handle(turn: Turn) -> list[Reply] | None:
         elif not turn.state.get("flow"):
             name = "start" if word in START_WORDS else "bantuan" if word in HELP_WORDS else None
             greeting_only = name == "start"
+            if name is None and turn.choice is None and (kind := small_talk(turn.text)):
+                turn.record("other", "small_talk", data={"type": kind})
+                return [Reply(texts.YOU_ARE_WELCOME if kind == "thanks" else texts.ACKNOWLEDGED)]
     if name == "start":
         return _greet_again(turn) if greeting_only and turn.state.get("greeted") else _start(turn)
     if name == "bantuan":

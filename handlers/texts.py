@@ -63,6 +63,8 @@ def help_text(city: City) -> str:
 CANCELLED = "Baik, proses dibatalkan. Ada lagi yang bisa saya bantu?"
 NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan. Ada yang bisa saya bantu?"
 ASK_PROMPT = "Silakan ketik pertanyaan Anda, misalnya: cara membuat KTP-el."
+YOU_ARE_WELCOME = "Sama-sama! Senang bisa membantu. Silakan ketik pertanyaan lain kapan saja."
+ACKNOWLEDGED = "Baik. Jika ada yang ingin ditanyakan lagi, silakan ketik pertanyaan Anda atau ketik /menu."
 GREET_AGAIN = "Halo juga! Ada yang bisa saya bantu? Ketik pertanyaan Anda atau pilih menu di bawah."
 APOLOGY = "Maaf, terjadi gangguan saat memproses pesan Anda. Silakan coba lagi sebentar lagi."
 RATE_LIMITED = "Mohon tunggu sebentar sebelum mengirim pesan lagi."

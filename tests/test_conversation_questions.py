@@ -196,3 +196,33 @@ async def test_stale_button_from_an_old_message(chat: Chat) -> None:
     assert "sudah tidak berlaku" in chat.text
     await chat.say(option="faq:no-such-entry")
     assert "sudah tidak tersedia" in chat.text
+
+
+async def test_thanks_and_ok_get_a_polite_reply_not_i_dont_know(chat: Chat) -> None:
+    await chat.say("/start")
+    for text in ("makasih min", "Terima kasih banyak ya 🙏", "thank you!", "matur nuwun"):
+        await chat.say(text)
+        assert "Sama-sama" in chat.text, text
+    await chat.say("ok siap")
+    assert chat.text.startswith("Baik.")
+    small = await events(chat, "other")
+    assert [e.outcome for e in small].count("small_talk") == 5
+    assert not await events(chat, "unanswered")  # small talk does not lower the answer rate
+    # A question wrapped in thanks is still a question.
+    await chat.say("makasih, tapi ktp saya hilang gimana")
+    assert "Sama-sama" not in chat.text and "surat keterangan hilang" in chat.text
+
+
+async def test_a_typed_ya_still_answers_the_feedback_question(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("ktp saya hilang gimana")
+    assert "membantu" in chat.text
+    await chat.say("ya")
+    assert "Terima kasih atas masukan" in chat.text
+    assert [e.outcome for e in await events(chat, "feedback")] == ["up"]
+
+
+async def test_thanks_inside_a_complaint_flow_is_part_of_the_flow(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say("terima kasih")
+    assert "Sama-sama" not in chat.text
