@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from knowledge.index import Doc, LexicalIndex
 from knowledge.kb import KnowledgeBase, Opd
+from knowledge.matcher import FEW_ALTERNATIVES, answer_summary
 from knowledge.normalize import Normalizer
 
 log = logging.getLogger(__name__)
@@ -52,13 +53,18 @@ class ComplaintRouter:
 
     @staticmethod
     def _opd_doc(opd: Opd) -> Doc:
-        """Describe an OPD by its FAQs' questions, its description and every keyword it has."""
+        """Describe an OPD by its FAQs' questions, its description and every keyword it has.
+
+        As in the matcher, a FAQ written with few alternatives also lends its answer's summary
+        (weakly): a sparse KB's questions alone name too few of the words complaints use.
+        """
         return Doc(
             phrases=tuple(p for f in opd.faqs for p in (f.question, *f.alternatives)),
             keywords=(tuple(filter(None, (opd.short_name, opd.description)))
                       + tuple(k for f in opd.faqs for k in f.keywords)
                       + tuple(k for c in opd.categories for k in c.keywords)),
-            weak=(opd.name,),
+            weak=(opd.name, *(line for f in opd.faqs if len(f.alternatives) < FEW_ALTERNATIVES
+                              for line in answer_summary(f.answer))),
         )
 
     def route(self, text: str) -> Route:

@@ -87,3 +87,16 @@ def test_dev_complaints_do_not_regress():
     assert sum(r.opd == row["opd"] for row, r in routes) / len(routes) >= FLOOR_OPD
     with_category = [(row, r) for row, r in routes if row.get("category")]
     assert sum(r.category == row["category"] for row, r in with_category) / len(with_category) >= FLOOR_CATEGORY
+
+
+def test_an_opd_is_found_by_its_sparse_faqs_answer_summary():
+    damkar = Opd(slug="damkar", name="Dinas Pemadam Kebakaran", faqs=(
+        Faq("panggil-damkar", "damkar", "Bagaimana cara memanggil petugas?",
+            "Bila api menjalar ke rumah atau lahan, segera hubungi 112.\nLayanan gratis 24 jam."),
+    ))
+    perkim = Opd(slug="perkim", name="Dinas Perumahan", categories=(
+        Category("rumah-rusak", "Rumah rusak di permukiman", "perkim", keywords=("rumah", "permukiman")),
+    ))
+    router = ComplaintRouter(KnowledgeBase(opds=(damkar, perkim)), Normalizer.default())
+    # "api", "menjalar" and "lahan" are only in the first line of the answer of a FAQ without alternatives.
+    assert router.route("api menjalar di lahan kosong belakang").opd == "damkar"
