@@ -40,6 +40,13 @@ WEAK_WEIGHT = 0.3
 BM25_K1, BM25_B = 1.2, 0.75
 MAX_WEAK_TOKENS = 120  # index the beginning of long answers only: keeps 50,000 entries fast
 
+# Question words and modals carry a question's intent, not its topic. Their IDF depends on how a KB
+# words its questions ("Bagaimana cara ...?" in one city, "Syarat ..." titles in another), so in a
+# KB that rarely writes "kapan" or "bisa" they would weigh like a topic word and a question that
+# uses them would miss its entry. Their IDF is capped at this value (set on the dev sets).
+INTENT_IDF_CAP = 1.5
+INTENT_WORDS = frozenset({"bagaimana", "cara", "apa", "apakah", "kapan", "berapa", "mana", "siapa",
+                          "bisa", "boleh", "dapat", "harus", "perlu"})
 FUNCTION_WEIGHT = 0.2  # a function word ("yang", "saya") or a number weighs this share of its IDF
 WEAK_CREDIT = 0.7  # a query word found only in the answer counts a little less
 SUMMARY_CREDIT = 0.85  # ... and one found in the answer's summary (lead, bold terms) a little more
@@ -154,7 +161,7 @@ class LexicalIndex:
         if idf is None:
             df = (self._df.get(token, 0) if token else 0) or UNKNOWN_DF
             idf = math.log(1 + (self._n - df + 0.5) / (df + 0.5))
-        return idf
+        return min(idf, INTENT_IDF_CAP) if token in INTENT_WORDS else idf
 
     def query(self, text: str, context: str = "", context_weight: float = 1.0) -> list[Term]:
         """Normalise a query into unique terms, correcting typos against the index vocabulary.

@@ -322,3 +322,23 @@ def _best_misses_nothing(norm, faqs: tuple[Faq, ...], question: str) -> bool:
     """Tell whether the best-ranked FAQ of a one-OPD KB accounts for every word of the question."""
     found = FaqMatcher(tiny_kb().with_faqs({"dlh": faqs}), norm).scored(question)
     return bool(found) and found[0][1].missing == 0.0
+
+
+def test_question_words_weigh_no_more_than_the_intent_cap_in_any_kb(norm):
+    from knowledge.index import INTENT_IDF_CAP
+
+    # A KB of titles that writes "kapan" and "bisa" once each: by IDF alone they would be rare topic words.
+    topics = ("pengangkutan sampah", "bank sampah", "taman kota", "pemangkasan pohon", "pencemaran sungai",
+              "retribusi sampah", "lampu jalan", "jalan rusak", "drainase", "banjir", "pasar", "kios",
+              "pajak bumi", "akta kelahiran", "kartu keluarga", "ambulans", "puskesmas", "imunisasi",
+              "beasiswa", "perpustakaan", "pelatihan kerja", "kartu kuning", "air bersih", "meteran air",
+              "kebakaran", "evakuasi", "reklame", "parkir", "terminal")
+    faqs = [Faq(f"f{i}", "dlh", f"Jadwal {t}" if i == 0 else f"Layanan {t}", "Jawaban.") for i, t in enumerate(topics)]
+    faqs.append(Faq("kantor", "dlh", "Kapan kantor buka dan bisa dikunjungi?", "Senin sampai Jumat."))
+    kb = KnowledgeBase(opds=(Opd(slug="dlh", name="Dinas Lingkungan Hidup", faqs=tuple(faqs)),))
+    matcher = FaqMatcher(kb, norm)
+    weights = {t.token: t.weight for t in matcher._terms("kapan jadwal pengangkutan sampah, bisa minta")}
+    assert weights["kapan"] <= INTENT_IDF_CAP and weights["bisa"] <= INTENT_IDF_CAP
+    assert weights["jadwal"] > INTENT_IDF_CAP  # a topic word keeps its full weight
+    found, _ = matcher.assess("kapan jadwal pengangkutan sampah?")
+    assert found[0][0].id == "f0" and found[0][1].coverage > 0.75
