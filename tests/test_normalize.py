@@ -250,6 +250,8 @@ def test_javanese_chat_words_and_suffixes(norm):
         "syaratnya", "apa", "saja", "biayanya", "berapa", "dilaporkan", "di", "mana"]
     # The Javanese -e/-ke rules apply only when they give an Indonesian word.
     assert norm.words("kafe sate ke") == ["kafe", "sate", "ke"]
+    # Nor to English words: "mobile" is not "mobilnya" (his car), "orange" not "orangnya".
+    assert norm.words("mobile orange") == ["seluler", "oranye"]
     # A Javanese word that is also Indonesian with another meaning is left alone.
     assert norm.words("lemah") == ["lemah"]
 
