@@ -249,7 +249,7 @@ def test_javanese_chat_words_and_suffixes(norm):
     assert norm.words("syarate opo wae, biayane piro, dilaporke nang ndi") == [
         "syaratnya", "apa", "saja", "biayanya", "berapa", "dilaporkan", "di", "mana"]
     # The Javanese -e/-ke rules apply only when they give an Indonesian word.
-    assert norm.words("kafe sate ke") == ["kafe", "sate", "ke"]
+    assert norm.words("kafe sate ke inipun") == ["kafe", "sate", "ke", "inipun"]
     # Nor to English words: "mobile" is not "mobilnya" (his car), "orange" not "orangnya".
     assert norm.words("mobile orange") == ["seluler", "oranye"]
     # A Javanese word that is also Indonesian with another meaning is left alone.
