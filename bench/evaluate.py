@@ -11,6 +11,8 @@ Sets (each skipped with a note when absent):
 - test:    eval/test/... against the default KB (held out: never tuned on, errors never printed)
 - test2:   eval/test2/... against the default KB: a second held-out set, written 2026-11-27 by a writer
            who had seen no results, after the first test set's totals had influenced one tuning round
+- test3:   eval/test3/... against the default KB: a third held-out set, written 2026-12-06 by a writer
+           who read only the KB and eval/README, after this session's matcher work; run once
 - otherkb: eval/otherkb/kb + eval/otherkb/questions.jsonl (+ complaints.jsonl), another city's KB
 - otherkb2: eval/otherkb2/kb + questions: a second city's KB (Pontianak), written 2026-11-28 by a
            writer who had seen no results
@@ -60,7 +62,7 @@ def sparse_kb(kb: KnowledgeBase, max_keywords: int = SPARSE_KEYWORDS) -> Knowled
 
 
 def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
-    """Return the dev, dev-sparse, devcity, devcity2, test, test2 and the two other-city sets (files may be missing)."""
+    """Return the dev, dev-sparse, devcity, devcity2, test, test2, test3 and the two other-city sets (files may be missing)."""
     dev = eval_dir / "dev"
     return [
         EvalSet("dev", default_kb_path(), dev / "questions.jsonl", dev / "complaints.jsonl", True),
@@ -73,6 +75,8 @@ def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
         EvalSet("test", default_kb_path(), eval_dir / "test" / "questions.jsonl", eval_dir / "test" / "complaints.jsonl", False),
         EvalSet("test2", default_kb_path(), eval_dir / "test2" / "questions.jsonl",
                 eval_dir / "test2" / "complaints.jsonl", False),
+        EvalSet("test3", default_kb_path(), eval_dir / "test3" / "questions.jsonl",
+                eval_dir / "test3" / "complaints.jsonl", False),
         EvalSet("otherkb", eval_dir / "otherkb" / "kb", eval_dir / "otherkb" / "questions.jsonl",
                 eval_dir / "otherkb" / "complaints.jsonl", False),
         EvalSet("otherkb2", eval_dir / "otherkb2" / "kb", eval_dir / "otherkb2" / "questions.jsonl",
