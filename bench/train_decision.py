@@ -26,7 +26,6 @@ After changing lexicons or the scorer, retrain and check `python -m bench.evalua
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import random
 import sys
@@ -35,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.evaluate import sparse_kb
+from bench.evaluate import _read_jsonl, sparse_kb
 from knowledge.decision import FEATURES, MODEL_PATH, DecisionModel
 from knowledge.kb import Faq, KnowledgeBase, default_kb_path
 from knowledge.kbfiles import load_kb
@@ -208,22 +207,21 @@ def cross_validate(x: np.ndarray, y: np.ndarray, groups: np.ndarray, folds: int 
     return right / len(y)
 
 
-def dev_rows(normalizer: Normalizer, sets: tuple[tuple[str, Path, Path | None], ...] = DEV_SETS
+def dev_rows(normalizer: Normalizer, default_kb: KnowledgeBase,
+             sets: tuple[tuple[str, Path, Path | None], ...] = DEV_SETS
              ) -> tuple[np.ndarray, np.ndarray, list[str | None], list[str]]:
     """Return the dev questions' features, labels (1 = right FAQ ranked first), gold FAQ ids and set names.
 
-    Each set is asked against its own knowledge base; a set whose files are missing is skipped.
+    Each set is asked against its own knowledge base (`default_kb` when it names none); a set whose
+    files are missing is skipped.
     """
     xs, ys, gold, names = [], [], [], []
     for name, questions, kb_dir in sets:
         if not questions.exists():
             log.warning("%s: %s not found, skipped", name, questions)
             continue
-        matcher = FaqMatcher(load_kb(kb_dir or default_kb_path()).kb, normalizer)
-        for line in questions.read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            row = json.loads(line)
+        matcher = FaqMatcher(load_kb(kb_dir).kb if kb_dir else default_kb, normalizer)
+        for row in _read_jsonl(questions):
             found, x = matcher.assess(row["text"])
             xs.append(x if x is not None else [0.0] * len(FEATURES))
             ys.append(float(bool(found) and row["faq_id"] is not None and found[0][0].id == row["faq_id"]))
@@ -291,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     x, y, groups = generate(kb, normalizer, random.Random(SEED), sparse=args.sparse)
     print(f"generated {len(y)} questions, {int(y.sum())} answerable-and-ranked-first")
     print(f"cross-validated accuracy (by FAQ): {cross_validate(x, y, groups):.3f}")
-    dev_x, dev_y, gold, names = dev_rows(normalizer)
+    dev_x, dev_y, gold, names = dev_rows(normalizer, kb)
     # The threshold comes from out-of-fold dev probabilities: the dev questions are also training data.
     p_oof = out_of_fold(x, y, dev_x, dev_y, args.dev_weight)
     threshold, figures = choose_threshold(p_oof, dev_y, gold, names, args.min_refused)

@@ -24,8 +24,8 @@ ACK_WORDS = {"ok", "oke", "okay", "okey", "okee", "sip", "siap", "baik", "baikla
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
 _POLITE_FILLER = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "ya", "yaa", "y", "ok", "oke", "sip",
                   "siap", "baik", "banyak", "bnyk", "atas", "infonya", "informasinya", "info", "bantuannya",
-                  "jawabannya", "sekali", "so", "much", "very", "a", "lot", "lots", "🙏", "ya allah", "sudah", "udah",
-                  "udh"}
+                  "jawabannya", "sekali", "so", "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh"}
+_THANKS_LONGEST_FIRST = tuple(sorted(THANKS_WORDS, key=len, reverse=True))
 _REPEATS = re.compile(r"(.)\1{2,}")
 _SMALL_TALK_WORDS = 6  # longer messages are questions, however polite
 
@@ -43,7 +43,7 @@ def small_talk(text: str) -> str | None:
     for kind, phrases in (("thanks", THANKS_WORDS), ("ack", ACK_WORDS)):
         if phrase in phrases:
             return kind
-    for thanks in sorted(THANKS_WORDS, key=len, reverse=True):  # thanks wrapped in fillers
+    for thanks in _THANKS_LONGEST_FIRST:  # thanks wrapped in fillers
         if f" {thanks} " in f" {phrase} ":
             rest = f" {phrase} ".replace(f" {thanks} ", " ").split()
             if all(w in _POLITE_FILLER for w in rest):
