@@ -1,7 +1,7 @@
 """Reading the lexicon files a normaliser is built from (knowledge/data/lexicon/ by default).
 
 `read_lexicons(folder)` reads slang.tsv, minang.tsv and english.tsv (phrase tables, earlier ones
-win), the Indonesian word list, the Minangkabau dictionary and its exceptions, the function words,
+win), concepts.tsv (applied after them), the Indonesian word list, the Minangkabau dictionary and its exceptions, the function words,
 the affix rules and the synonym classes, and returns them as the keyword arguments of
 `knowledge.normalize.Normalizer`. Reading only: what the words mean is the normaliser's business.
 """
@@ -34,6 +34,7 @@ def read_lexicons(folder: str | Path) -> dict[str, Any]:
             rules.setdefault(kind.strip(), []).append((source.strip(), target.strip()))
     return dict(
         phrases=phrases,
+        concepts=_read_table(folder / "concepts.tsv") if (folder / "concepts.tsv").exists() else {},
         prefix_rules=tuple(rules["prefix"]),
         suffix_rules=tuple(rules["suffix"]),
         minang_dict=_read_minang_dict(folder / "kamus_minang_id.dic"),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from knowledge.generality import Generality
 from knowledge.lexicons import LEXICON_DIR, read_lexicons
-from knowledge.synonyms import SynonymMap
+from knowledge.synonyms import SynonymMap, replace_longest
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,9 @@ class Normalizer:
     minang_exceptions: set[str]
     indonesian: set[str]
     function_words: set[str]
+    # Civic concepts, matched on the mapped words (so "fired", "dipecat" and Minang alike): an everyday
+    # word or phrase -> itself plus the term an FAQ would use ("nenek" -> "nenek lanjut usia").
+    concepts: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     prefix_rules: tuple[tuple[str, str], ...] = ()  # Minang / informal prefix -> Indonesian
     suffix_rules: tuple[tuple[str, str], ...] = ()
     # Words whose chat reading shadows an English one ("no" = nomor, or English "no" = tidak),
@@ -59,6 +62,7 @@ class Normalizer:
     _word_cache: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _known: set[str] = field(default_factory=set, repr=False)
     _heads: dict[str, int] = field(default_factory=dict, repr=False)  # first word -> longest phrase
+    _concept_heads: dict[str, int] = field(default_factory=dict, repr=False)
     _single: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _synonym_map: SynonymMap = field(default_factory=SynonymMap, repr=False)
 
@@ -73,6 +77,9 @@ class Normalizer:
             self._known.update(target)
             if len(source) > 1:
                 self._heads[source[0]] = max(self._heads.get(source[0], 0), len(source))
+        for source, target in self.concepts.items():
+            self._known.update(target)
+            self._concept_heads[source[0]] = max(self._concept_heads.get(source[0], 0), len(source))
         self._known.update(w for members in self.synonyms for member in members for w in member)
         self._synonym_map = SynonymMap.build(self.synonyms, self._sastrawi)
         self.function_words = self.function_words | {self.stem(w) for w in self.function_words}
@@ -98,8 +105,10 @@ class Normalizer:
         return [self.stem(w) for w in self.words(text)]
 
     def words(self, text: str) -> list[str]:
-        """Return the normalised words of a text before stemming (slang, Minang, English, synonym phrases mapped)."""
-        return self._synonym_map.map_phrases(self._map_phrases(self._raw_words(text)), self._sastrawi)
+        """Return the normalised words of a text before stemming (slang, Minang, English, concepts and
+        synonym phrases mapped)."""
+        mapped = self._add_concepts(self._map_phrases(self._raw_words(text)))
+        return self._synonym_map.map_phrases(mapped, self._sastrawi)
 
     def is_function_word(self, token: str) -> bool:
         """Tell whether a stemmed token is a pure function word (down-weighted when matching)."""
@@ -203,6 +212,12 @@ class Normalizer:
                 out.extend(mapped)
                 i += 1
         return out
+
+    def _add_concepts(self, words: list[str]) -> list[str]:
+        """Replace each concept phrase (longest first, one pass) by its target, which keeps the phrase."""
+        if not self._concept_heads:
+            return words
+        return replace_longest(words, words, self._concept_heads, self.concepts)
 
     def _phrase(self, words: list[str]) -> tuple[str, ...] | None:
         """Return a multi-word phrase's target, also for an English plural last word ("bus stops")."""

@@ -61,17 +61,23 @@ class SynonymMap:
         """Replace phrase members ("tanpa biaya", matched by their stems) by their canonical words."""
         if not self.by_phrase:
             return words
-        stems = [stem(w) for w in words]
-        out: list[str] = []
-        i, n_words = 0, len(words)
-        while i < n_words:
-            for n in range(min(self.heads.get(stems[i], 0), n_words - i), 0, -1):
-                target = self.by_phrase.get(tuple(stems[i:i + n]))
-                if target is not None:
-                    out.extend(target)
-                    i += n
-                    break
-            else:
-                out.append(words[i])
-                i += 1
-        return out
+        return replace_longest(words, [stem(w) for w in words], self.heads, self.by_phrase)
+
+
+def replace_longest(words: list[str], keys: list[str], heads: dict[str, int],
+                    table: dict[tuple[str, ...], tuple[str, ...]]) -> list[str]:
+    """Replace phrases of `words` whose `keys` (the words or their stems) are in `table`, longest
+    first, in one pass; `heads` gives the longest phrase starting with each key."""
+    out: list[str] = []
+    i, n_words = 0, len(words)
+    while i < n_words:
+        for n in range(min(heads.get(keys[i], 0), n_words - i), 0, -1):
+            target = table.get(tuple(keys[i:i + n]))
+            if target is not None:
+                out.extend(target)
+                i += n
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return out

@@ -139,7 +139,7 @@ def test_general_frequency_of_words(norm):
     ("tower", ["menara"]), ("pass", ["pass"]),  # not "tow"-er, not "pay"-s
     ("garbage trucks", ["truk", "sampah"]), ("health centers", ["puskesmas"]),  # plural last word of a phrase
     ("uncollected", ["tidak", "diangkut"]), ("landfill", ["tpa"]), ("vacancies", ["lowongan", "kerja"]),
-    ("severance", ["pesangon"]), ("crosswalk", ["zebra", "cross"]), ("evacuated", ["evakuasi"]),
+    ("severance", ["pesangon", "phk"]), ("crosswalk", ["zebra", "cross"]), ("evacuated", ["evakuasi"]),
 ])
 def test_english_service_vocabulary(norm, text, expected):
     assert norm.words(text) == expected
@@ -203,7 +203,7 @@ def test_subsidised_gas_cylinder_reads_as_one_name(norm):
 @pytest.mark.parametrize("text, expected", [
     ("upload", ["unggah"]), ("uploaded", ["unggah"]), ("town hall", ["balai", "kota"]),
     ("traffic jam", ["macet"]), ("halal certificate", ["sertifikat", "halal"]),
-    ("water cut", ["air", "mati"]),  # not "cut" = tebang (a tree)
+    ("water cut", ["air", "mati", "pdam"]),  # not "cut" = tebang (a tree)
     ("taxpayer", ["wajib", "pajak"]), ("stamp duty", ["meterai"]), ("bike lane", ["jalur", "sepeda"]),
     ("civil service police", ["satpol", "pp"]), ("rejected", ["ditolak"]), ("heirs", ["ahli", "waris"]),
 ])
@@ -267,6 +267,9 @@ def test_a_civic_concept_is_added_to_the_everyday_word(norm):
     assert {"nenek", "lanjut", "usia"} <= set(norm.words("nenek saya tinggal sendirian"))
     assert "phk" in norm.words("saya dirumahkan tanpa pesangon")
     assert "bising" in norm.words("tetangga karaokean sampai subuh")
+    # applied after the English and Minang tables, so their words get the concept too
+    assert {"nenek", "lanjut", "usia"} <= set(norm.words("my grandma lives alone"))
+    assert {"nenek", "lanjut", "usia"} <= set(norm.words("nenek ambo sakik"))
     # "umr" is also chat for umur: no wage reading is forced on it
     assert "upah" not in norm.words("umr anak sy 3 thn")
 
@@ -282,3 +285,18 @@ def test_english_words_read_in_the_sense_a_resident_means(norm):
     assert set(norm.tokens("old sofa")) == set(norm.tokens("sofa lama"))
     assert "usia" in norm.words("how old must my child be")
     assert "terbit" in norm.words("the certificate was issued")
+
+
+def test_concepts_are_one_pass_and_keep_the_words(tmp_path):
+    from shutil import copytree
+
+    from knowledge.lexicons import LEXICON_DIR
+    from knowledge.normalize import Normalizer
+
+    folder = copytree(LEXICON_DIR, tmp_path / "lex")
+    (folder / "concepts.tsv").write_text("# test\nbanjir rob\tbanjir rob pasang\nrob\trob banjir\n", encoding="utf-8")
+    norm = Normalizer.from_dir(folder)
+    assert norm.words("banjir rob lagi") == ["banjir", "rob", "pasang", "lagi"]  # the longest phrase wins
+    assert norm.words("rob lagi") == ["rob", "banjir", "lagi"]  # a target is not expanded again
+    (folder / "concepts.tsv").unlink()
+    assert Normalizer.from_dir(folder).words("rob lagi") == ["rob", "lagi"]  # the table is optional
