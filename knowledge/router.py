@@ -3,7 +3,8 @@
 Two lexical indexes share one normaliser: one over the complaint categories (name, keywords,
 examples), one over the OPDs themselves (name, description, FAQ questions and keywords) for
 complaints no category describes. An OPD's score is its best category's score, or its own
-score discounted a little; the category is named only when it clearly belongs to that OPD.
+score discounted a little, plus a small bonus when the complaint names the OPD by its short name
+("kirim damkar"); the category is named only when it clearly belongs to that OPD.
 Scores are the fixed-scale evidence of `knowledge.index`, so the thresholds transfer.
 """
 
@@ -23,6 +24,7 @@ log = logging.getLogger(__name__)
 OPD_SCORE = 0.25  # below this, ask the resident to choose the OPD
 CATEGORY_SCORE = 0.2  # below this, leave the category empty (the OPD sorts it out)
 OPD_DOC_FACTOR = 0.8  # an OPD matched by its description/FAQs rather than a category counts less
+NAMED_BONUS = 0.1  # a complaint that names an OPD ("kirim damkar", "petugas PDAM") leans towards it
 # Complaints are longer than questions and describe rather than ask: the share of the entry's
 # phrasing they contain (precision) matters less than for FAQ questions.
 WEIGHTS = (0.5, 0.2, 0.3)  # coverage, precision, fuzzy similarity
@@ -50,6 +52,12 @@ class ComplaintRouter:
             Doc(phrases=(c.name, *c.examples), keywords=c.keywords) for c in self._categories
         ], self.normalizer, WEIGHTS)
         self._opd_index = LexicalIndex([self._opd_doc(o) for o in self._opds], self.normalizer, WEIGHTS)
+        self._names = [(o.slug, self._name_tokens(o)) for o in self._opds]
+
+    def _name_tokens(self, opd: Opd) -> frozenset[str]:
+        """The content tokens of the OPD's short name ("Damkar", "Disdukcapil"), for spotting mentions
+        (not its slug, which may be a plain word: "kecamatan" is also where a resident lives)."""
+        return frozenset(self.normalizer.tokens(opd.short_name or ""))
 
     @staticmethod
     def _opd_doc(opd: Opd) -> Doc:
@@ -85,6 +93,11 @@ class ComplaintRouter:
             for i, ev in zip(ids, self._opd_index.evidence_many(terms, ids)):
                 slug = self._opds[i].slug
                 scores[slug] = max(scores.get(slug, 0.0), ev.score * OPD_DOC_FACTOR)
+        if scores:
+            said = set(self.normalizer.tokens(text))
+            for slug, names in self._names:
+                if slug in scores and names and names <= said:
+                    scores[slug] += NAMED_BONUS
         ranked = []
         for slug, score in sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_ROUTES]:
             code, cat_score = categories.get(slug, (None, 0.0))

@@ -100,3 +100,17 @@ def test_an_opd_is_found_by_its_sparse_faqs_answer_summary():
     router = ComplaintRouter(KnowledgeBase(opds=(damkar, perkim)), Normalizer.default())
     # "api", "menjalar" and "lahan" are only in the first line of the answer of a FAQ without alternatives.
     assert router.route("api menjalar di lahan kosong belakang").opd == "damkar"
+
+
+def test_naming_the_opd_tips_a_close_call_towards_it():
+    kb = tiny_kb()
+    opds = tuple(Opd(o.slug, o.name, "PU" if o.slug == "pupr" else o.short_name, o.description,
+                     faqs=o.faqs, categories=o.categories) for o in kb.opds)
+    named = ComplaintRouter(KnowledgeBase(opds=opds), Normalizer.default())
+    text = "sampah dan tanah bekas galian menumpuk di pinggir jalan"
+    plain = named.route(text)
+    assert plain.opd == "dlh"  # waste words weigh more than the one road word
+    pupr = dict((opd, score) for opd, _, score in plain.candidates)["pupr"]
+    told = named.route(text + ", tolong PU")
+    assert told.opd == "pupr"
+    assert dict((opd, score) for opd, _, score in told.candidates)["pupr"] > pupr
