@@ -30,6 +30,8 @@ _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2$")  # "anak2", "diangkut2"
 _CLITICS = ("nya", "ny", "lah", "kah", "pun", "tah")
 _ENGLISH_SUFFIXES = ("ing", "ied", "ies", "ed", "es", "s", "er", "ly")
 _LOANWORD_SUFFIXES = ("ing", "ied", "ies", "ed", "es", "s")
+# Indonesian chat prefixes glued to an English verb: "dicancel", "ngeclaim", "kedetect", "terupload".
+_CHAT_PREFIXES = ("nge", "di", "ke", "ter")
 
 
 @dataclass
@@ -250,6 +252,8 @@ class Normalizer:
         if target is not None:
             return target
         target = self._english_inflected(word)
+        if target is None:
+            target = self._english_with_prefix(word)
         if target is not None:
             return target
         if word.endswith("nyo") and len(word) > 5:  # Minang "-nyo" is Indonesian "-nya"
@@ -272,6 +276,20 @@ class Normalizer:
                 for base in (stem, stem + "e", doubled, stem + "y" if suffix in ("ies", "ied") else ""):
                     if base in bases:
                         return self.phrases[(base,)]
+        return None
+
+    def _english_with_prefix(self, word: str) -> tuple[str, ...] | None:
+        """Map an English word with an Indonesian chat prefix ("dicancel", "ngeclaim") through the glossary."""
+        for prefix in _CHAT_PREFIXES:
+            rest = word[len(prefix):]
+            if word.startswith(prefix) and len(rest) >= 4:
+                if rest in self.english_words:
+                    return self.phrases[(rest,)]
+                # only a verb's -ed/-ing after the prefix: "disnaker" (an agency) is no "di"+"snake"+"r"
+                if rest.endswith(("ed", "ing")) and rest not in self.indonesian:
+                    target = self._english_inflected(rest)
+                    if target is not None:
+                        return target
         return None
 
     def _rewrite_affixes(self, word: str) -> str | None:

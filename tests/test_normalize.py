@@ -300,3 +300,12 @@ def test_concepts_are_one_pass_and_keep_the_words(tmp_path):
     assert norm.words("rob lagi") == ["rob", "banjir", "lagi"]  # a target is not expanded again
     (folder / "concepts.tsv").unlink()
     assert Normalizer.from_dir(folder).words("rob lagi") == ["rob", "lagi"]  # the table is optional
+
+
+def test_an_english_verb_with_an_indonesian_chat_prefix(norm):
+    assert norm.words("pesanan sy dicancel") == norm.words("pesanan sy dibatalkan")[:2] + ["batal"]
+    assert "unggah" in norm.words("berkasnya udh terupload")
+    assert "setujui" in norm.words("kapan diapprove")
+    # agency acronyms are not a prefix and an English word: "disnaker" is not di + snake + r
+    assert norm.words("lapor ke disnaker") == ["lapor", "ke", "disnaker"]
+    assert norm.words("dipakai") == ["dipakai"]
