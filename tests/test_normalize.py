@@ -309,3 +309,11 @@ def test_an_english_verb_with_an_indonesian_chat_prefix(norm):
     # agency acronyms are not a prefix and an English word: "disnaker" is not di + snake + r
     assert norm.words("lapor ke disnaker") == ["lapor", "ke", "disnaker"]
     assert norm.words("dipakai") == ["dipakai"]
+
+
+def test_a_death_does_not_meet_where_someone_lives(norm):
+    # Sastrawi stems "meninggal" (to die) to "tinggal" (to live)
+    died = set(norm.tokens("ayah saya meninggal dunia"))
+    assert "tinggal" not in died and {"wafat", "mati"} <= died
+    assert set(norm.tokens("my father passed away")) >= {"wafat", "mati"}
+    assert "tinggal" in norm.tokens("nenek tinggal sendiri")
