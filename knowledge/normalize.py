@@ -44,7 +44,7 @@ class Normalizer:
     indonesian: set[str]
     function_words: set[str]
     # Civic concepts, matched on the mapped words (so "fired", "dipecat" and Minang alike): an everyday
-    # word or phrase -> itself plus the term an FAQ would use ("nenek" -> "nenek lanjut usia").
+    # word or phrase -> itself plus the term an FAQ would use ("jompo" -> "jompo lanjut usia").
     concepts: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
     prefix_rules: tuple[tuple[str, str], ...] = ()  # Minang / informal prefix -> Indonesian
     suffix_rules: tuple[tuple[str, str], ...] = ()
