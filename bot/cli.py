@@ -71,7 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in ("ask", "route"):
         from bot import cli_knowledge
 
-        return cli_knowledge.ask_or_route(args.command, args.kb, sys.stdin, sys.stdout)
+        try:
+            return cli_knowledge.ask_or_route(args.command, args.kb, sys.stdin, sys.stdout)
+        except BrokenPipeError:  # the reader stopped early (`tanyakota ask < q.jsonl | head`): no traceback
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # Python's own recipe
+            return 1
     if args.command == "kb" and args.kb_command == "validate":
         from bot import cli_knowledge
 

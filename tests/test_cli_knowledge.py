@@ -114,3 +114,24 @@ def test_ask_does_not_import_the_web_or_database_stack():
              "print(sorted(m for m in ('aiohttp', 'telegram', 'sqlalchemy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", probe], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    """`tanyakota ask < questions.jsonl | head -1`: the closed pipe ends the run quietly."""
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "bot"]
+    proc = subprocess.Popen([*command, "ask"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=REPO)
+    line = json.dumps({"text": "cara bikin ktp baru"}).encode() + b"\n"
+    proc.stdin.write(line)
+    proc.stdin.flush()
+    first = json.loads(proc.stdout.readline())
+    proc.stdout.close()  # like `head -1` leaving
+    try:
+        proc.stdin.write(line * 20000)
+        proc.stdin.close()
+    except BrokenPipeError:  # the process may already have ended
+        pass
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 1
+    assert first["text"] == "cara bikin ktp baru"
+    assert "Traceback" not in err and "BrokenPipe" not in err
