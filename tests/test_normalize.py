@@ -318,3 +318,11 @@ def test_a_death_does_not_meet_where_someone_lives(norm):
     assert "tinggal" not in died and {"wafat", "mati"} <= died
     assert set(norm.tokens("my father passed away")) >= {"wafat", "mati"}
     assert "tinggal" in norm.tokens("nenek tinggal sendiri")
+
+
+def test_an_idiom_does_not_lend_its_everyday_word(norm):
+    # "jemput bola" is outreach by officers, not a ball: a football question must not meet it
+    assert norm.tokens("layanan jemput bola") == norm.tokens("layanan jemput")
+    assert "bola" in norm.tokens("skor bola semalam")
+    # changing money is not exchanging rubbish for money at a waste bank
+    assert "tukar" not in norm.tokens("where can I exchange money")
