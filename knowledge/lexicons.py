@@ -1,9 +1,9 @@
 """Reading the lexicon files a normaliser is built from (knowledge/data/lexicon/ by default).
 
 `read_lexicons(folder)` reads slang.tsv, minang.tsv and english.tsv (phrase tables, earlier ones
-win), concepts.tsv (applied after them), the Indonesian word list, the Minangkabau dictionary and its exceptions, the function words,
-the affix rules and the synonym classes, and returns them as the keyword arguments of
-`knowledge.normalize.Normalizer`. Reading only: what the words mean is the normaliser's business.
+win), concepts.tsv (applied after them), the Indonesian word list, the Minangkabau dictionary and
+its exceptions, the function words, the affix rules and the synonym classes, and returns them as the
+keyword arguments of `knowledge.normalize.Normalizer`. Reading only: what the words mean is the normaliser's business.
 """
 
 from __future__ import annotations

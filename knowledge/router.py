@@ -94,7 +94,7 @@ class ComplaintRouter:
                 slug = self._opds[i].slug
                 scores[slug] = max(scores.get(slug, 0.0), ev.score * OPD_DOC_FACTOR)
         if scores:
-            said = set(self.normalizer.tokens(text))
+            said = {t.token for t in terms}  # the complaint's tokens, already normalised for the search
             for slug, names in self._names:
                 if slug in scores and names and names <= said:
                     scores[slug] += NAMED_BONUS
