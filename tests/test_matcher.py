@@ -156,6 +156,9 @@ def test_the_issues_examples_are_answered(padang, question, faq_id):
     ("how can I find a job in Padang", "disnaker-lowongan-job-fair", True),  # was: the AK1 card first
     ("cara lapor pungli pegawai kelurahan", "diskominfo-cara-pengaduan-pemko", False),  # was: fees first
     ("akta kelahiran robek", "dukcapil-akta-hilang-rusak", False),  # was: fees first
+    ("air pdam mati dr kemarin", "pdam-air-mati-gangguan", True),  # was: did you mean
+    ("kemarin ktp saya hilang", "dukcapil-ktp-el-hilang", True),  # 'kemarin' is in a PDAM phrasing now
+    ("the water supply has been cut for two days", "pdam-air-mati-gangguan", False),  # was: 'cut' read as tebang
 ])
 def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq_id, answered):
     m = padang.match(question)
