@@ -74,6 +74,18 @@ def test_default_kb_routes_common_complaints():
     assert router.route("sampah di kontainer tidak diangkut 3 hari").opd == "dlh"
 
 
+
+# Complaints written by hand that went to the wrong OPD before the KB and lexicon edits that fixed them.
+@pytest.mark.parametrize(("text", "opd", "category"), [
+    ("petugas kelurahan minta uang untuk urus surat pindah", "disdukcapil", "pungli-adminduk"),  # was: website
+    ("someone built a shop on the sidewalk", "satpolpp", "bangunan-liar"),  # was: illegal parking
+    ("the water supply has been cut for two days", "pdam", "air-mati"),  # was: rusunawa ('cut' as tebang)
+])
+def test_complaints_found_by_hand_reach_the_right_opd(text, opd, category):
+    route = ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default()).route(text)
+    assert (route.opd, route.category) == (opd, category)
+
+
 DEV = Path(__file__).resolve().parent.parent / "eval" / "dev" / "complaints.jsonl"
 # Reached when set: OPD 92.7%, category 85.7% on the dev complaints. A regression fails here.
 FLOOR_OPD, FLOOR_CATEGORY = 0.89, 0.80
