@@ -159,12 +159,24 @@ def test_the_issues_examples_are_answered(padang, question, faq_id):
     ("air pdam mati dr kemarin", "pdam-air-mati-gangguan", True),  # was: did you mean
     ("kemarin ktp saya hilang", "dukcapil-ktp-el-hilang", True),  # 'kemarin' is in a PDAM phrasing now
     ("the water supply has been cut for two days", "pdam-air-mati-gangguan", False),  # was: 'cut' read as tebang
+    ("mau nanya min, kalo mau bikin acara 17an di jalan perlu izin siapa", "dishub-penutupan-jalan-acara", True),
+    ("min anakku umur 4 tahun blm bisa ngomong, periksa kemana ya", "dinkes-tumbuh-kembang-anak", True),
+    ("Saya pedagang kecil, jualan gorengan di depan rumah. Katanya sekarang harus punya NIB. "
+     "Bagaimana cara mendapatkannya dan apakah berbayar?", "dpmptsp-nib-oss", True),  # was: market traders
 ])
 def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq_id, answered):
     m = padang.match(question)
     assert m.candidates[0].faq.id == faq_id
     if answered:
         assert (m.decision, m.faq.id if m.faq else None) == ("answer", faq_id)
+
+
+# Asked by hand and answered with an unrelated entry before; no entry answers them.
+@pytest.mark.parametrize("question", [
+    "I'm a foreigner living in Padang, where can I get help with my documents",  # was: neglected elderly
+])
+def test_questions_found_by_hand_are_not_answered_wrongly(padang, question):
+    assert padang.match(question).decision != "answer"
 
 
 # Floors a few points below what the matcher reaches on the dev set: a regression fails here.
