@@ -163,6 +163,7 @@ def test_the_issues_examples_are_answered(padang, question, faq_id):
     ("min anakku umur 4 tahun blm bisa ngomong, periksa kemana ya", "dinkes-tumbuh-kembang-anak", True),
     ("Saya pedagang kecil, jualan gorengan di depan rumah. Katanya sekarang harus punya NIB. "
      "Bagaimana cara mendapatkannya dan apakah berbayar?", "dpmptsp-nib-oss", True),  # was: market traders
+    ("masa berlaku ktp sudah habis", "dukcapil-ktp-el-masa-berlaku", True),  # was: the KIR vehicle test
 ])
 def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq_id, answered):
     m = padang.match(question)
@@ -174,6 +175,8 @@ def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq
 # Asked by hand and answered with an unrelated entry before; no entry answers them.
 @pytest.mark.parametrize("question", [
     "I'm a foreigner living in Padang, where can I get help with my documents",  # was: neglected elderly
+    "paspor habis masa berlaku",  # the KTP-el validity entry lacks the passport: a different subject
+    "sim saya habis masa berlakunya",
 ])
 def test_questions_found_by_hand_are_not_answered_wrongly(padang, question):
     assert padang.match(question).decision != "answer"
