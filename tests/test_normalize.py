@@ -333,3 +333,10 @@ def test_an_idiom_does_not_lend_its_everyday_word(norm):
 def test_a_synonym_phrase_holding_a_function_word_is_still_mapped_whole(norm):
     assert norm.is_function_word("tinggal")
     assert norm.tokens("surat keterangan tempat tinggal")[-1] == norm.tokens("surat domisili")[-1] == "domisili"
+
+
+@pytest.mark.parametrize(("a", "b"), [("menikah", "pernikahan"), ("memilah sampah", "pemilahan sampah"),
+                                      ("anak disekolah", "anak di sekolah")])
+def test_words_sastrawi_would_cut_at_a_particle_keep_their_root(norm, a, b):
+    # Sastrawi reads -kah/-lah as particles: menikah -> meni, memilah -> mem, disekolah -> seko
+    assert norm.tokens(a) == norm.tokens(b)
