@@ -336,7 +336,9 @@ def test_a_synonym_phrase_holding_a_function_word_is_still_mapped_whole(norm):
 
 
 @pytest.mark.parametrize(("a", "b"), [("menikah", "pernikahan"), ("memilah sampah", "pemilahan sampah"),
-                                      ("anak disekolah", "anak di sekolah")])
+                                      ("anak disekolah", "anak di sekolah"), ("kerusakan jalan", "jalan rusak"),
+                                      ("pengerukan sungai", "sungai dikeruk"), ("pengecekan", "dicek")])
 def test_words_sastrawi_would_cut_at_a_particle_keep_their_root(norm, a, b):
-    # Sastrawi reads -kah/-lah as particles: menikah -> meni, memilah -> mem, disekolah -> seko
-    assert norm.tokens(a) == norm.tokens(b)
+    # Sastrawi reads -kah/-lah as particles (menikah -> meni, memilah -> mem, disekolah -> seko) and
+    # takes too much off some nouns (kerusakan -> rusa, pengerukan -> eru, pengecekan -> kece)
+    assert sorted(norm.tokens(a)) == sorted(norm.tokens(b))
