@@ -2,7 +2,7 @@
 
 `read_lexicons(folder)` reads slang.tsv, minang.tsv and english.tsv (phrase tables, earlier ones
 win), concepts.tsv (applied after them), the Indonesian word list, the Minangkabau dictionary and
-its exceptions, the function words, the affix rules and the synonym classes, and returns them as the
+its exceptions, the function words, the bodies that are not the city's (outside_bodies.txt), the affix rules and the synonym classes, and returns them as the
 keyword arguments of `knowledge.normalize.Normalizer`. Reading only: what the words mean is the normaliser's business.
 """
 
@@ -41,6 +41,7 @@ def read_lexicons(folder: str | Path) -> dict[str, Any]:
         minang_exceptions=_read_words(folder / "minang_exceptions.txt"),
         indonesian=indonesian,
         function_words=_read_words(folder / "function_words.txt"),
+        outside_bodies=_read_words(folder / "outside_bodies.txt") if (folder / "outside_bodies.txt").exists() else set(),
         english_alt={w: v for w, v in english.items() if phrases[(w,)] != v},
         english_words=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v
                                 and w not in indonesian and len(w) > 2),

@@ -204,7 +204,8 @@ class FaqMatcher:
             return Match("abstain", (), None)
         candidates = tuple(Candidate(f, round(e.score, 6)) for f, e in found[:MAX_CANDIDATES])
         best_faq, best = found[0]
-        if self._answers(found, x) and not self._misses_the_subject(terms, best):
+        if (self._answers(found, x) and not self._misses_the_subject(terms, best)
+                and not self._asks_another_body(text, best_faq)):
             return Match("answer", candidates, best_faq.opd)
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
         return Match(decision, candidates, self._likely_opd(found))
@@ -236,6 +237,21 @@ class FaqMatcher:
             return False
         total = sum(t.weight for t in terms)
         return total > 0 and best.worst_missing >= SUBJECT_SHARE * max(t.weight for t in content) / total
+
+    def _asks_another_body(self, text: str, faq: Faq) -> bool:
+        """Tell whether the asking sentence names a body that is not the city's and the entry never does.
+
+        "kantor imigrasi buka hari sabtu?" matches Dukcapil's opening hours on every word but the one
+        that says whose office it is. An entry that mentions the body (a referral) may still answer.
+        """
+        asking, _ = split_question(text)
+        named = set(self.normalizer.words(asking)) & self.normalizer.outside_bodies
+        position = self._position[faq.id]
+        for word in named:
+            terms = self.index.query(word)
+            if terms and self.index.evidence(terms, position).coverage <= 0:
+                return True
+        return False
 
     @staticmethod
     def _tied(found: list[tuple[Faq, Evidence]]) -> bool:

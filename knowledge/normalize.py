@@ -43,6 +43,8 @@ class Normalizer:
     minang_exceptions: set[str]
     indonesian: set[str]
     function_words: set[str]
+    # Bodies that are not the city's own (police, immigration, KUA, courts...), as residents write them.
+    outside_bodies: set[str] = field(default_factory=set)
     # Civic concepts, matched on the mapped words (so "fired", "dipecat" and Minang alike): an everyday
     # word or phrase -> itself plus the term an FAQ would use ("jompo" -> "jompo lanjut usia").
     concepts: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)

@@ -379,3 +379,21 @@ def test_question_words_weigh_no_more_than_the_intent_cap_in_any_kb(norm):
     assert weights["jadwal"] > INTENT_IDF_CAP  # a topic word keeps its full weight
     found, _ = matcher.assess("kapan jadwal pengangkutan sampah?")
     assert found[0][0].id == "f0" and found[0][1].coverage > 0.75
+
+
+@pytest.mark.parametrize(("question", "answered_with"), [
+    ("kantor imigrasi padang buka hari sabtu gak ya", None),  # Dukcapil's hours match every other word
+    ("lapor kehilangan hp ke polsek gmn", None),
+    ("dukcapil buka hari sabtu?", "dukcapil-jam-layanan"),
+    ("syarat akta cerai setelah putusan pengadilan agama", "dukcapil-akta-perceraian"),  # the entry names the court
+    ("ktp hilang perlu surat kehilangan dari polisi?", "dukcapil-ktp-el-hilang"),  # ... and the police
+])
+def test_a_body_that_is_not_the_citys_is_answered_only_by_an_entry_that_names_it(padang, question, answered_with):
+    m = padang.match(question)
+    assert (m.faq.id if m.decision == "answer" else None) == answered_with
+
+
+def test_outside_bodies_are_words_the_normaliser_keeps(norm):
+    # compared before stemming: each listed word must come out of the normaliser as itself
+    for word in norm.outside_bodies:
+        assert norm.words(word) == [word], word
