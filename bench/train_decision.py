@@ -21,7 +21,8 @@ The intent-word IDF cap (`knowledge.index.INTENT_IDF_CAP`) came after it and was
 model: it raised right answers on every dev set without lowering refusal, while retraining on it
 traded dev refusal (92.9% -> 92.2%, dev-sparse 87.9% -> 86.5%) for right answers. So were the
 lexicons of 2026-12-06 (English batch 7, concepts.tsv): retrained on them, dev lost 3 right answers
-and dev-sparse 2 refusals.
+and dev-sparse 2 refusals. Retrained once more on the lexicons and rules of 4cda9c4 (second session of
+2026-12-06): dev -2, dev-sparse -3, devcity -3, devcity2 -4 right answers; not kept.
 After changing lexicons or the scorer, retrain and check `python -m bench.evaluate --dev-only`.
 """
 
