@@ -24,7 +24,11 @@ log = logging.getLogger(__name__)
 OPD_SCORE = 0.25  # below this, ask the resident to choose the OPD
 CATEGORY_SCORE = 0.2  # below this, leave the category empty (the OPD sorts it out)
 OPD_DOC_FACTOR = 0.8  # an OPD matched by its description/FAQs rather than a category counts less
-NAMED_BONUS = 0.1  # a complaint that names an OPD ("kirim damkar", "petugas PDAM") leans towards it
+NAMED_BONUS = 0.1
+# A complaint naming a body that is not the city's (knowledge/data/lexicon/outside_bodies.txt) goes to an
+# OPD that never mentions that body only from this score up ("pelayanan di kantor imigrasi lambat" had
+# 0.50 for DPMPTSP; the dev complaint "apill mati total, polisi ga ada" 0.55 for Dishub).
+OUTSIDE_OPD_SCORE = 0.5  # a complaint that names an OPD ("kirim damkar", "petugas PDAM") leans towards it
 # Complaints are longer than questions and describe rather than ask: the share of the entry's
 # phrasing they contain (precision) matters less than for FAQ questions.
 WEIGHTS = (0.5, 0.2, 0.3)  # coverage, precision, fuzzy similarity
@@ -102,7 +106,20 @@ class ComplaintRouter:
         for slug, score in sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_ROUTES]:
             code, cat_score = categories.get(slug, (None, 0.0))
             ranked.append((slug, code if cat_score >= CATEGORY_SCORE else None, round(score, 6)))
-        if not ranked or ranked[0][2] < OPD_SCORE:
+        if not ranked or ranked[0][2] < OPD_SCORE or (
+                ranked[0][2] < OUTSIDE_OPD_SCORE and self._names_another_body(text, ranked[0][0])):
             return Route(None, None, ranked[0][2] if ranked else 0.0, tuple(ranked))
         opd, category, score = ranked[0]
         return Route(opd, category, score, tuple(ranked))
+
+    def _names_another_body(self, text: str, slug: str) -> bool:
+        """Tell whether the complaint names a body that is not the city's (the police, PLN, immigration...)
+        and the OPD it would go to never mentions it. Then only a strong match sends it there (a complaint
+        about a traffic light may say "polisi ga ada"); otherwise the resident is asked."""
+        named = set(self.normalizer.words(text)) & self.normalizer.outside_bodies
+        position = next(i for i, o in enumerate(self._opds) if o.slug == slug)
+        for word in named:
+            terms = self._opd_index.query(word)
+            if terms and self._opd_index.evidence(terms, position).coverage <= 0:
+                return True
+        return False

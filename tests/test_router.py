@@ -126,3 +126,13 @@ def test_naming_the_opd_tips_a_close_call_towards_it():
     told = named.route(text + ", tolong PU")
     assert told.opd == "pupr"
     assert dict((opd, score) for opd, _, score in told.candidates)["pupr"] > pupr
+
+
+@pytest.mark.parametrize(("text", "opd"), [
+    ("pelayanan di kantor imigrasi lambat sekali", None),  # was: DPMPTSP's slow permits
+    ("polisi minta uang damai waktu tilang", None),  # was: DPMPTSP's pungli
+    ("listrik padam satu kampung sejak pagi, pln tidak datang", None),
+    ("sudah lapor polisi tapi motor yang diparkir di trotoar tetap ada", "dishub"),  # a strong match still goes
+])
+def test_a_complaint_about_a_body_that_is_not_the_citys_is_not_sent_to_an_opd_on_weak_evidence(text, opd):
+    assert ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default()).route(text).opd == opd
