@@ -47,7 +47,8 @@ CLEAR_MARGIN = 0.15  # ... far ahead of the runner-up
 SUGGEST_SCORE = 0.30  # below this nothing is worth suggesting: abstain
 OPD_SCORE = 0.30  # when abstaining, name the likely OPD only from this score up
 CONTEXT_WEIGHT = 0.5  # a word only in the story around the question weighs this much
-CANDIDATES = 30  # BM25 candidates re-scored with the evidence score
+CANDIDATES = 20  # BM25 candidates re-scored with the evidence score (30 before 2026-12-06: the evaluation's
+# output, every question's top three, was byte for byte the same at 20, and matching takes a fifth less time)
 # Optional semantic re-ranking (off by default): the score becomes a blend of the lexical
 # evidence and the rescaled embedding similarity, and the thresholds below replace the ones above.
 SEMANTIC_BLEND = 0.2  # share of the semantic similarity in the blended score
