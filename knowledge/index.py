@@ -47,6 +47,9 @@ MAX_WEAK_TOKENS = 120  # index the beginning of long answers only: keeps 50,000 
 INTENT_IDF_CAP = 1.5
 INTENT_WORDS = frozenset({"bagaimana", "cara", "apa", "apakah", "kapan", "berapa", "mana", "siapa",
                           "bisa", "boleh", "dapat", "harus", "perlu"})
+# Indonesia's emergency numbers (police, general, fire, SAR, ambulance, women and children) name a
+# service; other numbers ("3 hari", "5rb") weigh like function words.
+EMERGENCY_NUMBERS = frozenset({"110", "112", "113", "115", "118", "119", "129"})
 FUNCTION_WEIGHT = 0.2  # a function word ("yang", "saya") or a number weighs this share of its IDF
 WEAK_CREDIT = 0.7  # a query word found only in the answer counts a little less
 SUMMARY_CREDIT = 0.85  # ... and one found in the answer's summary (lead, bold terms) a little more
@@ -147,10 +150,11 @@ class LexicalIndex:
     # --- query side ----------------------------------------------------------------------
 
     def light(self, token: str) -> bool:
-        """Tell whether a token carries little meaning: a function word or a number ("3", "5rb")."""
+        """Tell whether a token carries little meaning: a function word or a number ("3", "5rb"), not 112 or 113."""
         light = self._light.get(token)
         if light is None:
-            light = self.normalizer.is_function_word(token) or any(c.isdigit() for c in token)
+            light = self.normalizer.is_function_word(token) or (
+                any(c.isdigit() for c in token) and token not in EMERGENCY_NUMBERS)
             if len(self._light) < LIGHT_CACHE_SIZE:
                 self._light[token] = light
         return light
