@@ -166,6 +166,7 @@ def test_the_issues_examples_are_answered(padang, question, faq_id):
     ("masa berlaku ktp sudah habis", "dukcapil-ktp-el-masa-berlaku", True),  # was: the KIR vehicle test
     ("izin usaha habis masa berlaku perpanjang gimana", "dpmptsp-nib-oss", True),  # was: the KTP-el entry
     ("112 itu buat apa aja sih min? emg gratis?", "diskominfo-padang-command-center-112", False),  # 112 was a "number"
+    ("Our whole street is dark because the lamps are broken", "dishub-lapor-pju-mati", True),  # was: new lamps
 ])
 def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq_id, answered):
     m = padang.match(question)
