@@ -8,6 +8,8 @@ Sets (each skipped with a note when absent):
            alternatives) for tuning what must transfer to any city (tuning allowed, errors printed)
 - devcity2: eval/devcity2/...: a third city (Makassar), written the same way; kept out of the decision
            model's training so that it checks what transfers (tuning allowed, errors printed)
+- devcity3: eval/devcity3/...: a fourth city (Medan), written the same way on 2026-12-06 (tuning allowed,
+           errors printed; first run as a check of that session's changes, see eval/README.md)
 - test:    eval/test/... against the default KB (held out: never tuned on, errors never printed)
 - test2:   eval/test2/... against the default KB: a second held-out set, written 2026-11-27 by a writer
            who had seen no results, after the first test set's totals had influenced one tuning round
@@ -62,7 +64,7 @@ def sparse_kb(kb: KnowledgeBase, max_keywords: int = SPARSE_KEYWORDS) -> Knowled
 
 
 def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
-    """Return the dev, dev-sparse, devcity, devcity2, test, test2, test3 and the two other-city sets (files may be missing)."""
+    """Return the dev, dev-sparse, devcity, devcity2, devcity3, test, test2, test3 and the two other-city sets (files may be missing)."""
     dev = eval_dir / "dev"
     return [
         EvalSet("dev", default_kb_path(), dev / "questions.jsonl", dev / "complaints.jsonl", True),
@@ -72,6 +74,8 @@ def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
                 eval_dir / "devcity" / "complaints.jsonl", True),
         EvalSet("devcity2", eval_dir / "devcity2" / "kb", eval_dir / "devcity2" / "questions.jsonl",
                 eval_dir / "devcity2" / "complaints.jsonl", True),
+        EvalSet("devcity3", eval_dir / "devcity3" / "kb", eval_dir / "devcity3" / "questions.jsonl",
+                eval_dir / "devcity3" / "complaints.jsonl", True),
         EvalSet("test", default_kb_path(), eval_dir / "test" / "questions.jsonl", eval_dir / "test" / "complaints.jsonl", False),
         EvalSet("test2", default_kb_path(), eval_dir / "test2" / "questions.jsonl",
                 eval_dir / "test2" / "complaints.jsonl", False),
