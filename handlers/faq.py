@@ -78,7 +78,7 @@ def answer_reply(turn: Turn, faq: Faq) -> Reply:
 def _question(turn: Turn) -> list[Reply]:
     match = turn.matcher.match(turn.text)
     replies = [Reply(texts.TRUNCATED)] if turn.truncated else []
-    last: dict[str, Any] = {"text": turn.text[:500], "opd": match.opd, "faq": None}
+    last: dict[str, Any] = {"text": turn.text[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}
     if match.decision == "answer" and match.faq is not None:
@@ -91,12 +91,15 @@ def _question(turn: Turn) -> list[Reply]:
         last["suggested"] = [f.id for f in suggestions]
         turn.record("question", "suggest", faq_key=suggestions[0].id, opd=match.opd, answered=False, **common)
         options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in suggestions)
-        return replies + [Reply(texts.DID_YOU_MEAN, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
-    opd = match.opd or _routed_opd(turn)
+        text = texts.DID_YOU_MEAN
+        if match.elsewhere:  # say whose matter it is first; the city's entries stay on offer
+            text = f"{texts.handled_elsewhere(match.elsewhere)}\n\n{texts.OR_DID_YOU_MEAN}"
+        return replies + [Reply(text, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
+    opd = None if match.elsewhere else match.opd or _routed_opd(turn)
     last["opd"] = opd
     turn.record("question", "abstain", opd=opd, answered=False, **common)
     turn.record("unanswered", "abstain", opd=opd, text=turn.text)
-    return replies + [_dont_know(turn, opd)]
+    return replies + [_dont_know(turn, opd, match.elsewhere)]
 
 
 def _routed_opd(turn: Turn) -> str | None:
@@ -104,9 +107,9 @@ def _routed_opd(turn: Turn) -> str | None:
     return route.opd if route.opd and route.score >= ROUTER_OPD_SCORE else None
 
 
-def _dont_know(turn: Turn, opd_slug: str | None) -> Reply:
-    text = f"{texts.NO_ANSWER}\n\n{texts.refer_to_opd(turn.kb.opd(opd_slug))}"
-    return Reply(text, options=(texts.REPORT, texts.ASK_AGAIN), kind="abstain")
+def _dont_know(turn: Turn, opd_slug: str | None, elsewhere: str | None = None) -> Reply:
+    where = texts.handled_elsewhere(elsewhere) if elsewhere else texts.refer_to_opd(turn.kb.opd(opd_slug))
+    return Reply(f"{texts.NO_ANSWER}\n\n{where}", options=(texts.REPORT, texts.ASK_AGAIN), kind="abstain")
 
 
 def _chosen(turn: Turn, key: str) -> list[Reply]:
@@ -130,4 +133,4 @@ def _none_of_these(turn: Turn) -> list[Reply]:
     turn.record("choice", "none", opd=last.get("opd"), answered=False)
     if last.get("text"):
         turn.record("unanswered", "none", opd=last.get("opd"), text=last["text"])
-    return [_dont_know(turn, last.get("opd"))]
+    return [_dont_know(turn, last.get("opd"), last.get("elsewhere"))]

@@ -80,6 +80,7 @@ FLOW_REMINDER = "Laporan Anda belum terkirim. Lanjutkan dengan menjawab pertanya
 
 HELPFUL = "Apakah jawaban ini membantu?"
 DID_YOU_MEAN = "Maksud Anda salah satu dari ini?"
+OR_DID_YOU_MEAN = "Atau maksud Anda salah satu dari ini?"
 NONE_OF_THESE = Option("Bukan semuanya", "nf:none")
 NO_ANSWER = "Maaf, saya belum punya jawaban untuk pertanyaan itu."
 FAQ_GONE = "Maaf, informasi itu sudah tidak tersedia. Silakan ketik pertanyaan Anda lagi."
@@ -95,6 +96,12 @@ def source_line(opd: Opd) -> str:
 def contact_lines(contact: Contact) -> str:
     """Return an OPD's contact as "- Label: value" lines (empty when it has none)."""
     return "\n".join(f"- {CONTACT_LABELS[k]}: {v}" for k, v in contact.items())
+
+
+def handled_elsewhere(body: str) -> str:
+    """Say that a question belongs to a body that is not the city's (the police, immigration...)."""
+    return (f"Sepertinya ini urusan **{body}**, bukan layanan Pemerintah Kota. Silakan tanyakan langsung "
+            f"ke {body}.")
 
 
 def refer_to_opd(opd: Opd | None) -> str:

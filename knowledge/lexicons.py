@@ -41,7 +41,7 @@ def read_lexicons(folder: str | Path) -> dict[str, Any]:
         minang_exceptions=_read_words(folder / "minang_exceptions.txt"),
         indonesian=indonesian,
         function_words=_read_words(folder / "function_words.txt"),
-        outside_bodies=_read_words(folder / "outside_bodies.txt") if (folder / "outside_bodies.txt").exists() else set(),
+        outside_bodies=_read_names(folder / "outside_bodies.txt") if (folder / "outside_bodies.txt").exists() else {},
         english_alt={w: v for w, v in english.items() if phrases[(w,)] != v},
         english_words=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v
                                 and w not in indonesian and len(w) > 2),
@@ -73,6 +73,16 @@ def _read_words(path: Path) -> set[str]:
     """Read a word list: one word a line, lower-cased, comments skipped."""
     return {w.strip().lower() for w in path.read_text(encoding="utf-8", errors="replace").splitlines()
             if w.strip() and not w.lstrip().startswith("#")}
+
+
+def _read_names(path: Path) -> dict[str, str]:
+    """Read a `word<TAB>name` list (a word without a name is named by itself)."""
+    names: dict[str, str] = {}
+    for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        if raw.strip() and not raw.lstrip().startswith("#"):
+            word, _, name = raw.partition("\t")
+            names.setdefault(word.strip().lower(), name.strip() or word.strip())
+    return names
 
 
 def _read_minang_dict(path: Path) -> dict[str, tuple[str, ...]]:

@@ -90,6 +90,9 @@ class Match:
     decision: Decision
     candidates: tuple[Candidate, ...]  # best first, at most 4
     opd: str | None  # likely OPD slug even when abstaining (to give its contact), or None
+    # Who handles the question instead, when it names a body that is not the city's (a police station,
+    # immigration) and no entry does: as the bot names it to the resident ("Kantor Imigrasi").
+    elsewhere: str | None = None
 
     @property
     def best(self) -> Candidate | None:
@@ -205,11 +208,11 @@ class FaqMatcher:
             return Match("abstain", (), None)
         candidates = tuple(Candidate(f, round(e.score, 6)) for f, e in found[:MAX_CANDIDATES])
         best_faq, best = found[0]
-        if (self._answers(found, x) and not self._misses_the_subject(terms, best)
-                and not self._asks_another_body(text, best_faq)):
+        elsewhere = self._another_body(text, best_faq)
+        if self._answers(found, x) and not self._misses_the_subject(terms, best) and elsewhere is None:
             return Match("answer", candidates, best_faq.opd)
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
-        return Match(decision, candidates, self._likely_opd(found))
+        return Match(decision, candidates, None if elsewhere else self._likely_opd(found), elsewhere)
 
     def _answers(self, found: list[tuple[Faq, Evidence]], x: list[float] | None) -> bool:
         """Tell whether the best entry is good enough to answer with."""
@@ -239,20 +242,22 @@ class FaqMatcher:
         total = sum(t.weight for t in terms)
         return total > 0 and best.worst_missing >= SUBJECT_SHARE * max(t.weight for t in content) / total
 
-    def _asks_another_body(self, text: str, faq: Faq) -> bool:
-        """Tell whether the asking sentence names a body that is not the city's and the entry never does.
+    def _another_body(self, text: str, faq: Faq) -> str | None:
+        """Return who handles the question when its asking sentence names a body that is not the
+        city's and the entry never does (else None).
 
         "kantor imigrasi buka hari sabtu?" matches Dukcapil's opening hours on every word but the one
         that says whose office it is. An entry that mentions the body (a referral) may still answer.
         """
         asking, _ = split_question(text)
-        named = set(self.normalizer.words(asking)) & self.normalizer.outside_bodies
+        bodies = self.normalizer.outside_bodies
+        named = set(self.normalizer.words(asking)) & bodies.keys()
         position = self._position[faq.id]
-        for word in named:
+        for word in sorted(named):
             terms = self.index.query(word)
             if terms and self.index.evidence(terms, position).coverage <= 0:
-                return True
-        return False
+                return bodies[word]
+        return None
 
     @staticmethod
     def _tied(found: list[tuple[Faq, Evidence]]) -> bool:

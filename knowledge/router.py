@@ -116,7 +116,7 @@ class ComplaintRouter:
         """Tell whether the complaint names a body that is not the city's (the police, PLN, immigration...)
         and the OPD it would go to never mentions it. Then only a strong match sends it there (a complaint
         about a traffic light may say "polisi ga ada"); otherwise the resident is asked."""
-        named = set(self.normalizer.words(text)) & self.normalizer.outside_bodies
+        named = set(self.normalizer.words(text)) & self.normalizer.outside_bodies.keys()
         position = next(i for i, o in enumerate(self._opds) if o.slug == slug)
         for word in named:
             terms = self._opd_index.query(word)

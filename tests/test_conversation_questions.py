@@ -226,3 +226,14 @@ async def test_thanks_inside_a_complaint_flow_is_part_of_the_flow(chat: Chat) ->
     await chat.say("/lapor")
     await chat.say("terima kasih")
     assert "Sama-sama" not in chat.text
+
+
+async def test_a_question_for_a_body_that_is_not_the_citys_says_whose_it_is(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("syarat bikin paspor di kantor imigrasi apa saja?")
+    assert "urusan **Kantor Imigrasi**, bukan layanan Pemerintah Kota" in chat.text
+    [question] = await events(chat, "question")
+    assert question.answered is False and question.opd is None  # no city OPD is named for it
+    if "Bukan semuanya" in chat.options:  # the city's nearest entries may still be offered
+        await chat.choose("Bukan semuanya")
+        assert "belum punya jawaban" in chat.text and "Kantor Imigrasi" in chat.text

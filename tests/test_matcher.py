@@ -400,3 +400,10 @@ def test_outside_bodies_are_words_the_normaliser_keeps(norm):
     # compared before stemming: each listed word must come out of the normaliser as itself
     for word in norm.outside_bodies:
         assert norm.words(word) == [word], word
+
+
+def test_the_match_says_who_handles_a_question_that_is_not_the_citys(padang):
+    assert padang.match("kantor imigrasi padang buka hari sabtu gak ya").elsewhere == "Kantor Imigrasi"
+    assert padang.match("cara bikin skck").elsewhere == "Kepolisian (Polsek/Polresta)"
+    assert padang.match("dukcapil buka hari sabtu?").elsewhere is None
+    assert padang.match("ktp hilang perlu surat kehilangan dari polisi?").elsewhere is None  # the entry names it
