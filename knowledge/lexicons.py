@@ -2,8 +2,9 @@
 
 `read_lexicons(folder)` reads slang.tsv, minang.tsv and english.tsv (phrase tables, earlier ones
 win), concepts.tsv (applied after them), the Indonesian word list, the Minangkabau dictionary and
-its exceptions, the function words, the bodies that are not the city's (outside_bodies.txt), the affix rules and the synonym classes, and returns them as the
-keyword arguments of `knowledge.normalize.Normalizer`. Reading only: what the words mean is the normaliser's business.
+its exceptions, the function words, the bodies that are not the city's (outside_bodies.txt), the
+affix rules and the synonym classes, and returns them as the keyword arguments of
+`knowledge.normalize.Normalizer`. Reading only: what the words mean is the normaliser's business.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def read_lexicons(folder: str | Path) -> dict[str, Any]:
         minang_exceptions=_read_words(folder / "minang_exceptions.txt"),
         indonesian=indonesian,
         function_words=_read_words(folder / "function_words.txt"),
-        outside_bodies=_read_names(folder / "outside_bodies.txt") if (folder / "outside_bodies.txt").exists() else {},
+        outside_bodies=_read_names(folder / "outside_bodies.txt"),
         english_alt={w: v for w, v in english.items() if phrases[(w,)] != v},
         english_words=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v
                                 and w not in indonesian and len(w) > 2),
@@ -76,8 +77,10 @@ def _read_words(path: Path) -> set[str]:
 
 
 def _read_names(path: Path) -> dict[str, str]:
-    """Read a `word<TAB>name` list (a word without a name is named by itself)."""
+    """Read a `word<TAB>name` list (a word without a name is named by itself; no file: none)."""
     names: dict[str, str] = {}
+    if not path.exists():
+        return names
     for raw in path.read_text(encoding="utf-8", errors="replace").splitlines():
         if raw.strip() and not raw.lstrip().startswith("#"):
             word, _, name = raw.partition("\t")

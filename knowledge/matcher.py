@@ -79,6 +79,17 @@ def split_question(text: str) -> tuple[str, str]:
 Decision = Literal["answer", "suggest", "abstain"]
 
 
+def unmentioned_body(index: LexicalIndex, text: str, entry: int) -> str | None:
+    """Return the name of a body that is not the city's (outside_bodies.txt) which the text names and
+    the index's entry never mentions, else None (the matcher and the complaint router both ask)."""
+    bodies = index.normalizer.outside_bodies
+    for word in sorted(set(index.normalizer.words(text)) & bodies.keys()):
+        terms = index.query(word)
+        if terms and index.evidence(terms, entry).coverage <= 0:
+            return bodies[word]
+    return None
+
+
 @dataclass(frozen=True)
 class Candidate:
     faq: Faq
@@ -250,14 +261,7 @@ class FaqMatcher:
         that says whose office it is. An entry that mentions the body (a referral) may still answer.
         """
         asking, _ = split_question(text)
-        bodies = self.normalizer.outside_bodies
-        named = set(self.normalizer.words(asking)) & bodies.keys()
-        position = self._position[faq.id]
-        for word in sorted(named):
-            terms = self.index.query(word)
-            if terms and self.index.evidence(terms, position).coverage <= 0:
-                return bodies[word]
-        return None
+        return unmentioned_body(self.index, asking, self._position[faq.id])
 
     @staticmethod
     def _tied(found: list[tuple[Faq, Evidence]]) -> bool:

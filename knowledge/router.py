@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from knowledge.index import Doc, LexicalIndex
 from knowledge.kb import KnowledgeBase, Opd
-from knowledge.matcher import FEW_ALTERNATIVES, answer_summary
+from knowledge.matcher import FEW_ALTERNATIVES, answer_summary, unmentioned_body
 from knowledge.normalize import Normalizer
 
 log = logging.getLogger(__name__)
@@ -24,11 +24,11 @@ log = logging.getLogger(__name__)
 OPD_SCORE = 0.25  # below this, ask the resident to choose the OPD
 CATEGORY_SCORE = 0.2  # below this, leave the category empty (the OPD sorts it out)
 OPD_DOC_FACTOR = 0.8  # an OPD matched by its description/FAQs rather than a category counts less
-NAMED_BONUS = 0.1
+NAMED_BONUS = 0.1  # a complaint that names an OPD ("kirim damkar", "petugas PDAM") leans towards it
 # A complaint naming a body that is not the city's (knowledge/data/lexicon/outside_bodies.txt) goes to an
 # OPD that never mentions that body only from this score up ("pelayanan di kantor imigrasi lambat" had
 # 0.50 for DPMPTSP; the dev complaint "apill mati total, polisi ga ada" 0.55 for Dishub).
-OUTSIDE_OPD_SCORE = 0.5  # a complaint that names an OPD ("kirim damkar", "petugas PDAM") leans towards it
+OUTSIDE_OPD_SCORE = 0.5
 # Complaints are longer than questions and describe rather than ask: the share of the entry's
 # phrasing they contain (precision) matters less than for FAQ questions.
 WEIGHTS = (0.5, 0.2, 0.3)  # coverage, precision, fuzzy similarity
@@ -57,6 +57,7 @@ class ComplaintRouter:
         ], self.normalizer, WEIGHTS)
         self._opd_index = LexicalIndex([self._opd_doc(o) for o in self._opds], self.normalizer, WEIGHTS)
         self._names = [(o.slug, self._name_tokens(o)) for o in self._opds]
+        self._position = {o.slug: i for i, o in enumerate(self._opds)}
 
     def _name_tokens(self, opd: Opd) -> frozenset[str]:
         """The content tokens of the OPD's short name ("Damkar", "Disdukcapil"), for spotting mentions
@@ -116,10 +117,4 @@ class ComplaintRouter:
         """Tell whether the complaint names a body that is not the city's (the police, PLN, immigration...)
         and the OPD it would go to never mentions it. Then only a strong match sends it there (a complaint
         about a traffic light may say "polisi ga ada"); otherwise the resident is asked."""
-        named = set(self.normalizer.words(text)) & self.normalizer.outside_bodies.keys()
-        position = next(i for i, o in enumerate(self._opds) if o.slug == slug)
-        for word in named:
-            terms = self._opd_index.query(word)
-            if terms and self._opd_index.evidence(terms, position).coverage <= 0:
-                return True
-        return False
+        return unmentioned_body(self._opd_index, text, self._position[slug]) is not None
