@@ -301,7 +301,11 @@ def main(argv: list[str] | None = None) -> int:
     model = fit_with_dev(x, y, dev_x, dev_y, args.dev_weight)
     for name, c in zip(FEATURES, model.coef):
         print(f"  {name:16s} {c:+.3f}")
-    args.out.write_text(replace(model, answer_threshold=threshold).to_json() + "\n", encoding="utf-8")
+    # The English threshold is chosen separately (python -m bench.english_threshold); keep the shipped one.
+    english = DecisionModel.load(MODEL_PATH).english_threshold if MODEL_PATH.exists() else None
+    print(f"English threshold kept: {english} (re-check it with python -m bench.english_threshold)")
+    model = replace(model, answer_threshold=threshold, english_threshold=english)
+    args.out.write_text(model.to_json() + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 

@@ -42,6 +42,8 @@ def read_lexicons(folder: str | Path) -> dict[str, Any]:
         minang_exceptions=_read_words(folder / "minang_exceptions.txt"),
         indonesian=indonesian,
         function_words=_read_words(folder / "function_words.txt"),
+        english_function_words=frozenset(_read_words(folder / "english_function_words.txt"))
+        if (folder / "english_function_words.txt").exists() else frozenset(),
         outside_bodies=_read_names(folder / "outside_bodies.txt"),
         english_alt={w: v for w, v in english.items() if phrases[(w,)] != v},
         english_words=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v

@@ -220,19 +220,20 @@ class FaqMatcher:
         candidates = tuple(Candidate(f, round(e.score, 6)) for f, e in found[:MAX_CANDIDATES])
         best_faq, best = found[0]
         elsewhere = self._another_body(text, best_faq)
-        if self._answers(found, x) and not self._misses_the_subject(terms, best) and elsewhere is None:
+        if self._answers(text, found, x) and not self._misses_the_subject(terms, best) and elsewhere is None:
             return Match("answer", candidates, best_faq.opd)
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
         return Match(decision, candidates, None if elsewhere else self._likely_opd(found), elsewhere)
 
-    def _answers(self, found: list[tuple[Faq, Evidence]], x: list[float] | None) -> bool:
+    def _answers(self, text: str, found: list[tuple[Faq, Evidence]], x: list[float] | None) -> bool:
         """Tell whether the best entry is good enough to answer with."""
         if self.decision is not None and x is not None:
             # Never answer with an entry not even worth suggesting: in a tiny KB a lone weak
             # candidate has no runner-up, which the model would read as a clear win.
             if self._tied(found):
                 return False
-            return found[0][1].score >= SUGGEST_SCORE and self.decision.probability(x) >= self.decision.answer_threshold
+            threshold = self.decision.threshold(self.normalizer.english_share(text))
+            return found[0][1].score >= SUGGEST_SCORE and self.decision.probability(x) >= threshold
         best = found[0][1]
         margin = best.score - (found[1][1].score if len(found) > 1 else 0.0)
         coverage, answer_score, answer_margin, clear_score, clear_margin = self._thresholds

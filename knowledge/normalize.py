@@ -25,6 +25,7 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|@\w+")
 _NON_WORD_RE = re.compile(r"[^a-z0-9\-]+")
 _STRETCH_RE = re.compile(r"([a-z])\1{2,}")  # three or more of the same letter: "tolongggg"
 _DOUBLE_RE = re.compile(r"([a-z])\1")
+_ASCII_WORD_RE = re.compile(r"[a-z]+")
 _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2$")  # "anak2", "diangkut2"
 # Clitics written after a hyphen ("ktp-nya") or glued to an abbreviation ("kknya").
 _CLITICS = ("nya", "ny", "lah", "kah", "pun", "tah")
@@ -58,6 +59,8 @@ class Normalizer:
     # Glossary words an inflected form may be read through ("registering" -> register): the
     # English-only words plus those that are also Indonesian loanwords ("register", "hospital").
     english_bases: frozenset[str] = frozenset()
+    # English function words (the, is, how, my...), which tell an English question from an Indonesian one.
+    english_function_words: frozenset[str] = frozenset()
     generality: Generality = field(default_factory=Generality)  # general-language word frequencies
     # Civic synonym classes ("biaya", "ongkos", "tarif"), canonical member first: every member, in
     # any inflection, reads as the canonical word on both sides (questions and FAQ texts).
@@ -104,6 +107,15 @@ class Normalizer:
     def tokens(self, text: str) -> list[str]:
         """Return the normalised, stemmed content tokens of a text (function words removed)."""
         return [t for t in self.analyze(text) if t not in self.function_words]
+
+    def english_share(self, text: str) -> float:
+        """Return the share of a text's words that are English function words (0.0 for no words).
+
+        An English question is 40-60% such words ("How do I get a new ID card?"); an Indonesian one,
+        English loanwords and all ("how to register nya?" aside), almost none.
+        """
+        words = _ASCII_WORD_RE.findall(text.lower().replace("'", "").replace("\u2019", ""))
+        return sum(w in self.english_function_words for w in words) / len(words) if words else 0.0
 
     def analyze(self, text: str) -> list[str]:
         """Return every normalised, stemmed token of a text, function words included."""

@@ -2,6 +2,7 @@
 
 import json
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -251,6 +252,32 @@ def test_shipped_decision_model_loads_and_round_trips(tmp_path):
     path.write_text(model.to_json(), encoding="utf-8")
     assert DecisionModel.load(path) == model
     assert 0.0 <= model.probability([0.5] * len(FEATURES)) <= 1.0
+
+
+def test_english_questions_have_their_own_threshold():
+    model = DecisionModel.shipped()
+    assert model is not None and model.english_threshold is not None
+    assert model.english_threshold < model.answer_threshold  # a glossary reading weakens the evidence
+    assert model.threshold(0.5) == model.english_threshold
+    assert model.threshold(0.1) == model.answer_threshold
+    assert replace(model, english_threshold=None).threshold(0.5) == model.answer_threshold
+
+
+@pytest.mark.parametrize(("text", "english"), [
+    ("How do I apply for a business licence for my small shop?", True),
+    ("izin usaha toko kecil gmn caranya", False),
+])
+def test_only_an_english_question_is_answered_between_the_two_thresholds(norm, text, english):
+    m = FaqMatcher(load_kb(default_kb_path()).kb, norm)
+    assert m.decision is not None
+    found, x = m.assess(text)
+    assert found[0][0].id == "dpmptsp-izin-usaha-mikro"
+    p = m.decision.probability(x)
+    # The question's own probability lies between the two thresholds: only the English one answers.
+    m.decision = replace(m.decision, answer_threshold=min(0.99, p + 0.05), english_threshold=max(0.01, p - 0.05))
+    assert (m.match(text).decision == "answer") is english
+    m.decision = replace(m.decision, english_threshold=None)
+    assert m.match(text).decision != "answer"
 
 
 def test_decision_model_rejects_other_features(tmp_path):

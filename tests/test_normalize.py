@@ -358,3 +358,17 @@ def test_other_tables_write_the_root_where_slang_rewrites_a_word_for_sastrawi(no
     assert found == []
     assert norm.tokens("we got married") == norm.tokens("nikah")
 
+
+@pytest.mark.parametrize(("text", "english"), [
+    ("How do I get a new ID card?", True),
+    ("My street floods every time it rains heavily.", True),
+    ("Where can I get my child's birth certificate?", True),
+    ("gmn cara bikin ktp", False),
+    ("perpanjang sim a", False),  # 'a' is not counted: "SIM A"
+    ("buka homestay kecil, wajib daftar pajak hotel ga? how to register nya?", False),  # code-mixed
+    ("", False),
+])
+def test_english_share_tells_an_english_question(norm, text, english):
+    from knowledge.decision import ENGLISH_SHARE
+
+    assert (norm.english_share(text) >= ENGLISH_SHARE) is english
