@@ -277,6 +277,10 @@ class Normalizer:
         rewritten = self._rewrite_affixes(word)
         if rewritten is None and word.endswith("nya") and len(word) > 6:  # "ngaktifinnya"
             rewritten = self._rewrite_affixes(word[:-3])
+        if rewritten is None and self.generality.zipf(word) == 0.0:  # "bkti", "brhnti": vowels left out
+            full = self.generality.vowelless(word)
+            if full is not None and full in self.indonesian:
+                return self.phrases.get((full,)) or self._map_word(full)
         return (rewritten,) if rewritten else (word,)
 
     def _english_inflected(self, word: str) -> tuple[str, ...] | None:

@@ -45,7 +45,7 @@ class Speller:
         self._surface_words = list(self._surface)
         self._skeletons: dict[str, set[str]] = {}  # consonants of an index word -> its surface forms
         for w in self._surface:
-            self._skeletons.setdefault(_skeleton(w), set()).add(w)
+            self._skeletons.setdefault(skeleton(w), set()).add(w)
 
     def correct(self, word: str, token: str) -> tuple[str | None, float]:
         """Return the index token a misspelt word most likely stands for, with its similarity."""
@@ -67,20 +67,20 @@ class Speller:
 
     def _expand(self, word: str) -> tuple[str | None, float]:
         """Return the index token a vowel-dropped abbreviation stands for, if exactly one fits."""
-        skeleton = _skeleton(word)
-        if len(skeleton) < 2:
+        consonants = skeleton(word)
+        if len(consonants) < 2:
             return None, 0.0
-        fits = {self._surface[w] for w in self._skeletons.get(skeleton, ())
-                if len(w) > len(word) and w[0] == word[0] and _drops_only_vowels(w, word)}
+        fits = {self._surface[w] for w in self._skeletons.get(consonants, ())
+                if len(w) > len(word) and w[0] == word[0] and drops_only_vowels(w, word)}
         return (fits.pop(), ABBREV_SIMILARITY) if len(fits) == 1 else (None, 0.0)
 
 
-def _skeleton(word: str) -> str:
+def skeleton(word: str) -> str:
     """Return a word's consonants in order ("depan" -> "dpn")."""
     return "".join(c for c in word if c not in _VOWELS)
 
 
-def _drops_only_vowels(full: str, short: str) -> bool:
+def drops_only_vowels(full: str, short: str) -> bool:
     """Tell whether `short` is `full` with only some vowels left out ("smua" of "semua")."""
     i = 0
     for c in full:

@@ -372,3 +372,25 @@ def test_english_share_tells_an_english_question(norm, text, english):
     from knowledge.decision import ENGLISH_SHARE
 
     assert (norm.english_share(text) >= ENGLISH_SHARE) is english
+
+
+@pytest.mark.parametrize(("written", "meant"), [("brhnti", "berhenti"), ("pmrntah", "pemerintah"), ("trndm", "terendam"),
+                                                ("tnggkn", "tunggakan")])
+def test_a_word_written_without_its_vowels_reads_as_the_common_word(norm, written, meant):
+    assert norm.tokens(f"sy {written}") == norm.tokens(f"saya {meant}")
+
+
+@pytest.mark.parametrize("acronym", ["pdam", "bpjs", "bphtb", "nisn", "sppt", "dtks", "pirt"])
+def test_acronyms_are_not_read_as_vowel_dropped_words(norm, acronym):
+    # common ones have a frequency of their own (pdam is not 'padamu'); short ones are too often acronyms
+    # (nisn is not 'nisan'); a long one must stand for a common word by a wide margin
+    assert norm.words(acronym)[0] == acronym
+
+
+def test_vowelless_needs_a_clear_winner():
+    from knowledge.generality import Generality
+
+    g = Generality()
+    assert g.vowelless("brhnti") == "berhenti"
+    assert g.vowelless("tnggl") is None  # tinggal or tanggal
+    assert g.vowelless("berhenti") is None  # has its vowels
