@@ -168,6 +168,13 @@ def test_the_issues_examples_are_answered(padang, question, faq_id):
     ("izin usaha habis masa berlaku perpanjang gimana", "dpmptsp-nib-oss", True),  # was: the KTP-el entry
     ("112 itu buat apa aja sih min? emg gratis?", "diskominfo-padang-command-center-112", False),  # 112 was a "number"
     ("Our whole street is dark because the lamps are broken", "dishub-lapor-pju-mati", True),  # was: new lamps
+    ("How do I get a child identity card for my son?", "dukcapil-kia", True),  # was: the new-KTP entry
+    ("How do I replace a lost family card?", "dukcapil-kk-hilang-rusak", True),  # was: the lost-KTP entry
+    # the asking sentence names no subject: the story's words count in full (was: the lost-KTP entry)
+    ("Akta kelahiran saya hilang ketika pindah rumah. Bagaimana cara memperoleh penggantinya?",
+     "dukcapil-akta-hilang-rusak", True),
+    ("tagihan aia ambo bulan ko tigo kali lipek dari biaso, padahal pamakaian samo sajo",
+     "pdam-tagihan-membengkak", False),  # 'tigo' and 'padahal' had outweighed every topic word
 ])
 def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq_id, answered):
     m = padang.match(question)
