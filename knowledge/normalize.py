@@ -271,6 +271,8 @@ class Normalizer:
             target = self._english_with_prefix(word)
         if target is not None:
             return target
+        if word.endswith("nya") and len(word) > 5 and word[:-3] in self._known:  # "lobangnya": Sastrawi
+            return self._map_word(word[:-3])  # strips -nya only from roots in its own dictionary
         if word.endswith("nyo") and len(word) > 5:  # Minang "-nyo" is Indonesian "-nya"
             base = self._map_word(word[:-3])
             return base[:-1] + (base[-1] + "nya",)

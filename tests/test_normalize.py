@@ -394,3 +394,9 @@ def test_vowelless_needs_a_clear_winner():
     assert g.vowelless("brhnti") == "berhenti"
     assert g.vowelless("tnggl") is None  # tinggal or tanggal
     assert g.vowelless("berhenti") is None  # has its vowels
+
+
+def test_nya_comes_off_a_chat_word_sastrawi_does_not_know(norm):
+    # Sastrawi strips -nya only from roots in its own dictionary: "lobangnya" stayed one unknown word
+    assert norm.tokens("jalan lobangnya dalam") == norm.tokens("jalan lobang dalam")
+    assert norm.tokens("jalannya hancur") == ["jalan", "hancur", "rusak"]  # a concept adds "rusak"
