@@ -64,7 +64,7 @@ def sparse_kb(kb: KnowledgeBase, max_keywords: int = SPARSE_KEYWORDS) -> Knowled
 
 
 def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
-    """Return the dev, dev-sparse, devcity, devcity2, devcity3, devsituations, test, test2, test3 and the two other-city sets (files may be missing)."""
+    """Return the dev, dev-sparse, devcity, devcity2, devcity3, devcity4, devsituations, test, test2, test3 and the two other-city sets (files may be missing)."""
     dev = eval_dir / "dev"
     return [
         EvalSet("dev", default_kb_path(), dev / "questions.jsonl", dev / "complaints.jsonl", True),
@@ -76,6 +76,8 @@ def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
                 eval_dir / "devcity2" / "complaints.jsonl", True),
         EvalSet("devcity3", eval_dir / "devcity3" / "kb", eval_dir / "devcity3" / "questions.jsonl",
                 eval_dir / "devcity3" / "complaints.jsonl", True),
+        EvalSet("devcity4", eval_dir / "devcity4" / "kb", eval_dir / "devcity4" / "questions.jsonl",
+                eval_dir / "devcity4" / "complaints.jsonl", True),
         EvalSet("devsituations", default_kb_path(), eval_dir / "devsituations" / "questions.jsonl",
                 eval_dir / "devsituations" / "complaints.jsonl", True),
         EvalSet("test", default_kb_path(), eval_dir / "test" / "questions.jsonl", eval_dir / "test" / "complaints.jsonl", False),
