@@ -22,7 +22,7 @@ import sys
 from dataclasses import dataclass, replace
 
 from bench.evaluate import _read_jsonl, default_sets, sparse_kb
-from knowledge.decision import ENGLISH_SHARE
+from knowledge.decision import ENGLISH_SHARE, DecisionModel
 from knowledge.kbfiles import load_kb
 from knowledge.matcher import FaqMatcher
 from knowledge.normalize import Normalizer
@@ -85,7 +85,7 @@ def run() -> str:
         kb = load_kb(s.kb_dir).kb
         matcher = FaqMatcher(sparse_kb(kb) if s.sparse else kb, normalizer)
         results[s.name] = ask_set(matcher, _read_jsonl(s.questions))
-    shipped = FaqMatcher(load_kb(next(s.kb_dir for s in default_sets() if s.name == "dev")).kb, normalizer).decision
+    shipped = DecisionModel.shipped()
     assert shipped is not None
     general = shipped.answer_threshold
     lines = [f"general threshold {general:.2f}; shipped English threshold {shipped.english_threshold}; "

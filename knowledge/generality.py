@@ -48,11 +48,13 @@ class Generality:
 
         Only for words of VOWELLESS_MIN_LEN letters or more: shorter ones are as often acronyms ("tps").
         """
-        if len(word) < VOWELLESS_MIN_LEN or not word.isalpha() or sum(c in "aeiou" for c in word) > VOWELLESS_MAX_VOWELS * len(word):
+        consonants = skeleton(word)
+        vowels = len(word) - len(consonants)
+        if len(word) < VOWELLESS_MIN_LEN or not word.isalpha() or vowels > VOWELLESS_MAX_VOWELS * len(word):
             return None
         if self._skeletons is None:
             self._skeletons = self._load_skeletons()
-        fits = [(z, w) for z, w in self._skeletons.get(skeleton(word), ())
+        fits = [(z, w) for z, w in self._skeletons.get(consonants, ())
                 if w[0] == word[0] and len(w) > len(word) and drops_only_vowels(w, word)]
         if not fits or (len(fits) > 1 and fits[0][0] - fits[1][0] < VOWELLESS_MARGIN):
             return None

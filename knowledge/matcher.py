@@ -195,9 +195,10 @@ class FaqMatcher:
         """Return the query terms, the story around a question in a long message weighing less (unless the
         question itself is too thin to say what it is about)."""
         asking, context = split_question(text)
-        if context and len([t for t in self.normalizer.tokens(asking) if not self.index.light(t)]) <= THIN_ASKING:
+        terms = self.index.query(asking, context, CONTEXT_WEIGHT)
+        if context and sum(t.emphasis == 1.0 and not self.index.light(t.token) for t in terms) <= THIN_ASKING:
             return self.index.query(text)
-        return self.index.query(asking, context, CONTEXT_WEIGHT)
+        return terms
 
     def _scored(self, text: str, terms: list[Term]) -> list[tuple[Faq, Evidence]]:
         if not LexicalIndex.has_content(terms, self.normalizer):
