@@ -62,6 +62,9 @@ MAX_CANDIDATES = 4
 FEW_ALTERNATIVES = 2  # a FAQ with fewer alternatives than this also matches on its answer's summary
 SUMMARY_LINES = 2  # first lines of the answer in its summary
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
+# The heading of a list of documents to bring, and a list item (answer_summary leaves the list out).
+_REQUIREMENTS_RE = re.compile(r"(?:(?:per)?syarat(?:an|nya)?|dokumen|berkas|requirements?)\b[^:\n]{0,40}:", re.IGNORECASE)
+_LIST_ITEM_RE = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])\s")
 MAX_SUGGESTIONS = 3
 
 # Sentences of a long message, and the words that mark the one asking the question.
@@ -133,9 +136,24 @@ class Match:
 
 
 def answer_summary(answer: str) -> tuple[str, ...]:
-    """Return what an answer is mainly about: its first lines and its bold terms."""
-    lines = [line.strip(" -*#>\t") for line in answer.splitlines() if line.strip(" -*#>\t")]
-    return tuple(lines[:SUMMARY_LINES]) + tuple(_BOLD_RE.findall(answer))
+    """Return what an answer is mainly about: its first lines and its bold terms.
+
+    The documents an answer asks residents to bring are not what it is about: the KIA entry's
+    "Persyaratan: akta kelahiran anak, Kartu Keluarga, ..." must not make it the answer for "akta
+    kelahiran". A requirements heading keeps its own words ("Syarat KTP-el hilang") and loses its list.
+    """
+    lines: list[str] = []
+    in_list = False
+    for raw in answer.splitlines():
+        line = raw.strip(" -*#>\t")
+        if not line:
+            continue
+        if in_list and _LIST_ITEM_RE.match(raw):
+            continue
+        heading = _REQUIREMENTS_RE.match(line)
+        in_list = heading is not None
+        lines.append(line[:heading.end() - 1].strip() if heading else line)
+    return tuple(filter(None, lines[:SUMMARY_LINES])) + tuple(_BOLD_RE.findall(answer))
 
 
 def faq_doc(faq: Faq) -> Doc:

@@ -441,3 +441,20 @@ def test_the_match_says_who_handles_a_question_that_is_not_the_citys(padang):
     assert padang.match("cara bikin skck").elsewhere == "Kepolisian (Polsek/Polresta)"
     assert padang.match("dukcapil buka hari sabtu?").elsewhere is None
     assert padang.match("ktp hilang perlu surat kehilangan dari polisi?").elsewhere is None  # the entry names it
+
+
+def test_answer_summary_leaves_out_the_documents_to_bring(norm):
+    from knowledge.matcher import answer_summary
+
+    kia = ("KIA adalah kartu identitas anak di bawah 17 tahun.\nPersyaratan: akta kelahiran anak, Kartu Keluarga.\n"
+           "Permohonan diajukan orang tua ke Disdukcapil.")
+    assert answer_summary(kia) == ("KIA adalah kartu identitas anak di bawah 17 tahun.", "Persyaratan")
+    listed = "Syarat KTP-el **hilang**:\n- Surat kehilangan dari polisi\n- Kartu Keluarga\nLangkah:\n1. Lapor polisi."
+    assert answer_summary(listed) == ("Syarat KTP-el **hilang**", "Langkah:", "hilang")
+    # So "akta kelahiran" is weaker evidence for a KIA entry written without alternatives (0.565 before).
+    kb = KnowledgeBase(opds=(Opd(slug="dukcapil", name="Disdukcapil", faqs=(
+        Faq("kia", "dukcapil", "Apa itu KIA dan bagaimana cara mendapatkannya?", kia),
+        Faq("akta-lahir", "dukcapil", "Bagaimana cara mengurus akta lahir anak?",
+            "Akta lahir diurus orang tua di Disdukcapil paling lambat 60 hari setelah lahir.")),),))
+    found = dict((faq.id, ev.score) for faq, ev in FaqMatcher(kb, norm).scored("akta kelahiran"))
+    assert found["kia"] < 0.5 < found["akta-lahir"]
