@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from knowledge.index import Doc, LexicalIndex
 from knowledge.kb import KnowledgeBase, Opd
+from knowledge.locative import split_place_phrases
 from knowledge.matcher import FEW_ALTERNATIVES, answer_summary, unmentioned_body
 from knowledge.normalize import Normalizer
 
@@ -33,6 +34,9 @@ OUTSIDE_OPD_SCORE = 0.5
 # phrasing they contain (precision) matters less than for FAQ questions.
 WEIGHTS = (0.5, 0.2, 0.3)  # coverage, precision, fuzzy similarity
 CANDIDATES = 30
+# Words in a complaint's place phrases ("di dekat kantor lurah", "di kelurahan kami") say where, not
+# what: they weigh this much (knowledge.locative).
+PLACE_WEIGHT = 0.5
 MAX_ROUTES = 5
 
 
@@ -84,7 +88,8 @@ class ComplaintRouter:
         """Route one complaint; opd/category are None when it cannot tell."""
         categories: dict[str, tuple[str, float]] = {}  # opd -> its best category and score
         scores: dict[str, float] = {}  # opd -> best evidence for it
-        terms = self._cat_index.query(text)
+        what, where = split_place_phrases(text)
+        terms = self._cat_index.query(what, where, PLACE_WEIGHT)
         if LexicalIndex.has_content(terms, self.normalizer):
             ids = self._cat_index.search(terms, CANDIDATES)
             for i, ev in zip(ids, self._cat_index.evidence_many(terms, ids)):
@@ -93,7 +98,7 @@ class ComplaintRouter:
                 if score > categories.get(category.opd, ("", -1.0))[1]:
                     categories[category.opd] = (category.code, score)
                 scores[category.opd] = max(scores.get(category.opd, 0.0), score)
-            terms = self._opd_index.query(text)
+            terms = self._opd_index.query(what, where, PLACE_WEIGHT)
             ids = self._opd_index.search(terms, CANDIDATES)
             for i, ev in zip(ids, self._opd_index.evidence_many(terms, ids)):
                 slug = self._opds[i].slug
