@@ -53,7 +53,9 @@ class Speller:
             return None, 0.0
         cached = self._corrections.get(word)
         if cached is None:
-            cached = (None, 0.0) if self._zipf(word) >= WORD_ZIPF else self._closest(word)
+            # (a common root in an affixed form, "dicek", is meant too: it is not a misspelt "dicetak")
+            meant = self._zipf(word) >= WORD_ZIPF or (token != word and self._zipf(token) >= WORD_ZIPF)
+            cached = (None, 0.0) if meant else self._closest(word)
             if len(self._corrections) < CORRECT_CACHE_SIZE:
                 self._corrections[word] = cached
         return cached

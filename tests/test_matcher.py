@@ -372,6 +372,15 @@ def test_vowel_dropped_abbreviation_finds_the_index_word(norm):
     assert {t.token: t for t in index.query("psr")}["psr"].match is None
 
 
+def test_an_affixed_form_of_a_common_root_is_not_corrected_to_another_word(norm):
+    from knowledge.index import Doc, LexicalIndex
+
+    index = LexicalIndex([Doc(phrases=("kartu dicetak ulang",)), Doc(phrases=("data penerima bantuan",))], norm)
+    terms = {t.token: t for t in index.query("pas dicek nama saya hilang dari data")}
+    assert terms["cek"].match is None  # "dicek" (cek, zipf 5) had been read as "dicetak"
+    assert {t.token: t for t in index.query("kartu dicetk")}[norm.stem("dicetk")].match == "cetak"  # a typo still is
+
+
 @pytest.mark.parametrize("question", ["ongkos angkot brp", "umur masuk sd brp", "ngadu lampu jalan padam ke mana"])
 def test_synonym_finds_a_faq_written_with_another_word(norm, question):
     # FAQs written with one formal question and no alternatives: the resident's word ("ongkos", "umur",
