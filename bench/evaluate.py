@@ -64,7 +64,7 @@ def sparse_kb(kb: KnowledgeBase, max_keywords: int = SPARSE_KEYWORDS) -> Knowled
 
 
 def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
-    """Return the dev, dev-sparse, devcity, devcity2, devcity3, devcity4, devsituations, the four deven-* and devcomp-*, test, test2, test3 and the two other-city sets (files may be missing)."""
+    """Return the dev, dev-sparse, devcity, devcity2, devcity3, devcity4, devsituations, devsituations2, the four deven-* and devcomp-*, test, test2, test3 and the two other-city sets (files may be missing)."""
     dev = eval_dir / "dev"
     return [
         EvalSet("dev", default_kb_path(), dev / "questions.jsonl", dev / "complaints.jsonl", True),
@@ -80,6 +80,8 @@ def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
                 eval_dir / "devcity4" / "complaints.jsonl", True),
         EvalSet("devsituations", default_kb_path(), eval_dir / "devsituations" / "questions.jsonl",
                 eval_dir / "devsituations" / "complaints.jsonl", True),
+        EvalSet("devsituations2", default_kb_path(), eval_dir / "devsituations2" / "questions.jsonl",
+                eval_dir / "devsituations2" / "complaints.jsonl", True),
         *(EvalSet(f"deven-{city[3:]}", eval_dir / city / "kb", eval_dir / "devenglish" / city / "questions.jsonl",
                   eval_dir / "devenglish" / city / "complaints.jsonl", True)
           for city in ("devcity", "devcity2", "devcity3", "devcity4")),
