@@ -93,7 +93,7 @@ def _question(turn: Turn) -> list[Reply]:
         options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in suggestions)
         text = texts.DID_YOU_MEAN
         if match.elsewhere:  # say whose matter it is first; the city's entries stay on offer
-            text = f"{texts.handled_elsewhere(match.elsewhere)}\n\n{texts.OR_DID_YOU_MEAN}"
+            text = f"{texts.handled_elsewhere(match.elsewhere, turn.kb.city.name)}\n\n{texts.OR_DID_YOU_MEAN}"
         return replies + [Reply(text, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
     opd = None if match.elsewhere else match.opd or _routed_opd(turn)
     last["opd"] = opd
@@ -108,7 +108,10 @@ def _routed_opd(turn: Turn) -> str | None:
 
 
 def _dont_know(turn: Turn, opd_slug: str | None, elsewhere: str | None = None) -> Reply:
-    where = texts.handled_elsewhere(elsewhere) if elsewhere else texts.refer_to_opd(turn.kb.opd(opd_slug))
+    if elsewhere:
+        where = texts.handled_elsewhere(elsewhere, turn.kb.city.name)
+    else:
+        where = texts.refer_to_opd(turn.kb.opd(opd_slug))
     return Reply(f"{texts.NO_ANSWER}\n\n{where}", options=(texts.REPORT, texts.ASK_AGAIN), kind="abstain")
 
 

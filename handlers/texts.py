@@ -98,10 +98,11 @@ def contact_lines(contact: Contact) -> str:
     return "\n".join(f"- {CONTACT_LABELS[k]}: {v}" for k, v in contact.items())
 
 
-def handled_elsewhere(body: str) -> str:
-    """Say that a question belongs to a body that is not the city's (the police, immigration...)."""
-    return (f"Sepertinya ini urusan **{body}**, bukan layanan Pemerintah Kota. Silakan tanyakan langsung "
-            f"ke {body}.")
+def handled_elsewhere(body: str, city: str = "") -> str:
+    """Say that a question belongs to a body that is not the city's (the police, immigration, another
+    regency's government...); `city` is the KB's city name ("Kota Padang")."""
+    return (f"Sepertinya ini urusan **{body}**, bukan layanan Pemerintah {city or 'Kota'}. Silakan tanyakan "
+            f"langsung ke {body}.")
 
 
 def refer_to_opd(opd: Opd | None) -> str:

@@ -45,6 +45,7 @@ def read_lexicons(folder: str | Path) -> dict[str, Any]:
         english_function_words=frozenset(_read_words(folder / "english_function_words.txt"))
         if (folder / "english_function_words.txt").exists() else frozenset(),
         outside_bodies=_read_names(folder / "outside_bodies.txt"),
+        regions=_read_names(folder / "regions.txt"),
         english_alt={w: v for w, v in english.items() if phrases[(w,)] != v},
         english_words=frozenset(w for w, v in english.items() if v and phrases[(w,)] == v
                                 and w not in indonesian and len(w) > 2),

@@ -23,6 +23,7 @@ from knowledge.decision import DecisionModel, features
 from knowledge.index import Doc, Evidence, LexicalIndex, Term
 from knowledge.kb import Faq, KnowledgeBase
 from knowledge.normalize import Normalizer
+from knowledge.regions import named_region, own_place
 
 log = logging.getLogger(__name__)
 
@@ -182,6 +183,7 @@ class FaqMatcher:
         self.normalizer = normalizer or Normalizer.default()
         self._faqs = kb.faqs
         self._position = {f.id: i for i, f in enumerate(self._faqs)}
+        self._own_place = own_place(kb.city.name)
         self.index = LexicalIndex([faq_doc(f) for f in self._faqs], self.normalizer)
         self._semantic = None
         self._thresholds = (ANSWER_COVERAGE, ANSWER_SCORE, ANSWER_MARGIN, CLEAR_SCORE, CLEAR_MARGIN)
@@ -250,6 +252,7 @@ class FaqMatcher:
         candidates = tuple(Candidate(f, round(e.score, 6)) for f, e in found[:MAX_CANDIDATES])
         best_faq, best = found[0]
         elsewhere = self._another_body(text, best_faq) if best.score < OUTSIDE_BODY_SCORE else None
+        elsewhere = elsewhere or self._another_region(text, best_faq)
         if self._answers(text, found, x) and not self._misses_the_subject(terms, best) and elsewhere is None:
             return Match("answer", candidates, best_faq.opd)
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
@@ -293,6 +296,17 @@ class FaqMatcher:
         """
         asking, _ = split_question(text)
         return unmentioned_body(self.index, asking, self._position[faq.id])
+
+    def _another_region(self, text: str, faq: Faq) -> str | None:
+        """Return whose matter the question is when it asks about another regency's or city's service
+        (knowledge.regions) and the entry never names that place (else None)."""
+        named = named_region(text, self.normalizer.regions, self._own_place)
+        if named is None:
+            return None
+        terms = self.index.query(named[0])
+        if terms and self.index.evidence(terms, self._position[faq.id]).coverage > 0:
+            return None
+        return named[1]
 
     @staticmethod
     def _tied(found: list[tuple[Faq, Evidence]]) -> bool:

@@ -47,6 +47,9 @@ class Normalizer:
     # Bodies that are not the city's own (police, immigration, KUA, courts...): the word residents write ->
     # who handles it, as the bot names it ("paspor" -> "Kantor Imigrasi").
     outside_bodies: dict[str, str] = field(default_factory=dict)
+    # Other regencies and cities: the name residents write -> whose matter it is ("bukittinggi" ->
+    # "Pemerintah Kota Bukittinggi"); see knowledge.regions.
+    regions: dict[str, str] = field(default_factory=dict)
     # Civic concepts, matched on the mapped words (so "fired", "dipecat" and Minang alike): an everyday
     # word or phrase -> itself plus the term an FAQ would use ("jompo" -> "jompo lanjut usia").
     concepts: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)

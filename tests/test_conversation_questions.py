@@ -237,3 +237,9 @@ async def test_a_question_for_a_body_that_is_not_the_citys_says_whose_it_is(chat
     if "Bukan semuanya" in chat.options:  # the city's nearest entries may still be offered
         await chat.choose("Bukan semuanya")
         assert "belum punya jawaban" in chat.text and "Kantor Imigrasi" in chat.text
+
+
+async def test_a_question_about_another_regions_service_says_whose_it_is(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("Dukcapil Bukittinggi buka hari Sabtu?")
+    assert "urusan **Pemerintah Kota Bukittinggi**, bukan layanan Pemerintah Kota Uji" in chat.text  # the KB's city
