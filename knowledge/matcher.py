@@ -303,8 +303,8 @@ class FaqMatcher:
         named = named_region(text, self.normalizer.regions, self._own_place)
         if named is None:
             return None
-        terms = self.index.query(named[0])
-        if terms and self.index.evidence(terms, self._position[faq.id]).coverage > 0:
+        terms = self.index.query(named[0])  # every word of the name must be in the entry ("padang pariaman")
+        if terms and self.index.evidence(terms, self._position[faq.id]).missing <= 0:
             return None
         return named[1]
 

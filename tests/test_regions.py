@@ -48,3 +48,9 @@ def test_another_regions_service_is_not_answered_and_the_match_says_whose_it_is(
 def test_moving_from_another_region_is_still_a_padang_question(padang):
     m = padang.match("baru pindah dari bukittinggi, cara urus ktp padang gmn?")
     assert m.elsewhere is None and m.candidates[0].faq.id == "dukcapil-pindah-datang"
+
+
+def test_a_region_whose_name_contains_the_own_city_is_told_apart(padang):
+    # every Padang entry says "Padang"; only an entry naming "Padang Pariaman" itself would answer
+    m = padang.match("bagaimana cara mengurus sertifikat tanah yang hilang di Kabupaten Padang Pariaman?")
+    assert m.decision != "answer" and m.elsewhere == "Pemerintah Kabupaten Padang Pariaman"
