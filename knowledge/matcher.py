@@ -5,8 +5,11 @@ answers only when the learned decision (`knowledge.decision`, shipped coefficien
 best entry likely right; otherwise it offers "did you mean" choices, or abstains. Its features
 are the fixed-scale evidence of `knowledge.index` (not raw BM25), so the decision transfers to
 another city's knowledge base. In a long message the story around the question weighs less than
-the sentence that asks it. Build a matcher per KB version; it is fast (170 entries in a few ms,
-50,000 in seconds) so the bot can rebuild it after FAQ edits.
+the sentence that asks it. A question about a body that is not the city's (the police, immigration)
+or about another regency's or city's service is answered only by an entry that names that body or
+place; otherwise the match says whose matter it is (`Match.elsewhere`). Build a matcher per KB
+version; it is fast (170 entries in a few ms, 50,000 in seconds) so the bot can rebuild it after
+FAQ edits.
 """
 
 from __future__ import annotations
@@ -68,7 +71,8 @@ FEW_ALTERNATIVES = 2  # a FAQ with fewer alternatives than this also matches on 
 SUMMARY_LINES = 2  # first lines of the answer in its summary
 _BOLD_RE = re.compile(r"\*\*(.+?)\*\*")
 # The heading of a list of documents to bring, and a list item (answer_summary leaves the list out).
-_REQUIREMENTS_RE = re.compile(r"(?:(?:per)?syarat(?:an|nya)?|dokumen|berkas|requirements?)\b[^:\n]{0,40}:", re.IGNORECASE)
+_REQUIREMENTS_RE = re.compile(r"(?:(?:per)?syarat(?:an|nya)?|dokumen|berkas|requirements?)\b[^:\n]{0,40}:",
+                              re.IGNORECASE)
 _LIST_ITEM_RE = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])\s")
 MAX_SUGGESTIONS = 3
 

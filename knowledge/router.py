@@ -4,7 +4,8 @@ Two lexical indexes share one normaliser: one over the complaint categories (nam
 examples), one over the OPDs themselves (name, description, FAQ questions and keywords) for
 complaints no category describes. An OPD's score is its best category's score, or its own
 score discounted a little, plus a small bonus when the complaint names the OPD by its short name
-("kirim damkar"); the category is named only when it clearly belongs to that OPD.
+("kirim damkar"); the category is named only when it clearly belongs to that OPD. A complaint's
+place phrases ("di dekat kantor lurah") weigh less than what it says is wrong (knowledge.locative).
 Scores are the fixed-scale evidence of `knowledge.index`, so the thresholds transfer.
 """
 

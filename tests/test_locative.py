@@ -40,7 +40,8 @@ def test_a_landmark_does_not_decide_the_route():
                      keywords=("kantor lurah", "kelurahan", "pelayanan")),)),
     ))
     router = ComplaintRouter(kb, Normalizer.default())
-    # Read as topic words, "kantor lurah" and "kelurahan" sent these to the kelurahan (0.51 and 0.34 against 0.50, 0.31).
+    # Read as topic words, "kantor lurah" and "kelurahan" sent these to the kelurahan
+    # (0.51 and 0.34 against 0.50 and 0.31).
     assert router.route("taman rusak di dekat kantor lurah").opd == "perkim"
     assert router.route("ayunan taman patah di kelurahan kami").opd == "perkim"
     assert router.route("pelayanan di kantor lurah lambat sekali").opd == "kecamatan"
