@@ -23,7 +23,7 @@ from knowledge.normalize import Normalizer
 log = logging.getLogger(__name__)
 
 # Thresholds on the [0, 1] evidence score, set on the development set only (bench/evaluate.py).
-OPD_SCORE = 0.25  # below this, ask the resident to choose the OPD
+OPD_SCORE = 0.2  # below this, ask the resident to choose the OPD (who confirms any route anyway)
 CATEGORY_SCORE = 0.2  # below this, leave the category empty (the OPD sorts it out)
 OPD_DOC_FACTOR = 0.8  # an OPD matched by its description/FAQs rather than a category counts less
 NAMED_BONUS = 0.1  # a complaint that names an OPD ("kirim damkar", "petugas PDAM") leans towards it
