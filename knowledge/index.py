@@ -24,6 +24,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.process import extractOne as extract_one
 
 from knowledge.indextypes import Doc, Evidence, Term
 from knowledge.normalize import Normalizer
@@ -62,21 +63,30 @@ UNKNOWN_DF = 1
 COMMON_ZIPF = (3.5, 5.5)
 COMMON_MIN = 0.3
 LIGHT_CACHE_SIZE = 200_000  # tokens whose lightness (function word or number) is kept
-PHRASE_FACTS_CACHE = 20_000  # entries whose phrase facts are kept (a few hundred bytes each)
+PHRASE_FACTS_CACHE = 20_000  # entries whose phrase facts (EntryFacts) are kept, under a kilobyte each
 
 # The fixed-scale score: weights of coverage, precision and fuzzy similarity (sum to 1).
 # Default for FAQ questions; the complaint router passes its own (complaints are longer).
 WEIGHTS = (0.6, 0.2, 0.2)
 
 
-# Per phrase: the weight of each distinct token, their sum, and its sorted content words joined.
-PhraseFacts = tuple[dict[str, float], float, str]
+# Per entry, over its phrases: token -> [(phrase number, the token's weight in it)], each phrase's total
+# weight, and each phrase's sorted content words joined (for the fuzzy similarity).
+EntryFacts = tuple[dict[str, list[tuple[int, float]]], tuple[float, ...], tuple[str, ...]]
 
 
-def _phrase_facts(phrase: tuple[str, ...], light: Callable[[str], bool], idf: Callable[[str], float]) -> PhraseFacts:
-    distinct = set(phrase)
-    weights = {tok: idf(tok) * (FUNCTION_WEIGHT if light(tok) else 1.0) for tok in distinct}
-    return weights, sum(weights.values()), " ".join(sorted(tok for tok in distinct if not light(tok)))
+def _entry_facts(phrases: Sequence[tuple[str, ...]], light: Callable[[str], bool],
+                 idf: Callable[[str], float]) -> EntryFacts:
+    by_token: dict[str, list[tuple[int, float]]] = {}
+    masses, strings = [], []
+    for j, phrase in enumerate(phrases):
+        distinct = set(phrase)
+        weights = {tok: idf(tok) * (FUNCTION_WEIGHT if light(tok) else 1.0) for tok in distinct}
+        for tok, weight in weights.items():
+            by_token.setdefault(tok, []).append((j, weight))
+        masses.append(sum(weights.values()))
+        strings.append(" ".join(sorted(tok for tok in distinct if not light(tok))))
+    return by_token, tuple(masses), tuple(strings)
 
 
 class LexicalIndex:
@@ -128,7 +138,7 @@ class LexicalIndex:
         self._idf: dict[str, float] = {}
         self._idf = {t: self.idf(t) for t in self._df}
         self._light: dict[str, bool] = {}
-        self._facts: dict[int, tuple[PhraseFacts, ...]] = {}
+        self._facts: dict[int, EntryFacts] = {}
         self._strong = {t: np.frombuffer(v, dtype=np.int32) for t, v in strong_ids.items()}
         self._summary = {t: np.frombuffer(v, dtype=np.int32) for t, v in summary_ids.items()}
         self._build_postings(ids, freqs, np.frombuffer(lengths, dtype=np.float32).astype(np.float64))
@@ -273,27 +283,28 @@ class LexicalIndex:
                     if not is_light:
                         worst = max(worst, weight)
             coverage = covered / total
-            precision = fuzzy = 0.0
-            for token_weights, mass, phrase_str in self._phrase_facts(i):
-                if mass > 0:
-                    hit = sum(token_weights.get(tok, 0.0) * sim for tok, sim in matched.items())
-                    precision = max(precision, hit / mass)
-                fuzzy = max(fuzzy, ratio(query_str, phrase_str) / 100)
+            # Precision: the best share of one phrase's weight that the matched words make up.
+            by_token, masses, strings = self._entry_facts(i)
+            parts: list[list[float]] = [[] for _ in masses]
+            for tok, sim in matched.items():
+                for j, weight in by_token.get(tok, ()):
+                    parts[j].append(weight * sim)
+            precision = max((sum(part) / mass for part, mass in zip(parts, masses) if mass > 0), default=0.0)
+            best = extract_one(query_str, strings, scorer=ratio) if strings else None
+            fuzzy = best[1] / 100 if best else 0.0
             score = w_coverage * coverage + w_precision * precision + w_fuzzy * fuzzy
             out.append(Evidence(min(1.0, max(0.0, score)), coverage, precision, fuzzy,
                                 strong_covered / total, absent / total, worst / total))
         return out
 
-    def _phrase_facts(self, i: int) -> tuple[PhraseFacts, ...]:
-        """Return, per phrase of entry i, what scoring needs that does not depend on the query.
+    def _entry_facts(self, i: int) -> EntryFacts:
+        """Return what scoring entry i needs that does not depend on the query (see EntryFacts).
 
-        (The weight of each distinct token, their sum, and the phrase's sorted content words.)
         Computed on first use and kept for the entries queries keep finding, within a bound.
         """
         facts = self._facts.get(i)
         if facts is None:
-            light, idf = self.light, self.idf
-            facts = tuple(_phrase_facts(phrase, light, idf) for phrase in self._phrases[i])
+            facts = _entry_facts(self._phrases[i], self.light, self.idf)
             if len(self._facts) >= PHRASE_FACTS_CACHE:
                 self._facts.clear()
             self._facts[i] = facts
