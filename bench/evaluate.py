@@ -10,6 +10,12 @@ Sets (each skipped with a note when absent):
            model's training so that it checks what transfers (tuning allowed, errors printed)
 - devcity3: eval/devcity3/...: a fourth city (Medan), written the same way on 2026-12-06 (tuning allowed,
            errors printed; first run as a check of that session's changes, see eval/README.md)
+- devcity4: eval/devcity4/...: a fifth city (Palembang), written the same way on 2026-12-07
+- devsituations, devsituations2: eval/devsituations*/questions.jsonl against the default KB: questions
+           from residents' situations and near misses, by writers who read only the KB
+- deven-city … deven-city4: eval/devenglish/<city>/questions.jsonl, English questions against the four
+           dev cities' KBs; devcomp-city … devcomp-city4: eval/devcomplaints/<city>/complaints.jsonl
+           (all of these: tuning allowed, errors printed; see eval/README.md)
 - test:    eval/test/... against the default KB (held out: never tuned on, errors never printed)
 - test2:   eval/test2/... against the default KB: a second held-out set, written 2026-11-27 by a writer
            who had seen no results, after the first test set's totals had influenced one tuning round
@@ -64,7 +70,8 @@ def sparse_kb(kb: KnowledgeBase, max_keywords: int = SPARSE_KEYWORDS) -> Knowled
 
 
 def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
-    """Return the dev, dev-sparse, devcity, devcity2, devcity3, devcity4, devsituations, devsituations2, the four deven-* and devcomp-*, test, test2, test3 and the two other-city sets (files may be missing)."""
+    """Return the development sets, then the held-out ones (test, test2, test3, otherkb, otherkb2), as the
+    module docstring lists them (files may be missing)."""
     dev = eval_dir / "dev"
     return [
         EvalSet("dev", default_kb_path(), dev / "questions.jsonl", dev / "complaints.jsonl", True),

@@ -2,9 +2,10 @@
 
 `read_lexicons(folder)` reads slang.tsv, minang.tsv and english.tsv (phrase tables, earlier ones
 win), concepts.tsv (applied after them), the Indonesian word list, the Minangkabau dictionary and
-its exceptions, the function words, the bodies that are not the city's (outside_bodies.txt), the
-affix rules and the synonym classes, and returns them as the keyword arguments of
-`knowledge.normalize.Normalizer`. Reading only: what the words mean is the normaliser's business.
+its exceptions, the Indonesian and English function words, the bodies that are not the city's
+(outside_bodies.txt), the other regencies and cities (regions.txt), the affix rules and the synonym
+classes, and returns them as the keyword arguments of `knowledge.normalize.Normalizer`. Reading only:
+what the words mean is the normaliser's business.
 """
 
 from __future__ import annotations

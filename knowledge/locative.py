@@ -66,13 +66,14 @@ def _place_end(tokens: list[str], i: int) -> int:
         word, head = tokens[head].lower(), head + 1
     if head >= len(tokens) or not tokens[head][:1].isalnum():
         return i
+    head_word = tokens[head].lower().rstrip(".")
     if word in PROXIMITY:
         while head + 1 < len(tokens) and tokens[head].lower() in DETERMINERS:
             head += 1
         end = head + 1  # the landmark, whatever it is
-    elif word in AT and tokens[head].lower().rstrip(".") in ADDRESS:
+    elif word in AT and head_word in ADDRESS:
         end = head + 1
-        if tokens[head].lower().rstrip(".") in STREET and end < len(tokens) and tokens[end][:1].isalpha():
+        if head_word in STREET and end < len(tokens) and tokens[end][:1].isalpha():
             end += 1  # a street's name, even typed in lower case ("di jl. perintis")
     elif word in AT and word != "ke" and tokens[head][:1].isupper() and not tokens[head].isupper():
         end = head  # "di Gandus": the name itself (not an acronym: "di TPU Kandang Kawat" is the subject)
