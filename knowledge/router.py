@@ -126,7 +126,7 @@ class ComplaintRouter:
         # The thresholds were set on the lexical evidence alone, without the specific words' share.
         evidence = ranked[0][2] - SPECIFIC_WEIGHT * shares.get(ranked[0][0], 0.0) if ranked else 0.0
         if not ranked or evidence < OPD_SCORE or (
-                evidence < OUTSIDE_OPD_SCORE and self._names_another_body(text, ranked[0][0])):
+                evidence < OUTSIDE_OPD_SCORE and self._names_another_body(what, ranked[0][0])):
             return Route(None, None, ranked[0][2] if ranked else 0.0, tuple(ranked))
         opd, category, score = ranked[0]
         return Route(opd, category, score, tuple(ranked))
@@ -134,5 +134,6 @@ class ComplaintRouter:
     def _names_another_body(self, text: str, slug: str) -> bool:
         """Tell whether the complaint names a body that is not the city's (the police, PLN, immigration...)
         and the OPD it would go to never mentions it. Then only a strong match sends it there (a complaint
-        about a traffic light may say "polisi ga ada"); otherwise the resident is asked."""
+        about a traffic light may say "polisi ga ada"); otherwise the resident is asked. Only the words outside
+        the place phrases count: "kolam retensi di Simpang Polda" is about a pond, not the police."""
         return unmentioned_body(self._opd_index, text, self._position[slug]) is not None

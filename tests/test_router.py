@@ -133,6 +133,7 @@ def test_naming_the_opd_tips_a_close_call_towards_it():
     ("polisi minta uang damai waktu tilang", None),  # was: DPMPTSP's pungli
     ("listrik padam satu kampung sejak pagi, pln tidak datang", None),
     ("sudah lapor polisi tapi motor yang diparkir di trotoar tetap ada", "dishub"),  # a strong match still goes
+    ("kolam retensi di Simpang Polda penuh eceng gondok", "dpupr"),  # a body named only as the place
 ])
 def test_a_complaint_about_a_body_that_is_not_the_citys_is_not_sent_to_an_opd_on_weak_evidence(text, opd):
     assert ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default()).route(text).opd == opd
