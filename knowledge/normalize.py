@@ -201,9 +201,10 @@ class Normalizer:
         if not candidates and self._english_inflected(word) is not None:
             return word  # an English plural or past tense ("trees", "needed"), not a doubled-letter typo
         # A doubled letter read as a typo ("sammpah") only when that yields a real Indonesian
-        # word: an acronym ("sppt") must not become a slang abbreviation ("spt" = seperti).
+        # word of three letters or more: an acronym ("sppt", "MPP") must not become a slang abbreviation
+        # ("spt" = seperti) or another acronym ("mp").
         single = _DOUBLE_RE.sub(r"\1", candidates[1] if candidates else word)
-        if single in self.indonesian and self.phrases.get((single,), (single,)) == (single,):
+        if len(single) > 2 and single in self.indonesian and self.phrases.get((single,), (single,)) == (single,):
             return single
         return candidates[1] if candidates else word
 

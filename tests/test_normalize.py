@@ -115,6 +115,7 @@ def test_no_is_nomor_in_chat_but_tidak_in_english(norm):
 def test_acronym_with_a_double_letter_is_kept(norm):
     words = norm.words("sppt blm dtg")
     assert words[0] == "sppt" and words[-2:] == ["belum", "datang"]
+    assert norm.words("antre di MPP") == ["antre", "di", "mpp"]  # not "mp", a two-letter word
     assert norm.words("syarat sammpah") == ["syarat", "sampah"]  # a doubled-letter typo is still fixed
 
 
