@@ -11,6 +11,8 @@ Sets (each skipped with a note when absent):
 - devcity3: eval/devcity3/...: a fourth city (Medan), written the same way on 2026-12-06 (tuning allowed,
            errors printed; first run as a check of that session's changes, see eval/README.md)
 - devcity4: eval/devcity4/...: a fifth city (Palembang), written the same way on 2026-12-07
+- devcity5, devcity6: eval/devcity5/..., eval/devcity6/...: Banjarmasin and Kupang, written the same way
+           on 2026-12-07 (second session), with 60 complaints each
 - devsituations, devsituations2: eval/devsituations*/questions.jsonl against the default KB: questions
            from residents' situations and near misses, by writers who read only the KB
 - deven-city … deven-city4: eval/devenglish/<city>/questions.jsonl, English questions against the four
@@ -83,8 +85,8 @@ def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
                 eval_dir / "devcity2" / "complaints.jsonl", True),
         EvalSet("devcity3", eval_dir / "devcity3" / "kb", eval_dir / "devcity3" / "questions.jsonl",
                 eval_dir / "devcity3" / "complaints.jsonl", True),
-        EvalSet("devcity4", eval_dir / "devcity4" / "kb", eval_dir / "devcity4" / "questions.jsonl",
-                eval_dir / "devcity4" / "complaints.jsonl", True),
+        *(EvalSet(city, eval_dir / city / "kb", eval_dir / city / "questions.jsonl",
+                  eval_dir / city / "complaints.jsonl", True) for city in ("devcity4", "devcity5", "devcity6")),
         EvalSet("devsituations", default_kb_path(), eval_dir / "devsituations" / "questions.jsonl",
                 eval_dir / "devsituations" / "complaints.jsonl", True),
         EvalSet("devsituations2", default_kb_path(), eval_dir / "devsituations2" / "questions.jsonl",
