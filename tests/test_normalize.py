@@ -98,6 +98,10 @@ def test_instances_do_not_share_caches():
     ("kagak", ["tidak"]), ("aye", ["saya"]),  # Betawi
     ("kaya apa", ["bagaimana"]), ("handak", ["mau"]), ("hanyar", ["baru"]), ("banyu", ["air"]),  # Banjar
     ("macam mana", ["bagaimana"]),  # Malay
+    ("gasan badminton", ["untuk", "badminton"]),  # Banjar
+    ("beta pung KTP sonde ada", ["saya", "punya", "ktp", "tidak", "ada"]),  # Kupang
+    ("kermana ko", ["bagaimana"]), ("lapor pi mana", ["lapor", "ke", "mana"]), ("botong su bayar", ["kami", "sudah", "bayar"]),
+    ("anak kena DB", ["anak", "kena", "demam", "berdarah"]), ("tolong dong", ["tolong", "dong"]),
     ("blh", ["boleh"]), ("tgl", ["tanggal"]), ("nyari", ["cari"]), ("dtg", ["datang"]),
 ])
 def test_regional_chat_words(norm, text, expected):
