@@ -5,9 +5,10 @@ examples), one over the OPDs themselves (name, description, FAQ questions and ke
 complaints no category describes. An OPD's score is its best category's score, or its own
 score discounted a little, plus a little for the complaint's words that are specific to the OPD
 (knowledge.opdwords: "posyandu" is the health office's) and a small bonus when the complaint names
-the OPD by its short name ("kirim damkar"); the category is named only when it clearly belongs to that OPD. A complaint's
-place phrases ("di dekat kantor lurah") weigh less than what it says is wrong (knowledge.locative).
-Scores are the fixed-scale evidence of `knowledge.index`, so the thresholds transfer.
+the OPD by its short name outside a place phrase ("kirim damkar"); the category is named only when
+it clearly belongs to that OPD. A complaint's place phrases ("di dekat kantor lurah") weigh less
+than what it says is wrong (knowledge.locative). Scores are the fixed-scale evidence of
+`knowledge.index`, so the thresholds transfer.
 """
 
 from __future__ import annotations
@@ -115,7 +116,8 @@ class ComplaintRouter:
             for slug in scores:
                 scores[slug] += SPECIFIC_WEIGHT * shares.get(slug, 0.0)
         if scores:
-            said = {t.token for t in terms}  # the complaint's tokens, already normalised for the search
+            # the complaint's tokens outside its place phrases ("parkir liar di depan Dinas Sosial" is Dishub's)
+            said = {t.token for t in terms if t.emphasis == 1.0}
             for slug, names in self._names:
                 if slug in scores and names and names <= said:
                     scores[slug] += NAMED_BONUS

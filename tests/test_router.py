@@ -126,6 +126,9 @@ def test_naming_the_opd_tips_a_close_call_towards_it():
     told = named.route(text + ", tolong PU")
     assert told.opd == "pupr"
     assert dict((opd, score) for opd, _, score in told.candidates)["pupr"] > pupr
+    there = named.route(text + " di depan kantor PU")  # where it is, not who should come
+    assert dict((opd, score) for opd, _, score in there.candidates)["pupr"] < told.candidates[0][2]
+    assert there.opd == "dlh"
 
 
 @pytest.mark.parametrize(("text", "opd"), [
