@@ -292,6 +292,8 @@ def test_english_words_read_in_the_sense_a_resident_means(norm):
     assert set(norm.tokens("my old address")) == set(norm.tokens("alamat lama saya"))
     assert "usia" in norm.words("how old must my child be")
     assert "terbit" in norm.words("the certificate was issued")
+    assert norm.words("if a fire breaks out") == ["jika", "kebakaran"]  # not "rusak keluar"
+    assert norm.words("my data runs out") == ["saya", "data", "habis"]
 
 
 def test_concepts_are_one_pass_and_keep_the_words(tmp_path):
