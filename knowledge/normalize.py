@@ -326,7 +326,9 @@ class Normalizer:
         for head, rest in heads:
             bases.append(head + rest)
             bases += [head + rest[: len(rest) - len(s)] + t for s, t in self.suffix_rules
-                      if s and rest.endswith(s) and len(rest) - len(s) >= 2]
+                      if s and rest.endswith(s) and len(rest) - len(s) >= 2
+                      # a dropped ending must leave a word seen in general text: "kematin" is no "kemat"
+                      and (t or self.generality.zipf(head + rest[: len(rest) - len(s)]) > 0.0)]
         # Fewest changes first: suffix only, prefix only, both; then one 'a' read as schwa 'e'.
         for base in bases[1:]:
             if base in self.indonesian:

@@ -407,3 +407,10 @@ def test_nya_comes_off_a_chat_word_sastrawi_does_not_know(norm):
     # Sastrawi strips -nya only from roots in its own dictionary: "lobangnya" stayed one unknown word
     assert norm.tokens("jalan lobangnya dalam") == norm.tokens("jalan lobang dalam")
     assert norm.tokens("jalannya hancur") == ["jalan", "hancur", "rusak"]  # a concept adds "rusak"
+
+
+def test_a_dropped_chat_ending_must_leave_a_word_people_write(norm):
+    assert norm.words("bersihin got") == ["bersihkan", "got"]  # Jakarta -in is -kan
+    assert norm.words("air ga ngalir") == ["air", "tidak", "alir"]
+    # "kematin" is a misspelt "kematian" (the index's speller mends it), not the rare word "kemat" + -in
+    assert norm.words("akta kematin") == ["akta", "kematin"]
