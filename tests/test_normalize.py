@@ -414,3 +414,7 @@ def test_a_dropped_chat_ending_must_leave_a_word_people_write(norm):
     assert norm.words("air ga ngalir") == ["air", "tidak", "alir"]
     # "kematin" is a misspelt "kematian" (the index's speller mends it), not the rare word "kemat" + -in
     assert norm.words("akta kematin") == ["akta", "kematin"]
+
+
+def test_a_short_form_is_not_expanded_when_its_full_form_is_written(norm):
+    assert norm.words("satpol") == norm.words("satpol pp") == ["satpol", "pp"]  # not "satpol pp pp"
