@@ -418,3 +418,8 @@ def test_a_dropped_chat_ending_must_leave_a_word_people_write(norm):
 
 def test_a_short_form_is_not_expanded_when_its_full_form_is_written(norm):
     assert norm.words("satpol") == norm.words("satpol pp") == ["satpol", "pp"]  # not "satpol pp pp"
+
+
+def test_loose_livestock_is_the_livestock_concept(norm):
+    assert "ternak" in norm.words("sapi2 org lepas di jalan")
+    assert {"ternak", "berkeliaran"} <= set(norm.words("cows roaming on the road"))
