@@ -2,13 +2,14 @@
 
 Two lexical indexes share one normaliser: one over the complaint categories (name, keywords,
 examples), one over the OPDs themselves (name, description, FAQ questions and keywords) for
-complaints no category describes. An OPD's score is its best category's score, or its own
-score discounted a little, plus a little for the complaint's words that are specific to the OPD
-(knowledge.opdwords: "posyandu" is the health office's) and a small bonus when the complaint names
-the OPD by its short name outside a place phrase ("kirim damkar"); the category is named only when
-it clearly belongs to that OPD. A complaint's place phrases ("di dekat kantor lurah") weigh less
-than what it says is wrong (knowledge.locative). Scores are the fixed-scale evidence of
-`knowledge.index`, so the thresholds transfer.
+complaints no category describes. An OPD's evidence is its best category's score, or its own
+score discounted a little, plus a small bonus when the complaint names the OPD by its short name
+outside a place phrase ("kirim damkar"); the thresholds read it. OPDs are ranked by that evidence plus
+a little where the two indexes agree on the OPD and for the complaint's words that are specific to it
+(knowledge.opdwords: "posyandu" is the health office's). The category is named only when it clearly
+belongs to that OPD. A complaint's place phrases ("di dekat kantor lurah") weigh less than what it
+says is wrong (knowledge.locative). Scores are the fixed-scale evidence of `knowledge.index`, so the
+thresholds transfer.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ OPD_DOC_FACTOR = 0.8  # an OPD matched by its description/FAQs rather than a cat
 # Added to every OPD's score: this much times the share of the complaint's specific words that are
 # the OPD's own (knowledge.opdwords). 0.05-0.15 all helped on the dev complaint sets; 0.3 did harm.
 SPECIFIC_WEIGHT = 0.1
+# Added to the ranking when an OPD's categories and its own texts (description, FAQs) both match: this
+# much times the lesser of the two. 0.1-0.5 all gained 6-7 dev complaints; agreement is evidence too.
+AGREEMENT_WEIGHT = 0.2
 NAMED_BONUS = 0.1  # a complaint that names an OPD ("kirim damkar", "petugas PDAM") leans towards it
 # A complaint naming a body that is not the city's (knowledge/data/lexicon/outside_bodies.txt) goes to an
 # OPD that never mentions that body only from this score up ("pelayanan di kantor imigrasi lambat" had
@@ -51,8 +55,8 @@ MAX_ROUTES = 5
 class Route:
     opd: str | None
     category: str | None
-    score: float
-    candidates: tuple[tuple[str, str | None, float], ...]  # (opd, category, score), best first, up to 5
+    score: float  # the chosen (or best) OPD's lexical evidence, on the scale of the thresholds
+    candidates: tuple[tuple[str, str | None, float], ...]  # (opd, category, ranking score), best first, up to 5
 
 
 class ComplaintRouter:
@@ -95,7 +99,7 @@ class ComplaintRouter:
     def route(self, text: str) -> Route:
         """Route one complaint; opd/category are None when it cannot tell."""
         categories: dict[str, tuple[str, float]] = {}  # opd -> its best category and score
-        scores: dict[str, float] = {}  # opd -> best evidence for it
+        described: dict[str, float] = {}  # opd -> evidence from its own texts (discounted)
         shares: dict[str, float] = {}  # opd -> share of the complaint's specific words that are its own
         what, where = split_place_phrases(text)
         terms = self._cat_index.query(what, where, PLACE_WEIGHT)
@@ -103,35 +107,39 @@ class ComplaintRouter:
             ids = self._cat_index.search(terms, CANDIDATES)
             for i, ev in zip(ids, self._cat_index.evidence_many(terms, ids)):
                 category = self._categories[i]
-                score = ev.score
-                if score > categories.get(category.opd, ("", -1.0))[1]:
-                    categories[category.opd] = (category.code, score)
-                scores[category.opd] = max(scores.get(category.opd, 0.0), score)
+                if ev.score > categories.get(category.opd, ("", -1.0))[1]:
+                    categories[category.opd] = (category.code, ev.score)
             terms = self._opd_index.query(what, where, PLACE_WEIGHT)
             ids = self._opd_index.search(terms, CANDIDATES)
             for i, ev in zip(ids, self._opd_index.evidence_many(terms, ids)):
-                slug = self._opds[i].slug
-                scores[slug] = max(scores.get(slug, 0.0), ev.score * OPD_DOC_FACTOR)
+                described[self._opds[i].slug] = ev.score * OPD_DOC_FACTOR
             shares = self._words.shares(terms)
-            for slug in scores:
-                scores[slug] += SPECIFIC_WEIGHT * shares.get(slug, 0.0)
-        if scores:
+        # evidence: the OPD's best lexical evidence, on the scale the thresholds were set on; rank: that,
+        # plus a little where its categories and its own texts agree, and for its specific words.
+        evidence: dict[str, float] = {}
+        rank: dict[str, float] = {}
+        for slug in categories.keys() | described.keys():
+            by_category, by_texts = categories.get(slug, ("", 0.0))[1], described.get(slug, 0.0)
+            evidence[slug] = max(by_category, by_texts)
+            rank[slug] = (evidence[slug] + AGREEMENT_WEIGHT * min(by_category, by_texts)
+                          + SPECIFIC_WEIGHT * shares.get(slug, 0.0))
+        if evidence:
             # the complaint's tokens outside its place phrases ("parkir liar di depan Dinas Sosial" is Dishub's)
             said = {t.token for t in terms if t.emphasis == 1.0}
             for slug, names in self._names:
-                if slug in scores and names and names <= said:
-                    scores[slug] += NAMED_BONUS
+                if slug in evidence and names and names <= said:
+                    evidence[slug] += NAMED_BONUS
+                    rank[slug] += NAMED_BONUS
         ranked = []
-        for slug, score in sorted(scores.items(), key=lambda kv: -kv[1])[:MAX_ROUTES]:
+        for slug in sorted(rank, key=lambda s: (-rank[s], self._position[s]))[:MAX_ROUTES]:
             code, cat_score = categories.get(slug, (None, 0.0))
-            ranked.append((slug, code if cat_score >= CATEGORY_SCORE else None, round(score, 6)))
-        # The thresholds were set on the lexical evidence alone, without the specific words' share.
-        evidence = ranked[0][2] - SPECIFIC_WEIGHT * shares.get(ranked[0][0], 0.0) if ranked else 0.0
-        if not ranked or evidence < OPD_SCORE or (
-                evidence < OUTSIDE_OPD_SCORE and self._names_another_body(what, ranked[0][0])):
-            return Route(None, None, ranked[0][2] if ranked else 0.0, tuple(ranked))
-        opd, category, score = ranked[0]
-        return Route(opd, category, score, tuple(ranked))
+            ranked.append((slug, code if cat_score >= CATEGORY_SCORE else None, round(rank[slug], 6)))
+        best = round(evidence[ranked[0][0]], 6) if ranked else 0.0
+        if not ranked or best < OPD_SCORE or (
+                best < OUTSIDE_OPD_SCORE and self._names_another_body(what, ranked[0][0])):
+            return Route(None, None, best, tuple(ranked))
+        opd, category, _ = ranked[0]
+        return Route(opd, category, best, tuple(ranked))
 
     def _names_another_body(self, text: str, slug: str) -> bool:
         """Tell whether the complaint names a body that is not the city's (the police, PLN, immigration...)

@@ -38,7 +38,8 @@ def test_routes_to_opd_and_category(router):
     r = router.route("sampah numpuk di tps udh seminggu ga diangkut, bau bgt")
     assert (r.opd, r.category) == ("dlh", "sampah-tidak-diangkut")
     assert 0 < r.score <= 1
-    assert r.candidates[0] == ("dlh", "sampah-tidak-diangkut", r.score)
+    assert r.candidates[0][:2] == ("dlh", "sampah-tidak-diangkut")
+    assert r.candidates[0][2] >= r.score  # the ranking adds agreement and specific words to the evidence
 
 
 def test_routes_by_category_keywords(router):
@@ -140,3 +141,14 @@ def test_naming_the_opd_tips_a_close_call_towards_it():
 ])
 def test_a_complaint_about_a_body_that_is_not_the_citys_is_not_sent_to_an_opd_on_weak_evidence(text, opd):
     assert ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default()).route(text).opd == opd
+
+
+def test_an_opd_whose_categories_and_own_texts_agree_ranks_first():
+    bpbd = Opd(slug="bpbd", name="Badan Penanggulangan Bencana", description="Bencana alam, banjir, gempa",
+               categories=(Category("pohon-tumbang-bencana", "Pohon tumbang", "bpbd"),))
+    dlh = Opd(slug="dlh", name="Dinas Lingkungan Hidup", description="Pohon peneduh, taman dan kebersihan",
+              categories=(Category("pohon-tumbang", "Pohon tumbang", "dlh"),))
+    router = ComplaintRouter(KnowledgeBase(opds=(bpbd, dlh)), Normalizer.default())
+    r = router.route("pohon tumbang menimpa pagar rumah")
+    assert (r.opd, r.category) == ("dlh", "pohon-tumbang")  # the same category text; DLH's description agrees
+    assert [slug for slug, _, _ in r.candidates] == ["dlh", "bpbd"]
