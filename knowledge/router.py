@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 OPD_SCORE = 0.2  # below this, ask the resident to choose the OPD (who confirms any route anyway)
 CATEGORY_SCORE = 0.2  # below this, leave the category empty (the OPD sorts it out)
 OPD_DOC_FACTOR = 0.8  # an OPD matched by its description/FAQs rather than a category counts less
-# Added to every OPD's score: this much times the share of the complaint's specific words that are
+# Added to every OPD's ranking: this much times the share of the complaint's specific words that are
 # the OPD's own (knowledge.opdwords). 0.05-0.15 all helped on the dev complaint sets; 0.3 did harm.
 SPECIFIC_WEIGHT = 0.1
 # Added to the ranking when an OPD's categories and its own texts (description, FAQs) both match: this
