@@ -152,3 +152,16 @@ def test_an_opd_whose_categories_and_own_texts_agree_ranks_first():
     r = router.route("pohon tumbang menimpa pagar rumah")
     assert (r.opd, r.category) == ("dlh", "pohon-tumbang")  # the same category text; DLH's description agrees
     assert [slug for slug, _, _ in r.candidates] == ["dlh", "bpbd"]
+
+
+def test_no_category_is_named_when_the_opd_was_found_by_what_it_does():
+    dinkes = Opd(slug="dinkes", name="Dinas Kesehatan", description="Puskesmas, posyandu, imunisasi balita",
+                 faqs=(Faq("posyandu-tidak-jalan", "dinkes",
+                           "Ke mana melapor bila kegiatan posyandu dan penimbangan balita di RT tidak berjalan?",
+                           "Laporkan ke puskesmas.", keywords=("posyandu", "kader")),),
+                 categories=(Category("ambulans-terlambat", "Ambulans terlambat atau tidak datang", "dinkes",
+                                      keywords=("ambulans",)),))
+    router = ComplaintRouter(KnowledgeBase(opds=(dinkes, *tiny_kb().opds)), Normalizer.default())
+    r = router.route("posyandu di RT kami tidak ada penimbangan balita, kader tidak datang")
+    assert (r.opd, r.category) == ("dinkes", None)  # not "ambulans terlambat"
+    assert router.route("ambulans tidak datang sudah satu jam").category == "ambulans-terlambat"
