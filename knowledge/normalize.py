@@ -252,9 +252,11 @@ class Normalizer:
         return target
 
     def _english_reading(self, words: list[str], i: int) -> tuple[str, ...] | None:
-        """Return the English reading of an ambiguous word next to an English word, else None."""
-        english = self.english_words
-        if (i + 1 < len(words) and words[i + 1] in english) or (i > 0 and words[i - 1] in english):
+        """Return the English reading of an ambiguous word next to an English word ("the cat", "cat is"),
+        else None."""
+        def english(word: str) -> bool:
+            return word in self.english_words or word in self.english_function_words
+        if (i + 1 < len(words) and english(words[i + 1])) or (i > 0 and english(words[i - 1])):
             return self.english_alt[words[i]]
         return None
 

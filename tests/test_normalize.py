@@ -423,3 +423,15 @@ def test_a_short_form_is_not_expanded_when_its_full_form_is_written(norm):
 def test_loose_livestock_is_the_livestock_concept(norm):
     assert "ternak" in norm.words("sapi2 org lepas di jalan")
     assert {"ternak", "berkeliaran"} <= set(norm.words("cows roaming on the road"))
+
+
+def test_a_word_both_languages_have_is_english_next_to_english_function_words(norm):
+    assert norm.words("a cat has been stuck")[0] == "kucing"
+    assert norm.words("my cat is sick")[:2] == ["saya", "kucing"]
+    assert norm.words("beli cat di toko") == ["beli", "cat", "di", "toko"]  # paint, among Indonesian words
+    assert norm.words("got depan rumah mampet")[0] == "got"  # a drain
+
+
+def test_english_phrases_that_had_read_in_another_sense(norm):
+    assert "tanda" not in norm.words("no warning signs")  # not a signature
+    assert norm.words("the covered drain") == ["saluran", "drainase", "tertutup"]  # not insured
