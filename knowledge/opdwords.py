@@ -24,7 +24,7 @@ class OpdWords:
 
     def __init__(self, opds: Sequence[Opd], normalizer: Normalizer) -> None:
         self._slugs = [o.slug for o in opds]
-        self._words = [frozenset(normalizer.tokens(" ".join(self._texts(o)))) for o in opds]
+        self._words = [frozenset(t for text in self._texts(o) for t in normalizer.tokens(text)) for o in opds]
         used_by = Counter(word for words in self._words for word in words)
         n = len(opds)
         # log(n / df) / log(n): 1.0 for a word one OPD uses, 0.0 for a word all of them use.
