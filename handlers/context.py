@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from handlers.intents import typed_command
 from handlers.messages import InboundMessage, Reply
 from knowledge.kb import KnowledgeBase
 from knowledge.places import Places
@@ -92,13 +93,16 @@ class Turn:
         """Return (command, argument) for a typed command or a menu option ("cmd:lapor").
 
         Inside a flow, a sentence that merely starts with a command word ("status jalan ini
-        sudah lama rusak") is an answer to the flow, not a command; "/status" still is.
+        sudah lama rusak") is an answer to the flow, not a command; "/status" still is. Outside one,
+        a command said in words counts too (handlers.intents).
         """
         if self.choice and self.choice.startswith("cmd:"):
             return self.choice[4:], ""
         command = self.msg.command
         if command and command[1] and self.state.get("flow") and not self.msg.text.lstrip().startswith("/"):
             return None
+        if command is None and self.msg.text and not self.state.get("flow"):
+            return typed_command(self.msg.text)  # "mau lapor, lampu jalan mati", "Buat laporan"
         return command
 
     async def resident(self) -> ResidentRow:

@@ -333,3 +333,28 @@ async def test_a_place_sent_before_the_description_is_not_asked_again(chat: Chat
     await chat.say(COMPLAINT)
     await chat.say("ya")
     assert chat.last[-1].request == "photo"  # the location step is skipped
+
+
+async def test_a_complaint_said_in_words_starts_the_flow(chat: Chat) -> None:
+    await chat.say("saya mau buat laporan")
+    assert chat.text.endswith("Ceritakan masalahnya: apa, di mana, sejak kapan.")
+    await chat.say("/batal")
+    await chat.say("min, mau lapor " + COMPLAINT)  # the rest is the description
+    assert "**Dinas Lingkungan Hidup (DLH)**" in chat.text and chat.options == ["Ya, benar", "Pilih instansi lain"]
+
+
+async def test_a_menu_label_typed_without_its_menu_is_that_choice(chat: Chat) -> None:
+    await chat.say("Buat laporan")
+    assert chat.text.endswith("Ceritakan masalahnya: apa, di mana, sejak kapan.")
+
+
+async def test_a_question_about_reporting_is_answered_not_turned_into_a_report(chat: Chat) -> None:
+    await chat.say("mau lapor pungli ke mana?")
+    assert "Ceritakan masalahnya" not in chat.text and "Sudah benar?" not in chat.text
+
+
+async def test_inside_the_flow_a_sentence_about_reporting_is_the_description(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say("saya mau lapor " + COMPLAINT)
+    assert "**Dinas Lingkungan Hidup (DLH)**" in chat.text
+    assert "Ceritakan masalahnya" not in chat.text

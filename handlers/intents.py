@@ -1,0 +1,39 @@
+"""Commands said in words: "mau lapor, lampu jalan mati", or a menu label typed without its menu.
+
+A resident who has not seen the menu, or prefers typing, says what they want instead of "/lapor":
+"saya mau buat laporan", "min mau lapor jalan berlubang di depan SD 12", "Buat laporan". Those start
+the complaint flow, with what follows as the description. A question about reporting ("mau lapor
+pungli ke mana?") is not one: the FAQ answers it, and its answer offers the flow.
+"""
+
+from __future__ import annotations
+
+import re
+
+# The menu's labels typed as text (texts.MENU), when no menu is waiting for an answer.
+MENU_LABELS = {"tanya layanan": "tanya", "buat laporan": "lapor", "cek status laporan": "status"}
+
+_OPENING = re.compile(
+    r"^(?:(?:min|admin|pak|bu|halo|permisi)[\s,.!]+)*"
+    r"(?:(?:saya|aku|sy|ak|kami|ambo|i)\s+)?"
+    r"(?:mau|ingin|pengen|pingin|hendak|mo|nio|want\s+to|would\s+like\s+to|'?d\s+like\s+to)\s+"
+    r"(?:lapor|melapor|ngelapor|malapor|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|"
+    r"mengadu|ngadu|mengadukan|buat\s+pengaduan|membuat\s+pengaduan|komplain|complain|"
+    r"report|file\s+a\s+complaint|make\s+a\s+complaint)\b[\s,.:;!-]*(.*)$",
+    re.S | re.I)
+# A question about reporting is for the FAQ ("mau lapor pungli ke mana?", "mau lapor, caranya gimana").
+_QUESTION = re.compile(
+    r"\?|\b(?:ke\s*mana|kmn|kemana|dimana|di\s+mana|dmn|bagaimana|gimana|gmn|gmna|caranya|cara|apakah|"
+    r"bisa\s*kah|where|how|can\s+i)\b", re.I)
+
+
+def typed_command(text: str) -> tuple[str, str] | None:
+    """Return (command, argument) for a command said in words, else None."""
+    said = " ".join(text.split())
+    label = MENU_LABELS.get(said.lower().rstrip(".!"))
+    if label:
+        return label, ""
+    m = _OPENING.match(said)
+    if not m or _QUESTION.search(said):
+        return None
+    return "lapor", m.group(1).strip()

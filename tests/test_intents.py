@@ -1,0 +1,31 @@
+"""Commands said in words: a complaint opening or a menu label typed without its menu."""
+
+import pytest
+
+from handlers.intents import typed_command
+
+
+@pytest.mark.parametrize(("text", "command"), [
+    ("Buat laporan", ("lapor", "")),
+    ("cek status laporan.", ("status", "")),
+    ("Tanya layanan", ("tanya", "")),
+    ("saya mau buat laporan", ("lapor", "")),
+    ("min, mau lapor lampu jalan mati di depan SD 12", ("lapor", "lampu jalan mati di depan SD 12")),
+    ("ambo nio malapor", ("lapor", "")),
+    ("I would like to file a complaint", ("lapor", "")),
+    ("I want to report a broken street light", ("lapor", "a broken street light")),
+])
+def test_a_command_said_in_words(text, command):
+    assert typed_command(text) == command
+
+
+@pytest.mark.parametrize("text", [
+    "mau lapor pungli ke mana?",  # a question about reporting: the FAQ answers it
+    "mau lapor, caranya gimana",
+    "bagaimana cara mau lapor",
+    "mau laporan keuangan",  # not a complaint
+    "mau tanya jadwal posyandu",
+    "How can I report a broken street light",
+])
+def test_not_a_command(text):
+    assert typed_command(text) is None
