@@ -141,7 +141,7 @@ class Dispatcher:
                 turn.events = [{"kind": "other", "outcome": "error"}]
                 replies = [Reply(texts.APOLOGY, options=texts.MENU)]
             if turn.first_contact and not state.get("greeted"):
-                replies.insert(0, Reply(texts.greeting(turn.kb.city)))
+                replies.insert(0, Reply(texts.greeting(turn.kb.city, menu=False)))  # the answer follows, no menu
             state["greeted"] = True
             _remember_options(state, replies)
             latency_ms = round((time.perf_counter() - started) * 1000.0, 2)

@@ -37,13 +37,15 @@ def date_short(day: dt.date) -> str:
     return f"{day.day} {MONTHS[day.month - 1][:3]} {day.year}"
 
 
-def greeting(city: City) -> str:
-    """Return the welcome text: the city's greeting (or a default) and what the bot does."""
+def greeting(city: City, menu: bool = True) -> str:
+    """Return the welcome text: the city's greeting (or a default) and what the bot does; with `menu`,
+    the pointer to the menu sent with it (not when the welcome precedes the answer to a first message)."""
+    pointer = "Pilih menu di bawah atau ketik pertanyaan Anda." if menu else ""
     if city.greeting.strip():
-        return f"{city.greeting.strip()}\n\nPilih menu di bawah atau ketik pertanyaan Anda."
+        return f"{city.greeting.strip()}\n\n{pointer}".strip()
     return (f"Halo, selamat datang! Saya **{city.bot_name}**, asisten virtual {city.name or 'pemerintah kota'}.\n\n"
             "Saya bisa menjawab pertanyaan tentang layanan kota, menerima laporan atau pengaduan, dan memberi "
-            "tahu status laporan Anda. Pilih menu di bawah atau ketik pertanyaan Anda.")
+            f"tahu status laporan Anda. {pointer}").strip()
 
 
 def help_text(city: City) -> str:

@@ -24,6 +24,14 @@ async def test_start_greets_and_offers_the_menu(chat: Chat) -> None:
     assert chat.options == ["Tanya layanan", "Buat laporan", "Cek status laporan", "Bantuan"]
 
 
+async def test_a_first_question_gets_the_welcome_without_pointing_to_a_menu_it_does_not_send(chat: Chat) -> None:
+    replies = await chat.say("cara membuat ktp baru")
+    assert "Tanya Kota Uji" in replies[0].text and not replies[0].options
+    assert "menu di bawah" not in replies[0].text
+    await chat.say("/start")
+    assert "menu di bawah" in chat.text and "Buat laporan" in chat.options
+
+
 async def test_start_words_without_slash(chat: Chat) -> None:
     for word in ("mulai", "menu", "Halo!", "/menu"):
         await chat.say(word)
