@@ -34,8 +34,6 @@ from knowledge.kbfiles import load_kb
 from knowledge.matcher import FaqMatcher
 from knowledge.normalize import Normalizer
 
-DEV_SETS = ("dev", "dev-sparse", "devcity", "devcity2", "devcity3", "devcity4", "devcity5", "devcity6",
-            "devsituations", "devsituations2", "deven-city", "deven-city2", "deven-city3", "deven-city4")
 THRESHOLDS = (0.30, 0.35, 0.40, 0.45, 0.50)
 
 
@@ -88,7 +86,7 @@ def run() -> str:
     normalizer = Normalizer.default()
     results: dict[str, list[Asked]] = {}
     for s in default_sets():
-        if s.name not in DEV_SETS or not s.questions.exists():
+        if not s.printable or not s.questions.exists():  # the development sets with questions
             continue
         kb = load_kb(s.kb_dir).kb
         matcher = FaqMatcher(sparse_kb(kb) if s.sparse else kb, normalizer)

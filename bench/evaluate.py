@@ -53,6 +53,8 @@ log = logging.getLogger(__name__)
 EVAL_DIR = Path(__file__).resolve().parent.parent / "eval"
 REGISTERS = ("formal", "informal", "typo", "short", "long", "minang", "english", "mixed")
 SPARSE_KEYWORDS = 2  # keywords a FAQ keeps in the sparse variant of a KB
+# The other cities' development sets, each with its own KB (eval/README.md)
+DEV_CITIES = ("devcity", "devcity2", "devcity3", "devcity4", "devcity5", "devcity6")
 
 
 @dataclass(frozen=True)
@@ -79,14 +81,8 @@ def default_sets(eval_dir: Path = EVAL_DIR) -> list[EvalSet]:
         EvalSet("dev", default_kb_path(), dev / "questions.jsonl", dev / "complaints.jsonl", True),
         EvalSet("dev-sparse", default_kb_path(), dev / "questions.jsonl", dev / "complaints.jsonl", True,
                 sparse=True),
-        EvalSet("devcity", eval_dir / "devcity" / "kb", eval_dir / "devcity" / "questions.jsonl",
-                eval_dir / "devcity" / "complaints.jsonl", True),
-        EvalSet("devcity2", eval_dir / "devcity2" / "kb", eval_dir / "devcity2" / "questions.jsonl",
-                eval_dir / "devcity2" / "complaints.jsonl", True),
-        EvalSet("devcity3", eval_dir / "devcity3" / "kb", eval_dir / "devcity3" / "questions.jsonl",
-                eval_dir / "devcity3" / "complaints.jsonl", True),
         *(EvalSet(city, eval_dir / city / "kb", eval_dir / city / "questions.jsonl",
-                  eval_dir / city / "complaints.jsonl", True) for city in ("devcity4", "devcity5", "devcity6")),
+                  eval_dir / city / "complaints.jsonl", True) for city in DEV_CITIES),
         EvalSet("devsituations", default_kb_path(), eval_dir / "devsituations" / "questions.jsonl",
                 eval_dir / "devsituations" / "complaints.jsonl", True),
         EvalSet("devsituations2", default_kb_path(), eval_dir / "devsituations2" / "questions.jsonl",

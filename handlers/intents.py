@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-# The menu's labels typed as text (texts.MENU), when no menu is waiting for an answer.
-MENU_LABELS = {"tanya layanan": "tanya", "buat laporan": "lapor", "cek status laporan": "status"}
+from handlers import texts
+
+# The menu's labels typed as text, when no menu is waiting for an answer: "buat laporan" -> "lapor".
+MENU_LABELS = {o.label.lower(): o.value.removeprefix("cmd:") for o in texts.MENU if o.value.startswith("cmd:")}
 
 _OPENING = re.compile(
     r"^(?:(?:min|admin|pak|bu|halo|permisi)[\s,.!]+)*"
