@@ -54,8 +54,9 @@ class TurnCommitter:
 
     async def _write(self, writes: Sequence[TurnWrite]) -> list[None]:
         services = self.services
-        # A Core connection, not an ORM session: nothing here needs the unit of work, and this runs every turn.
-        async with services.db.engine.begin() as conn:
+        # Core statements, not an ORM session: nothing here needs the unit of work, and this runs every
+        # turn (on SQLite straight on the driver, see knowledge.records.hot).
+        async with services.db.hot() as conn:
             await touch_residents(conn, [w.resident for w in writes], statement=self._touch)
             await services.events.insert_many(conn, [e for w in writes for e in w.events])
             await services.state.set_many_in(conn, [w.state for w in writes if w.state is not None])

@@ -84,6 +84,7 @@ class SqlStateStore:
         table = ConversationStateRow.__table__
         self._select = (select(table.c.key, table.c.data, table.c.updated_at)
                         .where(table.c.key.in_(bindparam("keys", expanding=True))))
+        self._delete = delete(table).where(table.c.key.in_(bindparam("keys", expanding=True)))
         self._upsert = Prepared(lambda insert: _upsert(insert(table)))
 
     async def get(self, key: str) -> dict[str, Any] | None:
@@ -92,14 +93,13 @@ class SqlStateStore:
         return await self._reads.submit(key)
 
     async def _get_many(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
-        table = ConversationStateRow.__table__
-        async with self.db.engine.begin() as conn:  # Core, no ORM session: every turn starts here
+        async with self.db.hot() as conn:  # Core, no ORM session: every turn starts here
             rows = (await conn.execute(self._select, {"keys": list(set(keys))})).all()
-            found = {row.key: row for row in rows}
-            expired = [key for key, row in found.items()
-                       if self.ttl is not None and self.clock() - row.updated_at > self.ttl]
+            found = {key: (data, updated_at) for key, data, updated_at in rows}
+            expired = [key for key, (_, updated_at) in found.items()
+                       if self.ttl is not None and self.clock() - updated_at > self.ttl]
             if expired:
-                await conn.execute(delete(table).where(table.c.key.in_(expired)))
+                await conn.execute(self._delete, {"keys": expired})
         results: list[dict[str, Any] | None] = []
         given: set[str] = set()
         for key in keys:
@@ -107,7 +107,7 @@ class SqlStateStore:
             if row is None or key in expired:
                 results.append(None)
             else:  # the same key asked twice in one round: each caller gets its own copy
-                results.append(copy.deepcopy(row.data) if key in given else row.data)
+                results.append(copy.deepcopy(row[0]) if key in given else row[0])
                 given.add(key)
         return results
 

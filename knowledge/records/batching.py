@@ -42,12 +42,10 @@ class Batcher(Generic[T, R]):
         self._queue.append((item, future))
         if self._round is None or self._round.done():
             self._round = asyncio.create_task(self._rounds(), name=f"batch-{self._name}")
-        try:
-            # A cancelled caller does not cancel the round: the others' items are in it too.
-            return await asyncio.shield(future)
-        except asyncio.CancelledError:
-            future.add_done_callback(_forget)  # the round still settles it; nobody is left to read it
-            raise
+        # Awaited directly, not shielded (a shield costs the loop another round on every call): a cancelled
+        # caller cancels only its own future, never the round, which still writes the item with the
+        # others and skips settling a cancelled future.
+        return await future
 
     async def _rounds(self) -> None:
         batch: list[tuple[T, asyncio.Future[R]]] = []
@@ -81,11 +79,6 @@ class Batcher(Generic[T, R]):
                 _settle(future, exc=exc)
             else:
                 _settle(future, result=result)
-
-
-def _forget(future: asyncio.Future[Any]) -> None:
-    if not future.cancelled():
-        future.exception()  # retrieved, so asyncio does not log it as never retrieved
 
 
 def _settle(future: asyncio.Future[Any], *, result: Any = None, exc: BaseException | None = None) -> None:

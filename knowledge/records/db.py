@@ -12,6 +12,9 @@ transaction open in the same task, and never await network I/O inside a transact
 pool would give up after `POOL_TIMEOUT` seconds; `session()` detects the nesting at once
 and raises `NestedTransactionError` instead.
 
+A turn's hot transactions (inbound journal, state read, turn commit) use `hot()`, which on SQLite
+runs their statements straight on the driver (see knowledge.records.hot).
+
 PostgreSQL uses asyncpg with a normal connection pool; `schema` (an extension of the
 contract, optional) puts every table in that schema via `search_path`.
 """
@@ -31,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from knowledge.records import sqlite_inline
+from knowledge.records.hot import InlineHotConnection
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +64,7 @@ class Database:
             raise ValueError(f"unsupported database {self.dialect!r}; use sqlite+aiosqlite:// or postgresql+asyncpg://")
         self._sessions = async_sessionmaker(self.engine, expire_on_commit=False)
         self._open: dict[asyncio.Task[Any], list[AsyncSession]] = {}  # SQLite: sessions per task
+        self._hot_statements: dict[Any, Any] = {}  # SQLite: hot statements compiled once (see hot())
 
     @staticmethod
     def _sqlite_engine(url: str, parsed: URL, echo: bool) -> AsyncEngine:
@@ -116,6 +121,34 @@ class Database:
                 if not mine:
                     del self._open[task]
 
+    @asynccontextmanager
+    async def hot(self) -> AsyncIterator[AsyncConnection | InlineHotConnection]:
+        """Open a short write transaction for a turn's hot path; committed on exit, rolled back on error.
+
+        What it yields has `execute(statement, parameters)` (see knowledge.records.hot): on PostgreSQL
+        the engine's connection, on SQLite the raw connection, taken from the pool in turn.
+        """
+        if self.dialect != "sqlite":
+            async with self.engine.begin() as conn:
+                yield conn
+            return
+        # Not `async with`: AsyncConnection's exit closes in a task of its own (two loop rounds), which
+        # this needs no protection from: with the inline driver, close() never suspends.
+        conn = await self.engine.connect().start()
+        try:
+            inline = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
+            raw = inline.sqlite
+            await inline.retry_busy(raw.execute, "BEGIN IMMEDIATE")
+            try:
+                yield InlineHotConnection(raw, self.engine.dialect, self._hot_statements)
+                await inline.retry_busy(raw.execute, "COMMIT")
+            except BaseException:
+                if raw.in_transaction:
+                    raw.rollback()
+                raise
+        finally:
+            await conn.close()
+
     def check_not_nested(self) -> None:
         """Raise NestedTransactionError if this task holds SQLite's one connection in an open transaction.
 
@@ -164,8 +197,10 @@ def dialect_insert(bind: AsyncSession | AsyncConnection) -> Any:
     return _insert_for(_dialect_name(bind))
 
 
-def _dialect_name(bind: AsyncSession | AsyncConnection) -> str:
-    return (bind.dialect if isinstance(bind, AsyncConnection) else bind.get_bind().dialect).name
+def _dialect_name(bind: AsyncSession | AsyncConnection | InlineHotConnection) -> str:
+    if isinstance(bind, AsyncSession):
+        return bind.get_bind().dialect.name
+    return bind.dialect.name
 
 
 def _insert_for(dialect: str) -> Any:
@@ -188,7 +223,7 @@ class Prepared:
         self._build = build
         self._built: dict[str, Any] = {}
 
-    def on(self, bind: AsyncSession | AsyncConnection) -> Any:
+    def on(self, bind: AsyncSession | AsyncConnection | InlineHotConnection) -> Any:
         """Return the statement for the session's or connection's database."""
         name = _dialect_name(bind)
         statement = self._built.get(name)

@@ -11,6 +11,7 @@ from sqlalchemy import insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from knowledge.privacy import mask
+from knowledge.records.hot import InlineHotConnection
 from knowledge.records.models import EventRow, utcnow
 
 TEXT_LIMIT = 500
@@ -46,7 +47,7 @@ class EventRecorder:
         await session.flush()
         return row
 
-    async def insert_many(self, session: AsyncSession | AsyncConnection, rows: list[dict[str, Any]]) -> None:
+    async def insert_many(self, session: AsyncSession | AsyncConnection | InlineHotConnection, rows: list[dict[str, Any]]) -> None:
         """Insert events built by `values` with one multi-row statement, in the caller's transaction
         (a session's or a Core connection's)."""
         if rows:

@@ -11,6 +11,7 @@ from sqlalchemy import func
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from knowledge.records.db import Prepared, dialect_insert
+from knowledge.records.hot import InlineHotConnection
 from knowledge.records.models import ResidentRow, utcnow
 
 
@@ -55,7 +56,7 @@ def touch_statement(insert: Any) -> Any:
               "phone": func.coalesce(upsert.excluded.phone, table.c.phone)})
 
 
-async def touch_residents(session: AsyncSession | AsyncConnection, touches: Sequence[ResidentTouch], *,
+async def touch_residents(session: AsyncSession | AsyncConnection | InlineHotConnection, touches: Sequence[ResidentTouch], *,
                           now: dt.datetime | None = None, statement: Prepared | None = None) -> None:
     """Create or update many residents in one statement, returning nothing (a question turn's hot path).
 

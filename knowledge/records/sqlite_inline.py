@@ -98,6 +98,11 @@ class InlineConnection:
         self._closed = False
 
     @property
+    def sqlite(self) -> sqlite3.Connection:
+        """The sqlite3 connection itself (knowledge.records.hot runs statements on it)."""
+        return self._conn
+
+    @property
     def _connection(self) -> sqlite3.Connection | None:
         """The open sqlite3 connection, None once closed (SQLAlchemy's adapter looks here, as in aiosqlite)."""
         return None if self._closed else self._conn
