@@ -84,7 +84,8 @@ class SqlStateStore:
         table = ConversationStateRow.__table__
         self._select = (select(table.c.key, table.c.data, table.c.updated_at)
                         .where(table.c.key.in_(bindparam("keys", expanding=True))))
-        self._delete = delete(table).where(table.c.key.in_(bindparam("keys", expanding=True)))
+        self._delete = delete(table).where(table.c.key.in_(bindparam("keys", expanding=True)),
+                                           table.c.updated_at < bindparam("cutoff"))
         self._upsert = Prepared(lambda insert: _upsert(insert(table)))
 
     async def get(self, key: str) -> dict[str, Any] | None:
@@ -93,13 +94,14 @@ class SqlStateStore:
         return await self._reads.submit(key)
 
     async def _get_many(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
-        async with self.db.hot() as conn:  # Core, no ORM session: every turn starts here
+        async with self.db.hot(write=False) as conn:  # Core, no ORM session: every turn starts here
             rows = (await conn.execute(self._select, {"keys": list(set(keys))})).all()
-            found = {key: (data, updated_at) for key, data, updated_at in rows}
-            expired = [key for key, (_, updated_at) in found.items()
-                       if self.ttl is not None and self.clock() - updated_at > self.ttl]
-            if expired:
-                await conn.execute(self._delete, {"keys": expired})
+        found = {key: (data, updated_at) for key, data, updated_at in rows}
+        cutoff = self.clock() - self.ttl if self.ttl is not None else None
+        expired = [key for key, (_, updated_at) in found.items() if cutoff is not None and updated_at < cutoff]
+        if expired:  # (a state written since the read is newer than the cutoff, and stays)
+            async with self.db.hot() as conn:
+                await conn.execute(self._delete, {"keys": expired, "cutoff": cutoff})
         results: list[dict[str, Any] | None] = []
         given: set[str] = set()
         for key in keys:

@@ -135,3 +135,7 @@ async def test_unsupported_statements_are_refused(sqlite_db: Database) -> None:
             await conn.execute(python_default, {"channel": "web", "message_id": "1"})
         with pytest.raises(NotImplementedError):
             await conn.execute(select(table).where(table.c.id.in_(bindparam("ids", expanding=True))), {"ids": []})
+    async with sqlite_db.hot(write=False) as conn:  # a lone SELECT, outside a transaction
+        assert (await conn.execute(select(table.c.id))).all() == []
+        with pytest.raises(NotImplementedError, match="SELECT only"):
+            await conn.execute(update(table).values(status="done"))

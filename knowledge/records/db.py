@@ -122,11 +122,13 @@ class Database:
                     del self._open[task]
 
     @asynccontextmanager
-    async def hot(self) -> AsyncIterator[AsyncConnection | InlineHotConnection]:
-        """Open a short write transaction for a turn's hot path; committed on exit, rolled back on error.
+    async def hot(self, *, write: bool = True) -> AsyncIterator[AsyncConnection | InlineHotConnection]:
+        """Open a short transaction for a turn's hot path; committed on exit, rolled back on error.
 
         What it yields has `execute(statement, parameters)` (see knowledge.records.hot): on PostgreSQL
-        the engine's connection, on SQLite the raw connection, taken from the pool in turn.
+        the engine's connection, on SQLite the raw connection, taken from the pool in turn. With
+        `write=False` (one SELECT) SQLite runs it without BEGIN IMMEDIATE: a lone statement is its own
+        transaction, and a reader in WAL mode needs no write lock.
         """
         if self.dialect != "sqlite":
             async with self.engine.begin() as conn:
@@ -138,6 +140,9 @@ class Database:
         try:
             inline = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
             raw = inline.sqlite
+            if not write:
+                yield InlineHotConnection(raw, self.engine.dialect, self._hot_statements, readonly=True)
+                return
             await inline.retry_busy(raw.execute, "BEGIN IMMEDIATE")
             try:
                 yield InlineHotConnection(raw, self.engine.dialect, self._hot_statements)

@@ -14,6 +14,9 @@ is made of. `Database.hot()` gives those transactions a connection with one meth
   and result processors (JSON, DateTime) convert the values, so the rows written and read are
   exactly those the engine would write and read (tests/test_records_hot.py compares them).
 
+The state read, one SELECT, uses `hot(write=False)`: on SQLite it runs outside a transaction, without
+BEGIN IMMEDIATE's write lock (a lone statement is its own transaction; WAL readers need no lock).
+
 What the SQLite side supports is what the hot statements use: INSERT (one row or many, with
 every column given; RETURNING one row per parameter set), ON CONFLICT, UPDATE and SELECT, bound
 parameters including expanding `IN` lists. Anything else raises `NotImplementedError`.
@@ -99,9 +102,11 @@ class _Compiled:
 class InlineHotConnection:
     """Run Core statements straight on SQLite's connection, inside the caller's transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, dialect: Dialect, cache: dict[Any, _Compiled]) -> None:
+    def __init__(self, conn: sqlite3.Connection, dialect: Dialect, cache: dict[Any, _Compiled], *,
+                 readonly: bool = False) -> None:
         self.connection = conn
         self.dialect = dialect
+        self.readonly = readonly  # outside a transaction (Database.hot(write=False)): SELECT only
         self._cache = cache
 
     def _compiled(self, statement: ClauseElement, keys: Sequence[str]) -> _Compiled:
@@ -115,6 +120,8 @@ class InlineHotConnection:
 
     async def execute(self, statement: ClauseElement, parameters: Params = None) -> HotResult:
         """Execute `statement` once per parameter set; return the rows it returned."""
+        if self.readonly and not statement.is_select:
+            raise NotImplementedError("hot(write=False) runs outside a transaction: SELECT only")
         many = parameters if isinstance(parameters, list | tuple) else [parameters or {}]
         if not many:
             return HotResult([])
