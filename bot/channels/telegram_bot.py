@@ -29,7 +29,7 @@ from telegram.ext import Application, BaseUpdateProcessor, ContextTypes, TypeHan
 from bot.channels.telegram_journal import InboundJournal
 from bot.channels.telegram_render import chosen_label, render, with_keyboard_removed
 from bot.channels.telegram_request import AiohttpRequest
-from bot.channels.telegram_sender import classify, send_rendered
+from bot.channels.telegram_sender import classify, quiet_raw_sends, send_rendered
 from bot.channels.telegram_updates import CHANNEL, MediaStore, chat_of, to_inbound
 from bot.delivery import PermanentFailure, RetryLater, defer_replies
 from handlers.messages import InboundMessage, Reply
@@ -109,6 +109,7 @@ class TelegramChannel:
         if webhook_url:
             builder = builder.updater(None)  # our aiohttp route receives the updates
         self.application = builder.build()
+        quiet_raw_sends()
         self.application.add_handler(TypeHandler(Update, self._on_update))
         self.application.add_error_handler(self._on_error)
         self.media = MediaStore(self.application.bot, media_dir)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import re
 import warnings
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from typing import Any
 from telegram import Bot, InputFile, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBUserWarning
 
 from bot.channels.telegram_notify import payload_reply
 from bot.channels.telegram_render import Outgoing, render
@@ -36,11 +38,18 @@ _GONE = ("chat not found", "user is deactivated", "bot was kicked", "not enough 
          "chat_write_forbidden", "peer_id_invalid", "group chat was upgraded")
 
 
+def quiet_raw_sends() -> None:
+    """Silence PTB's advice to use `send_message` for `send_rendered`'s raw calls (a warning per process)."""
+    warnings.filterwarnings("ignore", message=r"Please use 'Bot\.sendMessage'", category=PTBUserWarning,
+                            module=re.escape(__name__))
+
+
 async def send_rendered(bot: Bot, chat_id: int | str, out: Outgoing) -> int:
     """Make one Bot API call for a rendered message; return the sent message's id.
 
     Text goes through `do_api_request`, which leaves Telegram's answer as JSON: nothing here reads
-    more of it than the id, and turning it into a `Message` cost a fifth of a question's turn.
+    more of it than the id, and turning it into a `Message` cost a fifth of a question's turn
+    (PTB's warning about it is silenced by `quiet_raw_sends`).
     """
     if out.method == "sendPhoto" and out.photo is not None:
         data = await asyncio.to_thread(out.photo.read_bytes)
@@ -96,6 +105,7 @@ class TelegramSender:
                  ready_timeout: float = 10.0) -> None:
         self.bot = bot
         self.media_dir = media_dir
+        quiet_raw_sends()
         self.ready = ready  # set while the bot is connected
         self.stopped = stopped or asyncio.Event()  # set once the channel shuts down
         self.ready_timeout = ready_timeout
