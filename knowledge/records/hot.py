@@ -17,9 +17,10 @@ is made of. `Database.hot()` gives those transactions a connection with one meth
 The state read, one SELECT, uses `hot(write=False)`: on SQLite it runs outside a transaction, without
 BEGIN IMMEDIATE's write lock (a lone statement is its own transaction; WAL readers need no lock).
 
-What the SQLite side supports is what the hot statements use: INSERT (one row or many, with
-every column given; RETURNING one row per parameter set), ON CONFLICT, UPDATE and SELECT, bound
-parameters including expanding `IN` lists. Anything else raises `NotImplementedError`.
+The SQLite side is meant for what the hot statements use: INSERT (one row or many; RETURNING read
+per parameter set), ON CONFLICT, UPDATE, DELETE and SELECT, bound parameters including expanding
+`IN` lists. A column left to a Python-side default, an empty `IN` list or a write in
+`hot(write=False)` raises `NotImplementedError`; a missing bound parameter raises `KeyError`.
 """
 
 from __future__ import annotations
@@ -67,8 +68,9 @@ class _Compiled:
             if processor is not None:
                 self.processors[name] = processor
         self.expanding = {name for name in self.names if binds[name].expanding}
+        columns = getattr(statement, "exported_columns", ())  # a SELECT's columns, or what RETURNING returns
         self.results: list[Callable[[Any], Any] | None] = [
-            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in getattr(statement, "exported_columns", ())]
+            column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns]
         self.returns_rows = bool(self.results)
         self.statement = statement  # kept alive, so the cache's id() key stays its own
 
