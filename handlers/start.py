@@ -1,7 +1,9 @@
 """/start (also "mulai", "menu", a greeting), /bantuan and /batal — from anywhere in the conversation.
 
-Outside a flow, a bare greeting, thanks ("makasih min") or acknowledgement ("ok", "siap") gets a
-short polite reply: it is small talk, not a question the knowledge base failed to answer.
+Outside a flow, small talk gets a short polite reply: it is not a question the knowledge base
+failed to answer. That is a greeting ("halo min", "selamat siang pak") or an opening without the
+question yet ("min mau tanya", "permisi, boleh nanya?"), answered with the welcome or an invitation
+to ask; thanks ("makasih min"); an acknowledgement ("ok", "siap").
 """
 
 from __future__ import annotations
@@ -21,9 +23,19 @@ THANKS_WORDS = {"terima kasih", "terimakasih", "trima kasih", "trimakasih", "mak
                 "matur nuwun", "maturnuwun", "tarimo kasih", "hatur nuhun", "syukron", "alhamdulillah"}
 ACK_WORDS = {"ok", "oke", "okay", "okey", "okee", "sip", "siap", "baik", "baiklah", "noted", "mantap", "mantab",
              "paham", "oh begitu", "oh gitu", "o gitu", "iya", "ya", "y", "yes"}
+# Words a greeting is made of ("selamat pagi", "assalamualaikum wr wb", "good morning").
+GREETING_WORDS = {"halo", "hallo", "helo", "hello", "hai", "hi", "hey", "hei", "pagi", "siang", "sore", "malam",
+                  "selamat", "assalamualaikum", "assalamu'alaikum", "asalamualaikum", "salam", "wr", "wb",
+                  "warahmatullahi", "wabarakatuh", "permisi", "punten", "good", "morning", "afternoon", "evening"}
+# An opening that announces a question without asking it ("min mau tanya", "ambo nio batanyo").
+ASK_WORDS = {"tanya", "nanya", "bertanya", "nanyak", "tanyo", "batanyo", "ask", "question", "bantu", "dibantu"}
+_ASK_FILLER = {"mau", "mo", "ingin", "pengen", "pgn", "numpang", "boleh", "bisa", "bs", "izin", "ijin", "dong",
+               "donk", "nih", "sedikit", "dikit", "sesuatu", "saya", "sy", "aku", "ane", "gue", "gw", "ambo", "nak",
+               "nio", "ado", "nan", "ada", "yang", "yg", "minta", "can", "may", "i", "have", "something", "need",
+               "please", "pls", "hal", "ni"}
+_VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak"}
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
-_POLITE_FILLER = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "ya", "yaa", "y", "ok", "oke", "sip",
-                  "siap", "baik", "banyak", "bnyk", "atas", "infonya", "informasinya", "info", "bantuannya",
+_POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas", "infonya", "informasinya", "info", "bantuannya",
                   "jawabannya", "sekali", "so", "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh"}
 _THANKS_LONGEST_FIRST = tuple(sorted(THANKS_WORDS, key=len, reverse=True))
 _REPEATS = re.compile(r"(.)\1{2,}")
@@ -35,10 +47,19 @@ def _word(text: str) -> str:
 
 
 def small_talk(text: str) -> str | None:
-    """Return "thanks" or "ack" when a message is only thanks or an acknowledgement, else None."""
+    """Return "greeting", "ask", "thanks" or "ack" when a message is only that (with polite fillers), else None."""
     words = _REPEATS.sub(r"\1", _word(text).replace("?", " ")).split()
     if not words or len(words) > _SMALL_TALK_WORDS:
         return None
+    opening = all(w in ASK_WORDS or w in HELP_WORDS or w in _ASK_FILLER or w in GREETING_WORDS
+                  or w in _POLITE_FILLER for w in words)
+    if opening and any(w in HELP_WORDS for w in words):  # "tolong min": the help, with the emergency numbers
+        return "help"
+    if opening and any(w in ASK_WORDS for w in words):
+        return "ask"
+    if all(w in GREETING_WORDS or w in _POLITE_FILLER for w in words) and (
+            any(w in GREETING_WORDS for w in words) or all(w in _VOCATIVES for w in words)):  # "halo min", "min"
+        return "greeting"
     phrase = " ".join(words)
     for kind, phrases in (("thanks", THANKS_WORDS), ("ack", ACK_WORDS)):
         if phrase in phrases:
@@ -64,8 +85,16 @@ async def handle(turn: Turn) -> list[Reply] | None:
             name = "start"
         elif not turn.state.get("flow"):
             name = "start" if word in START_WORDS else "bantuan" if word in HELP_WORDS else None
+            kind = small_talk(turn.text) if name is None and turn.choice is None else None
+            if kind == "ask" and turn.state.get("greeted"):
+                turn.record("other", "small_talk", data={"type": kind})
+                return [Reply(texts.ASK_PROMPT)]
+            if kind in ("greeting", "ask"):  # a first "min mau tanya" gets the welcome, which invites the question
+                name = "start"
+            elif kind == "help":
+                name = "bantuan"
             greeting_only = name == "start"
-            if name is None and turn.choice is None and (kind := small_talk(turn.text)):
+            if kind in ("thanks", "ack"):
                 turn.record("other", "small_talk", data={"type": kind})
                 return [Reply(texts.YOU_ARE_WELCOME if kind == "thanks" else texts.ACKNOWLEDGED)]
     if name == "start":

@@ -48,6 +48,28 @@ async def test_a_greeting_after_the_welcome_gets_a_short_answer_not_the_welcome_
     assert "Tanya Kota Uji" in chat.text
 
 
+async def test_greetings_with_a_vocative_are_greetings_not_questions(chat: Chat) -> None:
+    replies = await chat.say("halo min")  # the most common first message: the welcome and its menu, once
+    assert len(replies) == 1 and "Tanya Kota Uji" in chat.text and "Buat laporan" in chat.options
+    for text in ("hai kak", "Selamat siang pak", "assalamualaikum wr wb min", "pagiii min!", "min"):
+        await chat.say(text)
+        assert "Halo juga" in chat.text and "Buat laporan" in chat.options, text
+    assert not await events(chat, "unanswered")
+
+
+async def test_an_opening_without_the_question_invites_it(chat: Chat) -> None:
+    replies = await chat.say("permisi min, mau nanya dong")
+    assert len(replies) == 1 and "Tanya Kota Uji" in chat.text  # first contact: the welcome invites the question
+    for text in ("min mau tanya", "boleh tanya?", "ambo nio batanyo", "hi, I have a question", "ada yg bisa bantu?"):
+        replies = await chat.say(text)
+        assert [r.text for r in replies] == ["Silakan ketik pertanyaan Anda, misalnya: cara membuat KTP-el."], text
+    await chat.say("tolong min")  # the help, which gives the emergency numbers
+    assert "112" in chat.text
+    assert not await events(chat, "unanswered")
+    await chat.say("halo min mau tanya, ktp saya hilang gimana")  # with the question: the answer
+    assert "surat keterangan hilang" in chat.text
+
+
 async def test_first_message_ever_that_is_a_question_is_greeted_and_answered(chat: Chat) -> None:
     replies = await chat.say("ktp saya hilang gimana")
     assert "selamat datang" in replies[0].text
