@@ -22,7 +22,11 @@ THANKS_WORDS = {"terima kasih", "terimakasih", "trima kasih", "trimakasih", "mak
                 "mks", "makaseh", "trims", "tks", "thx", "thanks", "thank you", "thankyou", "tq", "ty",
                 "matur nuwun", "maturnuwun", "tarimo kasih", "hatur nuhun", "syukron", "alhamdulillah"}
 ACK_WORDS = {"ok", "oke", "okay", "okey", "okee", "sip", "siap", "baik", "baiklah", "noted", "mantap", "mantab",
-             "paham", "oh begitu", "oh gitu", "o gitu", "iya", "ya", "y", "yes"}
+             "paham", "oh begitu", "oh gitu", "o gitu", "iya", "ya", "y", "yes", "gak jadi", "ga jadi", "gk jadi",
+             "gajadi", "nggak jadi", "ngga jadi", "enggak jadi", "tidak jadi", "never mind", "nevermind"}
+FAREWELL_WORDS = {"bye", "bye bye", "byee", "dadah", "dah", "sampai jumpa", "sampai jumpa lagi", "see you", "goodbye",
+                  "good bye", "wassalam", "wassalamualaikum", "cukup", "itu aja", "itu saja", "segitu aja",
+                  "segitu saja", "sekian", "cukup sekian", "sekian dulu"}
 # Words a greeting is made of ("selamat pagi", "assalamualaikum wr wb", "good morning").
 GREETING_WORDS = {"halo", "hallo", "helo", "hello", "hai", "hi", "hey", "hei", "pagi", "siang", "sore", "malam",
                   "selamat", "assalamualaikum", "assalamu'alaikum", "asalamualaikum", "salam", "wr", "wb",
@@ -37,7 +41,9 @@ _VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak"}
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
 _POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas", "infonya", "informasinya", "info", "bantuannya",
                   "jawabannya", "sekali", "so", "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh"}
-_THANKS_LONGEST_FIRST = tuple(sorted(THANKS_WORDS, key=len, reverse=True))
+_LONGEST_FIRST = tuple(sorted([(p, "thanks") for p in THANKS_WORDS] + [(p, "bye") for p in FAREWELL_WORDS]
+                             + [(p, "ack") for p in ACK_WORDS if " " in p], key=lambda pk: -len(pk[0])))
+SMALL_TALK_REPLIES = {"thanks": texts.YOU_ARE_WELCOME, "bye": texts.GOODBYE, "ack": texts.ACKNOWLEDGED}
 _REPEATS = re.compile(r"(.)\1{2,}")
 _SMALL_TALK_WORDS = 6  # longer messages are questions, however polite
 
@@ -47,7 +53,8 @@ def _word(text: str) -> str:
 
 
 def small_talk(text: str) -> str | None:
-    """Return "greeting", "ask", "thanks" or "ack" when a message is only that (with polite fillers), else None."""
+    """Return "greeting", "ask", "help", "thanks", "bye" or "ack" when a message is only that (with polite
+    fillers), else None."""
     words = _REPEATS.sub(r"\1", _word(text).replace("?", " ")).split()
     if not words or len(words) > _SMALL_TALK_WORDS:
         return None
@@ -61,14 +68,14 @@ def small_talk(text: str) -> str | None:
             any(w in GREETING_WORDS for w in words) or all(w in _VOCATIVES for w in words)):  # "halo min", "min"
         return "greeting"
     phrase = " ".join(words)
-    for kind, phrases in (("thanks", THANKS_WORDS), ("ack", ACK_WORDS)):
+    for kind, phrases in (("thanks", THANKS_WORDS), ("bye", FAREWELL_WORDS), ("ack", ACK_WORDS)):
         if phrase in phrases:
             return kind
-    for thanks in _THANKS_LONGEST_FIRST:  # thanks wrapped in fillers
-        if f" {thanks} " in f" {phrase} ":
-            rest = f" {phrase} ".replace(f" {thanks} ", " ").split()
-            if all(w in _POLITE_FILLER for w in rest):
-                return "thanks"
+    for said, kind in _LONGEST_FIRST:  # thanks, a farewell or "gak jadi" wrapped in fillers ("udah itu aja min")
+        if f" {said} " in f" {phrase} ":
+            rest = f" {phrase} ".replace(f" {said} ", " ").split()
+            if all(w in _POLITE_FILLER or w in ACK_WORDS for w in rest):
+                return kind
     if all(w in _POLITE_FILLER or w in ACK_WORDS for w in words):
         return "ack"
     return None
@@ -94,9 +101,9 @@ async def handle(turn: Turn) -> list[Reply] | None:
             elif kind == "help":
                 name = "bantuan"
             greeting_only = name == "start"
-            if kind in ("thanks", "ack"):
+            if kind in SMALL_TALK_REPLIES:
                 turn.record("other", "small_talk", data={"type": kind})
-                return [Reply(texts.YOU_ARE_WELCOME if kind == "thanks" else texts.ACKNOWLEDGED)]
+                return [Reply(SMALL_TALK_REPLIES[kind])]
     if name == "start":
         return _greet_again(turn) if greeting_only and turn.state.get("greeted") else _start(turn)
     if name == "bantuan":

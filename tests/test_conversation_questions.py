@@ -235,8 +235,13 @@ async def test_thanks_and_ok_get_a_polite_reply_not_i_dont_know(chat: Chat) -> N
         assert "Sama-sama" in chat.text, text
     await chat.say("ok siap")
     assert chat.text.startswith("Baik.")
+    await chat.say("gak jadi min")
+    assert chat.text.startswith("Baik.")
+    for text in ("udah itu aja min", "bye", "cukup sekian"):
+        await chat.say(text)
+        assert "Sampai jumpa" in chat.text, text
     small = await events(chat, "other")
-    assert [e.outcome for e in small].count("small_talk") == 5
+    assert [e.outcome for e in small].count("small_talk") == 9
     assert not await events(chat, "unanswered")  # small talk does not lower the answer rate
     # A question wrapped in thanks is still a question.
     await chat.say("makasih, tapi ktp saya hilang gimana")
