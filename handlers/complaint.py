@@ -21,6 +21,7 @@ from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_des
 from handlers.complaint_state import (MAX_DESCRIPTION, MIN_DESCRIPTION, NO, SKIP, YES, clear, data, go,
                                       store_location, words)
 from handlers.context import Turn, clean_text
+from handlers.intents import is_question
 from handlers.messages import Reply
 from knowledge.kb import Opd
 
@@ -31,6 +32,9 @@ _COORDS = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)\
 
 async def handle(turn: Turn) -> list[Reply] | None:
     """Start the flow on /lapor; otherwise answer the current step when a flow is active."""
+    choice = turn.choice or ""
+    if choice.startswith("report:"):  # "Buat laporan" under an answer that says to report here
+        return await _begin(turn, _reported(turn, choice.removeprefix("report:")))
     command = turn.command
     if command and command[0] == "lapor":
         return await _begin(turn, command[1])
@@ -45,6 +49,14 @@ async def reprompt(turn: Turn) -> list[Reply]:
     step = turn.state.get("step", "describe")
     replies = ASKS.get(step, ask_describe)(turn)
     return [Reply(texts.FLOW_REMINDER)] + replies
+
+
+def _reported(turn: Turn, faq_id: str) -> str:
+    """Return the description a report from an answer starts with: the resident's own words when they
+    told a problem ("jalan depan rumah rusak parah") rather than asked ("ke mana melapor jalan rusak?")."""
+    last = turn.state.get("last_question") or {}
+    text = str(last.get("text") or "")
+    return text if last.get("faq") == faq_id and not is_question(text) else ""
 
 
 async def _begin(turn: Turn, text: str) -> list[Reply]:

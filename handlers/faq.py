@@ -7,6 +7,7 @@ saying what the bot can do.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -20,6 +21,8 @@ MAX_VALUE_BYTES = 64  # Telegram's callback data limit
 # is routed like a complaint; only a confident route names an OPD (an off-topic question scores lower).
 ROUTER_OPD_SCORE = 0.45
 LABEL_CHARS = 60
+# An answer saying "report it here" ("ketik /lapor", "melalui layanan pengaduan ini").
+_POINTS_TO_REPORTING = re.compile(r"/lapor\b|pengaduan ini\b", re.I)
 _PUNCT = set(".,?!-'\"/():;%&+")
 
 
@@ -65,13 +68,16 @@ async def handle(turn: Turn) -> list[Reply] | None:
 
 
 def answer_reply(turn: Turn, faq: Faq) -> Reply:
-    """Return an FAQ's answer with its source OPD and the 👍/👎 question."""
+    """Return an FAQ's answer with its source OPD and the 👍/👎 question; an answer that tells the
+    resident to report through this service also offers the complaint flow as a button."""
     opd = turn.kb.opd(faq.opd)
     parts = [faq.answer.strip()]
     if opd:
         parts.append(texts.source_line(opd))
     parts.append(texts.HELPFUL)
     options = (Option("👍 Ya", _value("fb", faq.id, ":up")), Option("👎 Tidak", _value("fb", faq.id, ":down")))
+    if _POINTS_TO_REPORTING.search(faq.answer):
+        options += (Option(texts.REPORT.label, _value("report", faq.id)),)
     return Reply("\n\n".join(parts), options=options, kind="answer")
 
 

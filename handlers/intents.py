@@ -3,7 +3,8 @@
 A resident who has not seen the menu, or prefers typing, says what they want instead of "/lapor":
 "saya mau buat laporan", "min mau lapor jalan berlubang di depan SD 12", "Buat laporan". Those start
 the complaint flow, with what follows as the description. A question about reporting ("mau lapor
-pungli ke mana?") is not one: the FAQ answers it, and its answer offers the flow.
+pungli ke mana?") is not one: the FAQ answers it, and its answer offers the flow (a "Buat laporan"
+button, handlers.faq), which `is_question` keeps from taking the question as the description.
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ _OPENING = re.compile(
 _QUESTION = re.compile(
     r"\?|\b(?:ke\s*mana|kmn|kemana|dimana|di\s+mana|dmn|bagaimana|gimana|gmn|gmna|caranya|cara|apakah|"
     r"bisa\s*kah|where|how|can\s+i)\b", re.I)
+
+
+# Words that make a sentence a question rather than a description of a problem.
+_ASKING = re.compile(r"\b(?:apa|siapa|kapan|berapa|brp|syarat|syaratnya|bolehkah|what|who|when|which)\b", re.I)
+
+
+def is_question(text: str) -> bool:
+    """Tell whether a text asks something ("ke mana melapor jalan rusak?") rather than tells a problem."""
+    return bool(_QUESTION.search(text) or _ASKING.search(text))
 
 
 def typed_command(text: str) -> tuple[str, str] | None:

@@ -358,3 +358,30 @@ async def test_inside_the_flow_a_sentence_about_reporting_is_the_description(cha
     await chat.say("saya mau lapor " + COMPLAINT)
     assert "**Dinas Lingkungan Hidup (DLH)**" in chat.text
     assert "Ceritakan masalahnya" not in chat.text
+
+
+async def test_an_answer_that_says_report_here_offers_the_flow_with_the_residents_words(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("jalan di depan rumah saya rusak parah, sudah berbulan-bulan")
+    assert "layanan pengaduan ini" in chat.text
+    assert chat.options == ["👍 Ya", "👎 Tidak", "Buat laporan"]
+    await chat.say(option="report:lapor-jalan-rusak")  # the resident told a problem: it is the description
+    assert "DPUPR" in chat.text and "Sudah benar?" in chat.text
+    await chat.say("ya")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    assert "Masalah: jalan di depan rumah saya rusak parah, sudah berbulan-bulan" in chat.text
+
+
+async def test_reporting_from_an_answer_to_a_question_asks_for_the_problem(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("ke mana melapor jalan berlubang?")
+    assert "Buat laporan" in chat.options
+    await chat.say(option="report:lapor-jalan-rusak")  # a question is no description: it is asked for
+    assert "Ceritakan masalahnya" in chat.text
+    await chat.say("jalan di depan SD 12 berlubang besar dan membahayakan")
+    assert "DPUPR" in chat.text
+    await chat.say("/batal")
+    await chat.say("jam berapa boleh membuang sampah ke TPS?")  # an answer that does not say to report here
+    assert "Buat laporan" not in chat.options
