@@ -31,13 +31,18 @@ FAREWELL_WORDS = {"bye", "bye bye", "byee", "dadah", "dah", "sampai jumpa", "sam
 GREETING_WORDS = {"halo", "hallo", "helo", "hello", "hai", "hi", "hey", "hei", "pagi", "siang", "sore", "malam",
                   "selamat", "assalamualaikum", "assalamu'alaikum", "asalamualaikum", "salam", "wr", "wb",
                   "warahmatullahi", "wabarakatuh", "permisi", "punten", "good", "morning", "afternoon", "evening"}
+# Said as greetings: read as "halo" ("apa kabar min", "ba a kaba da").
+GREETING_PHRASES = ("apa kabar", "apa kabarnya", "ba a kaba", "baa kaba", "how are you")
 # An opening that announces a question without asking it ("min mau tanya", "ambo nio batanyo").
 ASK_WORDS = {"tanya", "nanya", "bertanya", "nanyak", "tanyo", "batanyo", "ask", "question", "bantu", "dibantu"}
 _ASK_FILLER = {"mau", "mo", "ingin", "pengen", "pgn", "numpang", "boleh", "bisa", "bs", "izin", "ijin", "dong",
                "donk", "nih", "sedikit", "dikit", "sesuatu", "saya", "sy", "aku", "ane", "gue", "gw", "ambo", "nak",
                "nio", "ado", "nan", "ada", "yang", "yg", "minta", "can", "may", "i", "have", "something", "need",
                "please", "pls", "hal", "ni"}
-_VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak"}
+# An apology before the question ("maaf ganggu min") opens it too.
+_APOLOGY = {"maaf", "mohon", "ganggu", "mengganggu", "sorry", "misi"}
+_VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "da", "uda", "uni", "ni"}
+_LAUGHTER = re.compile(r"^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|lol|xixi)$")
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
 _POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas", "infonya", "informasinya", "info", "bantuannya",
                   "jawabannya", "sekali", "so", "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh"}
@@ -55,14 +60,17 @@ def _word(text: str) -> str:
 def small_talk(text: str) -> str | None:
     """Return "greeting", "ask", "help", "thanks", "bye" or "ack" when a message is only that (with polite
     fillers), else None."""
-    words = _REPEATS.sub(r"\1", _word(text).replace("?", " ")).split()
+    said = " " + _REPEATS.sub(r"\1", _word(text).replace("?", " ")) + " "
+    for greeting in GREETING_PHRASES:
+        said = said.replace(f" {greeting} ", " halo ")
+    words = ["ok" if _LAUGHTER.match(w) else w for w in said.split()]  # "wkwk" is an acknowledgement
     if not words or len(words) > _SMALL_TALK_WORDS:
         return None
-    opening = all(w in ASK_WORDS or w in HELP_WORDS or w in _ASK_FILLER or w in GREETING_WORDS
+    opening = all(w in ASK_WORDS or w in HELP_WORDS or w in _ASK_FILLER or w in _APOLOGY or w in GREETING_WORDS
                   or w in _POLITE_FILLER for w in words)
     if opening and any(w in HELP_WORDS for w in words):  # "tolong min": the help, with the emergency numbers
         return "help"
-    if opening and any(w in ASK_WORDS for w in words):
+    if opening and any(w in ASK_WORDS or w in _APOLOGY for w in words):
         return "ask"
     if all(w in GREETING_WORDS or w in _POLITE_FILLER for w in words) and (
             any(w in GREETING_WORDS for w in words) or all(w in _VOCATIVES for w in words)):  # "halo min", "min"
