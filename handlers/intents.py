@@ -1,4 +1,4 @@
-"""Commands said in words: "mau lapor, lampu jalan mati", or a menu label typed without its menu.
+"""Commands said in words: "mau lapor, lampu jalan mati", "cek laporan sy", or a menu label typed without its menu.
 
 A resident who has not seen the menu, or prefers typing, says what they want instead of "/lapor":
 "saya mau buat laporan", "min mau lapor jalan berlubang di depan SD 12", "Buat laporan". Those start
@@ -39,12 +39,29 @@ def is_question(text: str) -> bool:
     return bool(_QUESTION.search(text) or _ASKING.search(text))
 
 
+# Asking after one's complaints: "cek laporan sy", "laporan saya sudah sampai mana?", "status pengaduan
+# PDG-263C85", "check my report". Only the complaint words with possessives and particles: "cek status
+# izin" and "laporan keuangan" are not.
+_STATUS = re.compile(
+    r"^(?:(?:min|admin|halo|permisi|pak|bu|kak)[\s,.!]+)*"
+    r"(?:(?:mau|ingin|tolong|bisa|boleh|coba)\s+)?"
+    r"(?P<ask>(?:cek|check|lihat|liat|periksa|pantau|gimana|gmn|bagaimana)\s+)?(?P<status>status\s+(?:of\s+)?)?"
+    r"(?:laporan|pengaduan|aduan|komplain|tiket|my\s+report|my\s+complaint)"
+    r"(?:\s+(?:saya|sy|aku|ku|ambo|kami|kemarin|tadi|yang\s+kemarin))?"
+    r"(?:\s+(?P<ticket>[a-z]{2,5}-[a-z0-9]{4,8}))?"
+    r"(?P<how>\s+(?:(?:udah|sudah|sdh|udh)\s+)?(?:sampai|sampe|smp)\s+(?:mana|mn)|\s+(?:gimana|gmn|bagaimana|kabarnya))?"
+    r"(?:[\s,]+(?:ya|dong|min|kak|pak|bu))*[\s?!.]*$", re.I)
+
+
 def typed_command(text: str) -> tuple[str, str] | None:
     """Return (command, argument) for a command said in words, else None."""
     said = " ".join(text.split())
     label = MENU_LABELS.get(said.lower().rstrip(".!"))
     if label:
         return label, ""
+    status = _STATUS.match(said)
+    if status and (status["ask"] or status["status"] or status["how"]):
+        return "status", (status["ticket"] or "").upper()
     m = _OPENING.match(said)
     if not m or _QUESTION.search(said):
         return None

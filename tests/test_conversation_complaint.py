@@ -385,3 +385,15 @@ async def test_reporting_from_an_answer_to_a_question_asks_for_the_problem(chat:
     await chat.say("/batal")
     await chat.say("jam berapa boleh membuang sampah ke TPS?")  # an answer that does not say to report here
     assert "Buat laporan" not in chat.options
+
+
+async def test_asking_after_ones_complaints_in_words_shows_them(chat: Chat) -> None:
+    ticket = await file_complaint(chat)
+    await chat.say("cek laporan sy")
+    assert ticket in chat.text and "Laporan Anda" in chat.text
+    await chat.say(f"status pengaduan {ticket.lower()}")
+    assert f"Laporan {ticket}" in chat.text
+    await chat.say("status laporan saya")
+    assert ticket in chat.text and "Laporan Anda" in chat.text
+    await chat.say("/status TST-12")
+    assert "tidak ditemukan" in chat.text

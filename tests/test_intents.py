@@ -14,6 +14,11 @@ from handlers.intents import typed_command
     ("ambo nio malapor", ("lapor", "")),
     ("I would like to file a complaint", ("lapor", "")),
     ("I want to report a broken street light", ("lapor", "a broken street light")),
+    ("cek laporan sy", ("status", "")),
+    ("laporan saya sudah sampai mana?", ("status", "")),
+    ("min laporan sy udh smp mn", ("status", "")),
+    ("status pengaduan pdg-263c85", ("status", "PDG-263C85")),
+    ("check my report", ("status", "")),
 ])
 def test_a_command_said_in_words(text, command):
     assert typed_command(text) == command
@@ -26,6 +31,9 @@ def test_a_command_said_in_words(text, command):
     "mau laporan keuangan",  # not a complaint
     "mau tanya jadwal posyandu",
     "How can I report a broken street light",
+    "cek status izin",  # DPMPTSP's permit status: an FAQ
+    "cek laporan keuangan",
+    "pengaduan",
 ])
 def test_not_a_command(text):
     assert typed_command(text) is None
