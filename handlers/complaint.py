@@ -108,6 +108,8 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
     if turn.choice == "route:ok" or (turn.choice is None and word in YES):
         return _after_opd(turn)
     if turn.choice == "route:other" or (turn.choice is None and word in NO):
+        lapor = data(turn)  # the OPD just turned down is not offered again ("Lainnya" still lists every one)
+        lapor["candidates"] = [slug for slug in lapor.get("candidates", []) if slug != lapor.get("opd")]
         go(turn, "pick_opd")
         return ask_opd(turn)
     return [Reply(texts.PICK_ONE)] + ask_route(turn)

@@ -78,11 +78,12 @@ async def test_changing_the_opd_from_the_list_then_category(chat: Chat) -> None:
     await chat.say("/start")
     await chat.say("/lapor")
     await chat.say(COMPLAINT)
+    proposed = re.search(r"\*\*(.+?)\*\*", chat.text).group(1)
     await chat.choose("Pilih instansi lain")
     assert "instansi mana" in chat.text
-    assert chat.options[-1] == "Lainnya"
+    assert chat.options[-1] == "Lainnya" and proposed not in chat.options  # the one turned down is not offered
     await chat.say("Lainnya")
-    assert "Dinas Sosial (Dinsos)" in chat.options  # every OPD, numbered
+    assert "Dinas Sosial (Dinsos)" in chat.options and proposed in chat.options  # every OPD, numbered
     await chat.say(str(chat.options.index("Dinas Pekerjaan Umum dan Penataan Ruang (DPUPR)") + 1))
     assert "Pilih jenis masalahnya" in chat.text
     assert chat.options == ["Jalan rusak atau berlubang", "Drainase atau selokan tersumbat", "Lainnya / tidak tahu"]
