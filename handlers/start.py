@@ -44,8 +44,9 @@ _APOLOGY = {"maaf", "mohon", "ganggu", "mengganggu", "sorry", "misi"}
 _VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "da", "uda", "uni", "ni"}
 _LAUGHTER = re.compile(r"^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|lol|xixi)$")
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
-_POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas", "infonya", "informasinya", "info", "bantuannya",
-                  "jawabannya", "sekali", "so", "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh"}
+_POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas",
+                               "infonya", "informasinya", "info", "bantuannya", "jawabannya", "sekali", "so",
+                               "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh"}
 _LONGEST_FIRST = tuple(sorted([(p, "thanks") for p in THANKS_WORDS] + [(p, "bye") for p in FAREWELL_WORDS]
                              + [(p, "ack") for p in ACK_WORDS if " " in p], key=lambda pk: -len(pk[0])))
 SMALL_TALK_REPLIES = {"thanks": texts.YOU_ARE_WELCOME, "bye": texts.GOODBYE, "ack": texts.ACKNOWLEDGED}
@@ -79,9 +80,9 @@ def small_talk(text: str) -> str | None:
     for kind, phrases in (("thanks", THANKS_WORDS), ("bye", FAREWELL_WORDS), ("ack", ACK_WORDS)):
         if phrase in phrases:
             return kind
-    for said, kind in _LONGEST_FIRST:  # thanks, a farewell or "gak jadi" wrapped in fillers ("udah itu aja min")
-        if f" {said} " in f" {phrase} ":
-            rest = f" {phrase} ".replace(f" {said} ", " ").split()
+    for part, kind in _LONGEST_FIRST:  # thanks, a farewell or "gak jadi" wrapped in fillers ("udah itu aja min")
+        if f" {part} " in f" {phrase} ":
+            rest = f" {phrase} ".replace(f" {part} ", " ").split()
             if all(w in _POLITE_FILLER or w in ACK_WORDS for w in rest):
                 return kind
     if all(w in _POLITE_FILLER or w in ACK_WORDS for w in words):
