@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from handlers import texts
+from knowledge.records.tickets import TICKET_RE
 
 # The menu's labels typed as text, when no menu is waiting for an answer: "buat laporan" -> "lapor".
 MENU_LABELS = {o.label.lower(): o.value.removeprefix("cmd:") for o in texts.MENU if o.value.startswith("cmd:")}
@@ -48,7 +49,7 @@ _STATUS = re.compile(
     r"(?P<ask>(?:cek|check|lihat|liat|periksa|pantau|gimana|gmn|bagaimana)\s+)?(?P<status>status\s+(?:of\s+)?)?"
     r"(?:laporan|pengaduan|aduan|komplain|tiket|my\s+report|my\s+complaint)"
     r"(?:\s+(?:saya|sy|aku|ku|ambo|kami|kemarin|tadi|yang\s+kemarin))?"
-    r"(?:\s+(?P<ticket>[a-z]{2,5}-[a-z0-9]{4,8}))?"
+    rf"(?:\s+(?P<ticket>{TICKET_RE.pattern}))?"
     r"(?P<how>\s+(?:(?:udah|sudah|sdh|udh)\s+)?(?:sampai|sampe|smp)\s+(?:mana|mn)|\s+(?:gimana|gmn|bagaimana|kabarnya))?"
     r"(?:[\s,]+(?:ya|dong|min|kak|pak|bu))*[\s?!.]*$", re.I)
 

@@ -96,20 +96,20 @@ class SqlStateStore:
     async def _get_many(self, keys: Sequence[str]) -> list[dict[str, Any] | None]:
         async with self.db.hot(write=False) as conn:  # Core, no ORM session: every turn starts here
             rows = (await conn.execute(self._select, {"keys": list(set(keys))})).all()
-        found = {key: (data, updated_at) for key, data, updated_at in rows}
         cutoff = self.clock() - self.ttl if self.ttl is not None else None
-        expired = [key for key, (_, updated_at) in found.items() if cutoff is not None and updated_at < cutoff]
+        expired = [key for key, _, updated_at in rows if cutoff is not None and updated_at < cutoff]
         if expired:  # (a state written since the read is newer than the cutoff, and stays)
             async with self.db.hot() as conn:
                 await conn.execute(self._delete, {"keys": expired, "cutoff": cutoff})
+        found = {key: data for key, data, _ in rows if key not in expired}
         results: list[dict[str, Any] | None] = []
         given: set[str] = set()
         for key in keys:
-            row = found.get(key)
-            if row is None or key in expired:
+            data = found.get(key)
+            if data is None:
                 results.append(None)
             else:  # the same key asked twice in one round: each caller gets its own copy
-                results.append(copy.deepcopy(row[0]) if key in given else row[0])
+                results.append(copy.deepcopy(data) if key in given else data)
                 given.add(key)
         return results
 

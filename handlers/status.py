@@ -34,7 +34,10 @@ async def handle(turn: Turn) -> list[Reply] | None:
         if not command or command[0] != "status":
             return None
         ticket = command[1]
-    if ticket and not TICKET_RE.search(ticket.upper()) and not any(c.isdigit() for c in ticket):
+    found = TICKET_RE.search(ticket.upper()) if ticket else None
+    if found:  # "/status pengaduan pdg-263c85": the ticket in the words
+        ticket = found.group(0)
+    elif ticket and not any(c.isdigit() for c in ticket):
         ticket = None  # "status laporan saya": words, no ticket number; the list answers it
     replies = await (_detail(turn, ticket) if ticket else _list(turn))
     if turn.state.get("flow"):
@@ -77,8 +80,7 @@ async def _opd_names(turn: Turn, ids: Iterable[int], *, short: bool = False) -> 
 
 async def _detail(turn: Turn, ticket: str) -> list[Reply]:
     turn.record("command", "status_ticket")
-    found = TICKET_RE.search(ticket.upper())  # "/status pengaduan pdg-263c85": the ticket in the words
-    ticket = found.group(0) if found else ticket.strip().upper()
+    ticket = ticket.strip().upper()
     resident = await turn.resident()
     row = await turn.services.complaints.get_for_resident(turn.session, resident.id, ticket)
     if row is None:

@@ -140,12 +140,13 @@ class Database:
         try:
             inline = conn.sync_connection.connection.driver_connection  # type: ignore[union-attr]
             raw = inline.sqlite
+            hot = InlineHotConnection(raw, self.engine.dialect, self._hot_statements, readonly=not write)
             if not write:
-                yield InlineHotConnection(raw, self.engine.dialect, self._hot_statements, readonly=True)
+                yield hot
                 return
             await inline.retry_busy(raw.execute, "BEGIN IMMEDIATE")
             try:
-                yield InlineHotConnection(raw, self.engine.dialect, self._hot_statements)
+                yield hot
                 await inline.retry_busy(raw.execute, "COMMIT")
             except BaseException:
                 if raw.in_transaction:
