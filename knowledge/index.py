@@ -280,16 +280,16 @@ class LexicalIndex:
                     covered += weight * similarity * WEAK_CREDIT
                 else:
                     absent += weight
-                    if not is_light:
-                        worst = max(worst, weight)
+                    if not is_light and weight > worst:
+                        worst = weight
             coverage = covered / total
             # Precision: the best share of one phrase's weight that the matched words make up.
             by_token, masses, strings = self._entry_facts(i)
-            parts: list[list[float]] = [[] for _ in masses]
+            parts = [0.0] * len(masses)
             for tok, sim in matched.items():
                 for j, weight in by_token.get(tok, ()):
-                    parts[j].append(weight * sim)
-            precision = max((sum(part) / mass for part, mass in zip(parts, masses) if mass > 0), default=0.0)
+                    parts[j] += weight * sim
+            precision = max((part / mass for part, mass in zip(parts, masses) if mass > 0), default=0.0)
             best = extract_one(query_str, strings, scorer=ratio) if strings else None
             fuzzy = best[1] / 100 if best else 0.0
             score = w_coverage * coverage + w_precision * precision + w_fuzzy * fuzzy

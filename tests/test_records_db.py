@@ -77,3 +77,22 @@ async def test_sessions_do_not_expire_on_commit(database: Database) -> None:
         await s.commit()
     assert row.display_name == "Siti"  # readable after the session closed
     assert database.dialect in ("sqlite", "postgresql") and await database.ping()
+
+
+async def test_leaving_a_session_rolls_back_and_frees_the_connection(database: Database) -> None:
+    # Closing is skipped only for a session that never touched the database; one left mid-transaction
+    # (here without a commit) must still be rolled back and give the connection back (SQLite has one).
+    async with database.session() as s:
+        await get_or_create_resident(s, "test", "8", "Budi")
+    async with database.session() as s:
+        assert await s.scalar(select(func.count()).select_from(ResidentRow)) == 0
+    with pytest.raises(RuntimeError, match="boom"):
+        async with database.session() as s:
+            await get_or_create_resident(s, "test", "9", "Rina")
+            raise RuntimeError("boom")
+    async with asyncio.timeout(5), database.hot() as conn:  # would wait for the pool if still held
+        assert (await conn.execute(select(func.count()).select_from(ResidentRow))).all()[0][0] == 0
+    async with database.session() as s:
+        row = await get_or_create_resident(s, "test", "10", "Andi")
+        await s.commit()
+    assert row.display_name == "Andi"

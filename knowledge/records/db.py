@@ -106,7 +106,8 @@ class Database:
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AsyncSession]:
         """Open a session for one unit of work; commit it yourself, it is closed on exit."""
-        async with self._sessions() as session:
+        session = self._sessions()
+        try:
             task = asyncio.current_task() if self.dialect == "sqlite" else None
             if task is None:
                 yield session
@@ -120,6 +121,10 @@ class Database:
                 mine.remove(session)
                 if not mine:
                     del self._open[task]
+        finally:
+            if _holds_anything(session):
+                async with session:  # AsyncSession's own exit: close() runs to the end even if cancelled
+                    pass
 
     @asynccontextmanager
     async def hot(self, *, write: bool = True) -> AsyncIterator[AsyncConnection | InlineHotConnection]:
@@ -196,6 +201,16 @@ class Database:
 
     def __repr__(self) -> str:
         return f"Database({make_url(self.url).render_as_string(hide_password=True)!r}, schema={self.schema!r})"
+
+
+def _holds_anything(session: AsyncSession) -> bool:
+    """Tell whether closing the session has work to do: a transaction, a connection or ORM objects.
+
+    A turn that only answers a question never touches its session; closing it anyway costs a task
+    and a greenlet switch on every message.
+    """
+    return bool(session.in_transaction() or session.identity_map or session.new or session.dirty
+                or session.deleted)
 
 
 def dialect_insert(bind: AsyncSession | AsyncConnection) -> Any:
