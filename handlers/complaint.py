@@ -15,12 +15,13 @@ import logging
 import re
 import secrets
 
-from handlers import texts
+from handlers import faq, texts
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
 from handlers.complaint_state import (MAX_DESCRIPTION, MIN_DESCRIPTION, NO, SKIP, YES, clear, data, go,
                                       store_location, words)
 from handlers.context import Turn, clean_text
+from handlers.emergency import is_emergency
 from handlers.intents import is_question
 from handlers.messages import Reply
 from knowledge.kb import Opd
@@ -41,6 +42,9 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if turn.state.get("flow") != "lapor" or command:
         return None
     step = turn.state.get("step", "describe")
+    if turn.msg.photo and step not in ("describe", "location", "photo"):  # a photo sent late: kept, not lost
+        data(turn)["photo"] = turn.msg.photo.path
+        return [Reply(texts.PHOTO_RECEIVED)] + ASKS[step](turn)
     return await STEPS.get(step, _describe)(turn)
 
 
@@ -78,14 +82,18 @@ async def _describe(turn: Turn, text: str | None = None) -> list[Reply]:
     if msg.photo:
         lapor["photo"] = msg.photo.path
         text = text or msg.photo.caption
-        prefix.append(Reply("Foto diterima."))
+        prefix.append(Reply(texts.PHOTO_RECEIVED))
     if msg.location:
         store_location(turn, msg.location.latitude, msg.location.longitude, msg.location.address)
         prefix.append(Reply("Lokasi diterima."))
-    description, _ = clean_text(text if text is not None else msg.text, MAX_DESCRIPTION)
+    description, cut = clean_text(text if text is not None else msg.text, MAX_DESCRIPTION)
     if len(description) < MIN_DESCRIPTION:
         return prefix + [Reply(texts.DESCRIBE_MORE if description else texts.DESCRIBE)]
     lapor["description"] = description
+    if is_emergency(description):  # the numbers first: an OPD answers a complaint within days
+        prefix.insert(0, Reply(texts.emergency_first(turn.kb.city)))
+    if cut:
+        prefix.append(Reply(texts.DESCRIPTION_CUT))
     route = turn.router.route(description)
     candidates: list[str] = []
     for slug, _category, _score in route.candidates:
@@ -158,10 +166,19 @@ def _after_category(turn: Turn) -> list[Reply]:
 
 def _after_location(turn: Turn) -> list[Reply]:
     if data(turn).get("photo"):
-        go(turn, "name")
-        return ask_name(turn)
+        return _to_name(turn)
     go(turn, "photo")
     return ask_photo(turn)
+
+
+def _to_name(turn: Turn) -> list[Reply]:
+    """Ask whether to show the resident's name; without a name to show (the web chat) the complaint is anonymous."""
+    if not turn.msg.display_name:
+        data(turn)["show_name"] = False
+        go(turn, "confirm")
+        return ask_confirm(turn)
+    go(turn, "name")
+    return ask_name(turn)
 
 
 async def _pick_category(turn: Turn) -> list[Reply]:
@@ -188,7 +205,9 @@ async def _location(turn: Turn) -> list[Reply]:
         store_location(turn, float(coords[1]), float(coords[2]), None)
     elif msg.photo:  # a photo sent early: keep it, still ask for the place
         data(turn)["photo"] = msg.photo.path
-        return [Reply("Foto diterima.")] + ask_location(turn)
+        return [Reply(texts.PHOTO_RECEIVED)] + ask_location(turn)
+    elif "?" in turn.text and is_question(turn.text):  # a question, not a place: answer it, then ask again
+        return faq.answer_question(turn) + await reprompt(turn)
     elif turn.choice == "skip" or words(turn.text) in SKIP:
         pass
     elif len(turn.text) >= 3:
@@ -203,8 +222,7 @@ async def _photo(turn: Turn) -> list[Reply]:
         data(turn)["photo"] = turn.msg.photo.path
     elif not (turn.choice == "skip" or words(turn.text) in SKIP):
         return [Reply(texts.PHOTO_AGAIN, options=(texts.SKIP,), request="photo")]
-    go(turn, "name")
-    return ask_name(turn)
+    return _to_name(turn)
 
 
 async def _name(turn: Turn) -> list[Reply]:

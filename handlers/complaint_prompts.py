@@ -70,8 +70,9 @@ def ask_photo(turn: Turn) -> list[Reply]:
 
 
 def ask_name(turn: Turn) -> list[Reply]:
-    """Ask whether the OPD may see the resident's name."""
-    return [Reply(texts.NAME, options=(texts.NAME_SHOW, texts.NAME_ANON))]
+    """Ask whether the resident's name may appear on the public complaint (only asked when the channel
+    gives a name: the web chat has none, and its complaints are anonymous)."""
+    return [Reply(texts.name_question(turn.msg.display_name or "-"), options=(texts.NAME_SHOW, texts.NAME_ANON))]
 
 
 def ask_confirm(turn: Turn) -> list[Reply]:

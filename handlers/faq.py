@@ -12,7 +12,9 @@ import unicodedata
 from typing import Any
 
 from handlers import texts
+from handlers.contact import asked_contact, has_reachable_contact
 from handlers.context import Turn
+from handlers.emergency import is_emergency
 from handlers.messages import Option, Reply
 from knowledge.kb import Faq
 
@@ -24,6 +26,14 @@ LABEL_CHARS = 60
 # An answer saying "report it here" ("ketik /lapor", "melalui layanan pengaduan ini").
 _POINTS_TO_REPORTING = re.compile(r"/lapor\b|pengaduan ini\b", re.I)
 _PUNCT = set(".,?!-'\"/():;%&+")
+
+
+def _stale_choice(text: str) -> bool:
+    """Tell whether a text is one of the bot's button labels or a lone option number ("2"), with no
+    options on offer (the dispatcher has matched it against those)."""
+    said = " ".join(text.lower().split()).rstrip(".!")
+    plain = " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in said).split())
+    return (said.isdigit() and len(said) <= 2) or said in texts.STALE_LABELS or plain in texts.STALE_LABELS
 
 
 def _readable(text: str) -> bool:
@@ -58,7 +68,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if msg.unsupported or msg.photo or msg.location:
         turn.record("other", "unsupported", data={"type": msg.unsupported or ("photo" if msg.photo else "location")})
         return [Reply(texts.UNSUPPORTED, options=texts.MENU)]
-    if msg.option and not turn.text:  # a button from an old message whose moment has passed
+    if (msg.option and not turn.text) or (turn.choice is None and _stale_choice(turn.text)):
+        # A button from an old message whose moment has passed, or its label (or a number) typed again.
         turn.record("other", "stale_option")
         return [Reply(texts.STALE_OPTION, options=texts.MENU)]
     if not _readable(turn.text):
@@ -75,15 +86,23 @@ def answer_reply(turn: Turn, faq: Faq) -> Reply:
     if opd:
         parts.append(texts.source_line(opd))
     parts.append(texts.HELPFUL)
-    options = (Option("👍 Ya", _value("fb", faq.id, ":up")), Option("👎 Tidak", _value("fb", faq.id, ":down")))
+    options = (Option(texts.HELPFUL_YES, _value("fb", faq.id, ":up")),
+               Option(texts.HELPFUL_NO, _value("fb", faq.id, ":down")))
     if _POINTS_TO_REPORTING.search(faq.answer):
         options += (Option(texts.REPORT.label, _value("report", faq.id)),)
     return Reply("\n\n".join(parts), options=options, kind="answer")
 
 
+def answer_question(turn: Turn) -> list[Reply]:
+    """Answer the turn's text as a question (also asked by the complaint flow for a question typed mid-way)."""
+    return _question(turn)
+
+
 def _question(turn: Turn) -> list[Reply]:
     match = turn.matcher.match(turn.text)
-    replies = [Reply(texts.TRUNCATED)] if turn.truncated else []
+    replies = [Reply(texts.emergency_first(turn.kb.city))] if is_emergency(turn.text) else []
+    if turn.truncated:
+        replies.append(Reply(texts.TRUNCATED))
     last: dict[str, Any] = {"text": turn.text[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}
@@ -92,6 +111,13 @@ def _question(turn: Turn) -> list[Reply]:
         last["faq"] = faq.id
         turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
         return replies + [answer_reply(turn, faq)]
+    opd = asked_contact(turn.text, turn.kb)
+    if opd is not None:  # "nomor telepon Dinas Sosial?": the OPD's own contact, not look-alike entries
+        reachable = has_reachable_contact(opd)
+        turn.record("question", "contact", opd=opd.slug, answered=reachable, **common)
+        if not reachable:
+            turn.record("unanswered", "contact", opd=opd.slug, text=turn.text)
+        return replies + [Reply(texts.opd_contact(opd), options=(texts.REPORT, texts.ASK_AGAIN))]
     suggestions = tuple(match.suggestions)[:3]
     if match.decision == "suggest" and suggestions:
         last["suggested"] = [f.id for f in suggestions]

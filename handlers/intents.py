@@ -41,14 +41,16 @@ def is_question(text: str) -> bool:
 
 
 # Asking after one's complaints: "cek laporan sy", "laporan saya sudah sampai mana?", "status pengaduan
-# PDG-263C85", "check my report". Only the complaint words with possessives and particles: "cek status
-# izin" and "laporan keuangan" are not.
+# PDG-263C85", "check my report", "gmn perkembangan laporan jalan rusak saya". Only the complaint words
+# with possessives and particles (a few words of topic before a possessive): "cek status izin" and
+# "laporan keuangan" are not.
 _STATUS = re.compile(
     r"^(?:(?:min|admin|halo|permisi|pak|bu|kak)[\s,.!]+)*"
     r"(?:(?:mau|ingin|tolong|bisa|boleh|coba)\s+)?"
-    r"(?P<ask>(?:cek|check|lihat|liat|periksa|pantau|gimana|gmn|bagaimana)\s+)?(?P<status>status\s+(?:of\s+)?)?"
+    r"(?P<ask>(?:(?:cek|check|lihat|liat|periksa|pantau|gimana|gmn|gmna|bagaimana|perkembangan|progres|progress|"
+    r"kabar|tindak\s+lanjut)\s+){1,2})?(?P<status>status\s+(?:of\s+)?)?"
     r"(?:laporan|pengaduan|aduan|komplain|tiket|my\s+report|my\s+complaint)"
-    r"(?:\s+(?:saya|sy|aku|ku|ambo|kami|kemarin|tadi|yang\s+kemarin))?"
+    r"(?:\s+(?:saya|sy|aku|ku|ambo|kami|kemarin|tadi|yang\s+kemarin)|(?:\s+\w+){1,3}?\s+(?:saya|sy|aku|ambo|kami))?"
     rf"(?:\s+(?P<ticket>{TICKET_RE.pattern}))?"
     r"(?P<how>\s+(?:(?:udah|sudah|sdh|udh)\s+)?(?:sampai|sampe|smp)\s+(?:mana|mn)|\s+(?:gimana|gmn|bagaimana|kabarnya))?"
     r"(?:[\s,]+(?:ya|dong|min|kak|pak|bu))*[\s?!.]*$", re.I)

@@ -87,14 +87,14 @@ def numbered(options: tuple[Option, ...] | list[Option]) -> str:
 
 def pick_option(text: str, options: tuple[Option, ...] | list[Option]) -> Option | None:
     """Return the option a typed answer selects: its number, its label or its value."""
-    t = " ".join(text.strip().lower().split()).rstrip(".")
+    t = " ".join(text.strip().lower().split()).rstrip(".…")
     if not t:
         return None
     if t.isdigit():
         i = int(t)
         return options[i - 1] if 1 <= i <= len(options) else None
-    for o in options:
-        if t in (o.label.lower(), o.value.lower()):
+    for o in options:  # a label cut to fit a button ends in "..." or "…", which the typed text lost above
+        if t in (o.label.lower().rstrip(".…"), o.value.lower()):
             return o
     # Labels may start with an emoji ("👍 Ya"); accept the words without it.
     for o in options:

@@ -29,7 +29,8 @@ FAREWELL_WORDS = {"bye", "bye bye", "byee", "dadah", "dah", "sampai jumpa", "sam
                   "segitu saja", "sekian", "cukup sekian", "sekian dulu"}
 # Words a greeting is made of ("selamat pagi", "assalamualaikum wr wb", "good morning").
 GREETING_WORDS = {"halo", "hallo", "helo", "hello", "hai", "hi", "hey", "hei", "pagi", "siang", "sore", "malam",
-                  "selamat", "assalamualaikum", "assalamu'alaikum", "asalamualaikum", "salam", "wr", "wb",
+                  "selamat", "assalamualaikum", "assalamu'alaikum", "asalamualaikum", "assalamu", "alaikum",
+                  "assalamualaikom", "salam", "wr", "wb",
                   "warahmatullahi", "wabarakatuh", "permisi", "punten", "good", "morning", "afternoon", "evening"}
 # Said as greetings: read as "halo" ("apa kabar min", "ba a kaba da").
 GREETING_PHRASES = ("apa kabar", "apa kabarnya", "ba a kaba", "baa kaba", "how are you")
@@ -44,18 +45,47 @@ _APOLOGY = {"maaf", "mohon", "ganggu", "mengganggu", "sorry", "misi"}
 _VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "da", "uda", "uni", "ni"}
 _LAUGHTER = re.compile(r"^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|lol|xixi)$")
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
-_POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas",
+_POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "yo", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas",
                                "infonya", "informasinya", "info", "bantuannya", "jawabannya", "sekali", "so",
                                "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh"}
 _LONGEST_FIRST = tuple(sorted([(p, "thanks") for p in THANKS_WORDS] + [(p, "bye") for p in FAREWELL_WORDS]
                              + [(p, "ack") for p in ACK_WORDS if " " in p], key=lambda pk: -len(pk[0])))
 SMALL_TALK_REPLIES = {"thanks": texts.YOU_ARE_WELCOME, "bye": texts.GOODBYE, "ack": texts.ACKNOWLEDGED}
 _REPEATS = re.compile(r"(.)\1{2,}")
+# Asking what the bot can do: the help ("apa aja yg bisa dibantu?", "saya butuh bantuan", "what can you do").
+_HELP_ASKED = re.compile(
+    r"^(?:(?:min|admin|kak|pak|bu|halo|hai|hi)\s+)*"
+    r"(?:apa\s+(?:saja|aja|aj|sj)\s+(?:yang|yg)\s+bisa\s+(?:di)?bantu|(?:kamu|anda|bot\s+ini|ini)?\s*bisa\s+"
+    r"(?:bantu\s+)?apa\s*(?:saja|aja|aj|sj)?|(?:saya|sy|aku|ambo)\s+(?:butuh|perlu|minta)\s+bantuan|"
+    r"layanan(?:nya)?\s+apa\s+(?:saja|aja)|what\s+can\s+you\s+do|how\s+can\s+you\s+help(?:\s+me)?|"
+    r"what\s+do\s+you\s+do)(?:\s+(?:min|ya|kak|dong|nih|disini|di\s+sini|here))*$")
+# Leaving the flow in words ("gak jadi deh", "ga jadi lapor", "cancel"), with fillers around.
+CANCEL_WORDS = {"batal", "batalkan", "batalin", "cancel", "stop", "berhenti", "udahan", "keluar", "exit",
+                "gak jadi", "ga jadi", "gk jadi", "gajadi", "g jadi", "nggak jadi", "ngga jadi", "enggak jadi",
+                "tidak jadi", "tdk jadi", "ndak jadi", "indak jadi", "never mind", "nevermind"}
+_CANCEL_FILLER = {"eh", "deh", "aja", "ah", "dulu", "saja", "sj", "aj", "lah", "dong", "sorry", "maaf", "nanti",
+                  "nnti", "lapor", "laporan", "laporannya", "lapornya", "pengaduan", "pengaduannya", "report",
+                  "it", "this", "i", "the", "saya", "sy", "aku", "yuk", "please", "pls", "kok", "ajalah"}
 _SMALL_TALK_WORDS = 6  # longer messages are questions, however polite
 
 
 def _word(text: str) -> str:
     return " ".join(text.lower().replace(",", " ").replace("!", " ").replace(".", " ").split())
+
+
+def is_cancel(text: str) -> bool:
+    """Tell whether a message only says to stop what is going on ("eh gak jadi deh", "cancel")."""
+    phrase = " " + _word(text).replace("?", " ") + " "
+    for word in sorted(CANCEL_WORDS, key=len, reverse=True):
+        if f" {word} " in phrase:
+            rest = phrase.replace(f" {word} ", " ", 1).split()
+            return all(w in _CANCEL_FILLER or w in _POLITE_FILLER for w in rest)
+    return False
+
+
+def _salam(text: str) -> bool:
+    """Tell whether a greeting is the Islamic salam, which is answered with "Waalaikumsalam"."""
+    return bool(re.search(r"\bas+alamu'?\s?alaikum|\bass?alamualaikum|\bsalamualaikum|^salam\b", _word(text)))
 
 
 def small_talk(text: str) -> str | None:
@@ -67,6 +97,8 @@ def small_talk(text: str) -> str | None:
     words = ["ok" if _LAUGHTER.match(w) else w for w in said.split()]  # "wkwk" is an acknowledgement
     if not words or len(words) > _SMALL_TALK_WORDS:
         return None
+    if _HELP_ASKED.match(" ".join(words)):
+        return "help"
     opening = all(w in ASK_WORDS or w in HELP_WORDS or w in _ASK_FILLER or w in _APOLOGY or w in GREETING_WORDS
                   or w in _POLITE_FILLER for w in words)
     if opening and any(w in HELP_WORDS for w in words):  # "tolong min": the help, with the emergency numbers
@@ -99,6 +131,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
         word = _word(turn.text)
         if word in ("menu", "mulai"):  # leaves a flow too, like /start
             name = "start"
+        elif turn.state.get("flow") and turn.choice is None and is_cancel(turn.text):
+            name = "batal"
         elif not turn.state.get("flow"):
             name = "start" if word in START_WORDS else "bantuan" if word in HELP_WORDS else None
             kind = small_talk(turn.text) if name is None and turn.choice is None else None
@@ -113,8 +147,13 @@ async def handle(turn: Turn) -> list[Reply] | None:
             if kind in SMALL_TALK_REPLIES:
                 turn.record("other", "small_talk", data={"type": kind})
                 return [Reply(SMALL_TALK_REPLIES[kind])]
+            if name is None and turn.choice is None and is_cancel(turn.text):  # "cancel" with nothing going on
+                name = "batal"
     if name == "start":
-        return _greet_again(turn) if greeting_only and turn.state.get("greeted") else _start(turn)
+        replies = _greet_again(turn) if greeting_only and turn.state.get("greeted") else _start(turn)
+        if greeting_only and _salam(turn.text):
+            replies[0] = Reply(f"{texts.SALAM_REPLY} {replies[0].text}", replies[0].options, kind=replies[0].kind)
+        return replies
     if name == "bantuan":
         return await _help(turn)
     if name == "batal":

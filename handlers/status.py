@@ -17,9 +17,10 @@ from handlers.context import Turn
 from handlers.messages import Option, Reply
 from knowledge.records.complaints import status_label
 from knowledge.records.models import OpdRow
-from knowledge.records.tickets import TICKET_RE
+from knowledge.records.tickets import TICKET_RE, find_city_ticket
 
 MAX_LISTED = 10
+ASKING_WORDS = 12  # a message this short that names a ticket asks about it; a longer one tells a story
 
 
 async def handle(turn: Turn) -> list[Reply] | None:
@@ -27,22 +28,28 @@ async def handle(turn: Turn) -> list[Reply] | None:
     ticket = None
     if turn.choice and turn.choice.startswith("status:"):
         ticket = turn.choice[7:]
-    elif TICKET_RE.fullmatch(turn.text.strip().upper()) and not turn.state.get("flow"):
-        ticket = turn.text  # a ticket number on its own: the resident wants its status
+    elif not turn.state.get("flow") and len(turn.text.split()) <= ASKING_WORDS and (
+            asked := find_city_ticket(turn.text, turn.kb.city.code)):
+        ticket = asked  # a short message naming a ticket ("PDG-AWDEKK sudah diproses?"): its status
     else:
         command = turn.command
         if not command or command[0] != "status":
             return None
         ticket = command[1]
-    found = TICKET_RE.search(ticket.upper()) if ticket else None
+    found = (find_city_ticket(ticket, turn.kb.city.code) or _any_ticket(ticket)) if ticket else None
     if found:  # "/status pengaduan pdg-263c85": the ticket in the words
-        ticket = found.group(0)
+        ticket = found
     elif ticket and not any(c.isdigit() for c in ticket):
         ticket = None  # "status laporan saya": words, no ticket number; the list answers it
     replies = await (_detail(turn, ticket) if ticket else _list(turn))
     if turn.state.get("flow"):
         replies += await complaint.reprompt(turn)
     return replies
+
+
+def _any_ticket(text: str) -> str | None:
+    found = TICKET_RE.search(text.upper())
+    return found.group(0) if found else None
 
 
 def _local(turn: Turn, moment: dt.datetime) -> dt.datetime:

@@ -62,12 +62,19 @@ def help_text(city: City) -> str:
     )
 
 
+def emergency_first(city: City) -> str:
+    """Return the warning that opens the reply to an emergency happening now: the numbers to call."""
+    numbers = city.emergency.strip() or "Dalam keadaan darurat, segera hubungi **112** (gratis, 24 jam)."
+    return f"⚠️ {numbers}\n\nPesan dan laporan di sini tidak ditangani seketika."
+
+
 CANCELLED = "Baik, proses dibatalkan. Ada lagi yang bisa saya bantu?"
 NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan. Ada yang bisa saya bantu?"
 ASK_PROMPT = "Silakan ketik pertanyaan Anda, misalnya: cara membuat KTP-el."
 YOU_ARE_WELCOME = "Sama-sama! Senang bisa membantu. Silakan ketik pertanyaan lain kapan saja."
 GOODBYE = "Terima kasih sudah menghubungi kami. Sampai jumpa! Silakan ketik pertanyaan kapan saja jika perlu."
 ACKNOWLEDGED = "Baik. Jika ada yang ingin ditanyakan lagi, silakan ketik pertanyaan Anda atau ketik /menu."
+SALAM_REPLY = "Waalaikumsalam warahmatullahi wabarakatuh."
 GREET_AGAIN = "Halo juga! Ada yang bisa saya bantu? Ketik pertanyaan Anda atau pilih menu di bawah."
 APOLOGY = "Maaf, terjadi gangguan saat memproses pesan Anda. Silakan coba lagi sebentar lagi."
 RATE_LIMITED = "Mohon tunggu sebentar sebelum mengirim pesan lagi."
@@ -82,6 +89,8 @@ FLOW_REMINDER = "Laporan Anda belum terkirim. Lanjutkan dengan menjawab pertanya
 # --- questions ------------------------------------------------------------------------------
 
 HELPFUL = "Apakah jawaban ini membantu?"
+HELPFUL_YES = "👍 Ya"
+HELPFUL_NO = "👎 Tidak"
 DID_YOU_MEAN = "Maksud Anda salah satu dari ini?"
 OR_DID_YOU_MEAN = "Atau maksud Anda salah satu dari ini?"
 NONE_OF_THESE = Option("Bukan semuanya", "nf:none")
@@ -120,6 +129,17 @@ def refer_to_opd(opd: Opd | None) -> str:
             "atau sampaikan sebagai laporan.")
 
 
+def opd_contact(opd: Opd) -> str:
+    """Answer a question asking how to reach an OPD with the contact its file gives."""
+    lines = contact_lines(opd.contact)
+    if any(getattr(opd.contact, k) for k in ("phone", "whatsapp", "email", "address")):
+        return f"Kontak **{opd.label}**:\n{lines}"
+    known = f" Yang kami punya:\n{lines}" if lines else ""
+    return (f"Maaf, nomor telepon dan alamat **{opd.label}** belum tersedia di layanan ini.{known}\n\n"
+            "Anda juga dapat menyampaikan keperluan Anda sebagai laporan di sini. Dalam keadaan darurat, "
+            "hubungi **112** (gratis, 24 jam).")
+
+
 # --- complaints -----------------------------------------------------------------------------
 
 SKIP = Option("Lewati", "skip")
@@ -135,15 +155,24 @@ CANCEL = Option("Batal", "cmd:batal")
 DESCRIBE = "Ceritakan masalahnya: apa, di mana, sejak kapan."
 DESCRIBE_MORE = "Ceritanya terlalu singkat. Mohon jelaskan apa masalahnya, di mana, dan sejak kapan."
 CHOOSE_OPD = "Laporan ini sebaiknya diteruskan ke instansi mana? Pilih salah satu:"
-CHOOSE_OPD_ALL = "Pilih instansi tujuan laporan (ketik nomornya):"
+CHOOSE_OPD_ALL = "Pilih instansi tujuan laporan:"
 CHOOSE_CATEGORY = "Pilih jenis masalahnya:"
 LOCATION = "Kirim lokasi (tombol 📍) atau ketik alamat/patokan. Ketik **lewati** jika tidak ada."
 LOCATION_SHORT = "Alamatnya terlalu singkat. Ketik alamat atau patokan, atau ketik **lewati**."
 PHOTO = "Kirim foto (opsional) atau ketik **lewati**."
 PHOTO_AGAIN = "Silakan kirim foto, atau ketik **lewati** jika tidak ada foto."
-NAME = ("Boleh kami tampilkan nama Anda kepada publik? Nama Anda tetap terlihat oleh petugas instansi "
-        "yang menangani.")
-PICK_ONE = "Silakan pilih salah satu pilihan di bawah (ketik nomornya)."
+
+
+def name_question(name: str) -> str:
+    """Ask whether the resident's name (as their chat app shows it) may appear on the public complaint."""
+    return (f"Boleh kami tampilkan nama Anda (**{name}**) pada laporan yang dapat dilihat publik? Nama Anda "
+            "tetap terlihat oleh petugas instansi yang menangani.")
+
+
+
+PICK_ONE = "Silakan pilih salah satu pilihan di bawah."
+PHOTO_RECEIVED = "Foto diterima."
+DESCRIPTION_CUT = "Cerita Anda sangat panjang; yang kami simpan adalah 4.000 karakter pertama."
 CONFIRM_AGAIN = "Ketik **ya** untuk mengirim laporan, atau **batal** untuk membatalkan."
 
 
@@ -161,8 +190,8 @@ def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:
     if data.get("kelurahan"):
         location += f" — Kel. {data['kelurahan']}, Kec. {data['kecamatan']}"
     description = data.get("description", "")
-    if len(description) > 300:
-        description = description[:297] + "..."
+    if len(description) > 300:  # the summary shows the beginning; the whole story is filed
+        description = description[:297].rstrip() + "… (teks lengkap tetap tersimpan)"
     return (
         "**Ringkasan laporan**\n"
         f"- Masalah: {description}\n"
@@ -190,3 +219,20 @@ NOT_FOUND = "Nomor laporan tidak ditemukan."
 STATUS_HINT = "Ketik **status NOMOR** untuk melihat rincian laporan."
 RATING_THANKS = "Terima kasih atas penilaian Anda ({n}/5)! Masukan Anda membantu kami melayani lebih baik."
 RATING_FAILED = "Maaf, penilaian untuk laporan itu tidak dapat disimpan."
+
+
+def _stale_labels() -> frozenset[str]:
+    """Return the labels of the bot's own buttons, lower-cased, as a resident might send them again
+    once their moment has passed ("👍 Ya" pressed twice, "Ya, kirim" after the complaint was filed);
+    labels of more than one word also without their punctuation ("ya kirim")."""
+    labels = [o.label for o in (ROUTE_OK, ROUTE_OTHER, OPD_MORE, CATEGORY_NONE, NAME_SHOW, NAME_ANON, SEND,
+                                NONE_OF_THESE, SKIP)] + [HELPFUL_YES, HELPFUL_NO]
+    out = {" ".join(label.lower().split()) for label in labels}
+    for label in labels:
+        plain = " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in label.lower()).split())
+        if " " in plain:
+            out.add(plain)
+    return frozenset(out)
+
+
+STALE_LABELS = _stale_labels()

@@ -78,6 +78,7 @@ class Chat:
     user_id: str = "warga-1"
     channel: str = "test"
     last: list[Reply] = field(default_factory=list)
+    display_name: str | None = "Siti Rahma"  # as Telegram and WhatsApp give it; the web chat gives none
 
     @property
     def services(self) -> Services:
@@ -86,6 +87,7 @@ class Chat:
     async def say(self, text: str = "", *, option: str | None = None, location: Location | None = None,
                   photo: Photo | None = None, unsupported: str | None = None, **extra: Any) -> list[Reply]:
         """Send a message as this resident and return the bot's replies."""
+        extra.setdefault("display_name", self.display_name)
         msg = InboundMessage(channel=self.channel, user_id=self.user_id, text=text, option=option,
                              location=location, photo=photo, unsupported=unsupported, **extra)
         self.last = await self.dispatcher.handle(msg)

@@ -60,7 +60,7 @@ def test_long_text_is_split_under_4096_characters():
 
 
 def test_up_to_three_options_become_reply_buttons_with_values_as_ids():
-    [body] = render(Reply(texts.NAME, options=(texts.NAME_SHOW, texts.NAME_ANON)))
+    [body] = render(Reply(texts.name_question("Siti"), options=(texts.NAME_SHOW, texts.NAME_ANON)))
     inter = body["interactive"]
     assert inter["type"] == "button"
     assert [(b["reply"]["id"], b["reply"]["title"]) for b in inter["action"]["buttons"]] == [

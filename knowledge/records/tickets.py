@@ -24,6 +24,17 @@ def new_ticket(code: str) -> str:
     return f"{code}-{''.join(secrets.choice(ALPHABET) for _ in range(LENGTH))}"
 
 
+def find_city_ticket(text: str, code: str) -> str | None:
+    """Return the first ticket number with this city's code in a resident's text, however it is written:
+    "PDG-AWDEKK?", "pdg awdekk", "PDGAWDEKK", with look-alikes forgiven (O→0, I/L→1)."""
+    pattern = rf"(?<![A-Za-z0-9]){re.escape(code)}\s?-?\s?([0-9A-Za-z]{{{LENGTH}}})(?![A-Za-z0-9])"
+    for m in re.finditer(pattern, text, re.I):
+        ticket = f"{code.upper()}-{m.group(1).upper().translate(_LOOKALIKE)}"
+        if TICKET_RE.fullmatch(ticket):
+            return ticket
+    return None
+
+
 def find_ticket(text: str) -> str | None:
     """Return the first ticket number in a resident's text, forgiving case and look-alikes (O→0, I/L→1)."""
     for m in _LOOSE_RE.finditer(text):

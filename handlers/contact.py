@@ -1,0 +1,54 @@
+"""Asking how to reach an OPD: "Berapa nomor telepon Dinas Sosial?", "alamat kantor dukcapil dimana".
+
+Few knowledge bases have an FAQ entry for that, and without one the matcher offers whatever shares
+the words "nomor telepon" (the fire brigade's emergency number). But every OPD file may carry the
+OPD's contact, so a question that names an OPD and asks for a way to reach it is answered with that
+contact; when the OPD has published nothing but a website, the reply says so, and the question is
+listed for the OPD among the unanswered ones (so they can add their number).
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.kb import KnowledgeBase, Opd
+
+_ASKS_CONTACT = re.compile(
+    r"\b(?:telp|telepon|telpon|tlp|kontak|whatsapp|alamat|email|e-mail|website|situs|jam\s+buka|jam\s+layanan|"
+    r"jam\s+kerja|buka\s+jam|hubungi|menghubungi|contact|phone|address|reach|"
+    r"(?:nomor|nomer|nmr|no)\s+(?:hp|wa|telp|telepon|tlp|kontak|pengaduan|call\s+center)|"
+    r"(?:nomor|nomer|nmr)(?:\s+\w+){0,3}\s+(?:berapa|brp|brapa)|(?:berapa|brp)\s+(?:nomor|nomer|nmr)|"
+    r"kantor\w*(?:\s+\w+){0,3}\s+(?:di\s*mana|dimana|dmn|mana|where)|(?:di\s*mana|dimana|dmn|where\s+is)\s+kantor|"
+    r"phone\s+number|office)\b", re.I)
+# Numbers that are not a way to reach an office ("nomor antrian dukcapil berapa").
+_OTHER_NUMBERS = re.compile(r"\b(?:antrian|antri|registrasi|induk|nik|ktp|kk|rekening|seri|tiket|laporan|izin|"
+                            r"npwp|kendaraan|plat|pelat|rumah|queue)\b", re.I)
+_MAX_WORDS = 12  # a longer message tells a story that mentions an office, it does not ask for its number
+
+
+def _names(opd: Opd) -> set[str]:
+    """Return how residents name an OPD: its name, short name, slug, and the short name without the
+    "dis"/"din" of "Dinas" ("Disdukcapil" → "dukcapil", "Dinsos" → "sos" is too short to keep)."""
+    names = {opd.name.lower(), opd.slug.replace("-", " ")}
+    short = (opd.short_name or "").lower()
+    if short:
+        names.add(short)
+        for prefix in ("dis", "din"):
+            if short.startswith(prefix) and len(short) - len(prefix) >= 5:
+                names.add(short[len(prefix):])
+    return {n for n in names if len(n) >= 3}
+
+
+def asked_contact(text: str, kb: KnowledgeBase) -> Opd | None:
+    """Return the OPD whose contact a short question asks for, else None."""
+    said = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+    if not said or len(said.split()) > _MAX_WORDS or not _ASKS_CONTACT.search(said) or _OTHER_NUMBERS.search(said):
+        return None
+    padded = f" {said} "
+    named = [opd for opd in kb.opds if any(f" {name} " in padded for name in _names(opd))]
+    return named[0] if len(named) == 1 else None
+
+
+def has_reachable_contact(opd: Opd) -> bool:
+    """Tell whether an OPD published a way to reach someone (not only a website)."""
+    return any(getattr(opd.contact, key) for key in ("phone", "whatsapp", "email", "address"))

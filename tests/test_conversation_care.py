@@ -1,0 +1,241 @@
+"""What a resident testing the web chat by hand found (2026-12-07): emergencies, leaving a flow in words,
+tickets named in words, asking what the bot can do, buttons pressed again, an OPD's contact, and the
+complaint flow's rough edges (a photo or a question at the wrong step, no name to show, a long story)."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from handlers.emergency import is_emergency
+from handlers.messages import Option, Photo, pick_option
+from knowledge.records.models import ComplaintRow, EventRow
+from knowledge.records.tickets import find_city_ticket
+from tests.conftest_chat import Chat
+from tests.test_conversation_complaint import COMPLAINT, file_complaint
+
+
+async def events(chat: Chat, kind: str) -> list[EventRow]:
+    async with chat.services.db.session() as session:
+        return list((await session.scalars(select(EventRow).where(EventRow.kind == kind)
+                                           .order_by(EventRow.id))).all())
+
+
+async def complaints(chat: Chat) -> list[ComplaintRow]:
+    async with chat.services.db.session() as session:
+        return list((await session.scalars(select(ComplaintRow).order_by(ComplaintRow.id))).all())
+
+
+# --- emergencies ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "tolong ada kebakaran di pasar raya sekarang!!",
+    "rumah saya kebanjiran air sampai dada, anak2 terjebak",
+    "rumah tetangga terbakar sekarang api besar",
+    "ada orang tenggelam di pantai air manis",
+    "ada yg pingsan di jalan, butuh ambulans",
+    "help! my neighbour's house is on fire",
+    "there's a fire near the market",
+])
+def test_emergencies_happening_now(text: str) -> None:
+    assert is_emergency(text)
+
+
+@pytest.mark.parametrize("text", [
+    "syarat surat keterangan kebakaran utk asuransi",
+    "cara menolong orang tenggelam",
+    "tolong perbaiki jalan, sering kecelakaan",
+    "saya terjebak macet di by pass",
+    "sampah hanyut di sungai",
+    "jalan tenggelam kalau hujan",
+    "bantuan untuk korban kebakaran kemarin apa saja",
+    "hidran ditutupi lapak, kalau ada kebakaran tidak bisa dipakai",
+    "rambu dilarang parkir roboh, sekarang mobil parkir sembarangan",
+    "Is the fire brigade hiring?",
+    "nomor darurat 112 tidak diangkat waktu ada tabrakan tadi malam",
+])
+def test_not_emergencies(text: str) -> None:
+    assert not is_emergency(text)
+
+
+async def test_an_emergency_gets_the_numbers_first_as_a_question_and_as_a_complaint(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("tolong ada kebakaran di pasar sekarang!!")
+    assert chat.last[0].text.startswith("⚠️") and "**112**" in chat.last[0].text
+    await chat.say("/lapor")
+    await chat.say("rumah tetangga terbakar sekarang api besar di jalan melati")
+    assert chat.last[0].text.startswith("⚠️") and "tidak ditangani seketika" in chat.last[0].text
+    assert "diteruskan ke" in chat.text or "instansi" in chat.text  # the complaint can still be filed
+    await chat.say("batal")
+    await chat.say("syarat surat keterangan kebakaran untuk asuransi")
+    assert "⚠️" not in chat.text
+
+
+# --- leaving a flow in words ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("words", ["gak jadi", "eh gak jadi deh", "ga jadi lapor", "cancel", "batalkan aja"])
+async def test_a_flow_is_left_with_words_at_any_step(chat: Chat, words: str) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    assert chat.last[-1].request == "location"
+    await chat.say(words)
+    assert "dibatalkan" in chat.text
+    state = await chat.services.state.get(f"{chat.channel}:{chat.user_id}")
+    assert not state.get("flow") and not state.get("lapor")
+    await chat.say("/lapor")
+    await chat.say(words)  # at the description step too, not "too short"
+    assert "dibatalkan" in chat.text
+
+
+async def test_cancel_words_inside_a_description_are_the_description(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say("perbaikan jalan rusak di depan sekolah gak jadi dikerjakan padahal sudah dijanjikan")
+    assert "dibatalkan" not in chat.text and "Sudah benar?" in chat.text
+
+
+# --- tickets and complaints asked after in words ----------------------------------------------------
+
+
+def test_a_ticket_is_found_however_it_is_written() -> None:
+    for text in ("cek status TST-AB12CD", "status: TST-AB12CD", "cek status TST AB12CD", "tst-ab12cd sudah diproses?",
+                 "no laporan TST-AB12CD", "TST-AB12CD?", "tstab12cd"):
+        assert find_city_ticket(text, "TST") == "TST-AB12CD", text
+    for text in ("cara daftar", "TST-AB12CDE", "XTST-AB12CD", "PDG-AB12CD"):
+        assert find_city_ticket(text, "TST") is None, text
+    assert find_city_ticket("tst-ab12co", "TST") == "TST-AB12C0"  # O for 0
+
+
+async def test_a_ticket_named_in_a_short_message_gets_its_status(chat: Chat) -> None:
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    code, rest = ticket.split("-")
+    for text in (f"cek status {ticket}", f"{ticket.lower()} sudah diproses belum?", f"status: {code} {rest}",
+                 f"no laporan {ticket}", f"{ticket}?"):
+        await chat.say(text)
+        assert f"Laporan {ticket}" in chat.text and "Status:" in chat.text, text
+    await chat.say("gmn perkembangan laporan sampah saya")
+    assert ticket in chat.text and "status" in chat.text.lower()
+
+
+# --- what the bot can do, thanks in Minang, salam -------------------------------------------------
+
+
+async def test_asking_what_the_bot_can_do_gets_the_help_not_an_faq(chat: Chat) -> None:
+    await chat.say("/start")
+    for text in ("apa aja yg bisa dibantu?", "bisa bantu apa aja min?", "saya butuh bantuan", "what can you do?"):
+        await chat.say(text)
+        assert "Cara menggunakan" in chat.text, text
+    assert not await events(chat, "unanswered")
+
+
+async def test_minang_thanks_and_the_salam_get_their_answer(chat: Chat) -> None:
+    await chat.say("assalamualaikum")
+    assert chat.text.startswith("Waalaikumsalam")
+    await chat.say("Assalamu alaikum wr wb min")
+    assert chat.text.startswith("Waalaikumsalam") and "Halo juga" in chat.text
+    await chat.say("halo")
+    assert not chat.text.startswith("Waalaikumsalam")
+    await chat.say("tarimo kasih yo")
+    assert "Sama-sama" in chat.text
+
+
+# --- buttons pressed again, numbers alone ------------------------------------------------------------
+
+
+async def test_a_button_label_or_a_number_sent_again_is_a_stale_choice_not_a_question(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("ktp saya hilang gimana")
+    await chat.say("👍 Ya")
+    assert "Terima kasih atas masukan" in chat.text
+    for text in ("5", "👍 Ya", "👎 Tidak", "Ya, kirim", "Bukan semuanya", "7"):  # "7": the menu offers 4
+        await chat.say(text)
+        assert "sudah tidak berlaku" in chat.text, text
+    await chat.say("1")  # the stale reply offers the menu again: its first option
+    assert "Silakan ketik pertanyaan" in chat.text
+    assert not await events(chat, "unanswered")
+    assert len(await events(chat, "feedback")) == 1
+
+
+def test_a_label_cut_to_fit_a_button_can_be_sent_back() -> None:
+    long = Option("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu (D...", "opd:dpmptsp")
+    cut = Option("Bagaimana cara mengurus surat pindah keluar kota untuk satu…", "faq:pindah")
+    options = (Option("Dinas Sosial (Dinsos)", "opd:dinsos"), long, cut)
+    assert pick_option("Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu (D...", options) == long
+    assert pick_option("Bagaimana cara mengurus surat pindah keluar kota untuk satu…", options) == cut
+    assert pick_option("Dinas Penanaman Modal", options) is None
+
+
+# --- the complaint flow's rough edges ---------------------------------------------------------------
+
+
+async def to_the_name_step(chat: Chat, story: str = COMPLAINT) -> None:
+    """Start a complaint, accept the proposed OPD and skip the place and the photo."""
+    for text in ("/lapor", story, "ya", "lewati", "lewati"):
+        await chat.say(text)
+
+
+async def test_a_photo_sent_at_the_summary_is_kept(chat: Chat) -> None:
+    await to_the_name_step(chat)
+    await chat.say("Anonim (disarankan)")
+    assert "Foto: tidak ada" in chat.text
+    await chat.say(photo=Photo("test/late.jpg"))
+    assert "Foto diterima" in chat.text and "Foto: ada" in chat.text
+    await chat.say("ya")
+    [row] = await complaints(chat)
+    assert row.photo_path == "test/late.jpg"
+
+
+async def test_a_question_at_the_address_step_is_answered_not_stored_as_the_address(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("eh btw ktp saya hilang gimana ya?")
+    assert "surat keterangan hilang" in chat.text  # the FAQ's answer
+    assert "belum terkirim" in chat.text and chat.last[-1].request == "location"
+    await chat.say("Jl. Melati no. 5")
+    await chat.say("lewati")
+    await chat.say("Anonim (disarankan)")
+    assert "Lokasi: Jl. Melati no. 5" in chat.text
+
+
+async def test_without_a_name_to_show_the_name_step_is_skipped_and_with_one_it_shows_the_name(chat: Chat) -> None:
+    await to_the_name_step(chat)
+    assert "**Siti Rahma**" in chat.text and chat.options == ["Tampilkan nama", "Anonim (disarankan)"]
+    web = chat.as_user("web-1", "web")
+    web.display_name = None
+    await to_the_name_step(web)
+    assert "Ringkasan laporan" in web.text and "Nama: anonim" in web.text
+
+
+async def test_a_long_story_is_filed_whole_and_a_too_long_one_is_cut_with_notice(chat: Chat) -> None:
+    story = "Sampah di depan rumah kami tidak diangkut. " * 40  # about 1,700 characters
+    await to_the_name_step(chat, story)
+    assert "4.000 karakter" not in chat.text
+    await chat.say("Anonim (disarankan)")
+    assert "(teks lengkap tetap tersimpan)" in chat.text
+    await chat.say("ya")
+    [row] = await complaints(chat)
+    assert row.description == story.strip()
+    await chat.say("/lapor")
+    await chat.say("Sampah menumpuk. " * 400)
+    assert "4.000 karakter pertama" in chat.text
+
+
+# --- an OPD's contact --------------------------------------------------------------------------------
+
+
+async def test_asking_for_an_opds_contact_gets_that_opds_contact(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("alamat kantor dlh dimana?")
+    assert "Kontak **Dinas Lingkungan Hidup (DLH)**" in chat.text and "Jl. Bersih No. 2" in chat.text
+    await chat.say("berapa nomor telepon dinas sosial?")  # the test KB gives Dinsos no contact
+    assert "Dinas Sosial" in chat.text and "belum tersedia" in chat.text and "Lingkungan" not in chat.text
+    [unanswered] = await events(chat, "unanswered")
+    assert unanswered.opd == "dinsos" and unanswered.outcome == "contact"
+    outcomes = [(e.outcome, e.opd, e.answered) for e in await events(chat, "question")]
+    assert outcomes[-2:] == [("contact", "dlh", True), ("contact", "dinsos", False)]
+
