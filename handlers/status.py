@@ -102,6 +102,8 @@ async def _detail(turn: Turn, ticket: str) -> list[Reply]:
         f"Kategori: {category.name if category else 'Lainnya'}",
         f"Dilaporkan: {texts.date_short(_local(turn, row.created_at).date())}",
         f"Batas tanggapan: {texts.date_long(row.due_date)}",
+        f"Lokasi: {texts.place(row.address, row.latitude, row.longitude, row.kelurahan, row.kecamatan)}",
+        f"Foto: {'ada' if row.photo_path else 'tidak ada'}",
         f"Masalah: {description}",
     ]
     events = await turn.services.complaints.timeline(turn.session, row.id)

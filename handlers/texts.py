@@ -181,14 +181,22 @@ def route_proposal(opd: Opd, category_name: str | None) -> str:
     return f"Laporan ini akan diteruskan ke **{opd.label}**{what}. Sudah benar?"
 
 
+def place(address: str | None, latitude: float | None, longitude: float | None, kelurahan: str | None,
+          kecamatan: str | None) -> str:
+    """Return where a complaint is, as told: the address, the map point, the kelurahan (or "-")."""
+    location = address or ""
+    if latitude is not None and longitude is not None:
+        point = f"titik {latitude:.5f}, {longitude:.5f}"
+        location = f"{location} ({point})" if location else point
+    if kelurahan:
+        location += f" — Kel. {kelurahan}, Kec. {kecamatan}"
+    return location or "-"
+
+
 def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:
     """Return the summary the resident confirms before the complaint is filed."""
-    location = data.get("address") or ""
-    if data.get("latitude") is not None:
-        point = f"titik {data['latitude']:.5f}, {data['longitude']:.5f}"
-        location = f"{location} ({point})" if location else point
-    if data.get("kelurahan"):
-        location += f" — Kel. {data['kelurahan']}, Kec. {data['kecamatan']}"
+    location = place(data.get("address"), data.get("latitude"), data.get("longitude"), data.get("kelurahan"),
+                     data.get("kecamatan"))
     description = data.get("description", "")
     if len(description) > 300:  # the summary shows the beginning; the whole story is filed
         description = description[:297].rstrip() + "… (teks lengkap tetap tersimpan)"
@@ -197,7 +205,7 @@ def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:
         f"- Masalah: {description}\n"
         f"- Instansi: {opd.label if opd else '-'}\n"
         f"- Kategori: {category_name or 'Lainnya'}\n"
-        f"- Lokasi: {location or '-'}\n"
+        f"- Lokasi: {location}\n"
         f"- Foto: {'ada' if data.get('photo') else 'tidak ada'}\n"
         f"- Nama: {'ditampilkan' if data.get('show_name') else 'anonim'}\n\n"
         "Ketik **ya** untuk mengirim, atau **batal**."
@@ -215,7 +223,8 @@ def filed(ticket: str, opd_label: str, due: dt.date) -> str:
 # --- status and rating ----------------------------------------------------------------------
 
 NO_COMPLAINTS = "Anda belum pernah membuat laporan. Ketik **lapor** untuk membuat laporan baru."
-NOT_FOUND = "Nomor laporan tidak ditemukan."
+NOT_FOUND = ("Nomor laporan tidak ditemukan. Periksa kembali nomornya; laporan hanya dapat dicek dari akun "
+             "yang membuatnya.")
 STATUS_HINT = "Ketik **status NOMOR** untuk melihat rincian laporan."
 RATING_THANKS = "Terima kasih atas penilaian Anda ({n}/5)! Masukan Anda membantu kami melayani lebih baik."
 RATING_FAILED = "Maaf, penilaian untuk laporan itu tidak dapat disimpan."

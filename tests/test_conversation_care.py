@@ -117,6 +117,7 @@ async def test_a_ticket_named_in_a_short_message_gets_its_status(chat: Chat) -> 
                  f"no laporan {ticket}", f"{ticket}?"):
         await chat.say(text)
         assert f"Laporan {ticket}" in chat.text and "Status:" in chat.text, text
+    assert "Lokasi: -" in chat.text and "Foto: tidak ada" in chat.text  # what was filed, in the details too
     await chat.say("gmn perkembangan laporan sampah saya")
     assert ticket in chat.text and "status" in chat.text.lower()
 

@@ -6,6 +6,7 @@ import re
 
 from sqlalchemy import func, select
 
+from handlers import texts
 from handlers.dispatch import Dispatcher
 from handlers.messages import Location, Photo
 from knowledge.records.models import ComplaintRow, EventRow
@@ -219,14 +220,14 @@ async def test_a_ticket_is_shown_only_to_the_resident_who_filed_it(chat: Chat) -
     ticket = await file_complaint(chat)
     other = chat.as_user("warga-2")
     await other.say(f"/status {ticket}")
-    assert other.last[-1].text == "Nomor laporan tidak ditemukan."
+    assert other.last[-1].text == texts.NOT_FOUND
     await other.say("/status TST-ZZZZZZ")
-    assert other.text == "Nomor laporan tidak ditemukan."  # same answer: existence is not revealed
+    assert other.text == texts.NOT_FOUND  # same answer: existence is not revealed
     await other.say("/status")
     assert ticket not in other.text
     same_id_other_channel = chat.as_user(chat.user_id, channel="web")
     await same_id_other_channel.say(f"/status {ticket}")
-    assert same_id_other_channel.last[-1].text == "Nomor laporan tidak ditemukan."
+    assert same_id_other_channel.last[-1].text == texts.NOT_FOUND
 
 
 async def test_restart_in_the_middle_of_the_flow(chat: Chat, tmp_path) -> None:
@@ -306,7 +307,7 @@ async def test_the_whole_conversation_on_both_databases(database, tmp_path) -> N
     assert f"Laporan {ticket}" in chat.text
     other = chat.as_user("warga-2")
     await other.say(f"/status {ticket}")
-    assert other.last[-1].text == "Nomor laporan tidak ditemukan."
+    assert other.last[-1].text == texts.NOT_FOUND
 
 
 async def test_a_ticket_number_alone_shows_its_status(chat: Chat) -> None:
