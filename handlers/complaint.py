@@ -18,16 +18,19 @@ import secrets
 from handlers import faq, texts
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
-from handlers.complaint_state import (MAX_DESCRIPTION, MIN_DESCRIPTION, NO, SKIP, YES, clear, data, go,
+from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, SKIP, YES, clear, data, go,
                                       store_location, words)
 from handlers.context import Turn, clean_text
 from handlers.emergency import is_emergency
-from handlers.intents import is_question
+from handlers.intents import asks_information, is_question
 from handlers.messages import Reply
 from knowledge.kb import Opd
 
 log = logging.getLogger(__name__)
 
+# "ubah lokasi", "ganti foto", "edit instansi" at the summary: go back to that step.
+_EDIT = re.compile(r"^(?:ubah|ganti|edit|koreksi|perbaiki|change)\s+(lokasi|alamat|tempat|foto|gambar|instansi|dinas|"
+                   r"opd|kategori|jenis|location|address|photo)\b")
 _COORDS = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 
@@ -38,14 +41,30 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return await _begin(turn, _reported(turn, choice.removeprefix("report:")))
     command = turn.command
     if command and command[0] == "lapor":
-        return await _begin(turn, command[1])
-    if turn.state.get("flow") != "lapor" or command:
-        return None
+        return _urgent_first(turn, await _begin(turn, command[1]))
+    if turn.state.get("flow") != "lapor" or command or choice.startswith(("faq:", "nf:", "fb:")):
+        return None  # (a did-you-mean or feedback button pressed mid-flow is answered; the flow waits)
     step = turn.state.get("step", "describe")
-    if turn.msg.photo and step not in ("describe", "location", "photo"):  # a photo sent late: kept, not lost
+    if step == "describe":
+        if not turn.msg.photo and asks_information(turn.text):  # a question typed instead: answered, then the step
+            return faq.answer_question(turn) + await reprompt(turn)
+        return _urgent_first(turn, await _describe(turn))
+    if is_emergency(turn.text):  # not this step's answer: the numbers first, then the step again
+        return [Reply(texts.emergency_first(turn.kb.city))] + await reprompt(turn)
+    if turn.msg.photo and step not in ("location", "photo"):  # a photo sent late: kept, not lost
         data(turn)["photo"] = turn.msg.photo.path
         return [Reply(texts.PHOTO_RECEIVED)] + ASKS[step](turn)
+    if turn.msg.location and step != "location":  # a place sent early: kept, not refused
+        store_location(turn, turn.msg.location.latitude, turn.msg.location.longitude, turn.msg.location.address)
+        return [Reply(texts.LOCATION_RECEIVED)] + ASKS[step](turn)
     return await STEPS.get(step, _describe)(turn)
+
+
+def _urgent_first(turn: Turn, replies: list[Reply]) -> list[Reply]:
+    """Put the emergency numbers before a complaint that tells of an emergency: an OPD answers within days."""
+    if is_emergency(turn.text):
+        return [Reply(texts.emergency_first(turn.kb.city))] + replies
+    return replies
 
 
 async def reprompt(turn: Turn) -> list[Reply]:
@@ -85,13 +104,11 @@ async def _describe(turn: Turn, text: str | None = None) -> list[Reply]:
         prefix.append(Reply(texts.PHOTO_RECEIVED))
     if msg.location:
         store_location(turn, msg.location.latitude, msg.location.longitude, msg.location.address)
-        prefix.append(Reply("Lokasi diterima."))
+        prefix.append(Reply(texts.LOCATION_RECEIVED))
     description, cut = clean_text(text if text is not None else msg.text, MAX_DESCRIPTION)
     if len(description) < MIN_DESCRIPTION:
         return prefix + [Reply(texts.DESCRIBE_MORE if description else texts.DESCRIBE)]
     lapor["description"] = description
-    if is_emergency(description):  # the numbers first: an OPD answers a complaint within days
-        prefix.insert(0, Reply(texts.emergency_first(turn.kb.city)))
     if cut:
         prefix.append(Reply(texts.DESCRIPTION_CUT))
     route = turn.router.route(description)
@@ -103,6 +120,8 @@ async def _describe(turn: Turn, text: str | None = None) -> list[Reply]:
     opd = turn.kb.opd(route.opd)
     if opd is None:
         go(turn, "pick_opd")
+        if route.elsewhere:  # "listrik padam": say whose matter it is; the resident may still choose an OPD
+            prefix.append(Reply(texts.complaint_elsewhere(route.elsewhere, turn.kb.city.name)))
         return prefix + ask_opd(turn)
     lapor["opd"] = opd.slug
     category = turn.kb.category(route.category)
@@ -133,6 +152,9 @@ def _typed_opd(turn: Turn) -> Opd | None:
 
 
 async def _pick_opd(turn: Turn) -> list[Reply]:
+    if turn.choice is None and words(turn.text) in BACK and turn.kb.opd(data(turn).get("opd")):
+        go(turn, "confirm_route")  # "kembali": the OPD proposed before is offered again
+        return ask_route(turn)
     if turn.choice == "opd:*":
         turn.state["step"] = "pick_opd_all"
         return ask_opd_all(turn)
@@ -156,25 +178,30 @@ def _after_opd(turn: Turn) -> list[Reply]:
 
 
 def _after_category(turn: Turn) -> list[Reply]:
-    """Ask where, unless the resident already sent the place with the description."""
+    """Ask where, unless the resident already sent the place (or skipped it, before an edit at the summary)."""
     lapor = data(turn)
-    if lapor.get("latitude") is None and not lapor.get("address"):
+    if lapor.get("latitude") is None and not lapor.get("address") and not lapor.get("location_asked"):
         go(turn, "location")
         return ask_location(turn)
     return _after_location(turn)
 
 
 def _after_location(turn: Turn) -> list[Reply]:
-    if data(turn).get("photo"):
+    lapor = data(turn)
+    lapor["location_asked"] = True
+    if lapor.get("photo") or lapor.get("photo_asked"):
         return _to_name(turn)
     go(turn, "photo")
     return ask_photo(turn)
 
 
 def _to_name(turn: Turn) -> list[Reply]:
-    """Ask whether to show the resident's name; without a name to show (the web chat) the complaint is anonymous."""
-    if not turn.msg.display_name:
-        data(turn)["show_name"] = False
+    """Ask whether to show the resident's name; without a name to show (the web chat) the complaint is
+    anonymous, and a choice made before an edit at the summary stands."""
+    lapor = data(turn)
+    lapor["photo_asked"] = True
+    if not turn.msg.display_name or "show_name" in lapor:
+        lapor.setdefault("show_name", False)
         go(turn, "confirm")
         return ask_confirm(turn)
     go(turn, "name")
@@ -210,6 +237,8 @@ async def _location(turn: Turn) -> list[Reply]:
         return faq.answer_question(turn) + await reprompt(turn)
     elif turn.choice == "skip" or words(turn.text) in SKIP:
         pass
+    elif turn.text.lower().strip(" .!") in texts.STALE_LABELS:  # "Ya, kirim" typed here is no address
+        return [Reply(texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
     elif len(turn.text) >= 3:
         store_location(turn, None, None, turn.text)
     else:
@@ -241,6 +270,9 @@ async def _name(turn: Turn) -> list[Reply]:
 
 
 async def _confirm(turn: Turn) -> list[Reply]:
+    edit = _EDIT.match(words(turn.text)) if turn.choice is None else None
+    if edit:
+        return _edit(turn, edit.group(1))
     if not (turn.choice == "confirm:yes" or (turn.choice is None and words(turn.text) in YES)):
         return [Reply(texts.CONFIRM_AGAIN)] + ask_confirm(turn)
     lapor = data(turn)
@@ -259,6 +291,29 @@ async def _confirm(turn: Turn) -> list[Reply]:
     clear(turn.state)
     turn.record("complaint_step", "filed", opd=opd.slug, data={"ticket": row.ticket})
     return [Reply(texts.filed(row.ticket, opd.label, row.due_date), options=texts.MENU, kind="filed")]
+
+
+def _edit(turn: Turn, part: str) -> list[Reply]:
+    """Go back from the summary to the step that sets one part of the complaint; the steps after it
+    that are already answered are skipped on the way back to the summary."""
+    lapor = data(turn)
+    if part in ("lokasi", "alamat", "tempat", "location", "address"):
+        for key in ("latitude", "longitude", "address", "kelurahan", "kecamatan", "location_asked"):
+            lapor.pop(key, None)
+        go(turn, "location")
+        return ask_location(turn)
+    if part in ("foto", "gambar", "photo"):
+        lapor.pop("photo", None)
+        lapor.pop("photo_asked", None)
+        go(turn, "photo")
+        return ask_photo(turn)
+    if part in ("kategori", "jenis"):
+        lapor["category"] = None
+        go(turn, "pick_category")
+        return ask_category(turn)
+    lapor["category"] = None
+    go(turn, "pick_opd_all")
+    return ask_opd_all(turn)
 
 
 STEPS = {

@@ -13,11 +13,15 @@ from handlers.context import Turn
 
 MIN_DESCRIPTION = 10
 MAX_DESCRIPTION = 4000
-YES = {"ya", "y", "iya", "iy", "yes", "ok", "oke", "okay", "benar", "betul", "sudah benar", "ya benar",
-       "setuju", "kirim", "ya kirim", "lanjut", "sip"}
-NO = {"tidak", "tdk", "bukan", "salah", "ganti", "no", "nggak", "gak", "ga", "ndak", "indak", "lain"}
+YES = {"ya", "y", "iya", "iy", "yes", "ok", "oke", "okay", "benar", "betul", "bener", "sudah benar", "ya benar",
+       "iya benar", "iya bener", "setuju", "kirim", "ya kirim", "lanjut", "sip", "yup", "yep", "iyo", "iyo batua",
+       "batua", "yo"}
+NO = {"tidak", "tdk", "bukan", "salah", "ganti", "no", "nggak", "gak", "ga", "ndak", "indak", "lain", "bukan itu"}
 SKIP = {"lewati", "lewat", "skip", "tidak ada", "tdk ada", "gak ada", "ga ada", "nggak ada", "tidak", "-",
-        "tidak ada foto", "tanpa foto", "lanjut"}
+        "tidak ada foto", "tanpa foto", "lanjut", "no", "none", "indak ado", "indak ado foto", "gak punya foto",
+        "ga punya foto", "tidak punya foto", "gak ada foto", "ga ada foto", "nggak ada foto", "no photo",
+        "nanti aja", "ntar aja", "skip aja", "lewati aja", "lewat aja", "lewati saja"}
+BACK = {"kembali", "balik", "back", "sebelumnya", "ya benar", "yang tadi", "yg tadi"}
 
 
 def words(text: str) -> str:

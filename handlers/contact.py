@@ -16,13 +16,12 @@ from knowledge.kb import KnowledgeBase, Opd
 _ASKS_CONTACT = re.compile(
     r"\b(?:telp|telepon|telpon|tlp|kontak|whatsapp|alamat|email|e-mail|website|situs|jam\s+buka|jam\s+layanan|"
     r"jam\s+kerja|buka\s+jam|hubungi|menghubungi|contact|phone|address|reach|"
-    r"(?:nomor|nomer|nmr|no)\s+(?:hp|wa|telp|telepon|tlp|kontak|pengaduan|call\s+center)|"
-    r"(?:nomor|nomer|nmr)(?:\s+\w+){0,3}\s+(?:berapa|brp|brapa)|(?:berapa|brp)\s+(?:nomor|nomer|nmr)|"
+    r"no\s+(?:hp|wa|telp|telepon|tlp|kontak|pengaduan|call\s+center)|nomor|nomer|nmr|"
     r"kantor\w*(?:\s+\w+){0,3}\s+(?:di\s*mana|dimana|dmn|mana|where)|(?:di\s*mana|dimana|dmn|where\s+is)\s+kantor|"
     r"phone\s+number|office)\b", re.I)
 # Numbers that are not a way to reach an office ("nomor antrian dukcapil berapa").
 _OTHER_NUMBERS = re.compile(r"\b(?:antrian|antri|registrasi|induk|nik|ktp|kk|rekening|seri|tiket|laporan|izin|"
-                            r"npwp|kendaraan|plat|pelat|rumah|queue)\b", re.I)
+                            r"npwp|kendaraan|plat|pelat|rumah|pelanggan|tagihan|meteran|sambungan|pendaftaran|queue)\b", re.I)
 _MAX_WORDS = 12  # a longer message tells a story that mentions an office, it does not ask for its number
 
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handlers.intents import typed_command
+from handlers.intents import is_question, typed_command
 from handlers.messages import InboundMessage, Reply
 from knowledge.kb import KnowledgeBase
 from knowledge.places import Places
@@ -99,8 +99,11 @@ class Turn:
         if self.choice and self.choice.startswith("cmd:"):
             return self.choice[4:], ""
         command = self.msg.command
-        if command and command[1] and self.state.get("flow") and not self.msg.text.lstrip().startswith("/"):
+        slash = self.msg.text.lstrip().startswith("/")
+        if command and command[1] and self.state.get("flow") and not slash:
             return None
+        if command and command[0] == "lapor" and not slash and is_question(command[1]):
+            return None  # "lapor kehilangan dompet ke mana?" asks where to report: the FAQ answers
         if command is None and self.msg.text and not self.state.get("flow"):
             return typed_command(self.msg.text)  # "mau lapor, lampu jalan mati", "Buat laporan"
         return command

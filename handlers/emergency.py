@@ -13,37 +13,52 @@ from __future__ import annotations
 
 import re
 
-_PERSON = r"(?:orang|org|anak|anak2|bayi|balita|warga|korban|seseorang|nenek|kakek|someone|person|child|people)"
+_PERSON = (r"(?:orang\w*|org|anak\w*|bayi|balita|warga|korban\w*|seseorang|nenek|kakek|ibu\w*|bapak\w*|ayah\w*|"
+           r"dia|beliau|someone|person|child|people|kid)")
 # Urgent by themselves: a person in danger right now.
 _PEOPLE_IN_DANGER = re.compile(
-    r"\b(?:pingsan|tidak\s+sadarkan\s+diri|tak\s+sadarkan\s+diri|tidak\s+bernapas|tidak\s+bernafas|kejang|"
-    r"tersengat\s+listrik|kesetrum|terjebak(?!\s+macet)|terperangkap|terkurung|tertimbun|tertimpa(?!\s+musibah)|"
-    r"trapped|drowning|unconscious|not\s+breathing|electrocuted)\b|"
-    rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|terseret|tabanam)\b", re.I)
-# Dangerous events that are emergencies when they are happening now ("fire" not in "fire brigade").
+    r"\b(?:pingsan|tidak\s+sadarkan\s+diri|tak\s+sadarkan\s+diri|tidak\s+bernapas|tidak\s+bernafas|kejang\w*|"
+    r"tersengat\s+listrik|kesetrum|terjebak(?!\s+macet)|terperangkap|terkurung|tertimbun|"
+    r"tertimpa(?!\s+musibah)|trapped|drowning|unconscious|not\s+breathing|electrocuted)\b|"
+    rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|terseret|tabanam|(?:ga|gak|nggak|tidak|tak)\s+sadar)\b|"
+    rf"\bmenimpa\s+{_PERSON}\b|\b(?:menimpa|tertimpa)\b.*\bada\s+(?:orang|org|anak|korban)\b", re.I)
+# Fire, explosions, gas leaks: emergencies when told, unless the message is about a procedure, the past,
+# a recurring hazard or a what-if ("pemadam kebakaran" names the fire brigade; "fire brigade" likewise).
+_FIRE = re.compile(
+    r"\b(?:(?<!pemadam )(?<!pemadaman )(?<!non-)kebakaran|terbakar|kabakaran|tabaka|"
+    r"api(?:nya)?\s+(?:besar|membesar|menjalar|merambat)|asap\s+tebal|gas\s+bocor|ledakan|meledak|on\s+fire|"
+    r"burning|gas\s+leak|explosion|(?:a|the|big|huge|house|building)\s+fire"
+    r"(?!\s+(?:brigade|department|station|truck|fighters?|service|hydrant|extinguishers?|drill|safety|alarm|"
+    r"insurance|hazard)))\b", re.I)
+# Accidents, floods, landslides: emergencies when happening now or with victims.
 _EVENT = re.compile(
-    r"\b(?:kebakaran|terbakar|kabakaran|tabaka|api\s+besar|asap\s+tebal|banjir\s+bandang|kebanjiran|"
-    r"longsor|kecelakaan|tabrakan|gas\s+bocor|ledakan|meledak|burning|flash\s+flood|accident|gas\s+leak|"
-    r"explosion|fire(?!\s+(?:brigade|department|station|truck|fighter|service|hydrant|extinguisher)))\b", re.I)
+    r"\b(?:kecelakaan|tabrakan|longsor|kebanjiran|banjir\s+bandang|accident|crash|flash\s+flood)\b", re.I)
+_VICTIMS = re.compile(
+    r"\b(?:korban|luka|terluka|luka-luka|berdarah|meninggal|tewas|injured|hurt|bleeding|victims?)\b|"
+    r"\bada\s+(?:yang\s+|yg\s+|orang\s+|org\s+)?(?:kecelakaan|tabrakan|ditabrak)\b", re.I)
 _NOW = re.compile(
     r"\b(?:sekarang|skrg|skg|skrng|saat\s+ini|cepetan|buruan|capeklah|gawat|sedang\s+terjadi|lagi\s+terjadi|"
-    r"right\s+now|urgent)\b|!{2,}|^(?:tolong|toloong|help)\s*(?:!|ada\b|kebakaran|api\b)|\bhelp\s*!|"
-    r"(?<!kalau )(?<!kalo )(?<!klo )(?<!kl )(?<!jika )(?<!bila )(?<!if )(?<!when )"
-    r"\b(?:ada|there\s+is\s+a|there's\s+a)\s+(?:kebakaran|kabakaran|fire|ledakan|explosion)\b", re.I)
-# Procedures around an event, a hazard that keeps recurring, or one that is over: a question or a
+    r"right\s+now|urgent)\b|!{2,}|^(?:tolong|toloong|help)\s*(?:!|ada\b)|\bhelp\s*!", re.I)
+# Procedures around an event, one that is over, one that keeps recurring or a what-if: a question or a
 # complaint, not a dispatch.
 _NOT_NOW = re.compile(
     r"\b(?:syarat|surat|keterangan|prosedur|cara|caranya|jadwal|simulasi|pelatihan|sosialisasi|santunan|"
-    r"bantuan\s+untuk|bantuan\s+bagi|bantuan\s+korban|asuransi|klaim|tips|mencegah|pencegahan|"
-    r"sering|rawan|tiap|setiap|selalu|langganan|hampir|nyaris|tadi\s+malam|semalam|kemarin|kemaren|"
-    r"minggu\s+lalu|bulan\s+lalu|tahun\s+lalu|waktu\s+itu|how\s+(?:do|can|to)|requirements?|often|every|"
-    r"almost|yesterday|last\s+(?:night|week|month))\b", re.I)
+    r"bantuan|asuransi|klaim|tips|mencegah|pencegahan|alat|apar|lowongan|rekrutmen|biaya|keselamatan|"
+    r"pemeriksaan|proteksi|sering|rawan|tiap|setiap|selalu|langganan|hampir|hmpir|nyaris|beberapa\s+hari|"
+    r"berhari-hari|tadi\s+malam|semalam|kemarin|kemaren|minggu\s+lalu|bulan\s+lalu|tahun\s+lalu|waktu|wkt|"
+    r"ketika|saat\s+terjadi|saat\s+ada|bekas|sisa|pasca|setelah|habis\s+terbakar|ludes|sudah\s+padam|"
+    r"udah\s+padam|kalau|kalo|klo|kl|jika|bila|apabila|seandainya|misalnya|"
+    r"how\s+(?:do|can|to)|requirements?|often|every|almost|yesterday|last\s+(?:night|week|month)|if|"
+    r"in\s+case|after|insurance|prevent|hiring|jobs?)\b", re.I)
 
 
 def is_emergency(text: str) -> bool:
     """Tell whether a message reports a danger to people happening now."""
     if not text:
         return False
-    if _PEOPLE_IN_DANGER.search(text):
-        return not (_NOT_NOW.search(text) and not _NOW.search(text))
-    return bool(_NOW.search(text) and _EVENT.search(text) and not _NOT_NOW.search(text))
+    now = bool(_NOW.search(text))
+    if _NOT_NOW.search(text) and not now:
+        return False
+    if _PEOPLE_IN_DANGER.search(text) or _FIRE.search(text):
+        return True
+    return bool(_EVENT.search(text) and (now or _VICTIMS.search(text)))

@@ -15,6 +15,7 @@ from handlers import texts
 from handlers.contact import asked_contact, has_reachable_contact
 from handlers.context import Turn
 from handlers.emergency import is_emergency
+from handlers.intents import opens_with_salam
 from handlers.messages import Option, Reply
 from knowledge.kb import Faq
 
@@ -75,7 +76,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if not _readable(turn.text):
         turn.record("other", "unreadable")
         return [Reply(texts.NOT_UNDERSTOOD, options=texts.MENU)]
-    return _question(turn)
+    return _with_salam(turn, _question(turn))
 
 
 def answer_reply(turn: Turn, faq: Faq) -> Reply:
@@ -96,6 +97,15 @@ def answer_reply(turn: Turn, faq: Faq) -> Reply:
 def answer_question(turn: Turn) -> list[Reply]:
     """Answer the turn's text as a question (also asked by the complaint flow for a question typed mid-way)."""
     return _question(turn)
+
+
+def _with_salam(turn: Turn, replies: list[Reply]) -> list[Reply]:
+    """Answer a question that opens with the salam ("Assalamualaikum, mau tanya ...") with "Waalaikumsalam" first."""
+    if not replies or not opens_with_salam(turn.text):
+        return replies
+    first = replies[0]
+    return [Reply(f"{texts.SALAM_REPLY} {first.text}", first.options, first.request, first.photo, first.kind),
+            *replies[1:]]
 
 
 def _question(turn: Turn) -> list[Reply]:

@@ -35,6 +35,18 @@ _QUESTION = re.compile(
 _ASKING = re.compile(r"\b(?:apa|siapa|kapan|berapa|brp|syarat|syaratnya|bolehkah|what|who|when|which)\b", re.I)
 
 
+# Asking for information (requirements, a procedure, a cost), not telling a problem: "syarat bikin akta apa ya?".
+_INFORMATION = re.compile(
+    r"\b(?:syarat\w*|cara|caranya|prosedur\w*|biaya(?:nya)?|apa\s+(?:saja|aja|aj)|jam\s+buka|"
+    r"how\s+(?:do|can)\s+i|what\s+are\s+the|requirements?)\b", re.I)
+
+
+def asks_information(text: str) -> bool:
+    """Tell whether a text asks for information ("syarat bikin akta lahir apa ya?"); "kenapa jalan rusak
+    belum diperbaiki?" asks too, but tells a problem."""
+    return "?" in text and bool(_INFORMATION.search(text))
+
+
 def is_question(text: str) -> bool:
     """Tell whether a text asks something ("ke mana melapor jalan rusak?") rather than tells a problem."""
     return bool(_QUESTION.search(text) or _ASKING.search(text))
@@ -56,6 +68,17 @@ _STATUS = re.compile(
     r"(?:[\s,]+(?:ya|dong|min|kak|pak|bu))*[\s?!.]*$", re.I)
 
 
+# One's own complaints named in a short message, however it asks after them: "laporan saya sudah
+# ditindaklanjuti belum?", "baa kaba laporan ambo?", "nomor laporan saya berapa ya? lupa", "what is the
+# status of my report?". Not when it is about making one ("cara membuat laporan saya").
+_MY_REPORTS = re.compile(
+    r"\b(?:laporan|pengaduan|aduan|komplain)\s+(?:\w+\s+){0,3}?(?:saya|sy|aku|ambo|kami|gue|gw)\b|"
+    r"\b(?:laporanku|pengaduanku)\b|\b(?:my|our)\s+(?:\w+\s+)?(?:reports?|complaints?)\b|^cek\s+status$", re.I)
+_FILING = re.compile(r"\b(?:buat|bikin|membuat|kirim|mengirim|ajukan|mengajukan|tulis|file|make|submit|send)\b",
+                     re.I)
+_MY_REPORTS_WORDS = 10
+
+
 def typed_command(text: str) -> tuple[str, str] | None:
     """Return (command, argument) for a command said in words, else None."""
     said = " ".join(text.split())
@@ -65,7 +88,18 @@ def typed_command(text: str) -> tuple[str, str] | None:
     status = _STATUS.match(said)
     if status and (status["ask"] or status["status"] or status["how"]):
         return "status", (status["ticket"] or "").upper()
+    if (len(said.split()) <= _MY_REPORTS_WORDS and _MY_REPORTS.search(said) and not _FILING.search(said)
+            and not _OPENING.match(said)):
+        return "status", ""
     m = _OPENING.match(said)
     if not m or _QUESTION.search(said):
         return None
     return "lapor", m.group(1).strip()
+
+
+_SALAM = re.compile(r"^\W*(?:as+alamu'?\s?alaikum|ass?alamualaikum|salamualaikum|asw\b|salam\b(?!\s+kenal))", re.I)
+
+
+def opens_with_salam(text: str) -> bool:
+    """Tell whether a message opens with the Islamic salam, which is answered with "Waalaikumsalam"."""
+    return bool(_SALAM.match(text))

@@ -12,6 +12,7 @@ import re
 
 from handlers import complaint, texts
 from handlers.context import Turn
+from handlers.intents import opens_with_salam
 from handlers.messages import Reply
 
 START_WORDS = {"mulai", "menu", "start", "halo", "hallo", "helo", "hai", "hi", "hello", "hey", "pagi",
@@ -45,12 +46,13 @@ _APOLOGY = {"maaf", "mohon", "ganggu", "mengganggu", "sorry", "misi"}
 _VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "da", "uda", "uni", "ni"}
 _LAUGHTER = re.compile(r"^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|lol|xixi)$")
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
-_POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "yo", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas",
+_POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "yo", "bgt", "banget", "bngt", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas",
                                "infonya", "informasinya", "info", "bantuannya", "jawabannya", "sekali", "so",
                                "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh"}
 _LONGEST_FIRST = tuple(sorted([(p, "thanks") for p in THANKS_WORDS] + [(p, "bye") for p in FAREWELL_WORDS]
                              + [(p, "ack") for p in ACK_WORDS if " " in p], key=lambda pk: -len(pk[0])))
-SMALL_TALK_REPLIES = {"thanks": texts.YOU_ARE_WELCOME, "bye": texts.GOODBYE, "ack": texts.ACKNOWLEDGED}
+SMALL_TALK_REPLIES = {"thanks": texts.YOU_ARE_WELCOME, "bye": texts.GOODBYE, "ack": texts.ACKNOWLEDGED,
+                      "rude": texts.SORRY_NOT_HELPFUL}
 _REPEATS = re.compile(r"(.)\1{2,}")
 # Asking what the bot can do: the help ("apa aja yg bisa dibantu?", "saya butuh bantuan", "what can you do").
 _HELP_ASKED = re.compile(
@@ -59,10 +61,25 @@ _HELP_ASKED = re.compile(
     r"(?:bantu\s+)?apa\s*(?:saja|aja|aj|sj)?|(?:saya|sy|aku|ambo)\s+(?:butuh|perlu|minta)\s+bantuan|"
     r"layanan(?:nya)?\s+apa\s+(?:saja|aja)|what\s+can\s+you\s+do|how\s+can\s+you\s+help(?:\s+me)?|"
     r"what\s+do\s+you\s+do)(?:\s+(?:min|ya|kak|dong|nih|disini|di\s+sini|here))*$")
+# Emoji said instead of words: 🙏 thanks, 👍 and the like acknowledge.
+_EMOJI_WORDS = {"🙏": "makasih", "👍": "ok", "👌": "ok", "✅": "ok", "⭐": "ok", "😊": "ok", "🙂": "ok", "👏": "ok",
+                "❤": "ok", "❤️": "ok", "😍": "ok", "🥰": "ok", "😁": "ok", "😀": "ok", "🤝": "ok"}
+# Asking what the bot is ("kamu siapa", "kamu robot?", "are you a bot").
+_ABOUT_BOT = re.compile(
+    r"^(?:(?:min|admin|halo|hai)\s+)*(?:(?:kamu|km|anda|ini|lu|lo|kau)\s+(?:siapa|robot|bot|manusia|orang|ai|asli)|"
+    r"siapa\s+(?:kamu|km|anda|ini|yang\s+jawab)|(?:are|r)\s+(?:you|u)\s+(?:a\s+)?(?:bot|robot|human|real|person|ai)|"
+    r"who\s+are\s+you|(?:is\s+)?this\s+(?:a\s+)?(?:bot|robot))(?:\s+(?:ya|sih|min|atau\s+\w+|or\s+\w+))*$")
+# Calling the bot names ("kamu bodoh ya", "bot payah"): an apology and a way forward, not "I don't know".
+_RUDE = re.compile(
+    r"^(?:dasar\s+)?(?:(?:kamu|km|lu|lo|loe|elu|bot|u|you|admin|min)\s+)?(?:ini\s+)?(?:bodoh|bego|goblok|tolol|dungu|"
+    r"payah|gak\s+guna|ga\s+guna|tidak\s+berguna|gak\s+berguna|useless|stupid|idiot)"
+    r"(?:\s+(?:ya|banget|bgt|sekali|sih|lu|kamu|km|deh|lah|amat|bener|bot|lo))*$")
 # Leaving the flow in words ("gak jadi deh", "ga jadi lapor", "cancel"), with fillers around.
 CANCEL_WORDS = {"batal", "batalkan", "batalin", "cancel", "stop", "berhenti", "udahan", "keluar", "exit",
                 "gak jadi", "ga jadi", "gk jadi", "gajadi", "g jadi", "nggak jadi", "ngga jadi", "enggak jadi",
-                "tidak jadi", "tdk jadi", "ndak jadi", "indak jadi", "never mind", "nevermind"}
+                "tidak jadi", "tdk jadi", "ndak jadi", "indak jadi", "ga jd", "gak jd", "gk jd", "never mind",
+                "nevermind", "ga usah", "gak usah", "gk usah", "gausah", "nggak usah", "ngga usah", "enggak usah",
+                "tidak usah", "tdk usah", "ndak usah", "indak usah"}
 _CANCEL_FILLER = {"eh", "deh", "aja", "ah", "dulu", "saja", "sj", "aj", "lah", "dong", "sorry", "maaf", "nanti",
                   "nnti", "lapor", "laporan", "laporannya", "lapornya", "pengaduan", "pengaduannya", "report",
                   "it", "this", "i", "the", "saya", "sy", "aku", "yuk", "please", "pls", "kok", "ajalah"}
@@ -83,15 +100,13 @@ def is_cancel(text: str) -> bool:
     return False
 
 
-def _salam(text: str) -> bool:
-    """Tell whether a greeting is the Islamic salam, which is answered with "Waalaikumsalam"."""
-    return bool(re.search(r"\bas+alamu'?\s?alaikum|\bass?alamualaikum|\bsalamualaikum|^salam\b", _word(text)))
-
-
 def small_talk(text: str) -> str | None:
-    """Return "greeting", "ask", "help", "thanks", "bye" or "ack" when a message is only that (with polite
-    fillers), else None."""
-    said = " " + _REPEATS.sub(r"\1", _word(text).replace("?", " ")) + " "
+    """Return "greeting", "ask", "help", "about" (what the bot is), "rude", "thanks", "bye" or "ack" when a
+    message is only that (with polite fillers and emoji), else None."""
+    said = _word(text)
+    for emoji, word in _EMOJI_WORDS.items():
+        said = said.replace(emoji, f" {word} ")
+    said = " " + _REPEATS.sub(r"\1", said.replace("?", " ")) + " "
     for greeting in GREETING_PHRASES:
         said = said.replace(f" {greeting} ", " halo ")
     words = ["ok" if _LAUGHTER.match(w) else w for w in said.split()]  # "wkwk" is an acknowledgement
@@ -99,6 +114,10 @@ def small_talk(text: str) -> str | None:
         return None
     if _HELP_ASKED.match(" ".join(words)):
         return "help"
+    if _ABOUT_BOT.match(" ".join(words)):
+        return "about"
+    if _RUDE.match(" ".join(words)):
+        return "rude"
     opening = all(w in ASK_WORDS or w in HELP_WORDS or w in _ASK_FILLER or w in _APOLOGY or w in GREETING_WORDS
                   or w in _POLITE_FILLER for w in words)
     if opening and any(w in HELP_WORDS for w in words):  # "tolong min": the help, with the emergency numbers
@@ -115,11 +134,21 @@ def small_talk(text: str) -> str | None:
     for part, kind in _LONGEST_FIRST:  # thanks, a farewell or "gak jadi" wrapped in fillers ("udah itu aja min")
         if f" {part} " in f" {phrase} ":
             rest = f" {phrase} ".replace(f" {part} ", " ").split()
-            if all(w in _POLITE_FILLER or w in ACK_WORDS for w in rest):
+            if all(w in _POLITE_FILLER or w in ACK_WORDS or (kind == "thanks" and w in THANKS_WORDS) for w in rest):
                 return kind
     if all(w in _POLITE_FILLER or w in ACK_WORDS for w in words):
         return "ack"
-    return None
+    return _thanks_and_bye(phrase)
+
+
+def _thanks_and_bye(phrase: str) -> str | None:
+    """Return "bye" for thanks and a farewell together ("thanks, bye", "makasih ya, dadah")."""
+    rest, farewell = f" {phrase} ", False
+    for part, kind in _LONGEST_FIRST:
+        if f" {part} " in rest:
+            rest = rest.replace(f" {part} ", " ")
+            farewell = farewell or kind == "bye"
+    return "bye" if farewell and all(w in _POLITE_FILLER for w in rest.split()) else None
 
 
 async def handle(turn: Turn) -> list[Reply] | None:
@@ -147,11 +176,14 @@ async def handle(turn: Turn) -> list[Reply] | None:
             if kind in SMALL_TALK_REPLIES:
                 turn.record("other", "small_talk", data={"type": kind})
                 return [Reply(SMALL_TALK_REPLIES[kind])]
+            if kind == "about":
+                turn.record("other", "small_talk", data={"type": kind})
+                return [Reply(texts.about_bot(turn.kb.city), options=texts.MENU)]
             if name is None and turn.choice is None and is_cancel(turn.text):  # "cancel" with nothing going on
                 name = "batal"
     if name == "start":
         replies = _greet_again(turn) if greeting_only and turn.state.get("greeted") else _start(turn)
-        if greeting_only and _salam(turn.text):
+        if greeting_only and opens_with_salam(turn.text):
             replies[0] = Reply(f"{texts.SALAM_REPLY} {replies[0].text}", replies[0].options, kind=replies[0].kind)
         return replies
     if name == "bantuan":
@@ -166,11 +198,12 @@ async def handle(turn: Turn) -> list[Reply] | None:
 
 
 def _start(turn: Turn) -> list[Reply]:
-    """Greet the resident and show what the bot does."""
-    complaint.clear(turn.state)
+    """Greet the resident and show what the bot does (saying so when that drops a complaint not yet sent)."""
+    dropped = complaint.clear(turn.state)
     turn.state["greeted"] = True
     turn.record("command", "start")
-    return [Reply(texts.greeting(turn.kb.city), options=texts.MENU, kind="menu")]
+    return ([Reply(texts.DRAFT_DROPPED)] if dropped else []) + [
+        Reply(texts.greeting(turn.kb.city), options=texts.MENU, kind="menu")]
 
 
 def _greet_again(turn: Turn) -> list[Reply]:

@@ -68,6 +68,15 @@ def emergency_first(city: City) -> str:
     return f"⚠️ {numbers}\n\nPesan dan laporan di sini tidak ditangani seketika."
 
 
+def about_bot(city: City) -> str:
+    """Say what the bot is, when asked ("kamu siapa?", "kamu robot?")."""
+    return (f"Saya **{city.bot_name}**, asisten virtual (program komputer) {city.name or 'pemerintah kota'}. "
+            "Saya menjawab pertanyaan tentang layanan kota dan meneruskan laporan Anda ke instansi yang menangani; "
+            "laporan Anda dibaca dan ditindaklanjuti oleh petugas. Silakan ketik pertanyaan Anda atau **lapor**.")
+
+
+SORRY_NOT_HELPFUL = ("Mohon maaf jika jawaban saya belum membantu. Coba tuliskan pertanyaan Anda dengan kata lain, "
+                     "atau sampaikan keluhan Anda sebagai laporan (ketik **lapor**) agar ditangani petugas.")
 CANCELLED = "Baik, proses dibatalkan. Ada lagi yang bisa saya bantu?"
 NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan. Ada yang bisa saya bantu?"
 ASK_PROMPT = "Silakan ketik pertanyaan Anda, misalnya: cara membuat KTP-el."
@@ -115,6 +124,13 @@ def handled_elsewhere(body: str, city: str = "") -> str:
     regency's government...); `city` is the KB's city name ("Kota Padang")."""
     return (f"Sepertinya ini urusan **{body}**, bukan layanan Pemerintah {city or 'Kota'}. Silakan tanyakan "
             f"langsung ke {body}.")
+
+
+def complaint_elsewhere(body: str, city: str = "") -> str:
+    """Say that a complaint seems to be for a body that is not the city's, before the OPDs are offered."""
+    return (f"Sepertinya ini urusan **{body}**, bukan layanan Pemerintah {city or 'Kota'}, sehingga lebih cepat "
+            f"ditangani jika Anda menghubungi {body} langsung. Jika tetap ingin melapor ke Pemerintah "
+            f"{city or 'Kota'}, pilih instansinya di bawah, atau ketik **batal**.")
 
 
 def refer_to_opd(opd: Opd | None) -> str:
@@ -170,10 +186,15 @@ def name_question(name: str) -> str:
 
 
 
-PICK_ONE = "Silakan pilih salah satu pilihan di bawah."
+PICK_ONE = "Silakan pilih salah satu pilihan di bawah, atau ketik **batal** untuk membatalkan laporan."
+LOCATION_AGAIN = ("Itu bukan alamat. Ketik alamat atau patokan tempat masalahnya, kirim lokasi (tombol 📍), "
+                  "atau ketik **lewati**.")
+DRAFT_DROPPED = "Laporan yang belum terkirim dibatalkan."
 PHOTO_RECEIVED = "Foto diterima."
+LOCATION_RECEIVED = "Lokasi diterima."
 DESCRIPTION_CUT = "Cerita Anda sangat panjang; yang kami simpan adalah 4.000 karakter pertama."
-CONFIRM_AGAIN = "Ketik **ya** untuk mengirim laporan, atau **batal** untuk membatalkan."
+CONFIRM_AGAIN = ("Ketik **ya** untuk mengirim laporan, **ubah lokasi**, **ubah foto** atau **ubah instansi** untuk "
+                 "mengganti isinya, atau **batal** untuk membatalkan.")
 
 
 def route_proposal(opd: Opd, category_name: str | None) -> str:
@@ -208,7 +229,8 @@ def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:
         f"- Lokasi: {location}\n"
         f"- Foto: {'ada' if data.get('photo') else 'tidak ada'}\n"
         f"- Nama: {'ditampilkan' if data.get('show_name') else 'anonim'}\n\n"
-        "Ketik **ya** untuk mengirim, atau **batal**."
+        "Ketik **ya** untuk mengirim, **ubah lokasi** / **ubah foto** / **ubah instansi** untuk mengganti, "
+        "atau **batal**."
     )
 
 

@@ -101,10 +101,19 @@ def unmentioned_body(index: LexicalIndex, text: str, entry: int) -> str | None:
     """Return the name of a body that is not the city's (outside_bodies.txt) which the text names and
     the index's entry never mentions, else None (the matcher and the complaint router both ask)."""
     bodies = index.normalizer.outside_bodies
-    for word in sorted(set(index.normalizer.words(text)) & bodies.keys()):
+    words = index.normalizer.words(text)
+    for word in sorted(set(words) & bodies.keys()):
         terms = index.query(word)
         if terms and index.evidence(terms, entry).coverage <= 0:
             return bodies[word]
+    # A phrase ("listrik padam": PLN's) counts when the entry lacks one of its words: an entry that has them
+    # all ("PJU padam bukan gangguan listrik PLN"?) may still answer.
+    said = f" {' '.join(words)} "
+    for phrase in sorted(p for p in bodies if " " in p):
+        if f" {' '.join(index.normalizer.words(phrase))} " in said:
+            terms = index.query(phrase)
+            if terms and index.evidence(terms, entry).missing > 0:
+                return bodies[phrase]
     return None
 
 

@@ -61,6 +61,7 @@ class Route:
     category: str | None
     score: float  # the chosen (or best) OPD's lexical evidence, on the scale of the thresholds
     candidates: tuple[tuple[str, str | None, float], ...]  # (opd, category, ranking score), best first, up to 5
+    elsewhere: str | None = None  # a body that is not the city's which the complaint names ("PLN"), when unrouted
 
 
 class ComplaintRouter:
@@ -140,15 +141,18 @@ class ComplaintRouter:
             named = cat_score >= max(CATEGORY_SCORE, CATEGORY_SHARE * described.get(slug, 0.0))
             ranked.append((slug, code if named else None, round(rank[slug], 6)))
         best = round(evidence[ranked[0][0]], 6) if ranked else 0.0
-        if not ranked or best < OPD_SCORE or (
-                best < OUTSIDE_OPD_SCORE and self._names_another_body(what, ranked[0][0])):
+        if not ranked or best < OPD_SCORE:
             return Route(None, None, best, tuple(ranked))
+        if best < OUTSIDE_OPD_SCORE:
+            body = self._another_body(what, ranked[0][0])
+            if body is not None:
+                return Route(None, None, best, tuple(ranked), elsewhere=body)
         opd, category, _ = ranked[0]
         return Route(opd, category, best, tuple(ranked))
 
-    def _names_another_body(self, text: str, slug: str) -> bool:
-        """Tell whether the complaint names a body that is not the city's (the police, PLN, immigration...)
-        and the OPD it would go to never mentions it. Then only a strong match sends it there (a complaint
-        about a traffic light may say "polisi ga ada"); otherwise the resident is asked. Only the words outside
-        the place phrases count: "kolam retensi di Simpang Polda" is about a pond, not the police."""
-        return unmentioned_body(self._opd_index, text, self._position[slug]) is not None
+    def _another_body(self, text: str, slug: str) -> str | None:
+        """Return the body that is not the city's (the police, PLN, immigration...) which the complaint names
+        and the OPD it would go to never mentions, else None. Then only a strong match sends it there (a
+        complaint about a traffic light may say "polisi ga ada"); otherwise the resident is asked. Only the
+        words outside the place phrases count: "kolam retensi di Simpang Polda" is about a pond, not the police."""
+        return unmentioned_body(self._opd_index, text, self._position[slug])

@@ -152,7 +152,9 @@ async def test_a_button_label_or_a_number_sent_again_is_a_stale_choice_not_a_que
     await chat.say("ktp saya hilang gimana")
     await chat.say("👍 Ya")
     assert "Terima kasih atas masukan" in chat.text
-    for text in ("5", "👍 Ya", "👎 Tidak", "Ya, kirim", "Bukan semuanya", "7"):  # "7": the menu offers 4
+    await chat.say("👍 Ya")  # pressed again: read as an acknowledgement
+    assert chat.text.startswith("Baik.")
+    for text in ("5", "👎 Tidak", "Ya, kirim", "Bukan semuanya", "7"):  # "7": the menu offers 4
         await chat.say(text)
         assert "sudah tidak berlaku" in chat.text, text
     await chat.say("1")  # the stale reply offers the menu again: its first option
@@ -240,3 +242,96 @@ async def test_asking_for_an_opds_contact_gets_that_opds_contact(chat: Chat) -> 
     outcomes = [(e.outcome, e.opd, e.answered) for e in await events(chat, "question")]
     assert outcomes[-2:] == [("contact", "dlh", True), ("contact", "dinsos", False)]
 
+
+
+async def test_a_complaint_for_a_body_that_is_not_the_citys_says_so_and_still_lets_the_resident_choose(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say("listrik padam di kampung kami sejak pagi tadi")
+    assert "urusan **PLN" in chat.text and "Lainnya" in chat.options
+
+
+# --- the second QA pass -------------------------------------------------------------------------------
+
+
+async def test_an_emergency_typed_at_a_later_step_gets_the_numbers_and_is_not_stored(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("tolong ada kebakaran di sebelah!")
+    assert chat.last[0].text.startswith("⚠️") and chat.last[-1].request == "location"
+    state = await chat.services.state.get(f"{chat.channel}:{chat.user_id}")
+    assert "address" not in state["lapor"]
+
+
+async def test_lapor_followed_by_a_question_is_a_question_and_a_question_at_the_description_is_answered(
+        chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("lapor ktp hilang ke mana?")
+    assert "Ceritakan masalahnya" not in chat.text and chat.last[-1].kind in ("answer", "suggest")
+    state = await chat.services.state.get(f"{chat.channel}:{chat.user_id}")
+    assert not state.get("flow")
+    await chat.say("/lapor")
+    await chat.say("eh bentar, syarat ktp hilang apa ya?")  # answered (here: did you mean), then the step again
+    assert chat.last[0].kind in ("answer", "suggest") and "belum terkirim" in chat.text
+    assert chat.last[-1].text.startswith("Ceritakan masalahnya")
+    suggestion = next(o for r in chat.last for o in r.options if o.value.startswith("faq:"))
+    await chat.say(option=suggestion.value)  # a did-you-mean button pressed mid-flow is answered
+    assert chat.last[0].kind == "answer"
+    await chat.say("udah ga usah")
+    assert "dibatalkan" in chat.text
+
+
+async def test_going_back_in_the_flow_and_editing_at_the_summary(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.choose("Pilih instansi lain")
+    await chat.say("kembali")
+    assert "Sudah benar?" in chat.text and "Dinas Lingkungan Hidup" in chat.text
+    await chat.say("iyo batua")
+    await chat.say("Ya, kirim")  # a stale label is no address
+    assert "bukan alamat" in chat.text
+    await chat.say("Jl. Melati 5")
+    await chat.say("gak punya foto")
+    await chat.say("Anonim (disarankan)")
+    assert "Lokasi: Jl. Melati 5" in chat.text and "ubah lokasi" in chat.text
+    await chat.say("ubah lokasi")
+    assert chat.last[-1].request == "location"
+    await chat.say("Jl. Mawar 7")
+    assert "Ringkasan laporan" in chat.text and "Lokasi: Jl. Mawar 7" in chat.text  # photo and name not asked again
+    await chat.say("ganti instansi")
+    await chat.choose("Dinas Pekerjaan Umum dan Penataan Ruang (DPUPR)")
+    if "Pilih jenis masalahnya" in chat.text:
+        await chat.choose("Lainnya / tidak tahu")
+    assert "Ringkasan laporan" in chat.text and "Instansi: Dinas Pekerjaan Umum" in chat.text
+    await chat.say("menu")
+    assert "belum terkirim dibatalkan" in chat.text
+
+
+async def test_more_ways_of_asking_after_ones_complaints(chat: Chat) -> None:
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    for text in ("laporan saya sudah ditindaklanjuti belum?", "baa kaba laporan ambo?", "what is the status of my report?",
+                 "nomor laporan saya berapa ya? lupa", "cek status"):
+        await chat.say(text)
+        assert ticket in chat.text, text
+
+
+async def test_what_the_bot_is_rudeness_emoji_thanks_and_bye(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("kamu robot?")
+    assert "asisten virtual" in chat.text
+    await chat.say("kamu bodoh ya")
+    assert chat.text.startswith("Mohon maaf")
+    await chat.say("👍")
+    assert chat.text.startswith("Baik.")
+    await chat.say("makasih bgt min 😍")
+    assert "Sama-sama" in chat.text
+    await chat.say("thanks, bye")
+    assert "Sampai jumpa" in chat.text
+    assert not await events(chat, "unanswered")
+
+
+async def test_a_question_opening_with_the_salam_is_answered_with_it(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("Assalamualaikum, ktp saya hilang gimana?")
+    assert chat.last[0].text.startswith("Waalaikumsalam") and "surat keterangan hilang" in chat.text

@@ -206,7 +206,7 @@ async def test_unsupported_input_and_stray_photo_or_location(chat: Chat) -> None
 
 async def test_empty_emoji_and_binary_input_get_a_polite_answer(chat: Chat) -> None:
     await chat.say("/start")
-    for text in ("", "   ", "😀😀🙏", "\x00\x01\x02\ufffd\ufffd\ufffd\ufffd", "???"):
+    for text in ("", "   ", "🚗🏠🌧", "\x00\x01\x02\ufffd\ufffd\ufffd\ufffd", "???"):
         replies = await chat.say(text)
         assert len(replies) == 1 and "Maaf" in replies[0].text, repr(text)
         assert "Buat laporan" in chat.options

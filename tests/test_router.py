@@ -136,6 +136,9 @@ def test_naming_the_opd_tips_a_close_call_towards_it():
     ("pelayanan di kantor imigrasi lambat sekali", None),  # was: DPMPTSP's slow permits
     ("polisi minta uang damai waktu tilang", None),  # was: DPMPTSP's pungli
     ("listrik padam satu kampung sejak pagi, pln tidak datang", None),
+    ("lapor listrik padam di kampung saya sejak pagi", None),  # was: Satpol PP's banners
+    ("tiang listrik miring mau roboh di depan rumah", None),
+    ("spanduk liar dipasang di tiang listrik", "satpolpp"),
     ("sudah lapor polisi tapi motor yang diparkir di trotoar tetap ada", "dishub"),  # a strong match still goes
     ("kolam retensi di Simpang Polda penuh eceng gondok", "dpupr"),  # a body named only as the place
 ])
@@ -165,3 +168,9 @@ def test_no_category_is_named_when_the_opd_was_found_by_what_it_does():
     r = router.route("posyandu di RT kami tidak ada penimbangan balita, kader tidak datang")
     assert (r.opd, r.category) == ("dinkes", None)  # not "ambulans terlambat"
     assert router.route("ambulans tidak datang sudah satu jam").category == "ambulans-terlambat"
+
+
+def test_an_unrouted_complaint_says_whose_matter_it_is():
+    router = ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default())
+    assert (router.route("lapor listrik padam di kampung saya sejak pagi").elsewhere or "").startswith("PLN")
+    assert router.route("ada sesuatu yang aneh").elsewhere is None
