@@ -1,7 +1,8 @@
 """Admin sessions: an HMAC-signed cookie with an expiry, the signed-in admin, and role checks.
 
 The cookie holds a random session id (for the CSRF token), the user id, a fingerprint of the
-user's password hash (so a password change ends every other session) and an expiry time. It is
+user's password hash and session generation (so a password change ends every other session, and
+signing out ends every session of the account, even a copied cookie) and an expiry time. It is
 HttpOnly, SameSite=Lax, and Secure when the page is served over HTTPS.
 """
 
@@ -17,7 +18,8 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin.context import AdminContext
 from admin.keys import ADMIN, CTX, SESSION
@@ -48,7 +50,7 @@ def _unb64(text: str) -> bytes:
 class Session:
     sid: str
     uid: int | None = None
-    pw: str = ""  # fingerprint of the password hash at login
+    pw: str = ""  # fingerprint of the password hash and the session generation at login
     exp: float = 0.0  # unix time
     dirty: bool = False  # the cookie must be (re)written
     cleared: bool = False  # the cookie must be deleted
@@ -101,8 +103,10 @@ class SessionCodec:
             return None
         return s if s.exp > now else None
 
-    def fingerprint(self, password_hash: str) -> str:
-        return _b64(hmac.new(self._fp_key, password_hash.encode(), hashlib.sha256).digest()[:12])
+    def fingerprint(self, user: UserRow) -> str:
+        """Return what a session must carry to stay valid: it changes with the password and at sign-out."""
+        material = f"{user.password_hash}|{user.session_generation or 0}".encode()
+        return _b64(hmac.new(self._fp_key, material, hashlib.sha256).digest()[:12])
 
 
 def _expiry(ctx: AdminContext) -> float:
@@ -119,7 +123,7 @@ async def _load_admin(ctx: AdminContext, codec: SessionCodec, s: Session) -> Adm
     if row is None:
         return None
     user, opd = row
-    if not user.active or not hmac.compare_digest(codec.fingerprint(user.password_hash), s.pw):
+    if not user.active or not hmac.compare_digest(codec.fingerprint(user), s.pw):
         return None
     if user.role == "opd" and opd is None:
         return None  # an OPD account without its OPD can see nothing
@@ -177,14 +181,18 @@ def sign_in(request: web.Request, user: UserRow) -> None:
     ctx: AdminContext = request.app[CTX]
     s = Session.fresh(_expiry(ctx))
     s.uid = user.id
-    s.pw = SessionCodec(ctx.secret_key).fingerprint(user.password_hash)
+    s.pw = SessionCodec(ctx.secret_key).fingerprint(user)
     request[SESSION] = s
 
 
-def sign_out(request: web.Request) -> None:
-    """End the session: the browser drops the cookie."""
+async def sign_out(request: web.Request, session: AsyncSession) -> None:
+    """End the account's sessions: the browser drops the cookie, and the session generation is raised so no
+    copy of this (or any other) cookie of the account works again. The caller commits."""
     s: Session = request[SESSION]
     s.cleared = True
+    admin = current(request)
+    await session.execute(update(UserRow).where(UserRow.id == admin.id)
+                          .values(session_generation=UserRow.session_generation + 1))
 
 
 def current(request: web.Request) -> Admin:

@@ -72,6 +72,32 @@ def parse_form(form: Mapping[str, Any]) -> tuple[FaqInput, dict[str, str]]:
     return FaqInput(question, answer, alternatives, keywords, source, review_by), errors
 
 
+def _same(text: str) -> str:
+    """Compare questions without case, punctuation or spacing ("Apa itu biopori?" = "apa itu  biopori")."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+async def duplicate_errors(session: AsyncSession, data: FaqInput, exclude_id: int | None) -> dict[str, str]:
+    """Return form errors for a question or alternative that another active entry (of any OPD) already
+    has: two entries with the same question make the bot offer both instead of answering."""
+    wanted = {_same(data.question): "question"} | {_same(a): "alternatives" for a in data.alternatives}
+    wanted.pop("", None)
+    rows = (await session.execute(
+        select(FaqRow.id, FaqRow.question, FaqRow.alternatives, OpdRow.name)
+        .join(OpdRow, OpdRow.id == FaqRow.opd_id).where(FaqRow.archived.is_(False)))).all()
+    errors: dict[str, str] = {}
+    for faq_id, question, alternatives, opd_name in rows:
+        if faq_id == exclude_id:
+            continue
+        for text in (question, *(alternatives or [])):
+            field = wanted.get(_same(text))
+            if field and field not in errors:
+                errors[field] = (f"“{text}” sudah ada di FAQ lain: “{question}” ({opd_name}). Ubah FAQ itu, "
+                                 "atau tulis pertanyaan yang berbeda: dua FAQ dengan pertanyaan yang sama "
+                                 "membuat bot menawarkan keduanya, bukan menjawab.")
+    return errors
+
+
 def changed_fields(before: Mapping[str, Any] | None, after: Mapping[str, Any]) -> list[str]:
     """Return the Indonesian labels of the fields that differ between two versions."""
     if before is None:
@@ -166,12 +192,10 @@ async def create(session: AsyncSession, opd: OpdRow, data: FaqInput, *, actor: s
 
 
 async def update(session: AsyncSession, row: FaqRow, opd: OpdRow, data: FaqInput, *, actor: str,
-                 now: dt.datetime, action: str = "update", unarchive: bool = False) -> bool:
+                 now: dt.datetime, action: str = "update") -> bool:
     """Save new content as the next version; return False when nothing changed."""
     before = faq_data(row, opd.slug)
     _apply(row, data)
-    if unarchive:
-        row.archived = False
     if faq_data(row, opd.slug) == before:
         return False
     row.version, row.updated_at, row.updated_by = row.version + 1, now, actor

@@ -63,8 +63,8 @@ async def logout(request: web.Request) -> web.Response:
     admin = current(request)
     async with ctx.db.session() as session:
         await audit.record(session, admin, "logout", now=ctx.now())
+        await sign_out(request, session)
         await session.commit()
-    sign_out(request)
     raise redirect(request, "login")
 
 
@@ -86,6 +86,8 @@ async def password(request: web.Request) -> web.Response:
         error = "Kata sandi baru dan ulangannya tidak sama."
     elif len(new) < 10:
         error = "Kata sandi baru minimal 10 karakter."
+    elif new == old:
+        error = "Kata sandi baru harus berbeda dari kata sandi lama."
     if error:
         return render(request, "password.html", {"error": error}, status=400)
     async with ctx.db.session() as session:

@@ -17,6 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from admin import audit, complaintsq, notifications
 from admin.auth import current, opd_scope
 from admin.complaintsq import STATUS_LABELS, InboxFilter
+
+# "dialihkan" is never a stored status (a reassigned complaint is "baru" in its new OPD's inbox): no filter for it.
+INBOX_STATUSES = {s: label for s, label in STATUS_LABELS.items() if s != "dialihkan"}
 from admin.context import AdminContext
 from admin.keys import CTX
 from admin.pages import redirect, render
@@ -60,7 +63,7 @@ async def inbox(request: web.Request) -> web.Response:
              for c, o, name in rows]
     pages = max(1, -(-total // complaintsq.PAGE_SIZE))
     return render(request, "complaints.html", {"items": items, "total": total, "f": f, "choices": choices,
-                                               "counts": counts, "opds": opds, "statuses": STATUS_LABELS,
+                                               "counts": counts, "opds": opds, "statuses": INBOX_STATUSES,
                                                "pages": pages})
 
 
@@ -72,8 +75,10 @@ async def _load(request: web.Request, session: AsyncSession) -> tuple[ComplaintR
     return found
 
 
-async def detail(request: web.Request, *, error: str | None = None, status: int = 200) -> web.Response:
-    """Show one complaint: text, photo, location, timeline, messages to the resident, SLA and the action forms."""
+async def detail(request: web.Request, *, error: str | None = None, status: int = 200,
+                 kept: dict[str, str] | None = None) -> web.Response:
+    """Show one complaint: text, photo, location, timeline, messages to the resident, SLA and the action forms
+    (`kept`: what the admin typed into the status form, shown again with an error so nothing is lost)."""
     ctx: AdminContext = request.app[CTX]
     admin = current(request)
     today = city_today(ctx)
@@ -94,7 +99,7 @@ async def detail(request: web.Request, *, error: str | None = None, status: int 
                      "phone": resident.phone if resident else None},
         "notifications": sent, "unreachable": sent[-1] if sent and sent[-1].failed else None,
         "left": working_days_between(today, c.due_date, ctx.holidays), "open": is_open,
-        "next_statuses": next_statuses, "others": others, "error": error, "admin": admin,
+        "next_statuses": next_statuses, "others": others, "error": error, "admin": admin, "kept": kept or {},
         "opd_names": {o.slug: o.short_name or o.name for o in (*others, opd)},
     }, status=status)
 
@@ -114,8 +119,9 @@ async def change_status(request: web.Request) -> web.Response:
     admin = current(request)
     form = await request.post()
     new_status, note = str(form.get("status", "")), _note(form)
+    kept = {"status": new_status, "note": note}
     if new_status not in STATUS_LABELS or new_status in ("baru", "dialihkan"):
-        return await detail(request, error="Pilih status baru.", status=400)
+        return await detail(request, error="Pilih status baru.", status=400, kept=kept)
     async with ctx.db.session() as session:
         c, _ = await _load(request, session)
         old = c.status
@@ -129,7 +135,7 @@ async def change_status(request: web.Request) -> web.Response:
             await session.commit()
             error = None
     if error:
-        return await detail(request, error=error, status=400)
+        return await detail(request, error=error, status=400, kept=kept)
     raise redirect(request, "complaint", notice="status", ticket=c.ticket)
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from admin import audit, faqstore
 from admin.auth import current, opd_scope
 from admin.context import AdminContext
+from admin.kbmessages import indonesian
 from admin.keys import CTX
 from admin.pages import render
 from admin.timeutil import city_today
@@ -133,8 +134,8 @@ def _validate(raw: bytes, slug: str, filename: str, today: dt.date) -> tuple[lis
         path.parent.mkdir()
         path.write_bytes(raw)
         result = load_kb(tmp, today=today)
-    problems = [{"line": p.line, "severity": p.severity, "message": p.message.replace(str(path), filename)}
-                for p in result.problems]
+    problems = [{"line": p.line, "severity": p.severity,
+                 "message": indonesian(p.message.replace(str(path), filename))} for p in result.problems]
     opd = result.kb.opd(slug)
     if opd is None and not any(p["severity"] == "error" for p in problems):
         problems.append({"line": 0, "severity": "error", "message": "File tidak berisi data OPD."})
@@ -150,7 +151,7 @@ async def _save(session: AsyncSession, opd: OpdRow, faqs: list[Faq], actor: str,
     clashes = [k for k, r in existing.items() if r.opd_id != opd.id]
     if clashes:
         return {}, clashes
-    created = updated = unchanged = 0
+    created = updated = unchanged = archived = 0
     for f in faqs:
         data = faqstore.FaqInput(question=f.question, answer=f.answer, alternatives=f.alternatives,
                                  keywords=f.keywords, source=f.source, review_by=f.review_by)
@@ -158,9 +159,10 @@ async def _save(session: AsyncSession, opd: OpdRow, faqs: list[Faq], actor: str,
         if row is None:
             await faqstore.create(session, opd, data, actor=actor, now=ctx.now(), key=f.id, action="import")
             created += 1
-        elif await faqstore.update(session, row, opd, data, actor=actor, now=ctx.now(), action="import",
-                                   unarchive=True):
+        elif row.archived:  # withdrawn on purpose: an older file must not bring it back unseen
+            archived += 1
+        elif await faqstore.update(session, row, opd, data, actor=actor, now=ctx.now(), action="import"):
             updated += 1
         else:
             unchanged += 1
-    return {"dibuat": created, "diubah": updated, "tetap": unchanged}, []
+    return {"dibuat": created, "diubah": updated, "tetap": unchanged, "diarsip": archived}, []

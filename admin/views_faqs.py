@@ -76,6 +76,7 @@ async def faq_new(request: web.Request) -> web.Response:
         opd = await _form_opd(session, admin, str(form.get("opd", "")))
         if opd is None:
             errors["opd"] = "Pilih OPD yang menjawab pertanyaan ini."
+        errors = await faqstore.duplicate_errors(session, data, None) | errors
         if errors:
             return render(request, "faq_form.html", {"values": dict(form), "errors": errors, "opds": opds,
                                                      "row": None}, status=400)
@@ -118,6 +119,7 @@ async def faq_edit(request: web.Request) -> web.Response:
         if str(form.get("version", "")) != str(row.version):
             errors["version"] = (f"FAQ ini sudah diubah oleh {row.updated_by or 'orang lain'} sejak Anda membukanya. "
                                  "Salin perubahan Anda, muat ulang halaman, lalu simpan lagi.")
+        errors = await faqstore.duplicate_errors(session, data, row.id) | errors
         if errors:
             return render(request, "faq_form.html", {**page, "values": dict(form), "errors": errors}, status=400)
         changed = await faqstore.update(session, row, opd, data, actor=admin.username, now=ctx.now())

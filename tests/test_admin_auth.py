@@ -90,12 +90,23 @@ async def test_session_expires_after_a_working_day(world: AdminWorld) -> None:
     assert resp.status == 303 and "/admin/login" in resp.headers["Location"]
 
 
-async def test_logout_ends_the_session(world: AdminWorld) -> None:
+async def test_logout_ends_the_session_even_for_a_copied_cookie(world: AdminWorld) -> None:
     await world.login("dlh.admin")
+    url = world.client.make_url("/admin/")
+    copied = world.client.session.cookie_jar.filter_cookies(url)[COOKIE].value
+    world.client.session.cookie_jar.clear()
+    world.client.session.cookie_jar.update_cookies({COOKIE: copied}, url)
+    await world.get("/admin/faqs")  # the copy works while the session lasts
     assert "Keluar dari halaman admin" in await world.get("/admin/logout")
     await world.post("/admin/logout", status=303)
     resp = await world.client.get("/admin/faqs", allow_redirects=False)
     assert resp.status == 303
+    # The cookie put back (copied before, or stolen) no longer works: signing out ended it on the server.
+    world.client.session.cookie_jar.update_cookies({COOKIE: copied}, url)
+    resp = await world.client.get("/admin/faqs", allow_redirects=False)
+    assert resp.status == 303 and "/admin/login" in resp.headers["Location"]
+    assert await world.login("dlh.admin") == 303  # signing in again works
+    await world.get("/admin/faqs")
 
 
 async def test_deactivated_account_is_signed_out_at_once(world: AdminWorld) -> None:
@@ -120,6 +131,8 @@ async def test_password_change_needs_the_old_one_and_ends_other_sessions(world: 
     assert resp.status == 400 and "Kata sandi lama salah" in await resp.text()
     resp = await world.post("/admin/password", {"old": PASSWORD, "new": "pendek", "again": "pendek"})
     assert resp.status == 400
+    resp = await world.post("/admin/password", {"old": PASSWORD, "new": PASSWORD, "again": PASSWORD})
+    assert resp.status == 400 and "harus berbeda" in await resp.text()
     await world.post("/admin/password", {"old": PASSWORD, "new": "sandi-baru-4567", "again": "sandi-baru-4567"},
                      status=303)
     await world.get("/admin/faqs")  # this browser stays signed in

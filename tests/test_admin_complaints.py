@@ -109,6 +109,13 @@ async def test_rejecting_needs_a_reason(world: AdminWorld) -> None:
     await world.login("dlh.admin")
     resp = await world.post(f"/admin/complaints/{row.ticket}/status", {"status": "ditolak", "note": ""})
     assert resp.status == 400 and "alasan" in await resp.text()
+    assert '<option value="ditolak" selected>' in await resp.text()  # the choice is kept for the retry
+    # A refused change keeps the note typed for the resident.
+    await world.post(f"/admin/complaints/{row.ticket}/status", {"status": "diproses", "note": "Dicek."}, status=303)
+    resp = await world.post(f"/admin/complaints/{row.ticket}/status", {"status": "diproses",  # (a second tab)
+                                                                       "note": "Petugas <b>datang</b> besok."})
+    page = await resp.text()
+    assert resp.status == 400 and "Petugas &lt;b&gt;datang&lt;/b&gt; besok." in page
 
 
 async def test_internal_note_is_not_sent_to_the_resident(world: AdminWorld) -> None:

@@ -84,6 +84,23 @@ async def test_form_errors_are_shown_in_indonesian(world: AdminWorld) -> None:
     assert "Pertanyaan wajib diisi" in page and "Jawaban wajib diisi" in page and "Tanggal tidak valid" in page
 
 
+async def test_a_question_another_entry_already_has_is_refused(world: AdminWorld) -> None:
+    await world.login("dlh.admin")
+    existing = await _faq(world, "jadwal-buang-sampah")
+    copy = {**NEW_FAQ, "question": existing.question.upper().rstrip("?") + " ?"}  # case and spacing aside
+    resp = await world.post("/admin/faqs/new", copy)
+    page = await resp.text()
+    assert resp.status == 400 and "sudah ada di FAQ lain" in page
+    resp = await world.post("/admin/faqs/new", {**NEW_FAQ, "alternatives": existing.question})
+    assert resp.status == 400 and "sudah ada di FAQ lain" in await resp.text()
+    # Saving an entry with its own question unchanged is fine; an archived entry's question may be reused.
+    edited = {"question": existing.question, "answer": "Pukul 18.00–06.00 WIB.", "alternatives": "",
+              "keywords": "sampah", "version": str(existing.version)}
+    await world.post("/admin/faqs/jadwal-buang-sampah", edited, status=303)
+    await world.post("/admin/faqs/jadwal-buang-sampah/archive", {"archived": "1"}, status=303)
+    await world.post("/admin/faqs/new", copy, status=303)
+
+
 async def test_kominfo_chooses_the_opd_for_a_new_faq(world: AdminWorld) -> None:
     await world.login("kominfo")
     resp = await world.post("/admin/faqs/new", {**NEW_FAQ, "opd": ""})
@@ -194,15 +211,31 @@ async def test_import_round_trips_and_reports_problems(world: AdminWorld) -> Non
     assert "1 FAQ baru, 1 diubah" in page
     assert (await _faq(world, "jadwal-buang-sampah")).answer == "Jawaban baru dari file."
     assert (await _faq(world, "dlh-bank-sampah")).updated_by == "dlh.admin"
+    # An archived entry stays archived when an (older) file still has it, and the page says so.
+    await world.post("/admin/faqs/dlh-bank-sampah/archive", {"archived": "1"}, status=303)
+    exported["faqs"][-1]["answer"] = "Jawaban lama dari file lama."
+    resp = await world.client.post("/admin/faqs/import", data=_upload(yaml.safe_dump(exported, allow_unicode=True),
+                                                                      await world.token()))
+    assert "1 FAQ di file ini sedang diarsipkan" in await resp.text()
+    row = await _faq(world, "dlh-bank-sampah")
+    assert row.archived and row.answer == "Tempat menabung sampah."
     # A broken file: problems with their lines, nothing saved.
     broken = "slug: dlh\nname: DLH\nfaqs:\n  - id: dlh-rusak\n    question: Tanpa jawaban?\n"
     resp = await world.client.post("/admin/faqs/import", data=_upload(broken, await world.token()))
     page = await resp.text()
     assert resp.status == 400 and "File tidak diimpor" in page and "Baris 4" in page and "answer" in page
+    assert "&#39;answer&#39; wajib diisi" in page or "'answer' wajib diisi" in page  # said in Indonesian
+    picture = FormData()
+    picture.add_field("csrf_token", await world.token())
+    picture.add_field("file", b"\x89PNG\r\n\x1a\n\x00", filename="dlh.yaml", content_type="application/x-yaml")
+    resp = await world.client.post("/admin/faqs/import", data=picture)
+    assert resp.status == 400 and "File tidak dapat dibaca" in await resp.text()
+    resp = await world.client.post("/admin/faqs/import", data=_upload("faqs: [\n", await world.token()))
+    assert resp.status == 400 and "Format YAML tidak valid" in await resp.text()
     # Another OPD's slug or another OPD's FAQ id is refused.
     resp = await world.client.post("/admin/faqs/import", data=_upload(
         "slug: dpupr\nname: DPUPR\nfaqs: []\n", await world.token()))
-    assert resp.status == 400
+    assert resp.status == 400 and "bukan &#39;dlh&#39;" in await resp.text()
     stolen = "slug: dlh\nname: DLH\nfaqs:\n  - id: ktp-el-hilang\n    question: Q?\n    answer: A\n"
     resp = await world.client.post("/admin/faqs/import", data=_upload(stolen, await world.token()))
     assert resp.status == 400 and "sudah dipakai OPD lain" in await resp.text()

@@ -197,6 +197,7 @@ async def test_reassigning_moves_the_complaint_to_the_new_inbox(db: Database, se
         dpupr = await s.scalar(select(OpdRow).where(OpdRow.slug == "dpupr"))
         events = await service.timeline(s, row.id)
     assert (row.opd_id, row.status, row.due_date) == (dpupr.id, "baru", original.due_date)
+    assert original.category_code and row.category_code is None  # the old OPD's category is not the new one's
     assert [(e.status, e.from_opd, e.to_opd) for e in events][-1] == ("dialihkan", "dlh", "dpupr")
     resident_msg = (await outbox_rows(db, "status"))[-1]
     assert "dialihkan ke **Dinas Pekerjaan Umum" in resident_msg.payload["text"]
@@ -277,3 +278,11 @@ async def test_whatsapp_resident_messages_carry_a_template(db: Database, service
     await set_status(db, service, row.ticket, "diproses")
     [message] = await outbox_rows(db, "status")
     assert message.channel == "whatsapp" and message.payload["template"]["params"][0] == row.ticket
+
+
+async def test_reassigning_is_not_a_first_response(db: Database, service: ComplaintService) -> None:
+    original = await file(db, service, await resident(db))
+    row = await set_status(db, service, original.ticket, "dialihkan", to_opd="dpupr", actor="dlh.admin")
+    assert row.first_response_at is None  # the new OPD's response time starts from the filing, not from 0
+    row = await set_status(db, service, original.ticket, "diterima", actor="dpupr.admin")
+    assert row.first_response_at is not None

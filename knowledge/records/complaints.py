@@ -9,9 +9,11 @@ Lifecycle (an admin reads the Indonesian `ComplaintError` when a change is not a
 
 "dialihkan" (reassign) is recorded as a timeline event with from/to OPD; the complaint
 then belongs to the new OPD with status "baru" again, so it shows in that OPD's inbox as
-needing action. Its due date and category stay as they were: the promise made to the
-resident does not restart. Rejecting ("ditolak") needs a reason: the resident reads it.
-`first_response_at` is set by the first staff change of any kind (reassigning included).
+needing action. Its due date stays as it was (the promise made to the resident does not
+restart); its category, one of the old OPD's, is cleared. Rejecting ("ditolak") needs a
+reason: the resident reads it. `first_response_at` is set by the first staff change other
+than a reassignment: passing a complaint on is not answering it, and the new OPD's response
+time would otherwise read zero.
 
 Methods take the caller's session and flush; the caller commits. Commit before telling
 the resident a complaint was filed: `file()` is idempotent by `idempotency_key`, so a
@@ -148,13 +150,13 @@ class ComplaintService:
             if new_opd.id == old_opd.id:
                 raise ComplaintError(f"Laporan {row.ticket} sudah ditangani {old_opd.name}; pilih OPD lain.")
             event.from_opd, event.to_opd = old_opd.slug, new_opd.slug
-            row.opd_id, row.status = new_opd.id, "baru"
+            row.opd_id, row.status, row.category_code = new_opd.id, "baru", None
         else:
             row.status = status
             if status in FINAL:
                 row.resolved_at = now
-        if row.first_response_at is None:
-            row.first_response_at = now
+            if row.first_response_at is None:
+                row.first_response_at = now
         row.updated_at = now
         session.add(event)
         await session.flush()
