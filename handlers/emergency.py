@@ -52,9 +52,17 @@ _NOT_NOW = re.compile(
     r"in\s+case|after|insurance|prevent|hiring|jobs?)\b", re.I)
 
 
+# Every pattern above needs one of these stems: most messages have none and are let go at once.
+_TRIGGER = re.compile(
+    r"\b(?:ke?bakar|terbakar|kabakar|tabaka|api|apinya|asap|gas|ledak|meledak|fire|burn|explo|pingsan|sadar|"
+    r"napas|nafas|bernapas|bernafas|kejang|kesetrum|tersengat|terjebak|terperangkap|terkurung|tertimbun|"
+    r"tertimpa|menimpa|timpa|tenggelam|hanyut|terseret|tabanam|trapped|drown|unconscious|breath|electrocut|"
+    r"kecelakaan|tabrakan|longsor|kebanjiran|banjir|accident|crash|flash)", re.I)
+
+
 def is_emergency(text: str) -> bool:
     """Tell whether a message reports a danger to people happening now."""
-    if not text:
+    if not text or not _TRIGGER.search(text):
         return False
     now = bool(_NOW.search(text))
     if _NOT_NOW.search(text) and not now:

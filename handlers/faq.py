@@ -24,6 +24,7 @@ MAX_VALUE_BYTES = 64  # Telegram's callback data limit
 # is routed like a complaint; only a confident route names an OPD (an off-topic question scores lower).
 ROUTER_OPD_SCORE = 0.45
 LABEL_CHARS = 60
+MAX_LABEL_CHARS = 64  # the longest button label a resident could send back (Telegram's limit)
 # An answer saying "report it here" ("ketik /lapor", "melalui layanan pengaduan ini").
 _POINTS_TO_REPORTING = re.compile(r"/lapor\b|pengaduan ini\b", re.I)
 _PUNCT = set(".,?!-'\"/():;%&+")
@@ -33,6 +34,8 @@ def _stale_choice(text: str) -> bool:
     """Tell whether a text is one of the bot's button labels or a lone option number ("2"), with no
     options on offer (the dispatcher has matched it against those)."""
     said = " ".join(text.lower().split()).rstrip(".!")
+    if len(said) > MAX_LABEL_CHARS:
+        return False
     plain = " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in said).split())
     return (said.isdigit() and len(said) <= 2) or said in texts.STALE_LABELS or plain in texts.STALE_LABELS
 

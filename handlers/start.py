@@ -90,10 +90,15 @@ def _word(text: str) -> str:
     return " ".join(text.lower().replace(",", " ").replace("!", " ").replace(".", " ").split())
 
 
+_CANCEL_LONGEST_FIRST = tuple(sorted(CANCEL_WORDS, key=len, reverse=True))
+
+
 def is_cancel(text: str) -> bool:
     """Tell whether a message only says to stop what is going on ("eh gak jadi deh", "cancel")."""
     phrase = " " + _word(text).replace("?", " ") + " "
-    for word in sorted(CANCEL_WORDS, key=len, reverse=True):
+    if len(phrase.split()) > _SMALL_TALK_WORDS:
+        return False
+    for word in _CANCEL_LONGEST_FIRST:
         if f" {word} " in phrase:
             rest = phrase.replace(f" {word} ", " ", 1).split()
             return all(w in _CANCEL_FILLER or w in _POLITE_FILLER for w in rest)
@@ -104,8 +109,9 @@ def small_talk(text: str) -> str | None:
     """Return "greeting", "ask", "help", "about" (what the bot is), "rude", "thanks", "bye" or "ack" when a
     message is only that (with polite fillers and emoji), else None."""
     said = _word(text)
-    for emoji, word in _EMOJI_WORDS.items():
-        said = said.replace(emoji, f" {word} ")
+    if not said.isascii():
+        for emoji, word in _EMOJI_WORDS.items():
+            said = said.replace(emoji, f" {word} ")
     said = " " + _REPEATS.sub(r"\1", said.replace("?", " ")) + " "
     for greeting in GREETING_PHRASES:
         said = said.replace(f" {greeting} ", " halo ")
