@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 from admin import (
     views_auth,
     views_complaints,
+    views_contact,
     views_faqio,
     views_faqs,
     views_stats,
@@ -95,6 +96,7 @@ def _routes(app: web.Application) -> None:
     r.add_get("/faqs/{key:[a-z0-9-]+}/versions", views_faqs.faq_versions, name="faq_versions")
     r.add_post("/faqs/{key:[a-z0-9-]+}/restore", views_faqs.faq_restore, name="faq_restore")
     r.add_get("/review", views_faqs.review_list, name="review")
+    _get_post(r, "/contact", views_contact.contact, "contact")
 
     r.add_get("/complaints", views_complaints.inbox, name="complaints")
     r.add_get("/complaints/{ticket:[A-Za-z0-9-]+}", views_complaints.detail_view, name="complaint")

@@ -27,6 +27,7 @@ ACTIONS = {
     "faq_restore": "Versi FAQ dipulihkan",
     "faq_import": "Impor file FAQ",
     "faq_export": "Ekspor file FAQ",
+    "opd_contact": "Kontak OPD diubah",
     "complaint_status": "Status pengaduan diubah",
     "complaint_note": "Catatan internal",
     "complaint_reassign": "Pengaduan dialihkan",

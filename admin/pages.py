@@ -28,6 +28,7 @@ SECURITY_HEADERS = {
 # Messages shown after a redirect, chosen by code so no user text is ever reflected from the URL.
 NOTICES = {
     "disimpan": "Perubahan disimpan.",
+    "kontak": "Kontak OPD disimpan. Bot memakainya dalam beberapa detik.",
     "dibuat": "FAQ baru disimpan. Bot memakainya dalam beberapa detik.",
     "diarsipkan": "FAQ diarsipkan. Bot tidak lagi memakainya.",
     "dipulihkan": "Versi lama dipulihkan sebagai versi baru.",
