@@ -42,6 +42,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
     command = turn.command
     if command and command[0] == "lapor":
         return _urgent_first(turn, await _begin(turn, command[1]))
+    if not turn.state.get("flow") and not command and (turn.msg.photo or turn.msg.location):
+        return await _begin_with_evidence(turn)
     if turn.state.get("flow") != "lapor" or command or choice.startswith(("faq:", "nf:", "fb:")):
         return None  # (a did-you-mean or feedback button pressed mid-flow is answered; the flow waits)
     step = turn.state.get("step", "describe")
@@ -50,7 +52,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
             return faq.answer_question(turn) + await reprompt(turn)
         return _urgent_first(turn, await _describe(turn))
     if is_emergency(turn.text):  # not this step's answer: the numbers first, then the step again
-        return [Reply(texts.emergency_first(turn.kb.city))] + await reprompt(turn)
+        return [Reply(texts.emergency_first(turn.kb.city), kind="emergency")] + await reprompt(turn)
     if turn.msg.photo and step not in ("location", "photo"):  # a photo sent late: kept, not lost
         data(turn)["photo"] = turn.msg.photo.path
         return [Reply(texts.PHOTO_RECEIVED)] + ASKS[step](turn)
@@ -63,7 +65,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
 def _urgent_first(turn: Turn, replies: list[Reply]) -> list[Reply]:
     """Put the emergency numbers before a complaint that tells of an emergency: an OPD answers within days."""
     if is_emergency(turn.text):
-        return [Reply(texts.emergency_first(turn.kb.city))] + replies
+        return [Reply(texts.emergency_first(turn.kb.city), kind="emergency")] + replies
     return replies
 
 
@@ -89,6 +91,16 @@ async def _begin(turn: Turn, text: str) -> list[Reply]:
     if len(text.strip()) >= MIN_DESCRIPTION:
         return await _describe(turn, text)
     return ask_describe(turn)
+
+
+async def _begin_with_evidence(turn: Turn) -> list[Reply]:
+    """A photo or a location sent out of the blue is the start of a complaint: kept, and the story asked for
+    (with its caption as the story when it has one). "batal" leaves, as at every step."""
+    clear(turn.state)
+    turn.state.update(flow="lapor", flow_id=secrets.token_hex(12), lapor={})
+    go(turn, "describe")
+    replies = await _describe(turn)
+    return [Reply(texts.EVIDENCE_STORY) if r.text == texts.DESCRIBE else r for r in replies]
 
 
 # --- describe and route -----------------------------------------------------------------------

@@ -113,7 +113,7 @@ def _with_salam(turn: Turn, replies: list[Reply]) -> list[Reply]:
 
 def _question(turn: Turn) -> list[Reply]:
     match = turn.matcher.match(turn.text)
-    replies = [Reply(texts.emergency_first(turn.kb.city))] if is_emergency(turn.text) else []
+    replies = [Reply(texts.emergency_first(turn.kb.city), kind="emergency")] if is_emergency(turn.text) else []
     if turn.truncated:
         replies.append(Reply(texts.TRUNCATED))
     last: dict[str, Any] = {"text": turn.text[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}

@@ -169,6 +169,8 @@ SEND = Option("Ya, kirim", "confirm:yes")
 CANCEL = Option("Batal", "cmd:batal")
 
 DESCRIBE = "Ceritakan masalahnya: apa, di mana, sejak kapan."
+EVIDENCE_STORY = ("Untuk membuat laporan, ceritakan masalahnya: apa, di mana, sejak kapan. Ketik **batal** jika "
+                  "Anda tidak ingin melapor.")
 DESCRIBE_MORE = "Ceritanya terlalu singkat. Mohon jelaskan apa masalahnya, di mana, dan sejak kapan."
 CHOOSE_OPD = "Laporan ini sebaiknya diteruskan ke instansi mana? Pilih salah satu:"
 CHOOSE_OPD_ALL = "Pilih instansi tujuan laporan:"

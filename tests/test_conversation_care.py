@@ -335,3 +335,8 @@ async def test_a_question_opening_with_the_salam_is_answered_with_it(chat: Chat)
     await chat.say("/start")
     await chat.say("Assalamualaikum, ktp saya hilang gimana?")
     assert chat.last[0].text.startswith("Waalaikumsalam") and "surat keterangan hilang" in chat.text
+
+
+async def test_a_first_message_about_an_emergency_gets_the_numbers_before_the_welcome(chat: Chat) -> None:
+    await chat.say("tolong ada kebakaran di pasar sekarang!!")
+    assert chat.last[0].text.startswith("⚠️") and "selamat datang" in chat.last[1].text

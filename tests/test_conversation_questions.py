@@ -194,14 +194,20 @@ async def test_personal_data_is_masked_in_analytics(chat: Chat) -> None:
     assert texts and all("1371010101010001" not in t and "081234567890" not in t for t in texts)
 
 
-async def test_unsupported_input_and_stray_photo_or_location(chat: Chat) -> None:
+async def test_unsupported_input_and_a_photo_or_location_out_of_the_blue(chat: Chat) -> None:
     await chat.say("/start")
     await chat.say(unsupported="voice")
     assert "belum bisa membaca pesan jenis ini" in chat.text and "lapor" in chat.text
+    # A photo or a place sent out of the blue starts a complaint, kept; "batal" leaves.
     await chat.say(photo=Photo("test/x.jpg"))
-    assert "belum bisa membaca" in chat.text
+    assert "Foto diterima" in chat.text and "Untuk membuat laporan" in chat.text
+    await chat.say("batal")
     await chat.say(location=Location(-0.95, 100.35))
-    assert "belum bisa membaca" in chat.text
+    assert "Lokasi diterima" in chat.text and "Untuk membuat laporan" in chat.text
+    await chat.say("sampah menumpuk di sini sudah seminggu tidak diangkut")
+    assert "Sudah benar?" in chat.text
+    await chat.say("ya")
+    assert "Kirim foto" in chat.text  # the place is known already: not asked again
 
 
 async def test_empty_emoji_and_binary_input_get_a_polite_answer(chat: Chat) -> None:
