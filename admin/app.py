@@ -29,7 +29,7 @@ from admin.context import AdminContext
 from admin.csrf import csrf_middleware
 from admin.keys import CTX, STATE
 from admin.pages import headers_middleware
-from admin.timeutil import MONTHS, city_zone, long_date
+from admin.timeutil import MONTHS, city_zone, long_date, zone_label
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,9 @@ def _environment(app: web.Application, ctx: AdminContext) -> jinja2.Environment:
     def when(moment: dt.datetime | None) -> str:
         if moment is None:
             return "–"
-        local = moment.astimezone(city_zone(ctx))
-        return f"{long_date(local.date())} {local:%H.%M}"
+        zone = city_zone(ctx)
+        local = moment.astimezone(zone)
+        return f"{long_date(local.date())} {local:%H.%M} {zone_label(zone, moment)}"
 
     def day(value: dt.date | None) -> str:
         return long_date(value) if value else "–"
@@ -62,8 +63,9 @@ def _environment(app: web.Application, ctx: AdminContext) -> jinja2.Environment:
     def when_short(moment: dt.datetime | None) -> str:
         if moment is None:
             return "–"
-        local = moment.astimezone(city_zone(ctx))
-        return f"{local.day} {MONTHS[local.month - 1][:3]} {local.year} {local:%H.%M}"
+        zone = city_zone(ctx)
+        local = moment.astimezone(zone)
+        return f"{local.day} {MONTHS[local.month - 1][:3]} {local.year} {local:%H.%M} {zone_label(zone, moment)}"
 
     env.filters.update(when=when, when_short=when_short, day=day, rich=rich,
                        status=lambda s: STATUS_LABELS.get(s or "", s or "–"),

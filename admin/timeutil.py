@@ -19,6 +19,15 @@ def city_zone(ctx: AdminContext) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo("Asia/Jakarta")
 
 
+# Indonesia's zones by their usual names; another zone shows its own abbreviation.
+ZONE_NAMES = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
+def zone_label(zone: zoneinfo.ZoneInfo, moment: dt.datetime) -> str:
+    """Return the name residents use for the city's time zone ("WIB"), shown after every time."""
+    return ZONE_NAMES.get(zone.key) or moment.astimezone(zone).tzname() or zone.key
+
+
 def city_today(ctx: AdminContext) -> dt.date:
     """Return today's date in the city."""
     return ctx.now().astimezone(city_zone(ctx)).date()

@@ -10,7 +10,7 @@ import logging
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from admin import audit, faqstore
+from admin import audit, faqstore, unanswered
 from admin.auth import Admin, current, opd_scope
 from admin.context import AdminContext
 from admin.keys import CTX
@@ -59,7 +59,7 @@ def _prefill(request: web.Request) -> dict[str, str]:
     """Read a pre-filled form from the query ("jadikan FAQ" from the unanswered questions)."""
     q = request.query
     return {k: q.get(k, "")[:2000] for k in ("question", "alternatives", "answer", "keywords", "source",
-                                               "review_by", "opd")}
+                                               "review_by", "opd", "group")}
 
 
 async def faq_new(request: web.Request) -> web.Response:
@@ -83,6 +83,10 @@ async def faq_new(request: web.Request) -> web.Response:
         assert opd is not None
         row = await faqstore.create(session, opd, data, actor=admin.username, now=ctx.now())
         await audit.record(session, admin, "faq_create", row.key, now=ctx.now(), opd=opd.slug)
+        group = str(form.get("group", "")).strip()
+        if group:  # made from a group of unanswered questions ("Jadikan FAQ"): that group is dealt with
+            await unanswered.dismiss(session, kind="question", signature=group, opd_id=opd_scope(admin),
+                                     actor=admin.username, now=ctx.now())
         await session.commit()
         log.info("faq %s created by %s", row.key, admin.username)
     await reload_knowledge(ctx)

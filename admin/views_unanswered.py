@@ -51,7 +51,7 @@ async def unanswered_view(request: web.Request) -> web.Response:
     for g in questions:
         opd = kb.opd(g.opd)
         can_make = admin.is_kominfo or g.opd in (None, admin.opd_slug)
-        prefill = {"question": g.sample, "alternatives": "\n".join(g.examples[1:]),
+        prefill = {"question": g.sample, "alternatives": "\n".join(g.examples[1:]), "group": g.signature,
                    **({"opd": g.opd} if g.opd else {})}
         new_url = request.app.router["faq_new"].url_for().with_query(prefill) if can_make else None
         items.append({"g": g, "opd": opd, "new_url": new_url})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select, update
 
 from knowledge.records.models import AuditRow, ComplaintRow, OutboxRow
@@ -66,6 +68,7 @@ async def test_detail_shows_text_photo_map_link_timeline_and_sla(world: AdminWor
     assert f'src="/admin/complaints/{row.ticket}/photo"' in page
     assert "sisa 3 hari kerja" in page  # filed Monday, 3 working days
     assert "Budi" in page and "Web chat" in page
+    assert re.search(r"\d{2}\.\d{2} WIB", page)  # times say their zone (the test city is Asia/Jakarta)
     resp = await world.client.get(f"/admin/complaints/{row.ticket}/photo")
     assert resp.status == 200 and resp.content_type == "image/png" and await resp.read() == PNG
 

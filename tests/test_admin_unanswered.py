@@ -58,6 +58,13 @@ async def test_make_faq_prefills_the_form(world: AdminWorld) -> None:
     assert re.search(r'name="question" value="[^"]*bank sampah[^"]*"', form)
     alternatives = re.search(r'name="alternatives" rows="4">([^<]*)<', form).group(1)
     assert alternatives.count("bank sampah") == 2  # the other questions become alternatives
+    # Saving the FAQ made from the group takes the group off the list.
+    question = html.unescape(re.search(r'name="question" value="([^"]*)"', form).group(1))
+    group = html.unescape(re.search(r'name="group" value="([^"]*)"', form).group(1))
+    await world.post("/admin/faqs/new", {"question": question, "alternatives": "", "group": group,
+                                         "answer": "Datang ke bank sampah kelurahan dengan KTP."}, status=303)
+    page = await world.get("/admin/unanswered")
+    assert "bank sampah" not in page
 
 
 async def test_dismissed_group_comes_back_when_asked_again(world: AdminWorld) -> None:
