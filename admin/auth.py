@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 COOKIE = "tk_admin"
 PUBLIC_ROUTES = frozenset({"login", "static"})  # everything else needs a signed-in admin
+# Pages an admin whose password someone else chose may open before choosing their own.
+MAY_BEFORE_NEW_PASSWORD = frozenset({"password", "logout", "login", "static"})
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -70,6 +72,7 @@ class Admin:
     opd_id: int | None
     opd_slug: str | None
     opd_name: str | None
+    must_change_password: bool = False  # a password someone else chose: the password page comes first
 
     @property
     def is_kominfo(self) -> bool:
@@ -127,7 +130,8 @@ async def _load_admin(ctx: AdminContext, codec: SessionCodec, s: Session) -> Adm
         return None
     if user.role == "opd" and opd is None:
         return None  # an OPD account without its OPD can see nothing
-    return Admin(user.id, user.username, user.role, user.opd_id, opd.slug if opd else None, opd.name if opd else None)
+    return Admin(user.id, user.username, user.role, user.opd_id, opd.slug if opd else None, opd.name if opd else None,
+                 bool(user.must_change_password))
 
 
 def set_cookie(request: web.Request, response: web.StreamResponse) -> None:
@@ -171,6 +175,8 @@ def session_middleware() -> Callable[..., Awaitable[web.StreamResponse]]:
             if request.method == "GET":
                 login = login.with_query(next=request.rel_url.path_qs)
             raise web.HTTPSeeOther(login)
+        if admin is not None and admin.must_change_password and route not in MAY_BEFORE_NEW_PASSWORD:
+            raise web.HTTPSeeOther(request.app.router["password"].url_for().with_query(pesan="wajib-ganti"))
         return await handler(request)
 
     return middleware

@@ -33,6 +33,12 @@ def token(request: web.Request) -> str:
     return hmac.new(key, s.sid.encode(), hashlib.sha256).hexdigest()
 
 
+# Said when a form's token does not match: most often a tab left open while the admin signed in again.
+EXPIRED = ("Halaman ini sudah kedaluwarsa (misalnya karena Anda masuk lagi di tab lain), jadi isiannya tidak "
+           "disimpan demi keamanan. Kembali ke halaman sebelumnya, salin isian Anda, muat ulang halaman, lalu "
+           "kirim lagi.")
+
+
 def csrf_middleware() -> Callable[..., Awaitable[web.StreamResponse]]:
     """Refuse state-changing requests without the session's CSRF token."""
 
@@ -45,8 +51,7 @@ def csrf_middleware() -> Callable[..., Awaitable[web.StreamResponse]]:
                 sent = value if isinstance(value, str) else ""
             if not sent or not hmac.compare_digest(sent, token(request)):
                 log.warning("refused %s %s: missing or wrong CSRF token", request.method, request.path)
-                raise web.HTTPForbidden(text="Permintaan ditolak (token keamanan tidak cocok). "
-                                             "Muat ulang halaman lalu coba lagi.")
+                raise web.HTTPForbidden(text=EXPIRED)
         return await handler(request)
 
     return middleware

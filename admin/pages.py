@@ -38,6 +38,8 @@ NOTICES = {
     "dialihkan": "Pengaduan dialihkan ke OPD lain.",
     "diabaikan": "Kelompok pertanyaan diabaikan.",
     "sandi": "Kata sandi Anda sudah diganti.",
+    "wajib-ganti": ("Kata sandi Anda dibuat oleh orang lain (saat pemasangan atau oleh Kominfo). Ganti dengan "
+                    "kata sandi pilihan Anda sendiri sebelum memakai halaman admin."),
     "pengguna": "Akun dinonaktifkan atau diaktifkan kembali.",
     "target": "Target disimpan.",
     "impor": "File FAQ diimpor.",
@@ -67,7 +69,7 @@ def render(request: web.Request, template: str, context: dict[str, Any], *, stat
 
 
 def _error_page(request: web.Request, status: int, text: str | None) -> web.Response:
-    title = ERROR_TITLES.get(status, "Terjadi kesalahan")
+    title = "Halaman kedaluwarsa" if text == csrf.EXPIRED else ERROR_TITLES.get(status, "Terjadi kesalahan")
     message = text if text and not text.startswith(f"{status}:") else None
     try:
         return render(request, "error.html", {"title": title, "message": message, "status": status}, status=status)

@@ -63,7 +63,7 @@ async def users_view(request: web.Request) -> web.Response:
         async with ctx.db.session() as session:
             try:
                 await users.create_user(session, values["username"], new_password, role,
-                                        values["opd"] if role == "opd" else None)
+                                        values["opd"] if role == "opd" else None, must_change=True)
                 await audit.record(session, admin, "user_create", values["username"], now=ctx.now(), peran=role,
                                    opd=values["opd"] if role == "opd" else None)
                 await session.commit()
@@ -112,7 +112,7 @@ async def user_password(request: web.Request) -> web.Response:
         if user is None:
             raise web.HTTPNotFound(text="Akun tidak ditemukan.")
         # A new hash changes the session fingerprint (admin/auth.py): the account's sessions end at once.
-        await users.set_password(session, user, new_password)
+        await users.set_password(session, user, new_password, must_change=True)  # they choose their own next
         await audit.record(session, admin, "user_password_reset", user.username, now=ctx.now())
         await session.commit()
         username = user.username

@@ -115,7 +115,7 @@ async def ensure_kominfo(db: Database, *, out: TextIO) -> str | None:
         if exists:
             return None
         password = generate_password()
-        await create_user(session, KOMINFO_USER, password, "kominfo")
+        await create_user(session, KOMINFO_USER, password, "kominfo", must_change=True)  # changed at first sign-in
         await session.commit()
     # Printed, never logged: log files outlive the moment the operator copies it.
     print(f"Akun {KOMINFO_USER} dibuat. Kata sandi: {password} — simpan sekarang, tidak akan ditampilkan lagi.\n"

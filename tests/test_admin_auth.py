@@ -169,6 +169,8 @@ async def test_post_without_or_with_a_wrong_csrf_token_is_refused(world: AdminWo
     await world.login("dlh.admin")
     resp = await world.post("/admin/faqs/new", {"question": "Q?", "answer": "A", "csrf_token": old_token}, csrf=False)
     assert resp.status == 403
+    page = await resp.text()  # said as what it most often is: a tab left open, not an attack
+    assert "Halaman kedaluwarsa" in page and "salin isian Anda" in page
 
 
 async def test_security_headers_on_pages_redirects_and_errors(world: AdminWorld) -> None:

@@ -21,6 +21,15 @@ async def test_kominfo_creates_an_opd_account_that_can_sign_in(world: AdminWorld
     assert password not in await world.get("/admin/users")  # shown once only
     world.client.session.cookie_jar.clear()
     assert await world.login("dlh.budi", password) == 303
+    # A password Kominfo chose is replaced by the admin's own before any other page opens.
+    resp = await world.client.get("/admin/faqs", allow_redirects=False)
+    assert resp.status == 303 and resp.headers["Location"] == "/admin/password?pesan=wajib-ganti"
+    assert "Ganti dengan kata sandi pilihan Anda sendiri" in await world.get("/admin/password?pesan=wajib-ganti")
+    resp = await world.client.post("/admin/complaints/TST-AAAAAA/note", allow_redirects=False,
+                                   data={"note": "x", "csrf_token": await world.token()})
+    assert resp.status == 303 and "/admin/password" in resp.headers["Location"]
+    await world.post("/admin/password", {"old": password, "new": "sandi-budi-sendiri-1", "again": "sandi-budi-sendiri-1"},
+                     status=303)
     assert "Dinas Lingkungan Hidup" in await world.get("/admin/faqs")
 
 
@@ -108,7 +117,8 @@ async def test_kominfo_resets_a_password_and_the_accounts_sessions_end(world: Ad
     assert resp.status == 303 and resp.headers["Location"].startswith("/admin/login")
     assert await other.login("dlh.admin") == 401
     assert await other.login("dlh.admin", password) == 303
-    assert "Dinas Lingkungan Hidup" in await other.get("/admin/faqs")
+    resp = await other.client.get("/admin/faqs", allow_redirects=False)  # the reset password is changed first
+    assert resp.status == 303 and resp.headers["Location"].startswith("/admin/password")
     # Kominfo's own session goes on; the audit log names the account, never the password.
     await world.get("/admin/users")
     async with world.db.session() as session:

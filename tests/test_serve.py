@@ -45,6 +45,7 @@ async def test_first_run_imports_the_kb_and_prints_the_kominfo_password_once(aio
         assert await session.scalar(select(func.count()).select_from(FaqRow)) == len(core.base_kb.faqs)
         user = await session.scalar(select(UserRow).where(UserRow.username == "kominfo"))
         assert user.role == "kominfo" and password not in user.password_hash
+        assert user.must_change_password  # a printed password is replaced at the first sign-in
     await client.close()
     # A second start on the same database: nothing printed, nothing imported again.
     client = await aiohttp_client(create_app(settings))

@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -284,6 +285,8 @@ class UserRow(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     # Raised at sign-out: sessions carry it (admin/auth.py), so every cookie issued before stops working.
     session_generation: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # A password someone else chose (printed at first start, set by Kominfo): changed before anything else.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditRow(Base):

@@ -72,8 +72,9 @@ def _verify(hasher: PasswordHasher, hashed: str, password: str) -> bool:
 
 
 async def create_user(session: AsyncSession, username: str, password: str, role: str, opd_slug: str | None = None,
-                      *, hasher: PasswordHasher | None = None) -> UserRow:
-    """Create an admin account; role "opd" needs an existing OPD, "kominfo" sees every OPD."""
+                      *, hasher: PasswordHasher | None = None, must_change: bool = False) -> UserRow:
+    """Create an admin account; role "opd" needs an existing OPD, "kominfo" sees every OPD. With `must_change`
+    (a password someone else chose) the admin changes it at the first sign-in before any other page."""
     username = normalize_username(username)
     if not USERNAME_RE.match(username):
         raise UserError("Nama pengguna harus 3–64 karakter: huruf kecil, angka, titik, garis bawah, atau tanda hubung.")
@@ -92,7 +93,7 @@ async def create_user(session: AsyncSession, username: str, password: str, role:
     if await session.scalar(select(UserRow.id).where(UserRow.username == username)) is not None:
         raise UserError(f"Nama pengguna '{username}' sudah dipakai.")
     user = UserRow(username=username, password_hash=await _hash(hasher or PasswordHasher(), password), role=role,
-                   opd_id=opd_id, active=True, failed_logins=0, created_at=utcnow())
+                   opd_id=opd_id, active=True, failed_logins=0, created_at=utcnow(), must_change_password=must_change)
     session.add(user)
     await session.flush()
     log.info("created %s account %s", role, username)
@@ -100,8 +101,9 @@ async def create_user(session: AsyncSession, username: str, password: str, role:
 
 
 async def set_password(session: AsyncSession, user: UserRow | str, password: str, *,
-                       hasher: PasswordHasher | None = None) -> UserRow:
-    """Set a new password (given a user row or username) and lift any lock."""
+                       hasher: PasswordHasher | None = None, must_change: bool = False) -> UserRow:
+    """Set a new password (given a user row or username) and lift any lock; `must_change` when someone else
+    chose it (a reset by Kominfo), else the admin's own choice clears that flag."""
     check_password(password)
     if isinstance(user, str):
         row = await session.scalar(select(UserRow).where(UserRow.username == normalize_username(user)))
@@ -110,6 +112,7 @@ async def set_password(session: AsyncSession, user: UserRow | str, password: str
         user = row
     user.password_hash = await _hash(hasher or PasswordHasher(), password)
     user.failed_logins, user.locked_until = 0, None
+    user.must_change_password = must_change
     await session.flush()
     return user
 
