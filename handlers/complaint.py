@@ -18,8 +18,8 @@ import secrets
 from handlers import faq, texts
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
-from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, SKIP, YES, clear, data, go,
-                                      store_location, words)
+from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, SKIP, YES, clear,
+                                      data, go, store_location, words)
 from handlers.context import Turn, clean_text
 from handlers.emergency import is_emergency
 from handlers.intents import asks_information, is_question
@@ -29,8 +29,8 @@ from knowledge.kb import Opd
 log = logging.getLogger(__name__)
 
 # "ubah lokasi", "ganti foto", "edit instansi" at the summary: go back to that step.
-_EDIT = re.compile(r"^(?:ubah|ganti|edit|koreksi|perbaiki|change)\s+(lokasi|alamat|tempat|foto|gambar|instansi|dinas|"
-                   r"opd|kategori|jenis|location|address|photo)\b")
+_EDIT = re.compile(r"^(?:ubah|ganti|edit|koreksi|perbaiki|change|salah)\s+(lokasi|alamat|tempat|foto|gambar|instansi|"
+                   r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b")
 _COORDS = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 
@@ -50,7 +50,15 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if step == "describe":
         if not turn.msg.photo and asks_information(turn.text):  # a question typed instead: answered, then the step
             return faq.answer_question(turn) + await reprompt(turn)
+        if _button_label(turn.text):  # "Buat laporan" pressed again is no story
+            return ask_describe(turn)
         return _urgent_first(turn, await _describe(turn))
+    said = words(turn.text)
+    edit = _EDIT.match(said) if turn.choice is None and data(turn).get("opd") and step != "confirm_route" else None
+    if edit:  # "ubah lokasi" at any step after the OPD was settled
+        return _edit(turn, edit.group(1))
+    if turn.choice is None and said in BACK and step in _PREVIOUS:
+        return _back(turn, step)
     if is_emergency(turn.text):  # not this step's answer: the numbers first, then the step again
         return [Reply(texts.emergency_first(turn.kb.city), kind="emergency")] + await reprompt(turn)
     if turn.msg.photo and step not in ("location", "photo"):  # a photo sent late: kept, not lost
@@ -60,6 +68,29 @@ async def handle(turn: Turn) -> list[Reply] | None:
         store_location(turn, turn.msg.location.latitude, turn.msg.location.longitude, turn.msg.location.address)
         return [Reply(texts.LOCATION_RECEIVED)] + ASKS[step](turn)
     return await STEPS.get(step, _describe)(turn)
+
+
+def _button_label(text: str) -> bool:
+    """Tell whether a text is one of the bot's own button labels (a menu or flow button sent again)."""
+    said = " ".join(text.lower().split()).strip(" .!")
+    return said in texts.STALE_LABELS or said in {o.label.lower() for o in texts.MENU}
+
+
+# "kembali" goes one step back; the answers given before it stay until answered again.
+_PREVIOUS = {"location": "confirm_route", "photo": "location", "name": "photo", "pick_category": "pick_opd_all"}
+
+
+def _back(turn: Turn, step: str) -> list[Reply]:
+    lapor = data(turn)
+    previous = _PREVIOUS[step]
+    if previous == "confirm_route" and not turn.kb.opd(lapor.get("opd")):
+        previous = "pick_opd_all"
+    if previous == "location":
+        lapor.pop("location_asked", None)
+    if previous == "photo":
+        lapor.pop("photo_asked", None)
+    go(turn, previous)
+    return ASKS[previous](turn)
 
 
 def _urgent_first(turn: Turn, replies: list[Reply]) -> list[Reply]:
@@ -249,7 +280,7 @@ async def _location(turn: Turn) -> list[Reply]:
         return faq.answer_question(turn) + await reprompt(turn)
     elif turn.choice == "skip" or words(turn.text) in SKIP:
         pass
-    elif turn.text.lower().strip(" .!") in texts.STALE_LABELS:  # "Ya, kirim" typed here is no address
+    elif _button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
         return [Reply(texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
     elif len(turn.text) >= 3:
         store_location(turn, None, None, turn.text)
@@ -282,9 +313,6 @@ async def _name(turn: Turn) -> list[Reply]:
 
 
 async def _confirm(turn: Turn) -> list[Reply]:
-    edit = _EDIT.match(words(turn.text)) if turn.choice is None else None
-    if edit:
-        return _edit(turn, edit.group(1))
     if not (turn.choice == "confirm:yes" or (turn.choice is None and words(turn.text) in YES)):
         return [Reply(texts.CONFIRM_AGAIN)] + ask_confirm(turn)
     lapor = data(turn)
@@ -319,6 +347,10 @@ def _edit(turn: Turn, part: str) -> list[Reply]:
         lapor.pop("photo_asked", None)
         go(turn, "photo")
         return ask_photo(turn)
+    if part in ("masalah", "cerita", "keterangan", "deskripsi"):
+        lapor.pop("description", None)
+        go(turn, "describe")
+        return ask_describe(turn)
     if part in ("kategori", "jenis"):
         lapor["category"] = None
         go(turn, "pick_category")

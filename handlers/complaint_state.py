@@ -21,7 +21,10 @@ SKIP = {"lewati", "lewat", "skip", "tidak ada", "tdk ada", "gak ada", "ga ada", 
         "tidak ada foto", "tanpa foto", "lanjut", "no", "none", "indak ado", "indak ado foto", "gak punya foto",
         "ga punya foto", "tidak punya foto", "gak ada foto", "ga ada foto", "nggak ada foto", "no photo",
         "nanti aja", "ntar aja", "skip aja", "lewati aja", "lewat aja", "lewati saja"}
-BACK = {"kembali", "balik", "back", "sebelumnya", "ya benar", "yang tadi", "yg tadi"}
+BACK = {"kembali", "balik", "back", "sebelumnya", "ya benar", "yang tadi", "yg tadi", "mundur", "go back"}
+# Said at a step without answering it: thanks and acknowledgements are not a place or a story.
+NOT_AN_ANSWER = {"makasih", "terima kasih", "terimakasih", "makasih min", "thanks", "thank you", "ok", "oke", "okay",
+                 "siap", "sip", "baik", "hmm", "hm", "eh", "lho", "loh", "apa", "hah"}
 
 
 def words(text: str) -> str:

@@ -15,9 +15,10 @@ from knowledge.kb import KnowledgeBase, Opd
 
 _ASKS_CONTACT = re.compile(
     r"\b(?:telp|telepon|telpon|tlp|kontak|whatsapp|alamat|email|e-mail|website|situs|jam\s+buka|jam\s+layanan|"
-    r"jam\s+kerja|buka\s+jam|hubungi|menghubungi|contact|phone|address|reach|"
+    r"jam\s+kerja|jam\s+operasional|buka\s+jam|hubungi|menghubungi|call\s+center|contact|phone|address|reach|"
     r"no\s+(?:hp|wa|telp|telepon|tlp|kontak|pengaduan|call\s+center)|nomor|nomer|nmr|"
-    r"kantor\w*(?:\s+\w+){0,3}\s+(?:di\s*mana|dimana|dmn|mana|where)|(?:di\s*mana|dimana|dmn|where\s+is)\s+kantor|"
+    r"(?:kantor|kantua)\w*(?:\s+\w+){0,3}\s+(?:di\s*mana|dimana|dmn|mana|where|dima)|"
+    r"(?:di\s*mana|dimana|dmn|di\s*ma|dima|where\s+is)\s+(?:kantor|kantua)|"
     r"phone\s+number|office)\b", re.I)
 # Numbers that are not a way to reach an office ("nomor antrian dukcapil berapa").
 _OTHER_NUMBERS = re.compile(r"\b(?:antrian|antri|registrasi|induk|nik|ktp|kk|rekening|seri|tiket|laporan|izin|"
@@ -29,6 +30,9 @@ def _names(opd: Opd) -> set[str]:
     """Return how residents name an OPD: its name, short name, slug, and the short name without the
     "dis"/"din" of "Dinas" ("Disdukcapil" → "dukcapil", "Dinsos" → "sos" is too short to keep)."""
     names = {opd.name.lower(), opd.slug.replace("-", " ")}
+    head = opd.name.lower().split(" dan ")[0].split(",")[0]  # "Dinas Pendidikan dan Kebudayaan" → "dinas pendidikan"
+    if len(head.split()) >= 2:
+        names.add(head)
     short = (opd.short_name or "").lower()
     if short:
         names.add(short)

@@ -13,60 +13,77 @@ from __future__ import annotations
 
 import re
 
-_PERSON = (r"(?:orang\w*|org|anak\w*|bayi|balita|warga|korban\w*|seseorang|nenek|kakek|ibu\w*|bapak\w*|ayah\w*|"
-           r"dia|beliau|someone|person|child|people|kid)")
+_PERSON = (r"(?:orang\w*|org|urang|anak\w*|bayi|balita|warga|korban\w*|seseorang|nenek|kakek|ibu\w*|bapak\w*|"
+           r"ayah\w*|dia|beliau|someone|person|child|people|kid)")
 # Urgent by themselves: a person in danger right now.
 _PEOPLE_IN_DANGER = re.compile(
     r"\b(?:pingsan|tidak\s+sadarkan\s+diri|tak\s+sadarkan\s+diri|tidak\s+bernapas|tidak\s+bernafas|kejang\w*|"
-    r"tersengat\s+listrik|kesetrum|terjebak(?!\s+macet)|terperangkap|terkurung|tertimbun|"
-    r"tertimpa(?!\s+musibah)|trapped|drowning|unconscious|not\s+breathing|electrocuted)\b|"
-    rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|terseret|tabanam|(?:ga|gak|nggak|tidak|tak)\s+sadar)\b|"
-    rf"\bmenimpa\s+{_PERSON}\b|\b(?:menimpa|tertimpa)\b.*\bada\s+(?:orang|org|anak|korban)\b", re.I)
+    r"tersengat\s+listrik|kesetrum|terjebak(?!\s+macet)|kejebak(?!\s+macet)|terperangkap|terkurung|tertimbun|"
+    r"terjepit|kejepit|gantung\s+diri|bunuh\s+diri|tertimpa(?!\s+musibah)|trapped|drowning|"
+    r"unconscious|not\s+breathing|electrocuted|suicide|stuck\s+(?:on|in)\s+(?:the|our|a)\s+"
+    r"(?:roof|house|building|lift|elevator|car))\b|"
+    rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|hanyuik|terseret|tabanam|(?:ga|gak|nggak|tidak|tak)\s+sadar)\b|"
+    rf"\b{_PERSON}\s+(?:\w+\s+){{0,3}}(?:tergeletak|terkapar)\b|"
+    rf"\bmenimpa\s+{_PERSON}\b|\b(?:menimpa|tertimpa)\b.*\bada\s+(?:orang|org|anak|korban)\b|"
+    r"\b(?:banjir|kebanjiran|air|aia|lift)\b.*\b(?:tidak|tak|indak|ga|gak|nggak|ndak)\s+bisa\s+(?:keluar|kalua)\b",
+    re.I)
 # Fire, explosions, gas leaks: emergencies when told, unless the message is about a procedure, the past,
 # a recurring hazard or a what-if ("pemadam kebakaran" names the fire brigade; "fire brigade" likewise).
 _FIRE = re.compile(
-    r"\b(?:(?<!pemadam )(?<!pemadaman )(?<!non-)kebakaran|terbakar|kabakaran|tabaka|"
-    r"api(?:nya)?\s+(?:besar|membesar|menjalar|merambat)|asap\s+tebal|gas\s+bocor|ledakan|meledak|on\s+fire|"
-    r"burning|gas\s+leak|explosion|(?:a|the|big|huge|house|building)\s+fire"
+    r"\b(?:(?<!pemadam )(?<!pemadaman )(?<!non-)kebakaran|terbakar|kabakaran|tabakar|tabaka|"
+    r"api\s*(?:nya)?\s+(?:besar|gadang|membesar|menjalar|merambat)|keluar\s+api|asap\s+tebal|gas\s+bocor|ledakan|meledak|on\s+fire|burning|gas\s+leak|explosion|"
+    r"(?:a|the|big|huge|house|building)\s+fire"
     r"(?!\s+(?:brigade|department|station|truck|fighters?|service|hydrant|extinguishers?|drill|safety|alarm|"
     r"insurance|hazard)))\b", re.I)
-# Accidents, floods, landslides: emergencies when happening now or with victims.
+# Accidents, floods, landslides, crimes: emergencies when happening now or with victims.
 _EVENT = re.compile(
-    r"\b(?:kecelakaan|tabrakan|longsor|kebanjiran|banjir\s+bandang|accident|crash|flash\s+flood)\b", re.I)
+    r"\b(?:kecelakaan|kacelakaan|tabrakan|tabrak\s+lari|longsor|kebanjiran|banjir\s+bandang|"
+    r"perampokan|penjambretan|begal|pembegalan|penganiayaan|perkelahian|tawuran|accident|crash|flash\s+flood|"
+    r"robbery)\b", re.I)
+_HIT = re.compile(r"\b(?:ditabrak|tertabrak|keserempet|diserempet)\b", re.I)
 _VICTIMS = re.compile(
-    r"\b(?:korban|luka|terluka|luka-luka|berdarah|meninggal|tewas|injured|hurt|bleeding|victims?)\b|"
-    r"\bada\s+(?:yang\s+|yg\s+|orang\s+|org\s+)?(?:kecelakaan|tabrakan|ditabrak)\b", re.I)
-_NOW = re.compile(
-    r"\b(?:sekarang|skrg|skg|skrng|saat\s+ini|cepetan|buruan|capeklah|gawat|sedang\s+terjadi|lagi\s+terjadi|"
-    r"right\s+now|urgent)\b|!{2,}|^(?:tolong|toloong|help)\s*(?:!|ada\b)|\bhelp\s*!", re.I)
-# Procedures around an event, one that is over, one that keeps recurring or a what-if: a question or a
-# complaint, not a dispatch.
+    r"\b(?:korban|luka|terluka|luka-luka|berdarah|badarah\w*|meninggal|tewas|injured|hurt|bleeding|victims?)\b|"
+    r"\bad[ao]\s+(?:yang\s+|yg\s+|orang\s+|org\s+|urang\s+)?(?:kecelakaan|kacelakaan|tabrakan|ditabrak)\b", re.I)
+# Signs that it is happening: the strong ones stand even against words of the past ("tadi"); "sekarang"
+# alone does not ("tahun lalu ada kecelakaan di sini, sekarang lubangnya belum ditambal").
+_NOW_STRONG = re.compile(
+    r"\b(?:cepetan|buruan|capeklah|gawat|sedang\s+terjadi|lagi\s+terjadi|right\s+now|urgent|"
+    r"(?:butuh|perlu|minta)\s+evakuasi)\b|!{2,}|^(?:tolong|toloong|help)\s*(?:!|ada\b)|\b(?:help|tolong)\s*!", re.I)
+_NOW_WEAK = re.compile(r"\b(?:sekarang|skrg|skg|skrng|saat\s+ini)\b", re.I)
+# Procedures around an event, one that is over, one that keeps recurring, a what-if, talk about an event
+# (news, causes, whose job it is): a question or a complaint, not a dispatch.
 _NOT_NOW = re.compile(
     r"\b(?:syarat|surat|keterangan|prosedur|cara|caranya|jadwal|simulasi|pelatihan|sosialisasi|santunan|"
-    r"bantuan|asuransi|klaim|tips|mencegah|pencegahan|alat|apar|lowongan|rekrutmen|biaya|keselamatan|"
-    r"pemeriksaan|proteksi|sering|rawan|tiap|setiap|selalu|langganan|hampir|hmpir|nyaris|beberapa\s+hari|"
-    r"berhari-hari|tadi\s+malam|semalam|kemarin|kemaren|minggu\s+lalu|bulan\s+lalu|tahun\s+lalu|waktu|wkt|"
-    r"ketika|saat\s+terjadi|saat\s+ada|bekas|sisa|pasca|setelah|habis\s+terbakar|ludes|sudah\s+padam|"
-    r"udah\s+padam|kalau|kalo|klo|kl|jika|bila|apabila|seandainya|misalnya|"
+    r"bantuan|asuransi|klaim|tips|mencegah|pencegahan|alat|apar|lowongan|rekrutmen|biaya|keselamatan|donor|"
+    r"pemeriksaan|proteksi|sering|rawan|tiap|setiap|selalu|langganan|pernah|hampir|hmpir|nyaris|"
+    r"beberapa\s+hari|berhari-hari|tadi\s+malam|semalam|kemarin|kemaren|minggu\s+lalu|bulan\s+lalu|"
+    r"tahun\s+lalu|waktu|wkt|ketika|saat\s+terjadi|saat\s+ada|bekas|sisa|pasca|setelah|habis\s+terbakar|ludes|"
+    r"sudah\s+padam|udah\s+padam|kalau|kalo|klo|kl|jika|bila|apabila|seandainya|misalnya|film|berita|tentang|"
+    r"kenapa|mengapa|penyebab|hutan|gambut|siapa\s+yang|menangani|instansi|takut|khawatir|berpotensi|risiko|"
     r"how\s+(?:do|can|to)|requirements?|often|every|almost|yesterday|last\s+(?:night|week|month)|if|"
-    r"in\s+case|after|insurance|prevent|hiring|jobs?)\b", re.I)
+    r"in\s+case|after|insurance|prevent|hiring|jobs?|why|news|movie|about)\b", re.I)
 
 
 # Every pattern above needs one of these stems: most messages have none and are let go at once.
 _TRIGGER = re.compile(
-    r"\b(?:ke?bakar|terbakar|kabakar|tabaka|api|apinya|asap|gas|ledak|meledak|fire|burn|explo|pingsan|sadar|"
-    r"napas|nafas|bernapas|bernafas|kejang|kesetrum|tersengat|terjebak|terperangkap|terkurung|tertimbun|"
-    r"tertimpa|menimpa|timpa|tenggelam|hanyut|terseret|tabanam|trapped|drown|unconscious|breath|electrocut|"
-    r"kecelakaan|tabrakan|longsor|kebanjiran|banjir|accident|crash|flash)", re.I)
+    r"\b(?:ke?bakar|terbakar|kabakar|tabakar|tabaka|api|apinya|asap|gas|ledak|meledak|fire|burn|explo|pingsan|"
+    r"sadar|napas|nafas|bernapas|bernafas|kejang|kesetrum|tersengat|terjebak|kejebak|terperangkap|terkurung|"
+    r"tertimbun|terjepit|kejepit|tergeletak|terkapar|gantung|bunuh|suicide|stuck|tertimpa|menimpa|timpa|"
+    r"tenggelam|hanyut|hanyuik|terseret|tabanam|trapped|drown|unconscious|breath|electrocut|keluar|percikan|"
+    r"korslet|konslet|kecelakaan|kacelakaan|tabrak|ditabrak|tertabrak|longsor|kebanjiran|banjir|perampokan|"
+    r"penjambretan|begal|pembegalan|penganiayaan|perkelahian|tawuran|accident|crash|flash|robbery|bisa|keserempet|"
+    r"diserempet)", re.I)
 
 
 def is_emergency(text: str) -> bool:
     """Tell whether a message reports a danger to people happening now."""
     if not text or not _TRIGGER.search(text):
         return False
-    now = bool(_NOW.search(text))
-    if _NOT_NOW.search(text) and not now:
+    strong = bool(_NOW_STRONG.search(text))
+    if _NOT_NOW.search(text) and not strong:
         return False
     if _PEOPLE_IN_DANGER.search(text) or _FIRE.search(text):
         return True
-    return bool(_EVENT.search(text) and (now or _VICTIMS.search(text)))
+    if _HIT.search(text):  # "motor saya ditabrak, saya luka-luka"; a sign hit by a car is not an emergency
+        return bool(_VICTIMS.search(text))
+    return bool(_EVENT.search(text) and (strong or _NOW_WEAK.search(text) or _VICTIMS.search(text)))

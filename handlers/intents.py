@@ -73,10 +73,28 @@ _STATUS = re.compile(
 # status of my report?". Not when it is about making one ("cara membuat laporan saya").
 _MY_REPORTS = re.compile(
     r"\b(?:laporan|pengaduan|aduan|komplain)\s+(?:\w+\s+){0,3}?(?:saya|sy|aku|ambo|kami|gue|gw)\b|"
-    r"\b(?:laporanku|pengaduanku)\b|\b(?:my|our)\s+(?:\w+\s+)?(?:reports?|complaints?)\b|^cek\s+status$", re.I)
+    r"\b(?:laporanku|pengaduanku)\b|\b(?:my|our)\s+(?:\w+\s+)?(?:reports?|complaints?)\b|^cek\s+status$|"
+    r"\btiket\s+(?:saya|sy|aku)\b", re.I)
+# A complaint already made, asked after: "laporan yang saya kirim tadi", "saya sudah lapor jalan rusak minggu
+# lalu, kok belum diperbaiki?" (the filing words here tell the past, not a new complaint).
+_FOLLOW_UP = re.compile(
+    r"\b(?:laporan|pengaduan|aduan)\s+(?:yang|yg)\s+(?:kemarin|kemaren|tadi|dulu|lalu|saya\s+kirim|sy\s+kirim|"
+    r"sudah\s+saya|udah\s+sy)\b|"
+    r"\b(?:sudah|udah|udh|sdh)\s+(?:lapor|melapor|ngelapor|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|"
+    r"mengadu|ngadu)\b.*\b(?:belum|blm|kok|kapan|kpn|gimana|gmn|bagaimana|sampai\s+mana|sampe\s+mana)\b", re.I)
 _FILING = re.compile(r"\b(?:buat|bikin|membuat|kirim|mengirim|ajukan|mengajukan|tulis|file|make|submit|send)\b",
                      re.I)
-_MY_REPORTS_WORDS = 10
+_MY_REPORTS_WORDS = 14
+
+
+_COMPLAINT_WORDS = re.compile(r"\b(?:laporan\w*|lapor|pengaduan\w*|aduan|komplain|tiket|reports?|complaints?)\b|\d",
+                              re.I)
+
+
+def about_complaints(argument: str) -> bool:
+    """Tell whether the words after a bare "status" are about one's complaints ("status laporan saya",
+    "status PDG-AB12CD") rather than another status ("status kawin di KTP", "status gizi anak")."""
+    return not argument.strip() or bool(_COMPLAINT_WORDS.search(argument))
 
 
 def typed_command(text: str) -> tuple[str, str] | None:
@@ -88,8 +106,8 @@ def typed_command(text: str) -> tuple[str, str] | None:
     status = _STATUS.match(said)
     if status and (status["ask"] or status["status"] or status["how"]):
         return "status", (status["ticket"] or "").upper()
-    if (len(said.split()) <= _MY_REPORTS_WORDS and _MY_REPORTS.search(said) and not _FILING.search(said)
-            and not _OPENING.match(said)):
+    if len(said.split()) <= _MY_REPORTS_WORDS and not _OPENING.match(said) and (
+            _FOLLOW_UP.search(said) or (_MY_REPORTS.search(said) and not _FILING.search(said))):
         return "status", ""
     m = _OPENING.match(said)
     if not m or _QUESTION.search(said):

@@ -57,8 +57,9 @@ _REPEATS = re.compile(r"(.)\1{2,}")
 # Asking what the bot can do: the help ("apa aja yg bisa dibantu?", "saya butuh bantuan", "what can you do").
 _HELP_ASKED = re.compile(
     r"^(?:(?:min|admin|kak|pak|bu|halo|hai|hi)\s+)*"
-    r"(?:apa\s+(?:saja|aja|aj|sj)\s+(?:yang|yg)\s+bisa\s+(?:di)?bantu|(?:kamu|anda|bot\s+ini|ini)?\s*bisa\s+"
-    r"(?:bantu\s+)?apa\s*(?:saja|aja|aj|sj)?|(?:saya|sy|aku|ambo)\s+(?:butuh|perlu|minta)\s+bantuan|"
+    r"(?:apa\s+(?:(?:saja|aja|aj|sj)\s+)?(?:yang|yg)\s+bisa\s+(?:(?:kamu|anda|km)\s+)?(?:di)?(?:bantu|lakukan)|"
+    r"(?:kamu|anda|km|ang|bot\s+ini|ini)?\s*bisa\s+(?:bantu\s+)?(?:apa|apo|ngapain)\s*(?:saja|aja|aj|sj|se)?|"
+    r"fitur(?:nya)?\s+apa\s*(?:saja|aja)?(?:\s+(?:yang|yg)\s+ada)?|(?:saya|sy|aku|ambo)\s+(?:butuh|perlu|minta)\s+bantuan|"
     r"layanan(?:nya)?\s+apa\s+(?:saja|aja)|what\s+can\s+you\s+do|how\s+can\s+you\s+help(?:\s+me)?|"
     r"what\s+do\s+you\s+do)(?:\s+(?:min|ya|kak|dong|nih|disini|di\s+sini|here))*$")
 # Emoji said instead of words: 🙏 thanks, 👍 and the like acknowledge.
@@ -67,22 +68,27 @@ _EMOJI_WORDS = {"🙏": "makasih", "👍": "ok", "👌": "ok", "✅": "ok", "⭐
 # Asking what the bot is ("kamu siapa", "kamu robot?", "are you a bot").
 _ABOUT_BOT = re.compile(
     r"^(?:(?:min|admin|halo|hai)\s+)*(?:(?:kamu|km|anda|ini|lu|lo|kau)\s+(?:siapa|robot|bot|manusia|orang|ai|asli)|"
-    r"siapa\s+(?:kamu|km|anda|ini|yang\s+jawab)|(?:are|r)\s+(?:you|u)\s+(?:a\s+)?(?:bot|robot|human|real|person|ai)|"
-    r"who\s+are\s+you|(?:is\s+)?this\s+(?:a\s+)?(?:bot|robot))(?:\s+(?:ya|sih|min|atau\s+\w+|or\s+\w+))*$")
+    r"siapa\s+(?:kamu|km|anda|ini|yang\s+jawab)|apa\s+itu\s+tanya\s+kota|(?:are|r)\s+(?:you|u)\s+(?:a\s+)?(?:bot|robot|human|real|person|ai)|"
+    r"who\s+are\s+you|(?:is\s+)?this\s+(?:a\s+)?(?:bot|robot))"
+    r"(?:\s+(?:ya|sih|min|sebenarnya|sebenernya|kah|atau\s+\w+|or\s+\w+|manusia\s*kah|\w+kah))*$")
 # Calling the bot names ("kamu bodoh ya", "bot payah"): an apology and a way forward, not "I don't know".
 _RUDE = re.compile(
-    r"^(?:dasar\s+)?(?:(?:kamu|km|lu|lo|loe|elu|bot|u|you|admin|min)\s+)?(?:ini\s+)?(?:bodoh|bego|goblok|tolol|dungu|"
-    r"payah|gak\s+guna|ga\s+guna|tidak\s+berguna|gak\s+berguna|useless|stupid|idiot)"
-    r"(?:\s+(?:ya|banget|bgt|sekali|sih|lu|kamu|km|deh|lah|amat|bener|bot|lo))*$")
+    r"^(?:dasar\s+)?(?:(?:kamu|km|lu|lo|loe|elu|bot|u|you|admin|min|ang|kau)\s+)?(?:(?:ini|ko)\s+)?"
+    r"(?:(?:anjing|bangsat|kampret|sialan|pantek)\s+)?(?:(?:lu|lo|kamu|ang)\s+)?"
+    r"(?:bodoh|bego|goblok|tolol|dungu|payah|gak\s+guna|ga\s+guna|tidak\s+berguna|gak\s+berguna|useless|stupid|idiot|"
+    r"anjing|bangsat|kampret|bajingan|sialan|pantek)"
+    r"(?:\s+(?:ya|banget|bgt|sekali|sih|lu|kamu|km|deh|lah|amat|bener|bana|bot|lo|kau|ang))*$")
 # Leaving the flow in words ("gak jadi deh", "ga jadi lapor", "cancel"), with fillers around.
 CANCEL_WORDS = {"batal", "batalkan", "batalin", "cancel", "stop", "berhenti", "udahan", "keluar", "exit",
                 "gak jadi", "ga jadi", "gk jadi", "gajadi", "g jadi", "nggak jadi", "ngga jadi", "enggak jadi",
                 "tidak jadi", "tdk jadi", "ndak jadi", "indak jadi", "ga jd", "gak jd", "gk jd", "never mind",
                 "nevermind", "ga usah", "gak usah", "gk usah", "gausah", "nggak usah", "ngga usah", "enggak usah",
-                "tidak usah", "tdk usah", "ndak usah", "indak usah"}
+                "tidak usah", "tdk usah", "ndak usah", "indak usah", "jangan dikirim", "jangan kirim", "lupakan",
+                "lupakan saja", "sudahlah", "hapus", "hapus saja", "cancel it", "forget it"}
 _CANCEL_FILLER = {"eh", "deh", "aja", "ah", "dulu", "saja", "sj", "aj", "lah", "dong", "sorry", "maaf", "nanti",
                   "nnti", "lapor", "laporan", "laporannya", "lapornya", "pengaduan", "pengaduannya", "report",
-                  "it", "this", "i", "the", "saya", "sy", "aku", "yuk", "please", "pls", "kok", "ajalah"}
+                  "it", "this", "i", "the", "saya", "sy", "aku", "yuk", "please", "pls", "kok", "ajalah", "oh",
+                  "kirim", "dikirim", "mending", "mau"}
 _SMALL_TALK_WORDS = 6  # longer messages are questions, however polite
 
 
@@ -98,11 +104,11 @@ def is_cancel(text: str) -> bool:
     phrase = " " + _word(text).replace("?", " ") + " "
     if len(phrase.split()) > _SMALL_TALK_WORDS:
         return False
-    for word in _CANCEL_LONGEST_FIRST:
-        if f" {word} " in phrase:
-            rest = phrase.replace(f" {word} ", " ", 1).split()
-            return all(w in _CANCEL_FILLER or w in _POLITE_FILLER for w in rest)
-    return False
+    found = False
+    for word in _CANCEL_LONGEST_FIRST:  # every cancel word goes ("ga jadi deh, cancel aja")
+        while f" {word} " in phrase:
+            phrase, found = phrase.replace(f" {word} ", " ", 1), True
+    return found and all(w in _CANCEL_FILLER or w in _POLITE_FILLER for w in phrase.split())
 
 
 def small_talk(text: str) -> str | None:

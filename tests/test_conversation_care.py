@@ -37,6 +37,17 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     "ada yg pingsan di jalan, butuh ambulans",
     "help! my neighbour's house is on fire",
     "there's a fire near the market",
+    # found in the third QA pass: Minang, floods with people stuck, the injured, crimes in progress
+    "api nya gadang bana di pasar raya, tolong!",
+    "ado urang kacelakaan di simpang haru, badarah-darah",
+    "aia gadang masuak rumah, urang tuo indak bisa kalua",
+    "air sudah masuk rumah setinggi dada, kami tidak bisa keluar, tolong",
+    "flood water rising fast, we are stuck on the roof",
+    "motor saya ditabrak, saya luka-luka, harus kemana?",
+    "korban tabrak lari tergeletak di jalan",
+    "anak saya kejepit di pagar besi",
+    "ada kabel listrik putus dan korsleting, keluar api",
+    "ada perampokan sedang terjadi di toko depan rumah",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -54,6 +65,14 @@ def test_emergencies_happening_now(text: str) -> None:
     "rambu dilarang parkir roboh, sekarang mobil parkir sembarangan",
     "Is the fire brigade hiring?",
     "nomor darurat 112 tidak diangkat waktu ada tabrakan tadi malam",
+    "tahun lalu ada kecelakaan di jalan ini, sekarang lubangnya belum ditambal",
+    "di tikungan ini pernah ada kecelakaan, minta dipasang cermin",
+    "saya mau donor darah untuk korban kecelakaan, dimana?",
+    "film tentang kebakaran hutan bagus ga",
+    "kenapa banyak kebakaran di padang akhir-akhir ini?",
+    "rambu dilarang parkir roboh ditabrak mobil, sekarang mobil parkir sembarangan",
+    "ranting pohon menjuntai ke kabel listrik, takut korsleting",
+    "ktp saya tidak bisa keluar dari dukcapil",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)
@@ -340,3 +359,56 @@ async def test_a_question_opening_with_the_salam_is_answered_with_it(chat: Chat)
 async def test_a_first_message_about_an_emergency_gets_the_numbers_before_the_welcome(chat: Chat) -> None:
     await chat.say("tolong ada kebakaran di pasar sekarang!!")
     assert chat.last[0].text.startswith("⚠️") and "selamat datang" in chat.last[1].text
+
+
+
+# --- the third QA pass -------------------------------------------------------------------------------
+
+
+async def test_status_followed_by_other_words_is_a_question_not_the_complaint_list(chat: Chat) -> None:
+    await chat.say("/start")
+    await file_complaint(chat)
+    await chat.say("status kawin di KTP mau diubah")
+    assert "Laporan Anda" not in chat.text
+    await chat.say("saya sudah lapor soal sampah minggu lalu, kok belum diangkut?")
+    assert "Laporan Anda" in chat.text
+
+
+async def test_more_cancel_wordings_a_button_pressed_twice_and_going_back(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say("ga jadi deh, cancel aja")
+    assert "dibatalkan" in chat.text
+    await chat.say("Buat laporan")
+    await chat.say("Buat laporan")  # pressed again: no story
+    assert chat.text.startswith("Ceritakan masalahnya")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("makasih")  # no address
+    assert "bukan alamat" in chat.text
+    await chat.say("kembali")
+    assert "Sudah benar?" in chat.text
+    await chat.say("ya")
+    await chat.say("ubah instansi")
+    assert "Pilih instansi tujuan" in chat.text
+    state = await chat.services.state.get(f"{chat.channel}:{chat.user_id}")
+    assert "address" not in state["lapor"]
+
+
+async def test_more_ways_of_asking_what_the_bot_is_and_rudeness(chat: Chat) -> None:
+    await chat.say("/start")
+    for text, expected in (("apa yang bisa kamu lakukan?", "Cara menggunakan"), ("kamu bisa ngapain", "Cara menggunakan"),
+                           ("apa itu tanya kota", "asisten virtual"), ("anjing lu gak guna", "Mohon maaf")):
+        await chat.say(text)
+        assert expected in chat.text, text
+
+
+def test_an_opd_is_named_by_the_start_of_its_name() -> None:
+    from handlers.contact import asked_contact
+    from knowledge.kb import default_kb_path
+    from knowledge.kbfiles import load_kb
+
+    kb = load_kb(default_kb_path()).kb
+    assert asked_contact("nomor telepon dinas pendidikan", kb).slug == "disdikbud"
+    assert asked_contact("call center pdam", kb).slug == "pdam"
+    assert asked_contact("di ma kantua dinas kesehatan?", kb).slug == "dinkes"
+    assert asked_contact("cara daftar sekolah di dinas pendidikan", kb) is None
