@@ -71,7 +71,7 @@ _TRIGGER = re.compile(
     r"tertimbun|terjepit|kejepit|tergeletak|terkapar|gantung|bunuh|suicide|stuck|tertimpa|menimpa|timpa|"
     r"tenggelam|hanyut|hanyuik|terseret|tabanam|trapped|drown|unconscious|breath|electrocut|keluar|percikan|"
     r"korslet|konslet|kecelakaan|kacelakaan|tabrak|ditabrak|tertabrak|longsor|kebanjiran|banjir|perampokan|"
-    r"penjambretan|begal|pembegalan|penganiayaan|perkelahian|tawuran|accident|crash|flash|robbery|bisa|keserempet|"
+    r"penjambretan|begal|pembegalan|penganiayaan|perkelahian|tawuran|accident|crash|flash|robbery|kalua|keserempet|"
     r"diserempet)", re.I)
 
 
