@@ -53,6 +53,7 @@ SUGGEST_SCORE = 0.30  # below this nothing is worth suggesting: abstain
 # the city's in passing ("karaoke buka sampai subuh, banyak anak SMA masuk" is about the karaoke, 0.79, not
 # the province's high schools). In the dev sets, off-topic questions naming such a body scored at most 0.65.
 OUTSIDE_BODY_SCORE = 0.7
+PHRASE_OWNED = 0.999  # an entry "owns" an outside phrase when its phrasing and keywords have every word of it
 OPD_SCORE = 0.30  # when abstaining, name the likely OPD only from this score up
 CONTEXT_WEIGHT = 0.5  # a word only in the story around the question weighs this much
 # ...unless the asking sentences have at most this many content words: "How do I get a new one?" after
@@ -97,22 +98,22 @@ def split_question(text: str) -> tuple[str, str]:
 Decision = Literal["answer", "suggest", "abstain"]
 
 
-def unmentioned_body(index: LexicalIndex, text: str, entry: int) -> str | None:
+def unmentioned_body(index: LexicalIndex, text: str, entry: int, *, phrases_only: bool = False) -> str | None:
     """Return the name of a body that is not the city's (outside_bodies.txt) which the text names and
     the index's entry never mentions, else None (the matcher and the complaint router both ask)."""
     bodies = index.normalizer.outside_bodies
     words = index.normalizer.words(text)
-    for word in sorted(set(words) & bodies.keys()):
+    for word in () if phrases_only else sorted(set(words) & bodies.keys()):
         terms = index.query(word)
         if terms and index.evidence(terms, entry).coverage <= 0:
             return bodies[word]
-    # A phrase ("listrik padam": PLN's) counts when the entry lacks one of its words: an entry that has them
-    # all ("PJU padam bukan gangguan listrik PLN"?) may still answer.
+    # A phrase ("listrik padam": PLN's) counts unless the entry's own phrasing or keywords have all its words:
+    # the rusunawa entry says "mati" in a question and "listrik" in its answer, and is not about power cuts.
     said = f" {' '.join(words)} "
     for phrase in sorted(p for p in bodies if " " in p):
         if f" {' '.join(index.normalizer.words(phrase))} " in said:
             terms = index.query(phrase)
-            if terms and index.evidence(terms, entry).missing > 0:
+            if terms and index.evidence(terms, entry).strong < PHRASE_OWNED:
                 return bodies[phrase]
     return None
 
@@ -266,7 +267,7 @@ class FaqMatcher:
             return Match("abstain", (), None)
         candidates = tuple(Candidate(f, round(e.score, 6)) for f, e in found[:MAX_CANDIDATES])
         best_faq, best = found[0]
-        elsewhere = self._another_body(text, best_faq) if best.score < OUTSIDE_BODY_SCORE else None
+        elsewhere = self._another_body(text, best_faq, phrases_only=best.score >= OUTSIDE_BODY_SCORE)
         elsewhere = elsewhere or self._another_region(text, best_faq)
         if self._answers(text, found, x) and not self._misses_the_subject(terms, best) and elsewhere is None:
             return Match("answer", candidates, best_faq.opd)
@@ -302,15 +303,16 @@ class FaqMatcher:
         total = sum(t.weight for t in terms)
         return total > 0 and best.worst_missing >= SUBJECT_SHARE * max(t.weight for t in content) / total
 
-    def _another_body(self, text: str, faq: Faq) -> str | None:
+    def _another_body(self, text: str, faq: Faq, *, phrases_only: bool = False) -> str | None:
         """Return who handles the question when its asking sentence names a body that is not the
         city's and the entry never does (else None).
 
         "kantor imigrasi buka hari sabtu?" matches Dukcapil's opening hours on every word but the one
         that says whose office it is. An entry that mentions the body (a referral) may still answer.
+        A phrase ("tagihan listrik") is checked even against a strong match (PDAM's bills).
         """
         asking, _ = split_question(text)
-        return unmentioned_body(self.index, asking, self._position[faq.id])
+        return unmentioned_body(self.index, asking, self._position[faq.id], phrases_only=phrases_only)
 
     def _another_region(self, text: str, faq: Faq) -> str | None:
         """Return whose matter the question is when it asks about another regency's or city's service

@@ -456,6 +456,12 @@ def test_the_match_says_who_handles_a_question_that_is_not_the_citys(padang):
     # electricity pole is Satpol PP's (its entry speaks of "tiang listrik").
     assert (padang.match("token listrik sy ga masuk").elsewhere or "").startswith("PLN")
     assert padang.match("spanduk di tiang listrik").elsewhere is None
+    # The entry must own the phrase in its phrasing or keywords: the rusunawa entry has "mati" in a question
+    # and "listrik" only in its answer; PDAM's bills match "tagihan ... naik" strongly but not "listrik".
+    assert (padang.match("listrik padam").elsewhere or "").startswith("PLN")
+    bill = padang.match("tagihan listrik naik drastis")
+    assert (bill.elsewhere or "").startswith("PLN") and bill.decision != "answer"
+    assert padang.match("lampu jalan mati").elsewhere is None
 
 
 def test_answer_summary_leaves_out_the_documents_to_bring(norm):
