@@ -50,16 +50,16 @@ async def contact(request: web.Request) -> web.Response:
     """Show the OPD's contact form (Kominfo picks the OPD with ?opd=), or save it."""
     ctx: AdminContext = request.app[CTX]
     admin = current(request)
+    form = {k: str(v) for k, v in (await request.post()).items()} if request.method == "POST" else None
     async with ctx.db.session() as session:
         opds = await faqstore.opds(session, opd_scope(admin))
-        slug = request.query.get("opd", "") if request.method == "GET" else str((await request.post()).get("opd", ""))
+        slug = request.query.get("opd", "") if form is None else form.get("opd", "")
         opd = next((o for o in opds if o.slug == slug), opds[0] if len(opds) == 1 or not slug else None)
         if opd is None:
             raise web.HTTPNotFound(text="OPD tidak ditemukan.")
         page = {"opd": opd, "opds": opds, "labels": LABELS}
-        if request.method == "GET":
+        if form is None:
             return render(request, "contact.html", {**page, "values": dict(opd.contact or {}), "errors": {}})
-        form = {k: str(v) for k, v in (await request.post()).items()}
         values, errors = parse(form)
         if errors:
             return render(request, "contact.html", {**page, "values": form, "errors": errors}, status=400)

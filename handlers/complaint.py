@@ -22,7 +22,7 @@ from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO
                                       data, go, store_location, words)
 from handlers.context import Turn, clean_text
 from handlers.emergency import is_emergency
-from handlers.intents import asks_information, is_question
+from handlers.intents import MENU_LABELS, asks_information, is_question
 from handlers.messages import Reply
 from knowledge.kb import Opd
 
@@ -57,8 +57,9 @@ async def handle(turn: Turn) -> list[Reply] | None:
     edit = _EDIT.match(said) if turn.choice is None and data(turn).get("opd") and step != "confirm_route" else None
     if edit:  # "ubah lokasi" at any step after the OPD was settled
         return _edit(turn, edit.group(1))
-    if turn.choice is None and said in BACK and step in _PREVIOUS:
-        return _back(turn, step)
+    if turn.choice is None and said in BACK and step in _PREVIOUS and (
+            _PREVIOUS[step] != "confirm_route" or turn.kb.opd(data(turn).get("opd"))):
+        return _back(turn, _PREVIOUS[step])
     if is_emergency(turn.text):  # not this step's answer: the numbers first, then the step again
         return [Reply(texts.emergency_first(turn.kb.city), kind="emergency")] + await reprompt(turn)
     if turn.msg.photo and step not in ("location", "photo"):  # a photo sent late: kept, not lost
@@ -72,19 +73,17 @@ async def handle(turn: Turn) -> list[Reply] | None:
 
 def _button_label(text: str) -> bool:
     """Tell whether a text is one of the bot's own button labels (a menu or flow button sent again)."""
-    said = " ".join(text.lower().split()).strip(" .!")
-    return said in texts.STALE_LABELS or said in {o.label.lower() for o in texts.MENU}
+    return texts.is_button_label(text) or " ".join(text.lower().split()).strip(" .!") in MENU_LABELS
 
 
-# "kembali" goes one step back; the answers given before it stay until answered again.
-_PREVIOUS = {"location": "confirm_route", "photo": "location", "name": "photo", "pick_category": "pick_opd_all"}
+# "kembali" goes one step back (to the proposed OPD only when there is one); the answers given before it
+# stay until answered again.
+_PREVIOUS = {"pick_opd": "confirm_route", "pick_opd_all": "confirm_route", "location": "confirm_route",
+             "photo": "location", "name": "photo", "pick_category": "pick_opd_all"}
 
 
-def _back(turn: Turn, step: str) -> list[Reply]:
+def _back(turn: Turn, previous: str) -> list[Reply]:
     lapor = data(turn)
-    previous = _PREVIOUS[step]
-    if previous == "confirm_route" and not turn.kb.opd(lapor.get("opd")):
-        previous = "pick_opd_all"
     if previous == "location":
         lapor.pop("location_asked", None)
     if previous == "photo":
@@ -115,10 +114,15 @@ def _reported(turn: Turn, faq_id: str) -> str:
     return text if last.get("faq") == faq_id and not is_question(text) else ""
 
 
-async def _begin(turn: Turn, text: str) -> list[Reply]:
+def _start_flow(turn: Turn) -> None:
+    """Forget any complaint in progress and start a new one at the description step."""
     clear(turn.state)
     turn.state.update(flow="lapor", flow_id=secrets.token_hex(12), lapor={})
     go(turn, "describe")
+
+
+async def _begin(turn: Turn, text: str) -> list[Reply]:
+    _start_flow(turn)
     if len(text.strip()) >= MIN_DESCRIPTION:
         return await _describe(turn, text)
     return ask_describe(turn)
@@ -127,9 +131,7 @@ async def _begin(turn: Turn, text: str) -> list[Reply]:
 async def _begin_with_evidence(turn: Turn) -> list[Reply]:
     """A photo or a location sent out of the blue is the start of a complaint: kept, and the story asked for
     (with its caption as the story when it has one). "batal" leaves, as at every step."""
-    clear(turn.state)
-    turn.state.update(flow="lapor", flow_id=secrets.token_hex(12), lapor={})
-    go(turn, "describe")
+    _start_flow(turn)
     replies = await _describe(turn)
     return [Reply(texts.EVIDENCE_STORY) if r.text == texts.DESCRIBE else r for r in replies]
 
@@ -195,9 +197,6 @@ def _typed_opd(turn: Turn) -> Opd | None:
 
 
 async def _pick_opd(turn: Turn) -> list[Reply]:
-    if turn.choice is None and words(turn.text) in BACK and turn.kb.opd(data(turn).get("opd")):
-        go(turn, "confirm_route")  # "kembali": the OPD proposed before is offered again
-        return ask_route(turn)
     if turn.choice == "opd:*":
         turn.state["step"] = "pick_opd_all"
         return ask_opd_all(turn)

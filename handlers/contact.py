@@ -51,7 +51,3 @@ def asked_contact(text: str, kb: KnowledgeBase) -> Opd | None:
     named = [opd for opd in kb.opds if any(f" {name} " in padded for name in _names(opd))]
     return named[0] if len(named) == 1 else None
 
-
-def has_reachable_contact(opd: Opd) -> bool:
-    """Tell whether an OPD published a way to reach someone (not only a website)."""
-    return any(getattr(opd.contact, key) for key in ("phone", "whatsapp", "email", "address"))

@@ -12,7 +12,7 @@ import unicodedata
 from typing import Any
 
 from handlers import texts
-from handlers.contact import asked_contact, has_reachable_contact
+from handlers.contact import asked_contact
 from handlers.context import Turn
 from handlers.emergency import is_emergency
 from handlers.intents import opens_with_salam
@@ -24,7 +24,6 @@ MAX_VALUE_BYTES = 64  # Telegram's callback data limit
 # is routed like a complaint; only a confident route names an OPD (an off-topic question scores lower).
 ROUTER_OPD_SCORE = 0.45
 LABEL_CHARS = 60
-MAX_LABEL_CHARS = 64  # the longest button label a resident could send back (Telegram's limit)
 # An answer saying "report it here" ("ketik /lapor", "melalui layanan pengaduan ini").
 _POINTS_TO_REPORTING = re.compile(r"/lapor\b|pengaduan ini\b", re.I)
 _PUNCT = set(".,?!-'\"/():;%&+")
@@ -33,11 +32,8 @@ _PUNCT = set(".,?!-'\"/():;%&+")
 def _stale_choice(text: str) -> bool:
     """Tell whether a text is one of the bot's button labels or a lone option number ("2"), with no
     options on offer (the dispatcher has matched it against those)."""
-    said = " ".join(text.lower().split()).rstrip(".!")
-    if len(said) > MAX_LABEL_CHARS:
-        return False
-    plain = " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in said).split())
-    return (said.isdigit() and len(said) <= 2) or said in texts.STALE_LABELS or plain in texts.STALE_LABELS
+    said = text.strip()
+    return (said.isdigit() and len(said) <= 2) or texts.is_button_label(said)
 
 
 def _readable(text: str) -> bool:
@@ -126,7 +122,7 @@ def _question(turn: Turn) -> list[Reply]:
         return replies + [answer_reply(turn, faq)]
     opd = asked_contact(turn.text, turn.kb)
     if opd is not None:  # "nomor telepon Dinas Sosial?": the OPD's own contact, not look-alike entries
-        reachable = has_reachable_contact(opd)
+        reachable = opd.contact.reachable
         turn.record("question", "contact", opd=opd.slug, answered=reachable, **common)
         if not reachable:
             turn.record("unanswered", "contact", opd=opd.slug, text=turn.text)

@@ -148,7 +148,7 @@ def refer_to_opd(opd: Opd | None) -> str:
 def opd_contact(opd: Opd) -> str:
     """Answer a question asking how to reach an OPD with the contact its file gives."""
     lines = contact_lines(opd.contact)
-    if any(getattr(opd.contact, k) for k in ("phone", "whatsapp", "email", "address")):
+    if opd.contact.reachable:
         return f"Kontak **{opd.label}**:\n{lines}"
     known = f" Yang kami punya:\n{lines}" if lines else ""
     return (f"Maaf, nomor telepon dan alamat **{opd.label}** belum tersedia di layanan ini.{known}\n\n"
@@ -261,11 +261,20 @@ def _stale_labels() -> frozenset[str]:
     labels = [o.label for o in (ROUTE_OK, ROUTE_OTHER, OPD_MORE, CATEGORY_NONE, NAME_SHOW, NAME_ANON, SEND,
                                 NONE_OF_THESE, SKIP)] + [HELPFUL_YES, HELPFUL_NO]
     out = {" ".join(label.lower().split()) for label in labels}
-    for label in labels:
-        plain = " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in label.lower()).split())
-        if " " in plain:
-            out.add(plain)
+    out.update(plain for plain in map(_plain, labels) if " " in plain)
     return frozenset(out)
 
 
+def _plain(text: str) -> str:
+    """Return a text lower-cased with its punctuation and emoji as spaces ("👍 Ya, kirim" -> "ya kirim")."""
+    return " ".join("".join(c if c.isalnum() or c.isspace() else " " for c in text.lower()).split())
+
+
 STALE_LABELS = _stale_labels()
+MAX_LABEL_CHARS = 64  # the longest button label a resident could send back (Telegram's limit)
+
+
+def is_button_label(text: str) -> bool:
+    """Tell whether a text is one of the bot's own button labels, sent again as text (STALE_LABELS)."""
+    said = " ".join(text.lower().split()).strip(" .!")
+    return len(said) <= MAX_LABEL_CHARS and (said in STALE_LABELS or _plain(said) in STALE_LABELS)

@@ -32,6 +32,11 @@ class Contact:
         """Return the (key, value) pairs that are set, in a stable order."""
         return [(k, getattr(self, k)) for k in CONTACT_KEYS if getattr(self, k)]
 
+    @property
+    def reachable(self) -> bool:
+        """Tell whether it gives a way to reach someone (not only a website or opening hours)."""
+        return bool(self.phone or self.whatsapp or self.email or self.address)
+
 
 @dataclass(frozen=True)
 class Category:

@@ -110,11 +110,11 @@ def unmentioned_body(index: LexicalIndex, text: str, entry: int, *, phrases_only
     # A phrase ("listrik padam": PLN's) counts unless the entry's own phrasing or keywords have all its words:
     # the rusunawa entry says "mati" in a question and "listrik" in its answer, and is not about power cuts.
     said = f" {' '.join(words)} "
-    for phrase in sorted(p for p in bodies if " " in p):
-        if f" {' '.join(index.normalizer.words(phrase))} " in said:
+    for phrase, body in sorted(index.normalizer.outside_phrases.items()):
+        if f" {phrase} " in said:
             terms = index.query(phrase)
             if terms and index.evidence(terms, entry).strong < PHRASE_OWNED:
-                return bodies[phrase]
+                return body
     return None
 
 
@@ -201,6 +201,9 @@ class FaqMatcher:
         self._position = {f.id: i for i, f in enumerate(self._faqs)}
         self._own_place = own_place(kb.city.name)
         self.index = LexicalIndex([faq_doc(f) for f in self._faqs], self.normalizer)
+        # The query tokens each outside phrase needs: a strong match is checked for one only when they are there.
+        self._phrase_tokens = tuple(frozenset(t.token for t in self.index.query(p))
+                                    for p in self.normalizer.outside_phrases)
         self._semantic = None
         self._thresholds = (ANSWER_COVERAGE, ANSWER_SCORE, ANSWER_MARGIN, CLEAR_SCORE, CLEAR_MARGIN)
         if semantic:
@@ -267,7 +270,12 @@ class FaqMatcher:
             return Match("abstain", (), None)
         candidates = tuple(Candidate(f, round(e.score, 6)) for f, e in found[:MAX_CANDIDATES])
         best_faq, best = found[0]
-        elsewhere = self._another_body(text, best_faq, phrases_only=best.score >= OUTSIDE_BODY_SCORE)
+        if best.score < OUTSIDE_BODY_SCORE:
+            elsewhere = self._another_body(text, best_faq)
+        else:  # a strong match: only an outside phrase ("tagihan listrik") may still say whose matter it is
+            said = {t.token for t in terms}
+            elsewhere = self._another_body(text, best_faq, phrases_only=True) \
+                if any(tokens <= said for tokens in self._phrase_tokens) else None
         elsewhere = elsewhere or self._another_region(text, best_faq)
         if self._answers(text, found, x) and not self._misses_the_subject(terms, best) and elsewhere is None:
             return Match("answer", candidates, best_faq.opd)

@@ -76,6 +76,7 @@ class Normalizer:
     _concept_heads: dict[str, int] = field(default_factory=dict, repr=False)
     _single: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _synonym_map: SynonymMap = field(default_factory=SynonymMap, repr=False)
+    _outside_phrases: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         if self._stemmer is None:
@@ -94,6 +95,12 @@ class Normalizer:
         self._known.update(w for members in self.synonyms for member in members for w in member)
         self._synonym_map = SynonymMap.build(self.synonyms, self._sastrawi)
         self.function_words = self.function_words | {self.stem(w) for w in self.function_words}
+        self._outside_phrases = {" ".join(self.words(p)): body for p, body in self.outside_bodies.items() if " " in p}
+
+    @property
+    def outside_phrases(self) -> dict[str, str]:
+        """The outside bodies named by a phrase ("listrik padam"), the phrase normalised as `words` reads it."""
+        return self._outside_phrases
 
     @classmethod
     def from_dir(cls, folder: str | Path) -> Normalizer:
