@@ -75,7 +75,8 @@ def build_core(settings: Settings, *, db: Database | None = None, observer: Call
     complaints = ComplaintService(lambda: live.kb, outbox, holidays=settings.holidays,
                                   timezone=base_kb.city.timezone)
     events = EventRecorder(settings.secret_key)
-    state = SqlStateStore(db)
+    # One instance (SQLite) is the only writer of the states: it keeps them in memory too.
+    state = SqlStateStore(db, cache=db.dialect == "sqlite")
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     services = Services(db=db, live=live, complaints=complaints, outbox=outbox, events=events, state=state,
                         media_dir=settings.media_dir, now=now, places=Places.for_kb(settings.kb_path))

@@ -59,5 +59,9 @@ class TurnCommitter:
         async with services.db.hot() as conn:
             await touch_residents(conn, [w.resident for w in writes], statement=self._touch)
             await services.events.insert_many(conn, [e for w in writes for e in w.events])
-            await services.state.set_many_in(conn, [w.state for w in writes if w.state is not None])
+            states = [w.state for w in writes if w.state is not None]
+            await services.state.set_many_in(conn, states)
+        note = getattr(services.state, "committed", None)
+        if note is not None:  # a caching store serves these from memory from now on
+            note(states)
         return [None] * len(writes)

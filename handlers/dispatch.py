@@ -154,10 +154,13 @@ class Dispatcher:
                 await turn.resident()
                 await services.events.insert_many(session, events)
                 save_in = getattr(services.state, "set_in", None)
-                if changed and save_in is not None:  # one commit per turn instead of two
+                saved_in = changed and save_in is not None
+                if saved_in:  # one commit per turn instead of two
                     await save_in(session, key, state)
                     changed = False
                 await session.commit()
+                if saved_in:
+                    _committed(services.state, [(key, state)])
         if grouped:
             # The common case (a question wrote nothing yet): its writes join those of the turns
             # ending now, in one transaction; this returns once they are committed.
@@ -193,6 +196,13 @@ def _knowledge(live: Any) -> tuple[Any, Any, Any]:
         return live.kb, live.matcher, live.router
     current = snapshot()
     return current.kb, current.matcher, current.router
+
+
+def _committed(store: Any, items: list[tuple[str, dict[str, Any]]]) -> None:
+    """Tell a caching state store what was just committed (see handlers.state)."""
+    note = getattr(store, "committed", None)
+    if note is not None:
+        note(items)
 
 
 def _used(session: Any, turn: Turn) -> bool:

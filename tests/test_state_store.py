@@ -8,8 +8,10 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from tests.clock import Clock
+from handlers import state as state_module
 from handlers.state import MemoryStateStore, SqlStateStore, StateStore
 from knowledge.records.models import utcnow
 from tests.conftest import open_database
@@ -20,7 +22,7 @@ def clock() -> Clock:
     return Clock(utcnow())
 
 
-@pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=["memory", "sqlite", "sqlite-cached", pytest.param("postgresql", marks=pytest.mark.postgres)])
 async def store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) -> AsyncIterator[StateStore]:
     ttl = dt.timedelta(hours=24)
     if request.param == "memory":
@@ -31,7 +33,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path, clock: Clock) ->
     else:
         opened = open_database("sqlite", tmp_path, template=request.getfixturevalue("sqlite_template"))
     async with opened as db:
-        yield SqlStateStore(db, ttl=ttl, clock=clock)
+        yield SqlStateStore(db, ttl=ttl, clock=clock, cache=request.param == "sqlite-cached")
 
 
 async def test_missing_key_reads_none(store: StateStore) -> None:
@@ -107,3 +109,68 @@ async def test_concurrent_reads_each_get_their_own_copy(store: StateStore) -> No
     got[0]["options"].clear()  # the SQL store reads these together: one SELECT, but never one shared dict
     assert got[1] == {"options": [["Ya", "yes"]]}
     assert await store.get("telegram:1") == {"options": [["Ya", "yes"]]}
+
+
+# --- SqlStateStore(cache=True): one instance, the table's only writer ------------------------------
+
+
+async def _delete_behind_its_back(db, key: str) -> None:
+    async with db.session() as session:
+        await session.execute(text("DELETE FROM conversation_states WHERE key = :k"), {"k": key})
+        await session.commit()
+
+
+@pytest.mark.parametrize("cache", [True, False])
+async def test_cached_store_reads_a_committed_state_from_memory(sqlite_db, cache: bool) -> None:
+    store = SqlStateStore(sqlite_db, cache=cache)
+    await store.set("telegram:1", {"n": 1})
+    await _delete_behind_its_back(sqlite_db, "telegram:1")
+    # The cached store does not read the table again (which is why only a sole writer may cache).
+    assert await store.get("telegram:1") == ({"n": 1} if cache else None)
+
+
+async def test_cached_store_fills_from_a_read_and_keeps_copies_apart(sqlite_db) -> None:
+    await SqlStateStore(sqlite_db).set("telegram:1", {"options": [["Ya", "yes"]]})  # written by an earlier run
+    store = SqlStateStore(sqlite_db, cache=True)
+    first = await store.get("telegram:1")
+    await _delete_behind_its_back(sqlite_db, "telegram:1")
+    first["options"].clear()
+    assert await store.get("telegram:1") == {"options": [["Ya", "yes"]]}
+
+
+async def test_cached_store_never_serves_a_write_that_was_rolled_back(sqlite_db) -> None:
+    store = SqlStateStore(sqlite_db, cache=True)
+    await store.set("telegram:1", {"step": 1})
+    async with sqlite_db.session() as session:
+        await store.set_in(session, "telegram:1", {"step": 2})
+        await session.rollback()
+    assert await store.get("telegram:1") == {"step": 1}
+    with pytest.raises(RuntimeError):
+        async with sqlite_db.hot() as conn:
+            await store.set_many_in(conn, [("telegram:1", {"step": 3})])
+            raise RuntimeError("the group commit failed")
+    assert await store.get("telegram:1") == {"step": 1}
+    async with sqlite_db.hot() as conn:
+        await store.set_many_in(conn, [("telegram:1", {"step": 4})])
+    store.committed([("telegram:1", {"step": 4})])
+    await _delete_behind_its_back(sqlite_db, "telegram:1")
+    assert await store.get("telegram:1") == {"step": 4}
+
+
+async def test_cached_store_forgets_cleared_and_purged_states(sqlite_db) -> None:
+    store = SqlStateStore(sqlite_db, cache=True)
+    await store.set("telegram:1", {"n": 1})
+    await store.set("telegram:2", {"n": 2})
+    await store.clear("telegram:1")
+    assert await store.get("telegram:1") is None
+    assert await store.purge(utcnow() + dt.timedelta(seconds=1)) == 1
+    assert await store.get("telegram:2") is None
+
+
+async def test_cached_store_keeps_at_most_max_cached_residents(sqlite_db, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(state_module, "MAX_CACHED", 2)
+    store = SqlStateStore(sqlite_db, cache=True)
+    for n in range(3):
+        await store.set(f"telegram:{n}", {"n": n})
+    assert len(store._cache) == 2  # the least recently used one went
+    assert [await store.get(f"telegram:{n}") for n in range(3)] == [{"n": 0}, {"n": 1}, {"n": 2}]

@@ -1,4 +1,4 @@
-"""PTB's Bot API requests through aiohttp: same form/multipart bodies, PTB's errors on failures."""
+"""PTB's Bot API requests through aiohttp: JSON bodies (multipart with files), PTB's errors on failures."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import socket
 
 import pytest
 from aiohttp import web
-from telegram import InputFile
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile
 from telegram.error import NetworkError, TimedOut
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
@@ -22,8 +22,11 @@ async def server(aiohttp_server):  # type: ignore[no-untyped-def]
     async def api(request: web.Request) -> web.Response:
         if request.match_info["method"] == "slow":
             await asyncio.sleep(1)
-        form = await request.post()
-        seen.append({k: (v.file.read() if hasattr(v, "file") else v) for k, v in form.items()})
+        if request.content_type == "application/json":
+            seen.append(await request.json())
+        else:
+            form = await request.post()
+            seen.append({k: (v.file.read() if hasattr(v, "file") else v) for k, v in form.items()})
         return web.json_response({"ok": True, "result": True}, status=200)
 
     app = web.Application()
@@ -37,7 +40,9 @@ async def test_parameters_and_files_arrive_as_ptb_sends_them(server) -> None:  #
     request = AiohttpRequest()
     await request.initialize()
     try:
-        data = RequestData([RequestParameter.from_input("chat_id", 42), RequestParameter.from_input("text", "Halo 😊")])
+        keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Ya", callback_data="yes")]])
+        data = RequestData([RequestParameter.from_input("chat_id", 42), RequestParameter.from_input("text", "Halo 😊"),
+                            RequestParameter.from_input("reply_markup", keyboard)])
         status, body = await request.do_request(str(server.make_url("/sendMessage")), "POST", data)
         assert status == 200 and b'"ok": true' in body
         photo = RequestData([RequestParameter.from_input("chat_id", 42),
@@ -46,7 +51,9 @@ async def test_parameters_and_files_arrive_as_ptb_sends_them(server) -> None:  #
         assert status == 200
     finally:
         await request.shutdown()
-    assert server.seen[0] == {"chat_id": "42", "text": "Halo 😊"}
+    # JSON as the Bot API takes it: numbers as numbers, the keyboard as an object.
+    assert server.seen[0] == {"chat_id": 42, "text": "Halo 😊",
+                              "reply_markup": {"inline_keyboard": [[{"text": "Ya", "callback_data": "yes"}]]}}
     assert server.seen[1]["chat_id"] == "42" and server.seen[1]["photo"] == b"\xff\xd8jpeg"
 
 
