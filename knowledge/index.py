@@ -63,6 +63,8 @@ UNKNOWN_DF = 1
 COMMON_ZIPF = (3.5, 5.5)
 COMMON_MIN = 0.3
 LIGHT_CACHE_SIZE = 200_000  # tokens whose lightness (function word or number) is kept
+SET_POSTINGS = 300  # a token in at most this many entries (over its three postings) gets sets (see _membership)
+SETS_CACHE = 200_000  # entry ids kept in those sets in all (about 12 MB at most)
 PHRASE_FACTS_CACHE = 20_000  # entries whose phrase facts (EntryFacts) are kept, under a kilobyte each
 
 # The fixed-scale score: weights of coverage, precision and fuzzy similarity (sum to 1).
@@ -139,6 +141,8 @@ class LexicalIndex:
         self._idf = {t: self.idf(t) for t in self._df}
         self._light: dict[str, bool] = {}
         self._facts: dict[int, EntryFacts] = {}
+        self._sets: dict[str, tuple[frozenset[int], frozenset[int], frozenset[int]]] = {}  # see _membership
+        self._set_elements = 0
         self._strong = {t: np.frombuffer(v, dtype=np.int32) for t, v in strong_ids.items()}
         self._summary = {t: np.frombuffer(v, dtype=np.int32) for t, v in summary_ids.items()}
         self._build_postings(ids, freqs, np.frombuffer(lengths, dtype=np.float32).astype(np.float64))
@@ -227,6 +231,28 @@ class LexicalIndex:
         top = top[scores[top] > 0]
         return [int(i) for i in top[np.argsort(-scores[top], kind="stable")]]
 
+    def _membership(self, token: str, entries: Sequence[int], ids: np.ndarray) -> tuple[list[bool], list[bool], list[bool]]:
+        """Tell, for each entry, whether it has `token` in its phrases or keywords, its summary, anywhere.
+
+        A token found in few entries gets Python sets, made on first use: testing ten candidates against
+        a set costs a tenth of numpy's per-call overhead, which three calls per query word made a sixth
+        of a question's matching time. Common tokens (long postings) stay numpy arrays.
+        """
+        sets = self._sets.get(token)
+        if sets is None:
+            arrays = (self._strong.get(token), self._summary.get(token), self._postings.get(token, (None,))[0])
+            if sum(len(a) for a in arrays if a is not None) > SET_POSTINGS:
+                return tuple(self._members(a, ids).tolist() for a in arrays)  # type: ignore[return-value]
+            sets = tuple(frozenset(a.tolist()) if a is not None else frozenset() for a in arrays)
+            size = sum(len(x) for x in sets)
+            if self._set_elements + size > SETS_CACHE:
+                self._sets.clear()
+                self._set_elements = 0
+            self._sets[token] = sets  # type: ignore[assignment]
+            self._set_elements += size
+        strong, summary, anywhere = sets
+        return [i in strong for i in entries], [i in summary for i in entries], [i in anywhere for i in entries]
+
     @staticmethod
     def _members(arr: np.ndarray | None, ids: np.ndarray) -> np.ndarray:
         """Tell, for each entry id, whether it is in an ascending posting array."""
@@ -246,12 +272,7 @@ class LexicalIndex:
             return [Evidence(0.0, 0.0, 0.0, 0.0, missing=1.0) for _ in entries]
         ids = np.asarray(entries, dtype=np.int32)
         # Per matched term: which candidates have it in their phrases/keywords, in their summary, anywhere.
-        membership = []
-        for t in terms:
-            if t.match is not None:
-                anywhere = self._members(self._postings.get(t.match, (None,))[0], ids)
-                membership.append((t, self._members(self._strong.get(t.match), ids),
-                                   self._members(self._summary.get(t.match), ids), anywhere))
+        membership = [(t, *self._membership(t.match, entries, ids)) for t in terms if t.match is not None]
         light = self.light
         query_str = " ".join(sorted(t.match or t.token for t in terms if not light(t.token)))
         w_coverage, w_precision, w_fuzzy = self.weights
@@ -259,7 +280,7 @@ class LexicalIndex:
         unmatched = sum(t.weight for t in terms if t.match is None)
         worst_unmatched = max((t.weight for t in terms if t.match is None and not light(t.token)), default=0.0)
         # Plain lists: indexing a numpy array one element at a time is slow.
-        columns = [(t, t.weight, t.similarity, light(t.token), strong.tolist(), summary.tolist(), anywhere.tolist())
+        columns = [(t, t.weight, t.similarity, light(t.token), strong, summary, anywhere)
                    for t, strong, summary, anywhere in membership]
         ratio = fuzz.ratio
         for k, i in enumerate(entries):

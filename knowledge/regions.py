@@ -26,13 +26,22 @@ def own_place(city_name: str) -> tuple[str, ...]:
     return tuple(_WORD.findall(_GOVERNMENT.sub("", city_name.strip()).lower()))
 
 
-def named_region(text: str, regions: Mapping[str, str], own: tuple[str, ...]) -> tuple[str, str] | None:
+def first_words(regions: Mapping[str, str]) -> frozenset[str]:
+    """Return the words region names begin with (for named_region's quick exit)."""
+    return frozenset(name.split(" ", 1)[0] for name in regions)
+
+
+def named_region(text: str, regions: Mapping[str, str], own: tuple[str, ...],
+                 starts: frozenset[str] | None = None) -> tuple[str, str] | None:
     """Return (name, who handles it) of the first other region the text names as the service's place.
 
     None when it names none, or names the KB's own city anywhere outside a longer region name
-    ("padang pariaman" is not "padang").
+    ("padang pariaman" is not "padang"). `starts` (from first_words) lets most questions, which name no
+    region, skip the search: it runs on every answered question.
     """
     words = _WORD.findall(text.lower())
+    if starts is not None and starts.isdisjoint(words):
+        return None
     found: list[tuple[int, str]] = []
     own_named = False
     i = 0

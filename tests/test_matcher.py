@@ -479,3 +479,32 @@ def test_answer_summary_leaves_out_the_documents_to_bring(norm):
             "Akta lahir diurus orang tua di Disdukcapil paling lambat 60 hari setelah lahir.")),),))
     found = dict((faq.id, ev.score) for faq, ev in FaqMatcher(kb, norm).scored("akta kelahiran"))
     assert found["kia"] < 0.5 < found["akta-lahir"]
+
+
+def test_posting_sets_and_arrays_score_alike(norm, monkeypatch):
+    """Evidence is the same whether membership is read from the cached sets or numpy's arrays."""
+    import knowledge.index as index_module
+    from knowledge.index import LexicalIndex
+    from knowledge.indextypes import Evidence
+
+    kb = load_kb(default_kb_path()).kb
+    docs = FaqMatcher(kb, norm).index  # the matcher's own index, for its documents
+    queries = ["ktp hilang gmn", "jadwal angkut sampah di kelurahan", "syarat akta kelahiran anak", "lampu jalan mati"]
+
+    def scores(index: LexicalIndex) -> list[list[Evidence]]:
+        out = []
+        for q in queries:
+            terms = index.query(q)
+            found = index.search(terms, 10)
+            out.append(index.evidence_many(terms, found))
+        return out
+
+    with_sets = scores(docs)
+    assert docs._sets and docs._set_elements <= index_module.SETS_CACHE
+    monkeypatch.setattr(index_module, "SET_POSTINGS", 0)  # every token takes numpy's path
+    docs._sets.clear()
+    docs._set_elements = 0
+    assert scores(docs) == with_sets and not docs._sets
+    monkeypatch.setattr(index_module, "SET_POSTINGS", 300)
+    monkeypatch.setattr(index_module, "SETS_CACHE", 40)  # a small bound: the cache starts over, never grows past it
+    assert scores(docs) == with_sets and docs._set_elements <= 40

@@ -249,8 +249,8 @@ class EventRow(Base):
 
     __tablename__ = "events"
     __table_args__ = (
-        Index("ix_events_kind_time", "kind", "created_at"),
-        # Covering indexes for the admin dashboard (figures over 100,000s of events in well under 300 ms).
+        # Covering indexes for the admin dashboard (figures over 100,000s of events in well under 300 ms);
+        # the first also serves queries on (kind, created_at) alone. Each is written with every event.
         Index("ix_events_dashboard", "kind", "created_at", "outcome", "answered", "opd", "faq_key"),
         Index("ix_events_resident_time", "channel", "resident", "created_at", "opd"),
     )
