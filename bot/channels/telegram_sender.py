@@ -20,7 +20,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from telegram import Bot, InputFile, LinkPreviewOptions
+from telegram import Bot, InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBUserWarning
@@ -31,7 +31,9 @@ from bot.delivery import PermanentFailure, RetryLater
 
 log = logging.getLogger(__name__)
 
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # answers name websites; their previews would bury the text
+# Answers name websites; their previews would bury the text. (LinkPreviewOptions as JSON: PTB's object
+# would be converted on every message.)
+NO_PREVIEW = {"is_disabled": True}
 GROUP_INTERVAL = 3.0  # seconds between messages to one group: Telegram allows 20 per minute
 # BadRequest descriptions that mean the message can never be delivered to this chat.
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "not enough rights", "have no rights",
