@@ -16,7 +16,7 @@ Every event carries channel, the pseudonymous resident id and the turn's latency
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,11 +39,12 @@ if TYPE_CHECKING:  # imported for types only; the services are passed in
     from knowledge.records.outbox import Outbox
 
 MAX_MATCH_CHARS = 1000  # longer texts are cut before matching (the resident is told)
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # Unicode's control characters (Cc) but newline and tab
 
 
 def clean_text(raw: str, limit: int = MAX_MATCH_CHARS) -> tuple[str, bool]:
     """Return the text without control characters, trimmed and cut to `limit`; and whether it was cut."""
-    text = "".join(ch for ch in raw if ch in "\n\t" or unicodedata.category(ch) != "Cc").strip()
+    text = _CONTROL.sub("", raw).strip()
     if len(text) > limit:
         return text[:limit], True
     return text, False

@@ -27,6 +27,7 @@ LABEL_CHARS = 60
 # An answer saying "report it here" ("ketik /lapor", "melalui layanan pengaduan ini").
 _POINTS_TO_REPORTING = re.compile(r"/lapor\b|pengaduan ini\b", re.I)
 _PUNCT = set(".,?!-'\"/():;%&+")
+_PLAIN = re.compile(r"[A-Za-z0-9\s.,?!\-'\"/():;%&+]*")  # ASCII letters, digits, spaces and _PUNCT only
 
 
 def _stale_choice(text: str) -> bool:
@@ -40,6 +41,8 @@ def _readable(text: str) -> bool:
     """Return True when the text looks like words (not emoji only, not binary garbage)."""
     if not text or not any(ch.isalnum() for ch in text):
         return False
+    if _PLAIN.fullmatch(text):  # the usual case, without a look at each character's category
+        return True
     broken = sum(ch == "\ufffd" or unicodedata.category(ch) in ("Co", "Cn", "Cs") for ch in text)
     wordish = sum(ch.isalnum() or ch.isspace() or ch in _PUNCT for ch in text)
     return broken <= len(text) * 0.05 and wordish >= len(text) * 0.5

@@ -16,6 +16,7 @@ _NIK_RE = re.compile(r"(?<![\w+])(?:\d{16}|\d{4}([ .-])\d{4}\1\d{4}\1\d{4}|\d{6}
 _MOBILE_RE = re.compile(r"(?<![\w+])(?:\+62[ .-]?|62[ .-]?|\(?0)8\)?(?:[ .-]?\d){7,11}(?!\w)")
 # Landline with an area code: 0751-123456, (0751) 7051234, +62 751 123456.
 _LANDLINE_RE = re.compile(r"(?<![\w+])(?:\+62[ .-]?\(?|\(?0)[2-79]\d{1,2}\)?[ .-]?\d{3,4}[ .-]?\d{2,4}(?!\w)")
+_MASKABLE = re.compile(r"[\d@]")  # every pattern below needs a digit or an @
 _EMAIL_RE = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 
 
@@ -33,7 +34,7 @@ def _phone_hint(match: re.Match[str]) -> str:
 
 def mask(text: str) -> str:
     """Return the text with NIKs, Indonesian phone numbers and e-mail addresses masked."""
-    if not text or not any(c.isdigit() or c == "@" for c in text):
+    if not text or not _MASKABLE.search(text):
         return text
     text = _EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
     text = _NIK_RE.sub("NIK ****", text)

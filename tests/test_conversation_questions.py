@@ -286,3 +286,11 @@ async def test_a_question_about_another_regions_service_says_whose_it_is(chat: C
     await chat.say("/start")
     await chat.say("Dukcapil Bukittinggi buka hari Sabtu?")
     assert "urusan **Pemerintah Kota Bukittinggi**, bukan layanan Pemerintah Kota Uji" in chat.text  # the KB's city
+
+
+def test_clean_text_drops_control_characters_but_newlines_and_tabs():
+    from handlers.context import clean_text
+
+    raw = "\x00 ktp\x07 hilang\tgmn\n\x7fya\x85\x9f 👍\u00a0\u200dmin "
+    assert clean_text(raw) == ("ktp hilang\tgmn\nya 👍\u00a0\u200dmin", False)
+    assert clean_text("a" * 10, limit=4) == ("aaaa", True)

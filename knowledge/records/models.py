@@ -257,7 +257,7 @@ class EventRow(Base):
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     channel: Mapped[str] = mapped_column(String(20))
-    resident: Mapped[str] = mapped_column(String(32), index=True)  # HMAC(secret, channel:id), truncated
+    resident: Mapped[str] = mapped_column(String(32))  # HMAC(secret, channel:id), truncated
     kind: Mapped[str] = mapped_column(String(32))  # question | feedback | complaint_step | rating | ...
     outcome: Mapped[str | None] = mapped_column(String(32))  # answer | suggest | abstain | ...
     faq_key: Mapped[str | None] = mapped_column(String(100))
