@@ -64,15 +64,43 @@ _NOT_NOW = re.compile(
     r"in\s+case|after|insurance|prevent|hiring|jobs?|why|news|movie|about)\b", re.I)
 
 
-# Every pattern above needs one of these stems: most messages have none and are let go at once.
-_TRIGGER = re.compile(
-    r"\b(?:ke?bakar|terbakar|kabakar|tabakar|tabaka|api|apinya|asap|gas|ledak|meledak|fire|burn|explo|pingsan|"
-    r"sadar|napas|nafas|bernapas|bernafas|kejang|kesetrum|tersengat|terjebak|kejebak|terperangkap|terkurung|"
-    r"tertimbun|terjepit|kejepit|tergeletak|terkapar|gantung|bunuh|suicide|stuck|tertimpa|menimpa|timpa|"
-    r"tenggelam|hanyut|hanyuik|terseret|tabanam|trapped|drown|unconscious|breath|electrocut|keluar|percikan|"
-    r"korslet|konslet|kecelakaan|kacelakaan|tabrak|ditabrak|tertabrak|longsor|kebanjiran|banjir|perampokan|"
-    r"penjambretan|begal|pembegalan|penganiayaan|perkelahian|tawuran|accident|crash|flash|robbery|kalua|keserempet|"
-    r"diserempet)", re.I)
+def _prefix_pattern(words: tuple[str, ...]) -> str:
+    """Return a regular expression matching any of `words`, as a trie ("kebakar|kejang" -> "ke(?:bakar|jang)").
+
+    Python's `re` tries an alternation's branches one by one at every position; sharing the
+    prefixes makes the trigger check, which runs on every message, about three times faster.
+    """
+    trie: dict[str, dict] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
+
+
+# Every pattern above needs one of these stems (word beginnings: "explo" for "explosion"), matched at the
+# start of a word: most messages have none and are let go at once.
+_TRIGGER_WORDS = (
+    "kebakar", "kbakar", "terbakar", "kabakar", "tabakar", "tabaka", "api", "apinya", "asap", "gas", "ledak",
+    "meledak", "fire", "burn", "explo", "pingsan", "sadar", "napas", "nafas", "bernapas", "bernafas", "kejang",
+    "kesetrum", "tersengat", "terjebak", "kejebak", "terperangkap", "terkurung", "tertimbun", "terjepit",
+    "kejepit", "tergeletak", "terkapar", "gantung", "bunuh", "suicide", "stuck", "tertimpa", "menimpa",
+    "timpa", "tenggelam", "hanyut", "hanyuik", "terseret", "tabanam", "trapped", "drown", "unconscious",
+    "breath", "electrocut", "keluar", "percikan", "korslet", "konslet", "kecelakaan", "kacelakaan", "tabrak",
+    "ditabrak", "tertabrak", "longsor", "kebanjiran", "banjir", "perampokan", "penjambretan", "begal",
+    "pembegalan", "penganiayaan", "perkelahian", "tawuran", "accident", "crash", "flash", "robbery", "kalua",
+    "keserempet", "diserempet",
+)
+_TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 
 
 def is_emergency(text: str) -> bool:

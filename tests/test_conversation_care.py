@@ -412,3 +412,18 @@ def test_an_opd_is_named_by_the_start_of_its_name() -> None:
     assert asked_contact("call center pdam", kb).slug == "pdam"
     assert asked_contact("di ma kantua dinas kesehatan?", kb).slug == "dinkes"
     assert asked_contact("cara daftar sekolah di dinas pendidikan", kb) is None
+
+
+def test_the_trigger_trie_matches_what_the_plain_alternation_matches():
+    import re
+
+    from handlers.emergency import _prefix_pattern
+
+    words = ("api", "apinya", "asap", "kebakar", "kbakar", "terbakar", "tabaka", "tabakar")
+    trie = re.compile(r"\b(?:" + _prefix_pattern(words) + ")", re.I)
+    plain = re.compile(r"\b(?:" + "|".join(words) + ")", re.I)
+    samples = ["API nya besar", "apinya", "kapi", "asa", "ada asap", "kebakaran", "kbakaran", "ke bakar",
+               "tabakar", "tabak", "rumah terbakar!", "Terba", "", "apa"]
+    assert [bool(trie.search(s)) for s in samples] == [bool(plain.search(s)) for s in samples]
+    assert [s for s in samples if trie.search(s)] == ["API nya besar", "apinya", "ada asap", "kebakaran",
+                                                       "kbakaran", "tabakar", "rumah terbakar!"]
