@@ -6,11 +6,17 @@ the turn's analytics events and the dialogue state. The Dispatcher hands those t
 statement per table and one COMMIT, and returns only once that is committed: a resident's
 state is durable before their reply is sent. Turns whose features used the session themselves
 (a complaint, /status, feedback) commit their own transaction as before.
+
+A resident's row is written again only when their name or phone changed or `TOUCH_EVERY` seconds
+have passed since this process last wrote it: a resident asking several questions in a row costs
+one upsert, not one per question. Their last-message time (WhatsApp's 24-hour window) may then lag
+by up to that long, which only ever ends the window early, never late.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -23,6 +29,9 @@ if TYPE_CHECKING:
     from handlers.context import Services
 
 log = logging.getLogger(__name__)
+
+TOUCH_EVERY = 60.0  # seconds: a resident's row is rewritten at most this often when nothing else changed
+TOUCHED_KEPT = 50_000  # residents remembered as recently written (the memory starts over beyond)
 
 
 @dataclass(frozen=True)
@@ -46,6 +55,8 @@ class TurnCommitter:
         self.services = services
         self._batcher: Batcher[TurnWrite, None] = Batcher(self._write, name="turns")
         self._touch = Prepared(touch_statement)
+        self._touched: dict[tuple[str, str], tuple[float, str | None, str | None]] = {}  # see the module doc
+        self.clock = time.monotonic
 
     async def commit(self, write: TurnWrite) -> None:
         """Write one turn (with whatever other turns are ready) and return once it is committed."""
@@ -56,12 +67,26 @@ class TurnCommitter:
         services = self.services
         # Core statements, not an ORM session: nothing here needs the unit of work, and this runs every
         # turn (on SQLite straight on the driver, see knowledge.records.hot).
+        now = self.clock()
+        touches = [w.resident for w in writes if self._due(w.resident, now)]
         async with services.db.hot() as conn:
-            await touch_residents(conn, [w.resident for w in writes], statement=self._touch)
+            await touch_residents(conn, touches, statement=self._touch)
             await services.events.insert_many(conn, [e for w in writes for e in w.events])
             states = [w.state for w in writes if w.state is not None]
             await services.state.set_many_in(conn, states)
         note = getattr(services.state, "committed", None)
         if note is not None:  # a caching store serves these from memory from now on
             note(states)
+        if len(self._touched) + len(touches) > TOUCHED_KEPT:
+            self._touched.clear()
+        for t in touches:
+            self._touched[(t.channel, str(t.external_id))] = (now, t.display_name, t.phone)
         return [None] * len(writes)
+
+    def _due(self, touch: ResidentTouch, now: float) -> bool:
+        """Tell whether a resident's row needs writing: new to this process, changed, or not written lately."""
+        last = self._touched.get((touch.channel, str(touch.external_id)))
+        if last is None or now - last[0] >= TOUCH_EVERY:
+            return True
+        return (touch.display_name is not None and touch.display_name != last[1]) or \
+            (touch.phone is not None and touch.phone != last[2])

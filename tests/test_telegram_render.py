@@ -109,3 +109,18 @@ def test_photo_with_long_text_sends_photo_then_text(tmp_path: Path):
     outs = render(Reply("Laporan baru " + "x" * 1500, photo="a.jpg", options=(Option("Ya", "ya"),)), tmp_path)
     assert [o.method for o in outs] == ["sendPhoto", "sendMessage"]
     assert outs[0].text == "" and outs[1].markup is not None
+
+
+def test_inline_keyboards_carry_their_json_equal_to_ptbs():
+    long_value = "x" * 65
+    option_sets = [
+        (Option("👍 Ya", "fb:up:ktp"), Option("👎 Tidak", "fb:down:ktp")),
+        (Option("Cara mengurus KTP elektronik yang hilang", "faq:ktp-el-hilang"), Option("<b>&</b>", long_value)),
+        tuple(Option(str(n), f"rate:PDG-ABC123:{n}") for n in range(1, 6)),
+    ]
+    for options in option_sets:
+        outs = render(Reply("teks " * 2000, options=options))  # split: the keyboard rides on the last part
+        assert outs[-1].markup_json == outs[-1].markup.to_dict()
+        assert all(o.markup_json is None and o.markup is None for o in outs[:-1])
+    located = render(Reply("Kirim lokasi", options=(Option("Lewati", "skip"),), request="location"))[-1]
+    assert located.markup_json is None and isinstance(located.markup, ReplyKeyboardMarkup)

@@ -166,3 +166,29 @@ async def test_group_work_inside_an_open_sqlite_transaction_fails_fast(chat_serv
             await store.get("test:x")  # would wait for the connection this task holds
     msg = InboundMessage(channel="test", user_id="x", text="halo")
     assert await Dispatcher(chat_services, rate_limit_per_minute=1000).handle(msg)
+
+
+async def test_a_residents_row_is_rewritten_only_when_changed_or_a_minute_old(chat_services) -> None:
+    from handlers import commit
+
+    dispatcher = Dispatcher(chat_services, rate_limit_per_minute=1000)
+    committer = dispatcher._committer
+    now = [1000.0]
+    committer.clock = lambda: now[0]
+
+    async def ask(name: str | None, phone: str | None = None) -> tuple[Any, str | None, str | None]:
+        await dispatcher.handle(InboundMessage("test", "warga-9", "jadwal sampah", display_name=name, phone=phone))
+        async with chat_services.db.session() as s:
+            row = (await s.execute(select(ResidentRow).where(ResidentRow.external_id == "warga-9"))).scalar_one()
+            return row.last_inbound_at, row.display_name, row.phone
+
+    first = await ask("Siti")
+    assert await ask("Siti") == first  # a question moments later: the row is not written again
+    assert await ask(None) == first  # no name this time: nothing to change
+    renamed = await ask("Siti Rahma")
+    assert renamed[1:] == ("Siti Rahma", None) and renamed[0] >= first[0]
+    shared = await ask("Siti Rahma", "081234567890")
+    assert shared[1:] == ("Siti Rahma", "081234567890")
+    now[0] += commit.TOUCH_EVERY
+    later = await ask("Siti Rahma")
+    assert later[0] > shared[0] and later[1:] == shared[1:]  # a minute on: its last-message time moves

@@ -61,7 +61,7 @@ async def send_rendered(bot: Bot, chat_id: int | str, out: Outgoing) -> int:
     params: dict[str, Any] = {"chat_id": chat_id, "text": out.text, "parse_mode": ParseMode.HTML,
                               "link_preview_options": NO_PREVIEW}
     if out.markup is not None:
-        params["reply_markup"] = out.markup
+        params["reply_markup"] = out.markup_json if out.markup_json is not None else out.markup
     sent = await bot.do_api_request("sendMessage", params)
     return int(sent["message_id"])
 
