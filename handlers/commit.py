@@ -43,6 +43,13 @@ class TurnWrite:
     state: tuple[str, dict[str, Any]] | None = None  # (key, data) when the state changed
 
 
+def note_committed(store: Any, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """Tell a caching state store (handlers.state) which states were just committed; others need nothing."""
+    note = getattr(store, "committed", None)
+    if note is not None:
+        note(items)
+
+
 def supports_group_commit(services: Services) -> bool:
     """Return True when the services' stores can write turns in groups (the SQL state store)."""
     return hasattr(services.state, "set_many_in") and hasattr(services.events, "insert_many")
@@ -74,9 +81,7 @@ class TurnCommitter:
             await services.events.insert_many(conn, [e for w in writes for e in w.events])
             states = [w.state for w in writes if w.state is not None]
             await services.state.set_many_in(conn, states)
-        note = getattr(services.state, "committed", None)
-        if note is not None:  # a caching store serves these from memory from now on
-            note(states)
+        note_committed(services.state, states)  # a caching store serves these from memory from now on
         if len(self._touched) + len(touches) > TOUCHED_KEPT:
             self._touched.clear()
         for t in touches:

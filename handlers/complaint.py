@@ -21,7 +21,7 @@ from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_des
 from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, SKIP, YES, clear,
                                       data, go, store_location, words)
 from handlers.context import Turn, clean_text
-from handlers.emergency import is_emergency
+from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import MENU_LABELS, asks_information, is_question
 from handlers.messages import Reply
 from knowledge.kb import Opd
@@ -61,7 +61,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
             _PREVIOUS[step] != "confirm_route" or turn.kb.opd(data(turn).get("opd"))):
         return _back(turn, _PREVIOUS[step])
     if is_emergency(turn.text):  # not this step's answer: the numbers first, then the step again
-        return [Reply(texts.emergency_first(turn.kb.city), kind="emergency")] + await reprompt(turn)
+        return [emergency_reply(turn.kb.city)] + await reprompt(turn)
     if turn.msg.photo and step not in ("location", "photo"):  # a photo sent late: kept, not lost
         data(turn)["photo"] = turn.msg.photo.path
         return [Reply(texts.PHOTO_RECEIVED)] + ASKS[step](turn)
@@ -95,7 +95,7 @@ def _back(turn: Turn, previous: str) -> list[Reply]:
 def _urgent_first(turn: Turn, replies: list[Reply]) -> list[Reply]:
     """Put the emergency numbers before a complaint that tells of an emergency: an OPD answers within days."""
     if is_emergency(turn.text):
-        return [Reply(texts.emergency_first(turn.kb.city), kind="emergency")] + replies
+        return [emergency_reply(turn.kb.city)] + replies
     return replies
 
 

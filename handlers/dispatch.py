@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers import complaint, faq, feedback, start, status, texts
-from handlers.commit import TurnCommitter, TurnWrite, supports_group_commit
+from handlers.commit import TurnCommitter, TurnWrite, note_committed, supports_group_commit
 from handlers.context import Feature, Services, Turn, clean_text
 from handlers.messages import InboundMessage, Option, Reply, pick_option
 from handlers.ratelimit import RateLimiter, Verdict
@@ -160,7 +160,7 @@ class Dispatcher:
                     changed = False
                 await session.commit()
                 if saved_in:
-                    _committed(services.state, [(key, state)])
+                    note_committed(services.state, [(key, state)])
         if grouped:
             # The common case (a question wrote nothing yet): its writes join those of the turns
             # ending now, in one transaction; this returns once they are committed.
@@ -196,13 +196,6 @@ def _knowledge(live: Any) -> tuple[Any, Any, Any]:
         return live.kb, live.matcher, live.router
     current = snapshot()
     return current.kb, current.matcher, current.router
-
-
-def _committed(store: Any, items: list[tuple[str, dict[str, Any]]]) -> None:
-    """Tell a caching state store what was just committed (see handlers.state)."""
-    note = getattr(store, "committed", None)
-    if note is not None:
-        note(items)
 
 
 def _used(session: Any, turn: Turn) -> bool:

@@ -13,6 +13,10 @@ from __future__ import annotations
 
 import re
 
+from handlers import texts
+from handlers.messages import Reply
+from knowledge.kb import City
+
 _PERSON = (r"(?:orang\w*|org|urang|anak\w*|bayi|balita|warga|korban\w*|seseorang|nenek|kakek|ibu\w*|bapak\w*|"
            r"ayah\w*|dia|beliau|someone|person|child|people|kid)")
 # Urgent by themselves: a person in danger right now.
@@ -115,3 +119,8 @@ def is_emergency(text: str) -> bool:
     if _HIT.search(text):  # "motor saya ditabrak, saya luka-luka"; a sign hit by a car is not an emergency
         return bool(_VICTIMS.search(text))
     return bool(_EVENT.search(text) and (strong or _NOW_WEAK.search(text) or _VICTIMS.search(text)))
+
+
+def emergency_reply(city: City) -> Reply:
+    """Return the reply that opens the answer to an emergency happening now: the numbers to call."""
+    return Reply(texts.emergency_first(city), kind="emergency")

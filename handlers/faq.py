@@ -14,7 +14,7 @@ from typing import Any
 from handlers import texts
 from handlers.contact import asked_contact
 from handlers.context import Turn
-from handlers.emergency import is_emergency
+from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import opens_with_salam
 from handlers.messages import Option, Reply
 from knowledge.kb import Faq
@@ -78,7 +78,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if not _readable(turn.text):
         turn.record("other", "unreadable")
         return [Reply(texts.NOT_UNDERSTOOD, options=texts.MENU)]
-    return _with_salam(turn, _question(turn))
+    return _with_salam(turn, answer_question(turn))
 
 
 def answer_reply(turn: Turn, faq: Faq) -> Reply:
@@ -96,11 +96,6 @@ def answer_reply(turn: Turn, faq: Faq) -> Reply:
     return Reply("\n\n".join(parts), options=options, kind="answer")
 
 
-def answer_question(turn: Turn) -> list[Reply]:
-    """Answer the turn's text as a question (also asked by the complaint flow for a question typed mid-way)."""
-    return _question(turn)
-
-
 def _with_salam(turn: Turn, replies: list[Reply]) -> list[Reply]:
     """Answer a question that opens with the salam ("Assalamualaikum, mau tanya ...") with "Waalaikumsalam" first."""
     if not replies or not opens_with_salam(turn.text):
@@ -110,9 +105,10 @@ def _with_salam(turn: Turn, replies: list[Reply]) -> list[Reply]:
             *replies[1:]]
 
 
-def _question(turn: Turn) -> list[Reply]:
+def answer_question(turn: Turn) -> list[Reply]:
+    """Answer the turn's text as a question (also asked by the complaint flow for a question typed mid-way)."""
     match = turn.matcher.match(turn.text)
-    replies = [Reply(texts.emergency_first(turn.kb.city), kind="emergency")] if is_emergency(turn.text) else []
+    replies = [emergency_reply(turn.kb.city)] if is_emergency(turn.text) else []
     if turn.truncated:
         replies.append(Reply(texts.TRUNCATED))
     last: dict[str, Any] = {"text": turn.text[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}

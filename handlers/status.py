@@ -17,7 +17,7 @@ from handlers.context import Turn
 from handlers.messages import Option, Reply
 from knowledge.records.complaints import status_label
 from knowledge.records.models import OpdRow
-from knowledge.records.tickets import TICKET_RE, find_city_ticket
+from knowledge.records.tickets import find_city_ticket, find_ticket
 
 MAX_LISTED = 10
 ASKING_WORDS = 12  # a message this short that names a ticket asks about it; a longer one tells a story
@@ -36,7 +36,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
         if not command or command[0] != "status":
             return None
         ticket = command[1]
-    found = (find_city_ticket(ticket, turn.kb.city.code) or _any_ticket(ticket)) if ticket else None
+    found = (find_city_ticket(ticket, turn.kb.city.code) or find_ticket(ticket)) if ticket else None
     if found:  # "/status pengaduan pdg-263c85": the ticket in the words
         ticket = found
     elif ticket and not any(c.isdigit() for c in ticket):
@@ -45,11 +45,6 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if turn.state.get("flow"):
         replies += await complaint.reprompt(turn)
     return replies
-
-
-def _any_ticket(text: str) -> str | None:
-    found = TICKET_RE.search(text.upper())
-    return found.group(0) if found else None
 
 
 def _local(turn: Turn, moment: dt.datetime) -> dt.datetime:
