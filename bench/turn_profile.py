@@ -2,7 +2,8 @@
 
 `python -m bench.turn_profile [QUESTIONS]` serves the whole app as `bench.telegram` does, asks
 QUESTIONS questions (default 1,000) one after another, and prints the wall and CPU time per question
-and the time spent inside the main steps (timers wrapped around their methods): the inbound journal,
+and the time spent inside the main steps (timers wrapped around their methods): the inbound journal
+(only when a turn did not record its update itself),
 the state read, matching, the turn commit and sending the replies. At one resident the run is bound
 by one core, so these shares are what the throughput ratio against the echo bot is made of.
 """
@@ -52,7 +53,7 @@ def _instrument(spent: Counter[str]) -> list[Callable[[], None]]:
     from handlers.state import SqlStateStore
 
     steps = [(TelegramChannel, "_turn", "channel turn (core + send)"), (Dispatcher, "handle", "core turn"),
-             (InboundJournal, "_write", "inbound journal (webhook)"), (SqlStateStore, "_get_many", "state read"),
+             (InboundJournal, "_write", "inbound journal"), (SqlStateStore, "_get_many", "state read"),
              (TurnCommitter, "_write", "turn commit"), (TelegramChannel, "send_replies", "send replies")]
     return [_timed(owner, name, label, spent) for owner, name, label in steps]
 

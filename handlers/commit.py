@@ -1,7 +1,9 @@
 """Group commit of conversation turns: what turns ending together write, in one transaction.
 
 Most turns (questions) touch the database only at their end: the resident's last-message time,
-the turn's analytics events and the dialogue state. The Dispatcher hands those to
+the turn's analytics events, the dialogue state and, when the channel handed a `Claim`, the
+message's exactly-once record (a turn on a message handled before is dropped whole). The
+Dispatcher hands those to
 `TurnCommitter.commit`, which writes every turn waiting at that moment with one multi-row
 statement per table and one COMMIT, and returns only once that is committed: a resident's
 state is durable before their reply is sent. Turns whose features used the session themselves
@@ -21,8 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from handlers.messages import Claim
 from knowledge.records.batching import Batcher
 from knowledge.records.db import Prepared
+from knowledge.records.inbound import commit_claims, insert_statement
 from knowledge.records.residents import ResidentTouch, touch_residents, touch_statement
 
 if TYPE_CHECKING:
@@ -41,6 +45,7 @@ class TurnWrite:
     resident: ResidentTouch
     events: tuple[dict[str, Any], ...]  # EventRecorder.values(...)
     state: tuple[str, dict[str, Any]] | None = None  # (key, data) when the state changed
+    claim: Claim | None = None  # the message's exactly-once record, written with the turn (handlers.messages)
 
 
 def note_committed(store: Any, items: Sequence[tuple[str, dict[str, Any]]]) -> None:
@@ -62,6 +67,7 @@ class TurnCommitter:
         self.services = services
         self._batcher: Batcher[TurnWrite, None] = Batcher(self._write, name="turns")
         self._touch = Prepared(touch_statement)
+        self._claim = Prepared(insert_statement)
         self._touched: dict[tuple[str, str], tuple[float, str | None, str | None]] = {}  # see the module doc
         self.clock = time.monotonic
 
@@ -70,23 +76,33 @@ class TurnCommitter:
         self.services.db.check_not_nested()
         await self._batcher.submit(write)
 
-    async def _write(self, writes: Sequence[TurnWrite]) -> list[None]:
+    async def _write(self, batch: Sequence[TurnWrite]) -> list[None]:
         services = self.services
-        # Core statements, not an ORM session: nothing here needs the unit of work, and this runs every
-        # turn (on SQLite straight on the driver, see knowledge.records.hot).
+        claims = [w.claim for w in batch if w.claim is not None]
         now = self.clock()
-        touches = [w.resident for w in writes if self._due(w.resident, now)]
-        async with services.db.hot() as conn:
-            await touch_residents(conn, touches, statement=self._touch)
-            await services.events.insert_many(conn, [e for w in writes for e in w.events])
-            states = [w.state for w in writes if w.state is not None]
-            await services.state.set_many_in(conn, states)
+        try:
+            # Core statements, not an ORM session: nothing here needs the unit of work, and this runs every
+            # turn (on SQLite straight on the driver, see knowledge.records.hot).
+            async with services.db.hot() as conn:
+                writes = list(batch)
+                if claims:  # a turn on a message handled before is dropped whole
+                    await commit_claims(conn, claims, self._claim.on(conn))
+                    writes = [w for w in writes if w.claim is None or w.claim.new]
+                touches = [w.resident for w in writes if self._due(w.resident, now)]
+                await touch_residents(conn, touches, statement=self._touch)
+                await services.events.insert_many(conn, [e for w in writes for e in w.events])
+                states = [w.state for w in writes if w.state is not None]
+                await services.state.set_many_in(conn, states)
+        except BaseException:
+            for claim in claims:  # rolled back: nothing was recorded
+                claim.new = None
+            raise
         note_committed(services.state, states)  # a caching store serves these from memory from now on
         if len(self._touched) + len(touches) > TOUCHED_KEPT:
             self._touched.clear()
         for t in touches:
             self._touched[(t.channel, str(t.external_id))] = (now, t.display_name, t.phone)
-        return [None] * len(writes)
+        return [None] * len(batch)
 
     def _due(self, touch: ResidentTouch, now: float) -> bool:
         """Tell whether a resident's row needs writing: new to this process, changed, or not written lately."""

@@ -11,7 +11,9 @@ A turn: load the resident's state (own short transaction, shared with the turns 
 the same moment), resolve a typed option ("2", "Ya, benar") against the options offered last,
 ask each feature in order until one answers, then write the resident, the analytics events and
 the state: in the feature's transaction if it used the session, else by group commit with the
-turns ending at the same moment (handlers.commit). Either way, before the replies go out.
+turns ending at the same moment (handlers.commit). Either way, before the replies go out. A
+message that comes with a `Claim` has its exactly-once record written in that same commit; a turn
+on a message handled before is dropped (rolled back, no replies).
 Features are registered below, one line each.
 """
 
@@ -30,8 +32,10 @@ from typing import Any
 from handlers import complaint, faq, feedback, start, status, texts
 from handlers.commit import TurnCommitter, TurnWrite, note_committed, supports_group_commit
 from handlers.context import Feature, Services, Turn, clean_text
-from handlers.messages import InboundMessage, Option, Reply, pick_option
+from handlers.messages import Claim, InboundMessage, Option, Reply, pick_option
 from handlers.ratelimit import RateLimiter, Verdict
+from knowledge.records.db import Prepared
+from knowledge.records.inbound import commit_claims, insert_statement
 from knowledge.records.leases import ResidentLeases
 from knowledge.records.residents import ResidentTouch
 
@@ -73,6 +77,7 @@ class Dispatcher:
         self._idle = asyncio.Event()
         self._idle.set()
         self._committer = TurnCommitter(services)
+        self._claim = Prepared(insert_statement)
 
     @property
     def in_flight(self) -> int:
@@ -158,7 +163,15 @@ class Dispatcher:
                 if saved_in:  # one commit per turn instead of two
                     await save_in(session, key, state)
                     changed = False
-                await session.commit()
+                if not await self._claim_in(session, msg.claim):
+                    await session.rollback()
+                    return _dropped(msg)
+                try:
+                    await session.commit()
+                except BaseException:
+                    if msg.claim is not None:
+                        msg.claim.new = None  # rolled back: not recorded
+                    raise
                 if saved_in:
                     note_committed(services.state, [(key, state)])
         if grouped:
@@ -166,12 +179,21 @@ class Dispatcher:
             # ending now, in one transaction; this returns once they are committed.
             await self._committer.commit(TurnWrite(
                 ResidentTouch(msg.channel, msg.user_id, msg.display_name, msg.phone), tuple(events),
-                (key, state) if changed else None))
+                (key, state) if changed else None, msg.claim))
+            if msg.claim is not None and not msg.claim.new:
+                return _dropped(msg)
         elif changed:
             await services.state.set(key, state)
         main = turn.events[0] if turn.events else {"kind": "other", "outcome": "none"}
         self._observe(msg.channel, main["kind"], main.get("outcome"), started)
         return replies
+
+    async def _claim_in(self, session: Any, claim: Claim | None) -> bool:
+        """Record the message in the turn's own transaction; False when it was handled before."""
+        if claim is None:
+            return True
+        await commit_claims(session, [claim], self._claim.on(session))
+        return bool(claim.new)
 
     async def _route(self, turn: Turn) -> list[Reply]:
         for feature in self.features:
@@ -196,6 +218,12 @@ def _knowledge(live: Any) -> tuple[Any, Any, Any]:
         return live.kb, live.matcher, live.router
     current = snapshot()
     return current.kb, current.matcher, current.router
+
+
+def _dropped(msg: InboundMessage) -> list[Reply]:
+    """The outcome of a turn on a message handled before: nothing written, nothing to send."""
+    log.info("%s message %s was handled before; this turn is dropped", msg.channel, msg.message_id)
+    return []
 
 
 def _used(session: Any, turn: Turn) -> bool:

@@ -34,6 +34,23 @@ class Photo:
     caption: str | None = None
 
 
+@dataclass(eq=False)
+class Claim:
+    """A message's exactly-once record, to be written in the same commit as the turn that handles it.
+
+    A channel that cannot ask the sender to deliver again after a crash (WhatsApp, polling) records a
+    message before handling it (knowledge.records.inbound). A webhook that answers only once the turn
+    is committed can instead hand the core a Claim: the turn's commit inserts the record with the
+    turn's own writes and sets `new` (True: first time; False: seen before, so the turn is discarded
+    and nothing of it is written or sent). `new` stays None when no commit took the claim (a rate-
+    limited or failed turn): the channel records the message itself.
+    """
+
+    channel: str
+    message_id: str
+    new: bool | None = None
+
+
 @dataclass(frozen=True)
 class InboundMessage:
     channel: str  # "telegram" | "whatsapp" | "web" | "console" | "test"
@@ -46,6 +63,7 @@ class InboundMessage:
     display_name: str | None = None
     message_id: str | None = None  # the channel's id for deduplication
     unsupported: str | None = None  # e.g. "voice", "sticker": something the bot cannot read
+    claim: Claim | None = field(default=None, compare=False)  # see Claim
 
     @property
     def command(self) -> tuple[str, str] | None:

@@ -69,13 +69,14 @@ class Running:
         return self.fake.sent(chat_id)
 
     async def settled(self, update_id: int, timeout: float = 8.0) -> None:
-        """Wait until the bot marked an update done (it remembers every resident's update)."""
+        """Wait until the bot recorded an update done (it records every resident's update) and sent its replies."""
         deadline = time.monotonic() + timeout
         while True:
             async with self.core.db.session() as session:
                 status = await session.scalar(select(InboundRow.status).where(
                     InboundRow.channel == "telegram", InboundRow.message_id == str(update_id)))
             if status in ("done", "failed"):
+                await asyncio.wait_for(self.channel.quiet(), max(0.1, deadline - time.monotonic()))
                 return
             if time.monotonic() > deadline:
                 raise AssertionError(f"update {update_id} not handled within {timeout}s (status {status})")

@@ -47,7 +47,7 @@ async def _write_a_turn(conn: Any, db: Database) -> set[str]:
                                     ("telegram:43", {"é": "ünï", "list": []})])
     rows = [{"channel": "telegram", "message_id": m, "payload": p, "status": "pending", "attempts": 1,
              "received_at": NOW} for m, p in (("1", {"update_id": 1}), ("2", None), ("1", {"again": True}))]
-    inserted = set((await conn.execute(journal._insert.on(conn), rows)).scalars().all())
+    inserted = {mid for _, mid in (await conn.execute(journal._insert.on(conn), rows)).all()}
     await conn.execute(journal._mark_done, {"b_channel": "telegram", "b_ids": ["2", "9"], "b_now": NOW})
     return inserted
 

@@ -34,3 +34,30 @@ async def test_pending_messages_are_replayed_then_given_up(database: Database) -
     # Replayed three times in all without mark_done: it must be crashing the bot; give up.
     assert await inbound.pending(database, "telegram", 60, now=later) == []
     assert await inbound.purge(database, later) == 3
+
+
+async def test_claims_are_recorded_done_in_the_callers_transaction(database: Database) -> None:
+    from handlers.messages import Claim
+    from knowledge.records.db import Prepared
+    from knowledge.records.models import InboundRow
+    from sqlalchemy import select
+
+    statement = Prepared(inbound.insert_statement)
+    assert await inbound.remember(database, "telegram", "2")
+    claims = [Claim("telegram", "1"), Claim("telegram", "2"), Claim("telegram", "1"), Claim("whatsapp", "1")]
+    async with database.session() as s:
+        await inbound.commit_claims(s, claims, statement.on(s))
+        await s.rollback()  # nothing recorded: the same claims are new again
+    async with database.session() as s:
+        await inbound.commit_claims(s, claims, statement.on(s))
+        await s.commit()
+    assert [c.new for c in claims] == [True, False, False, True]  # seen before, or twice in one go
+    async with database.hot() as conn:  # the turn commit's connection takes them too
+        later = [Claim("telegram", "1"), Claim("telegram", "3")]
+        await inbound.commit_claims(conn, later, statement.on(conn))
+    assert [c.new for c in later] == [False, True]
+    async with database.session() as s:
+        rows = (await s.execute(select(InboundRow.channel, InboundRow.message_id, InboundRow.status)
+                                .order_by(InboundRow.channel, InboundRow.message_id))).all()
+    assert [tuple(r) for r in rows] == [("telegram", "1", "done"), ("telegram", "2", "pending"),
+                                        ("telegram", "3", "done"), ("whatsapp", "1", "done")]

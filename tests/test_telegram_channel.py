@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -138,6 +139,35 @@ async def test_update_delivered_twice_is_handled_once(bot: Running, fake: FakeTe
     async with bot.core.db.session() as session:
         rows = (await session.scalars(select(InboundRow).where(InboundRow.message_id == str(data["update_id"])))).all()
     assert len(rows) == 1 and rows[0].status == "done"
+
+
+async def test_update_delivered_three_times_at_once_is_handled_once(bot: Running, fake: FakeTelegram):
+    await bot.say(RESIDENT, "/start")
+    data = fake.text(RESIDENT, "jam buka kantor disdukcapil")
+    before = len(bot.chat_calls(RESIDENT))
+    assert await asyncio.gather(*(fake.deliver(data) for _ in range(3))) == [200, 200, 200]
+    await bot.settled(data["update_id"])
+    later = await bot.say(RESIDENT, "/bantuan")  # handled after the copies
+    answered = bot.chat_calls(RESIDENT)[before:-len(later)]
+    assert len(answered) == 1 and "disdukcapil" in answered[0].params["text"].lower()
+
+
+async def test_webhook_update_not_recorded_gets_500_and_its_redelivery_is_answered(fake: FakeTelegram,
+                                                                                   tmp_path: Path, prepared: Path):
+    async with running_bot(fake, tmp_path, "webhook", prepared=prepared) as bot:
+        working = bot.channel.handle
+
+        async def failing(msg: object) -> list:
+            raise RuntimeError("database unreachable")
+
+        bot.channel.handle = failing
+        data = fake.text(RESIDENT, "jadwal pengangkutan sampah")
+        assert await fake.deliver(data) == 500  # not recorded: Telegram must deliver it again
+        async with bot.core.db.session() as session:
+            assert await session.scalar(select(InboundRow.id).where(
+                InboundRow.message_id == str(data["update_id"]))) is None
+        bot.channel.handle = working
+        assert await bot.send(data)
 
 
 async def test_update_redelivered_after_a_restart_is_handled_once(fake: FakeTelegram, tmp_path: Path,

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, update
 
-from bot.channels.telegram_bot import TelegramChannel
+from bot.channels.telegram_bot import NotHandled, TelegramChannel
 from handlers.messages import InboundMessage, Reply
-from knowledge.records.db import Database
+from knowledge.records.db import Database, Prepared
+from knowledge.records.inbound import commit_claims, insert_statement
 from knowledge.records.models import InboundRow, OutboxRow, utcnow
 from knowledge.records.outbox import Outbox
 from tests.fake_telegram import FakeTelegram
@@ -97,30 +98,60 @@ async def test_slow_resident_does_not_hold_up_others_and_keeps_order(fake: FakeT
     assert fake.texts(1) == ["balasan a", "balasan b"]
 
 
-async def test_several_instances_handle_a_webhook_update_once(fake: FakeTelegram, database: Database, tmp_path: Path):
+@pytest.mark.parametrize("turn_claims", [False, True], ids=["recorded-first", "recorded-by-the-turn"])
+async def test_several_instances_handle_a_webhook_update_once(fake: FakeTelegram, database: Database, tmp_path: Path,
+                                                              turn_claims: bool):
     handled: list[str] = []
+    statement = Prepared(insert_statement)
 
-    async def handle(msg: InboundMessage) -> list[Reply]:
-        handled.append(msg.text)
-        return [Reply("ok")]
+    def handler(db: Database):
+        async def handle(msg: InboundMessage) -> list[Reply]:
+            if msg.claim is not None:  # the turn's commit records the update, as the core's does
+                async with db.session() as session:
+                    await commit_claims(session, [msg.claim], statement.on(session))
+                    await session.commit()
+                if not msg.claim.new:
+                    return [Reply("dropped")]  # the channel must not send a dropped turn's replies
+            handled.append(msg.text)
+            return [Reply("ok")]
+        return handle
 
     other = Database(database.url, schema=database.schema)
-    channels = [TelegramChannel(token=fake.token, base_url=fake.base_url, handle=handle, db=db, outbox=Outbox(),
-                                media_dir=tmp_path, webhook_url="https://bot.example/webhook/telegram",
-                                webhook_secret="s") for db in (database, other)]
+    channels = [TelegramChannel(token=fake.token, base_url=fake.base_url, handle=handler(db), db=db,
+                                outbox=Outbox(), media_dir=tmp_path, webhook_url="https://bot.example/webhook/telegram",
+                                webhook_secret="s", turn_claims=turn_claims) for db in (database, other)]
     try:
         for channel in channels:
             await channel.start()
         data = fake.text(9, "halo")
         accepted = await asyncio.gather(*(c.accept(data) for c in channels), channels[0].accept(data))
         await fake.wait_for(lambda: fake.sent(9), timeout=5)
-        await asyncio.sleep(0.1)
+        await asyncio.gather(*(c.quiet() for c in channels))
     finally:
         for channel in channels:
             await channel.stop()
         await other.dispose()
     assert sorted(accepted) == [False, False, True]
-    assert handled == ["halo"] and len(fake.sent(9)) == 1
+    assert handled == ["halo"] and fake.texts(9) == ["ok"]
+
+
+async def test_webhook_update_left_unhandled_at_stop_is_refused_for_redelivery(fake: FakeTelegram,
+                                                                               sqlite_db: Database, tmp_path: Path):
+    async def handle(msg: InboundMessage) -> list[Reply]:
+        return [Reply("ok")]
+
+    channel = TelegramChannel(token=fake.token, base_url=fake.base_url, handle=handle, db=sqlite_db, outbox=Outbox(),
+                              media_dir=tmp_path, webhook_url="https://bot.example/webhook/telegram",
+                              webhook_secret="s", turn_claims=True)
+    await channel.start()
+    await channel.application.stop()  # updates are no longer taken from the queue
+    waiting = asyncio.create_task(channel.accept(fake.text(9, "halo")))
+    await asyncio.sleep(0.05)
+    assert not waiting.done()
+    await channel.stop()
+    with pytest.raises(NotHandled):  # the webhook answers 503: Telegram delivers it again later
+        await waiting
+    assert not fake.sent(9)
 
 
 async def test_update_interrupted_by_a_crash_is_replayed_at_start(fake: FakeTelegram, tmp_path: Path,

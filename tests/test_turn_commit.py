@@ -12,12 +12,12 @@ from sqlalchemy import func, select, text
 from handlers import texts
 from handlers.context import Turn
 from handlers.dispatch import FEATURES, Dispatcher
-from handlers.messages import InboundMessage, Reply
+from handlers.messages import Claim, InboundMessage, Reply
 from handlers.state import SqlStateStore
 from knowledge.records.batching import Batcher
 from knowledge.records.db import Database
 from knowledge.records.events import EventRecorder
-from knowledge.records.models import EventRow, ResidentRow
+from knowledge.records.models import EventRow, InboundRow, ResidentRow
 from knowledge.records.residents import ResidentTouch, touch_residents
 from tests.conftest_chat import Chat
 
@@ -128,14 +128,16 @@ async def test_questions_ending_together_commit_together_and_are_durable(chat_se
         assert await s.scalar(select(func.count()).select_from(EventRow).where(EventRow.kind == "question")) == 20
 
 
-async def test_one_turn_failing_to_save_does_not_fail_the_others(chat_services, caplog) -> None:
-    async def unsaveable(turn: Turn) -> list[Reply] | None:
-        if turn.text == "rusak":
-            turn.state["bad"] = {1, 2}  # not JSON: its write fails
-            return [Reply("oke")]
-        return None
+async def _unsaveable(turn: Turn) -> list[Reply] | None:
+    """A feature whose "rusak" turn leaves a state that cannot be saved."""
+    if turn.text == "rusak":
+        turn.state["bad"] = {1, 2}  # not JSON: its write fails
+        return [Reply("oke")]
+    return None
 
-    dispatcher = Dispatcher(chat_services, features=(unsaveable, *FEATURES), rate_limit_per_minute=1000)
+
+async def test_one_turn_failing_to_save_does_not_fail_the_others(chat_services, caplog) -> None:
+    dispatcher = Dispatcher(chat_services, features=(_unsaveable, *FEATURES), rate_limit_per_minute=1000)
     chats = [Chat(dispatcher, f"r{i}") for i in range(6)]
     await asyncio.gather(*(c.say("/start") for c in chats))
     with caplog.at_level(logging.ERROR):
@@ -192,3 +194,57 @@ async def test_a_residents_row_is_rewritten_only_when_changed_or_a_minute_old(ch
     now[0] += commit.TOUCH_EVERY
     later = await ask("Siti Rahma")
     assert later[0] > shared[0] and later[1:] == shared[1:]  # a minute on: its last-message time moves
+
+
+def _claimed(text: str, message_id: str, user: str = "warga-7") -> InboundMessage:
+    return InboundMessage("test", user, text, message_id=message_id, claim=Claim("test", message_id))
+
+
+async def _count(db: Database, model: Any, *where: Any) -> int:
+    async with db.session() as s:
+        return await s.scalar(select(func.count()).select_from(model).where(*where))
+
+
+async def test_a_claimed_message_is_recorded_with_its_turn_and_a_repeat_is_dropped_whole(chat_services) -> None:
+    dispatcher = Dispatcher(chat_services, rate_limit_per_minute=1000)
+    db = chat_services.db
+    first = _claimed("apa syarat membuat akta kelahiran", "m1")
+    assert "surat keterangan lahir" in (await dispatcher.handle(first))[-1].text and first.claim.new is True
+    state = await SqlStateStore(db).get("test:warga-7")
+    again = _claimed("jadwal sampah", "m1")  # the same message delivered again: nothing of it is kept
+    assert await dispatcher.handle(again) == [] and again.claim.new is False
+    assert await SqlStateStore(db).get("test:warga-7") == state
+    assert await _count(db, EventRow, EventRow.kind == "question") == 1
+    # A turn that used its own session (/status) takes its claim in that transaction.
+    status = _claimed("/status", "m2")
+    assert await dispatcher.handle(status) and status.claim.new is True
+    assert await dispatcher.handle(_claimed("/status", "m2")) == []
+    assert await _count(db, EventRow, EventRow.kind == "command", EventRow.outcome == "status") == 1
+    async with db.session() as s:
+        rows = (await s.execute(select(InboundRow.message_id, InboundRow.status)
+                                .where(InboundRow.channel == "test").order_by(InboundRow.message_id))).all()
+    assert [tuple(r) for r in rows] == [("m1", "done"), ("m2", "done")]
+
+
+async def test_a_repeat_in_a_group_commit_drops_only_its_own_turn(chat_services) -> None:
+    dispatcher = Dispatcher(chat_services, rate_limit_per_minute=1000)
+    await dispatcher.handle(_claimed("halo", "m1", "warga-1"))
+    fresh, repeat = _claimed("jadwal sampah", "m2", "warga-2"), _claimed("jadwal sampah", "m1", "warga-3")
+    inserts = _event_inserts(chat_services)
+    replies = await asyncio.gather(dispatcher.handle(fresh), dispatcher.handle(repeat))
+    assert len(inserts) == 1  # one group
+    assert replies[0] and replies[1] == [] and (fresh.claim.new, repeat.claim.new) == (True, False)
+    store = SqlStateStore(chat_services.db)
+    assert await store.get("test:warga-2") is not None and await store.get("test:warga-3") is None
+
+
+async def test_a_claim_in_a_rolled_back_commit_is_not_reported_recorded(chat_services, caplog) -> None:
+    dispatcher = Dispatcher(chat_services, features=(_unsaveable, *FEATURES), rate_limit_per_minute=1000)
+    messages = [_claimed("rusak" if i == 1 else "jadwal sampah", f"m{i}", f"warga-{i}") for i in range(3)]
+    with caplog.at_level(logging.ERROR):
+        replies = await asyncio.gather(*(dispatcher.handle(m) for m in messages))
+    assert [r.text for r in replies[1]] == [texts.APOLOGY]
+    # The failed turn's claim was rolled back with it (the channel records that message itself);
+    # the others, committed again without it, are recorded.
+    assert [m.claim.new for m in messages] == [True, None, True]
+    assert await _count(chat_services.db, InboundRow) == 2

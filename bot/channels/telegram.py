@@ -5,7 +5,8 @@ Two modes (INTERFACES §6):
   getUpdates inside our server's lifetime;
 - webhook, when it is set: Telegram POSTs updates to `/webhook/telegram` on our aiohttp server.
   The `X-Telegram-Bot-Api-Secret-Token` header is compared with TELEGRAM_WEBHOOK_SECRET in
-  constant time before the body is read; anything else gets 401.
+  constant time before the body is read; anything else gets 401. The 200 comes once the update's
+  turn is committed (with its exactly-once record, see telegram_bot), before the replies go out.
 
 TELEGRAM_API_BASE_URL lets the bot run against any Bot API server (a local one, or a fake in tests).
 Modules: telegram_bot (the bot and its update handling), telegram_updates (update → InboundMessage),
@@ -27,7 +28,7 @@ from collections.abc import AsyncIterator
 from aiohttp import web
 
 from bot import keys
-from bot.channels.telegram_bot import TelegramChannel
+from bot.channels.telegram_bot import NotHandled, TelegramChannel
 from bot.channels.telegram_notify import Escalator
 from bot.channels.telegram_sender import TelegramSender
 from bot.settings import Settings
@@ -60,7 +61,7 @@ def setup(app: web.Application, settings: Settings, *, poll_timeout: float = 30.
         token=settings.telegram_bot_token, base_url=settings.telegram_api_base_url,
         handle=core.dispatcher.handle, db=core.db, outbox=core.outbox, media_dir=settings.media_dir,
         webhook_url=settings.telegram_webhook_url, webhook_secret=settings.telegram_webhook_secret,
-        poll_timeout=poll_timeout)
+        poll_timeout=poll_timeout, turn_claims=True)
     app[TELEGRAM] = channel
     app[keys.SENDERS].append(TelegramSender(channel.bot, settings.media_dir, channel.ready, channel.stopped))
     escalator = None
@@ -96,6 +97,11 @@ async def webhook(request: web.Request) -> web.Response:
     except (KeyError, TypeError, ValueError, json.JSONDecodeError) as exc:
         log.warning("malformed Telegram update %s: %s", data.get("update_id"), exc)
         return web.json_response({"ok": False, "error": "malformed update"}, status=400)
+    except NotHandled:
+        return web.json_response({"ok": False, "error": "stopping"}, status=503, headers={"Retry-After": "5"})
+    except Exception:  # not recorded (the database failed): Telegram delivers it again
+        log.exception("Telegram update %s not handled", data.get("update_id"))
+        return web.json_response({"ok": False, "error": "not handled"}, status=500)
     return web.json_response({"ok": True})
 
 

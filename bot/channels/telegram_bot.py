@@ -3,10 +3,17 @@
 Every update becomes an `InboundMessage` for the core's `Dispatcher`; its replies are rendered
 here (no ConversationHandler, no persistence: the state lives in the core's database).
 
-- Exactly once: an update is remembered in the database (the `inbound` table, written in group
-  commits by `InboundJournal`) before it is handled, so one that Telegram delivers again (after a
-  timeout, a restart, to another instance) is skipped. Remembered but unfinished updates (a crash
-  mid-turn) are replayed.
+- Exactly once: every resident's update gets a record in the `inbound` table, so one that Telegram
+  delivers again (after a timeout, a restart, to another instance) is skipped.
+  - Webhook: the record is written in the turn's own commit (a `Claim` the core commits with the
+    turn), and Telegram gets its 200 only after that commit. A crash before it leaves nothing
+    written and no 200, so Telegram delivers the update again; a turn on an update already
+    recorded is dropped whole. One transaction per question instead of two.
+  - Polling, and replays: getUpdates confirms what it handed out at the next call, whether or not
+    it was handled, so the update is recorded before it is handled (`InboundJournal`, group
+    commits) and one left unfinished by a crash is replayed at the next start.
+  - Either way, when no commit took the claim (a rate-limited or failed turn, an update that is not
+    a turn) the channel records the update itself.
 - Order and concurrency: updates run concurrently, but one chat's updates one after another
   in arrival order (`ChatOrderedProcessor`), so a slow resident never holds up the others.
 - Direct replies are sent at once; if Telegram refuses for now (429, network, 5xx) the rest of
@@ -18,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
+from collections import deque
 from collections.abc import Awaitable, Callable, Coroutine
 from pathlib import Path
 from typing import Any
@@ -32,7 +40,7 @@ from bot.channels.telegram_request import AiohttpRequest
 from bot.channels.telegram_sender import classify, quiet_raw_sends, send_rendered
 from bot.channels.telegram_updates import CHANNEL, MediaStore, chat_of, to_inbound
 from bot.delivery import PermanentFailure, RetryLater, defer_replies
-from handlers.messages import InboundMessage, Reply
+from handlers.messages import Claim, InboundMessage, Reply
 from knowledge.records import inbound
 from knowledge.records.db import Database
 from knowledge.records.outbox import Outbox
@@ -93,8 +101,10 @@ class TelegramChannel:
 
     def __init__(self, *, token: str, base_url: str, handle: Handle, db: Database, outbox: Outbox,
                  media_dir: Path, webhook_url: str | None = None, webhook_secret: str | None = None,
-                 poll_timeout: float = 30.0, replay_after: float = 120.0, concurrency: int = 256) -> None:
+                 poll_timeout: float = 30.0, replay_after: float = 120.0, concurrency: int = 256,
+                 turn_claims: bool = False) -> None:
         self.handle = handle
+        self.turn_claims = turn_claims  # `handle` commits a message's Claim with its turn (the core does)
         self.db = db
         self.outbox = outbox
         self.media_dir = media_dir
@@ -117,6 +127,11 @@ class TelegramChannel:
         self.ready = asyncio.Event()  # set while connected to the Bot API
         self.stopped = asyncio.Event()  # set once stop() began: the outbox sender stops waiting
         self._claimed: set[int] = set()  # update ids remembered by the webhook route, handled here
+        # Webhook requests waiting for their update's turn to commit (with turn_claims), oldest first.
+        self._waiting: dict[int, deque[asyncio.Future[bool]]] = {}
+        self._busy = 0  # updates being handled
+        self._quiet = asyncio.Event()
+        self._quiet.set()
 
     @property
     def bot(self) -> Any:
@@ -172,6 +187,11 @@ class TelegramChannel:
         if app.running:
             await app.stop()
         await self.journal.stop()
+        for waiting in self._waiting.values():  # never handled: Telegram must deliver them again
+            for future in waiting:
+                if not future.done():
+                    future.set_exception(NotHandled("the bot stopped before handling this update"))
+        self._waiting.clear()
         await self._shutdown_quietly()
 
     async def _shutdown_quietly(self) -> None:
@@ -200,8 +220,18 @@ class TelegramChannel:
     # --- entry points ----------------------------------------------------------------------------
 
     async def accept(self, data: dict[str, Any]) -> bool:
-        """Remember a webhook update and queue it; return False when it was seen before."""
+        """Take a webhook update; return once it is recorded, False when it was seen before.
+
+        With `turn_claims` the update is recorded by its turn's commit, so this returns after that
+        commit (before the replies are sent); else it is remembered first, then queued. Raises
+        `NotHandled` when the bot stops before handling it.
+        """
         update = Update.de_json(data, self.bot)
+        if chat_of(update) is not None and self.turn_claims:
+            future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+            self._waiting.setdefault(update.update_id, deque()).append(future)
+            await self.application.update_queue.put(update)
+            return await future
         if chat_of(update) is not None:
             # Remembered before Telegram gets its 200: a crash after that is replayed, not lost.
             if not await self.journal.remember(str(update.update_id), payload=data):
@@ -220,30 +250,66 @@ class TelegramChannel:
             elif update.effective_chat is not None and update.effective_chat.type != "private":
                 _log_group(update)
             return
+        self._busy += 1
+        self._quiet.clear()
+        try:
+            await self._update(update, chat_id)
+        finally:
+            self._busy -= 1
+            if not self._busy:
+                self._quiet.set()
+
+    async def _update(self, update: Update, chat_id: int) -> None:
         uid = update.update_id
+        waiting = self._waiting.get(uid)
+        if waiting:  # from the webhook route: the turn's commit records it
+            webhook = waiting.popleft()
+            if not waiting:
+                del self._waiting[uid]
+            try:
+                await self._turn(update, chat_id, Claim(CHANNEL, str(uid)), webhook)
+            except BaseException as exc:
+                if not webhook.done():  # the route answers 500: Telegram delivers it again
+                    webhook.set_exception(exc)
+                raise
+            return
         if uid in self._claimed:
             self._claimed.discard(uid)
         elif not await self.journal.remember(str(uid), payload=update.to_dict()):
             log.info("update %s delivered again; skipped", uid)
-            if query is not None:
-                await self._quietly(query.answer())
+            if update.callback_query is not None:
+                await self._quietly(update.callback_query.answer())
             return
         try:
             await self._turn(update, chat_id)
         finally:
             self.journal.mark_done(str(uid))
 
-    async def _turn(self, update: Update, chat_id: int) -> None:
+    async def _turn(self, update: Update, chat_id: int, claim: Claim | None = None,
+                    webhook: asyncio.Future[bool] | None = None) -> None:
         # A button press: stop its spinner and retire the keyboard while the core thinks.
         ack = asyncio.create_task(self._acknowledge(update)) if update.callback_query is not None else None
         try:
-            msg = await to_inbound(update, self.media)
+            msg = await to_inbound(update, self.media, claim)
             replies = await self.handle(msg) if msg else []
+            if claim is not None:
+                if claim.new is None:  # no commit took the claim: record the update here
+                    claim.new = await self.journal.remember(claim.message_id)
+                    self.journal.mark_done(claim.message_id)
+                if webhook is not None and not webhook.done():
+                    webhook.set_result(claim.new)  # recorded: Telegram may have its 200 now
+                if not claim.new:
+                    log.info("update %s delivered again; skipped", claim.message_id)
+                    replies = []
         finally:
             if ack is not None:
                 await ack
         if msg and replies:
             await self.send_replies(str(chat_id), replies, clear_keyboard=msg.option is None)
+
+    async def quiet(self) -> None:
+        """Wait until no update is being handled (replies included)."""
+        await self._quiet.wait()
 
     async def _acknowledge(self, update: Update) -> None:
         query = update.callback_query
@@ -292,6 +358,10 @@ class TelegramChannel:
     async def _defer(self, chat_id: str, replies: list[Reply], why: RetryLater) -> None:
         """Queue replies Telegram could not take now; the delivery worker sends them in order."""
         await defer_replies(self.db, self.outbox, CHANNEL, chat_id, replies, why)
+
+
+class NotHandled(Exception):
+    """A webhook update the bot stopped before handling: Telegram must deliver it again."""
 
 
 def _log_group(update: Update) -> None:

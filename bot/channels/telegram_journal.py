@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, update
 
+from knowledge.records import inbound
 from knowledge.records.db import Database, Prepared
 from knowledge.records.models import InboundRow, utcnow
 
@@ -42,7 +43,7 @@ class InboundJournal:
         self._idle.set()
         # Core statements on a connection, built once: no ORM bookkeeping or statement building per update.
         table = InboundRow.__table__
-        self._insert = Prepared(lambda insert: insert(table).on_conflict_do_nothing().returning(table.c.message_id))
+        self._insert = Prepared(inbound.insert_statement)
         self._mark_done = (update(table)
                            .where(table.c.channel == bindparam("b_channel"),
                                   table.c.message_id.in_(bindparam("b_ids", expanding=True)))
@@ -132,7 +133,7 @@ class InboundJournal:
         inserted: set[str] = set()
         async with self.db.hot() as conn:  # (see knowledge.records.hot: every question passes here)
             if rows:
-                inserted = set((await conn.execute(self._insert.on(conn), rows)).scalars().all())
+                inserted = {message_id for _, message_id in (await conn.execute(self._insert.on(conn), rows)).all()}
             if done:
                 await conn.execute(self._mark_done, {"b_channel": self.channel, "b_ids": done, "b_now": now})
         for message_id, future in first.items():

@@ -17,7 +17,7 @@ from telegram.error import TelegramError
 
 from bot.channels.common import sniff_image, store_photo
 from bot.channels.telegram_render import INDEX_PREFIX
-from handlers.messages import InboundMessage, Location, Photo
+from handlers.messages import Claim, InboundMessage, Location, Photo
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +67,17 @@ def chat_of(update: Update) -> int | None:
     return chat.id
 
 
-async def to_inbound(update: Update, media: MediaStore) -> InboundMessage | None:
-    """Convert an update to an InboundMessage, or None when it is not a resident talking to the bot."""
+async def to_inbound(update: Update, media: MediaStore, claim: Claim | None = None) -> InboundMessage | None:
+    """Convert an update to an InboundMessage, or None when it is not a resident talking to the bot.
+
+    `claim`: the update's exactly-once record, for the core to commit with the turn (see Claim).
+    """
     chat_id = chat_of(update)
     if chat_id is None:
         return None
     user = update.effective_user
     base = {"channel": CHANNEL, "user_id": str(chat_id), "message_id": str(update.update_id),
-            "display_name": user.full_name if user else None}
+            "display_name": user.full_name if user else None, "claim": claim}
     if update.callback_query is not None:
         return _from_callback(update.callback_query, base)
     message = update.message

@@ -1,7 +1,7 @@
 """Short transactions on a turn's hot path, without SQLAlchemy's per-execution work on SQLite.
 
-Every question a resident asks runs three small transactions: the inbound journal's remember,
-the state read and the turn commit (`handlers.commit`). On SQLite each cost ~0.25 ms in
+Every question a resident asks runs up to three small transactions: the inbound journal's remember
+(polling), the state read and the turn commit (`handlers.commit`). On SQLite each cost ~0.25 ms in
 SQLAlchemy's execution machinery (pool check-out, greenlet hops, cache keys, parameter
 processing) for ~10 µs of SQLite work, and at one resident this is what the bot's throughput
 is made of. `Database.hot()` gives those transactions a connection with one method,

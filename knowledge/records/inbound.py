@@ -5,12 +5,17 @@ provider retry or a replayed webhook) and must be ignored. After the reply is qu
 calls `mark_done`. Messages still "pending" after a crash are found with `pending` and
 handled again; each such replay counts as an attempt, and a message that keeps failing is
 marked "failed" so it cannot crash-loop the bot.
+
+A channel whose sender delivers again until the turn is committed (Telegram's webhook, answered
+after the commit) records the message in the turn's own transaction instead (`commit_claims`, see
+`handlers.messages.Claim`): one transaction per message instead of two.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
 from sqlalchemy import delete, select, update
 
@@ -18,6 +23,44 @@ from knowledge.records.db import Database, dialect_insert
 from knowledge.records.models import InboundRow, utcnow
 
 MAX_REPLAYS = 3
+
+
+class Claim(Protocol):
+    """What `commit_claims` needs of a claim (handlers.messages.Claim)."""
+
+    channel: str
+    message_id: str
+    new: bool | None
+
+
+def insert_statement(insert: Any) -> Any:
+    """Build (with a dialect's `insert`) the statement adding records, skipping those seen before.
+
+    It returns (channel, message_id) of each record it added: one left out was there already.
+    """
+    table = InboundRow.__table__
+    return insert(table).on_conflict_do_nothing().returning(table.c.channel, table.c.message_id)
+
+
+async def commit_claims(conn: Any, claims: Sequence[Claim], statement: Any) -> None:
+    """Record, in the caller's transaction, the messages whose turns it commits; set each claim's `new`.
+
+    `conn` is a connection or session and `statement` `insert_statement` built for its database.
+    The records are written already done. Of two claims on one message, the first is the new one.
+    """
+    now = utcnow()
+    rows, seen = [], set()
+    for claim in claims:
+        key = (claim.channel, claim.message_id)
+        if key not in seen:
+            seen.add(key)
+            rows.append({"channel": claim.channel, "message_id": claim.message_id, "payload": None,
+                         "status": "done", "attempts": 1, "received_at": now, "done_at": now})
+    added = {tuple(row) for row in (await conn.execute(statement, rows)).all()} if rows else set()
+    for claim in claims:
+        key = (claim.channel, claim.message_id)
+        claim.new = key in added
+        added.discard(key)
 
 
 async def remember(db: Database, channel: str, message_id: str, payload: dict[str, Any] | None = None) -> bool:
