@@ -26,6 +26,7 @@ from knowledge.decision import DecisionModel, features
 from knowledge.index import Doc, Evidence, LexicalIndex, Term
 from knowledge.kb import Faq, KnowledgeBase
 from knowledge.normalize import Normalizer
+from knowledge.moving import with_direction
 from knowledge.regions import first_words, named_region, own_place
 
 log = logging.getLogger(__name__)
@@ -239,6 +240,7 @@ class FaqMatcher:
     def _terms(self, text: str) -> list[Term]:
         """Return the query terms, the story around a question in a long message weighing less (unless the
         question itself is too thin to say what it is about)."""
+        text = with_direction(text, self.normalizer.regions, self._own_place)  # moving in or out (knowledge.moving)
         asking, context = split_question(text)
         terms = self.index.query(asking, context, CONTEXT_WEIGHT)
         if context and sum(t.emphasis == 1.0 and not self.index.light(t.token) for t in terms) <= THIN_ASKING:
