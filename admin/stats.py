@@ -147,7 +147,8 @@ async def _complaints(session: AsyncSession, d: Dashboard, opd_id: int | None, z
     d.figures["first_response_hours"] = statistics.median(first) if first else None
     d.figures["resolution_days"] = statistics.median(resolution) if resolution else None
     d.figures["within_sla_rate"] = _ratio(len(within), len(solved))
-    d.figures["resolution_rate"] = _ratio(len(solved), len(rows))
+    owned = [r for r in rows if r.status != "dibatalkan"]  # a complaint its resident withdrew was not the OPD's to solve
+    d.figures["resolution_rate"] = _ratio(len(solved), len(owned))
     ratings = (await session.execute(
         select(ComplaintRow.rating, func.count()).where(*in_period, ComplaintRow.rating.is_not(None), *scope)
         .group_by(ComplaintRow.rating))).all()

@@ -14,6 +14,7 @@ from handlers import complaint, texts
 from handlers.context import Turn
 from handlers.intents import opens_with_salam
 from handlers.messages import Reply
+from knowledge.records.tickets import find_city_ticket
 
 START_WORDS = {"mulai", "menu", "start", "halo", "hallo", "helo", "hai", "hi", "hello", "hey", "pagi",
                "siang", "sore", "malam", "selamat pagi", "selamat siang", "selamat sore", "selamat malam",
@@ -201,6 +202,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if name == "bantuan":
         return await _help(turn)
     if name == "batal":
+        if command and command[1] and not turn.state.get("flow") and find_city_ticket(command[1], turn.kb.city.code):
+            return None  # "/batal PDG-AWDEKK": withdrawing that complaint (handlers.status)
         return _cancel(turn)
     if name == "tanya":
         turn.state.pop("flow", None)

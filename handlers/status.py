@@ -2,11 +2,15 @@
 
 A ticket filed by someone else gets the same answer as a ticket that does not exist, so the
 bot never reveals whether a number is in use.
+
+A complaint the OPD has not finished can be withdrawn by the resident who filed it: the button
+under its details, or "batalkan laporan TICKET" (also "/batal TICKET"), then a yes/no question.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
 
@@ -15,21 +19,31 @@ from sqlalchemy import select
 from handlers import complaint, texts
 from handlers.context import Turn
 from handlers.messages import Option, Reply
-from knowledge.records.complaints import status_label
+from knowledge.records.complaints import WITHDRAWABLE, ComplaintError, status_label
 from knowledge.records.models import OpdRow
 from knowledge.records.tickets import find_city_ticket, find_ticket
 
 MAX_LISTED = 10
 ASKING_WORDS = 12  # a message this short that names a ticket asks about it; a longer one tells a story
+# Option values of the withdrawal: asked from the details, then confirmed or not (each ends with the ticket).
+WITHDRAW, WITHDRAW_YES, WITHDRAW_NO = "withdraw:", "withdraw-yes:", "withdraw-no:"
+_WITHDRAW_WORDS = re.compile(r"\b(?:batal\w*|cabut\w*|tarik|menarik|withdraw|cancel)\b", re.IGNORECASE)
 
 
 async def handle(turn: Turn) -> list[Reply] | None:
-    """List the resident's complaints, or show one ticket's details."""
+    """List the resident's complaints, show one ticket's details, or withdraw one."""
     ticket = None
-    if turn.choice and turn.choice.startswith("status:"):
-        ticket = turn.choice[7:]
+    choice = turn.choice or ""
+    for prefix, step in ((WITHDRAW, _ask_withdraw), (WITHDRAW_YES, _withdraw), (WITHDRAW_NO, _keep)):
+        if choice.startswith(prefix):  # (a button of an earlier message may be pressed during a complaint)
+            replies = await step(turn, choice.removeprefix(prefix))
+            return replies + (await complaint.reprompt(turn) if turn.state.get("flow") else [])
+    if choice.startswith("status:"):
+        ticket = choice[7:]
     elif not turn.state.get("flow") and len(turn.text.split()) <= ASKING_WORDS and (
             asked := find_city_ticket(turn.text, turn.kb.city.code)):
+        if _WITHDRAW_WORDS.search(turn.text):  # "batalkan laporan PDG-AWDEKK"
+            return await _ask_withdraw(turn, asked)
         ticket = asked  # a short message naming a ticket ("PDG-AWDEKK sudah diproses?"): its status
     else:
         command = turn.command
@@ -109,4 +123,41 @@ async def _detail(turn: Turn, ticket: str) -> list[Reply]:
             moment = _local(turn, event.created_at)
             note = f" — {event.note.strip()}" if event.note and event.note.strip() else ""
             lines.append(f"- {texts.date_short(moment.date())} {moment:%H.%M}: {status_label(event.status)}{note}")
-    return [Reply("\n".join(lines), kind="status")]
+    options = (Option(texts.WITHDRAW_LABEL, f"{WITHDRAW}{row.ticket}"),) if row.status in WITHDRAWABLE else ()
+    return [Reply("\n".join(lines), options=options, kind="status")]
+
+
+async def _ask_withdraw(turn: Turn, ticket: str) -> list[Reply]:
+    """Ask the resident to confirm withdrawing one of their complaints."""
+    turn.record("command", "withdraw_ask")
+    resident = await turn.resident()
+    row = await turn.services.complaints.get_for_resident(turn.session, resident.id, ticket)
+    if row is None:
+        return [Reply(texts.NOT_FOUND, options=(texts.STATUS, texts.REPORT))]
+    if row.status not in WITHDRAWABLE:
+        return [Reply(texts.withdraw_too_late(row.ticket, status_label(row.status)), options=texts.MENU)]
+    return [Reply(texts.withdraw_question(row.ticket), options=(
+        Option(texts.WITHDRAW_YES_LABEL, f"{WITHDRAW_YES}{row.ticket}"),
+        Option(texts.WITHDRAW_NO_LABEL, f"{WITHDRAW_NO}{row.ticket}")))]
+
+
+async def _withdraw(turn: Turn, ticket: str) -> list[Reply]:
+    """Withdraw the complaint (the resident said yes)."""
+    resident = await turn.resident()
+    try:
+        row = await turn.services.complaints.withdraw(turn.session, resident.id, ticket)
+    except ComplaintError:  # finished meanwhile
+        turn.record("command", "withdraw", data={"done": False})
+        row = await turn.services.complaints.get_for_resident(turn.session, resident.id, ticket)
+        assert row is not None
+        return [Reply(texts.withdraw_too_late(row.ticket, status_label(row.status)), options=texts.MENU)]
+    if row is None:
+        return [Reply(texts.NOT_FOUND, options=(texts.STATUS, texts.REPORT))]
+    turn.record("command", "withdraw", data={"done": True})
+    return [Reply(texts.withdrawn(row.ticket), options=texts.MENU)]
+
+
+async def _keep(turn: Turn, ticket: str) -> list[Reply]:
+    """The resident chose not to withdraw."""
+    turn.record("command", "withdraw", data={"done": False})
+    return [Reply(texts.withdraw_kept(ticket), options=texts.MENU)]

@@ -252,6 +252,27 @@ NOT_FOUND = ("Nomor laporan tidak ditemukan. Periksa kembali nomornya; laporan h
 STATUS_HINT = "Ketik **status NOMOR** untuk melihat rincian laporan."
 RATING_THANKS = "Terima kasih atas penilaian Anda ({n}/5)! Masukan Anda membantu kami melayani lebih baik."
 RATING_FAILED = "Maaf, penilaian untuk laporan itu tidak dapat disimpan."
+WITHDRAW_LABEL = "Batalkan laporan ini"
+WITHDRAW_YES_LABEL = "Ya, batalkan"
+WITHDRAW_NO_LABEL = "Tidak, lanjutkan"
+
+
+def withdraw_question(ticket: str) -> str:
+    return (f"Yakin ingin membatalkan laporan **{ticket}**? Laporan yang dibatalkan tidak akan ditindaklanjuti "
+            "oleh instansi.")
+
+
+def withdrawn(ticket: str) -> str:
+    return (f"Laporan **{ticket}** sudah dibatalkan. Terima kasih sudah memberi tahu. Jika masalahnya muncul "
+            "lagi, ketik **lapor** untuk membuat laporan baru.")
+
+
+def withdraw_kept(ticket: str) -> str:
+    return f"Baik, laporan **{ticket}** tetap diproses. Ketik **status {ticket}** untuk melihat perkembangannya."
+
+
+def withdraw_too_late(ticket: str, status: str) -> str:
+    return f"Laporan **{ticket}** sudah berstatus **{status}**, jadi tidak dapat dibatalkan lagi."
 
 
 def _stale_labels() -> frozenset[str]:

@@ -155,3 +155,22 @@ def test_bar_chart_scales_to_the_largest_value() -> None:
     heights = [b.height for b in chart.bars]
     assert heights[1] == 2 * heights[0] and not chart.empty
     assert bar_chart("t", ["a"], [("s", "S", [0])]).empty
+
+
+async def test_a_withdrawn_complaint_counts_but_not_against_the_opd(any_world: AdminWorld) -> None:
+    world = any_world
+    await seed(world)
+    world.clock.now = at(6)
+    c4 = await world.file_complaint(description="c4", user="r4")
+    async with world.db.session() as session:
+        resident = await session.scalar(select(ResidentRow).where(ResidentRow.external_id == "r4"))
+        assert (await world.complaints.withdraw(session, resident.id, c4.ticket)).status == "dibatalkan"
+        await session.commit()
+    await world.login("kominfo")
+    value = {k: r[3] for k, r in (await _csv(world, PERIOD)).items()}
+    assert value["complaints"] == "4"
+    # Solved 2 of the 3 the OPDs had to solve; response and resolution times only count staff's work.
+    assert value["resolution_rate"] == "0.6667" and value["first_response_hours"] == "13.0"
+    assert value["resolution_days"] == "5.0"
+    page = await world.get(f"/admin/complaints/{c4.ticket}")
+    assert "Dibatalkan pelapor" in page and "Dibatalkan atas permintaan pelapor" in page

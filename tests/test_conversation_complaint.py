@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from handlers import texts
 from handlers.dispatch import Dispatcher
 from handlers.messages import Location, Photo
+from knowledge.records.complaints import ComplaintError
 from knowledge.records.models import ComplaintRow, EventRow
 from tests.conftest_chat import TICKET_RE, Chat, make_services
 
@@ -399,3 +401,46 @@ async def test_asking_after_ones_complaints_in_words_shows_them(chat: Chat) -> N
     assert ticket in chat.text and "Laporan Anda" in chat.text
     await chat.say("/status TST-12")
     assert "tidak ditemukan" in chat.text
+
+
+async def test_a_resident_withdraws_their_complaint_after_saying_yes(chat: Chat) -> None:
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    kept = await file_complaint(chat, "jalan di depan SD 12 berlubang besar dan membahayakan pengendara")
+    await chat.say(f"/status {ticket}")
+    assert chat.options[-1] == texts.WITHDRAW_LABEL
+    await chat.say(texts.WITHDRAW_LABEL)  # typed label, like a button
+    assert "Yakin ingin membatalkan laporan" in chat.text and ticket in chat.text
+    await chat.say("2")  # "Tidak, lanjutkan"
+    assert "tetap diproses" in chat.text
+    other = chat.as_user("warga-2")
+    await other.say(option=f"withdraw-yes:{ticket}")  # someone else's ticket: as if it did not exist
+    assert other.last[-1].text == texts.NOT_FOUND
+    await chat.say(f"tolong batalkan laporan {ticket.lower()}")
+    await chat.say("ya, batalkan")
+    assert "sudah dibatalkan" in chat.text
+    rows = {r.ticket: r for r in await complaints(chat)}
+    assert rows[ticket].status == "dibatalkan" and rows[ticket].resolved_at is not None
+    assert rows[ticket].first_response_at is None  # withdrawing is not the OPD's response
+    assert rows[kept].status == "baru"
+    await chat.say(f"/status {ticket}")
+    assert "Dibatalkan pelapor" in chat.text and texts.WITHDRAW_LABEL not in chat.options
+    await chat.say(f"/batal {ticket}")
+    assert "tidak dapat dibatalkan lagi" in chat.text
+    async with chat.services.db.session() as session:  # staff cannot reopen it, nor the resident rate it
+        with pytest.raises(ComplaintError):
+            await chat.services.complaints.set_status(session, ticket, "diproses", actor="dlh-admin")
+        resident_id = rows[ticket].resident_id
+        assert not await chat.services.complaints.rate(session, resident_id, ticket, 5)
+
+
+async def test_a_finished_complaint_cannot_be_withdrawn(chat: Chat) -> None:
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    await chat.say(option=f"withdraw:{ticket}")
+    async with chat.services.db.session() as session:  # the OPD finishes it while the resident decides
+        await chat.services.complaints.set_status(session, ticket, "selesai", note="Sudah diangkut", actor="dlh")
+        await session.commit()
+    await chat.say(option=f"withdraw-yes:{ticket}")
+    assert "tidak dapat dibatalkan lagi" in chat.text and "Selesai" in chat.text
+    assert (await complaints(chat))[0].status == "selesai"

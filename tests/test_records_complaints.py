@@ -267,9 +267,25 @@ async def test_overdue_lists_unfinished_complaints_past_their_due_date(db: Datab
         assert [r.id for r in await service.overdue(s, late.due_date + dt.timedelta(days=1))] == [late.id]
 
 
+async def test_a_withdrawn_complaint_is_final_and_never_overdue(db: Database, service: ComplaintService) -> None:
+    who = await resident(db)
+    row = await file(db, service, who, key="a")
+    async with db.session() as s:
+        other = await resident(db, "2002")
+        assert await service.withdraw(s, other.id, row.ticket) is None  # not theirs
+        assert (await service.withdraw(s, who.id, row.ticket)).status == "dibatalkan"
+        await s.commit()
+    async with db.session() as s:
+        assert await service.overdue(s, row.due_date + dt.timedelta(days=30)) == []
+        with pytest.raises(ComplaintError):
+            await service.withdraw(s, who.id, row.ticket)  # once is enough
+        [*_, event] = await service.timeline(s, row.id)
+        assert (event.status, event.actor) == ("dibatalkan", "resident")
+
+
 def test_status_labels() -> None:
     assert [status_label(s) for s in complaints_module.STATUSES] == [
-        "Baru", "Diterima", "Sedang diproses", "Selesai", "Ditolak", "Dialihkan"]
+        "Baru", "Diterima", "Sedang diproses", "Selesai", "Ditolak", "Dialihkan", "Dibatalkan pelapor"]
 
 
 async def test_whatsapp_resident_messages_carry_a_template(db: Database, service: ComplaintService) -> None:

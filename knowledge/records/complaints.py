@@ -6,6 +6,8 @@ Lifecycle (an admin reads the Indonesian `ComplaintError` when a change is not a
     diterima  -> diproses | selesai | ditolak | dialihkan
     diproses  -> selesai | ditolak | dialihkan
     selesai, ditolak: final (reopening is a later feature)
+    baru | diterima | diproses -> dibatalkan: the resident withdraws it (`withdraw`); final too, and
+    staff cannot set it
 
 "dialihkan" (reassign) is recorded as a timeline event with from/to OPD; the complaint
 then belongs to the new OPD with status "baru" again, so it shows in that OPD's inbox as
@@ -42,8 +44,10 @@ from knowledge.records.workdays import add_working_days
 
 log = logging.getLogger(__name__)
 
-STATUSES = ("baru", "diterima", "diproses", "selesai", "ditolak", "dialihkan")
-FINAL = frozenset({"selesai", "ditolak"})
+STATUSES = ("baru", "diterima", "diproses", "selesai", "ditolak", "dialihkan", "dibatalkan")
+FINAL = frozenset({"selesai", "ditolak", "dibatalkan"})
+WITHDRAWABLE = frozenset({"baru", "diterima", "diproses", "dialihkan"})  # a resident may still withdraw these
+RATEABLE = frozenset({"selesai", "ditolak"})  # the OPD's work a resident may rate
 _ACTIONS = frozenset({"diterima", "diproses", "selesai", "ditolak", "dialihkan"})
 TRANSITIONS: dict[str, frozenset[str]] = {
     "baru": _ACTIONS,
@@ -51,11 +55,12 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     "diproses": frozenset({"selesai", "ditolak", "dialihkan"}),
     "selesai": frozenset(),
     "ditolak": frozenset(),
+    "dibatalkan": frozenset(),
     "dialihkan": _ACTIONS,  # never stored by this service; accepted like "baru" if found
 }
 TICKET_ATTEMPTS = 10
 
-__all__ = ["STATUSES", "FINAL", "TRANSITIONS", "ComplaintError", "ComplaintService", "status_label"]
+__all__ = ["STATUSES", "FINAL", "WITHDRAWABLE", "TRANSITIONS", "ComplaintError", "ComplaintService", "status_label"]
 
 
 class ComplaintError(Exception):
@@ -167,6 +172,29 @@ class ComplaintService:
         log.info("complaint %s: %s by %s", row.ticket, status, actor)
         return row
 
+    async def withdraw(self, session: AsyncSession, resident_id: int, ticket: str) -> ComplaintRow | None:
+        """Withdraw a resident's own complaint at their request; None when it is not theirs.
+
+        Allowed while the OPD has not finished it (`WITHDRAWABLE`); raises ComplaintError otherwise.
+        Withdrawing is not the OPD's response: `first_response_at` is left as it is, so response-time
+        figures only count what staff did. The resident is not sent a message (they asked for it).
+        """
+        row = await self.get_for_resident(session, resident_id, ticket)
+        if row is None:
+            return None
+        row = await self.get(session, row.ticket, lock=True)  # under the lock, as staff changes are
+        assert row is not None
+        if row.status not in WITHDRAWABLE:
+            raise ComplaintError(f"Laporan {row.ticket} sudah berstatus {status_label(row.status)}; "
+                                 "laporan ini tidak dapat dibatalkan lagi.")
+        now = self.clock()
+        row.status, row.resolved_at, row.updated_at = "dibatalkan", now, now
+        session.add(ComplaintEventRow(complaint_id=row.id, status="dibatalkan", note="Dibatalkan atas permintaan pelapor.",
+                                      actor="resident", created_at=now))
+        await session.flush()
+        log.info("complaint %s withdrawn by its resident", row.ticket)
+        return row
+
     async def add_note(self, session: AsyncSession, ticket: str, note: str, *, actor: str) -> ComplaintEventRow:
         """Add an internal note to the timeline (the resident is not told)."""
         row = await self.get(session, ticket)
@@ -203,7 +231,7 @@ class ComplaintService:
         if not 1 <= int(rating) <= 5:
             return False
         row = await self.get_for_resident(session, resident_id, ticket)
-        if row is None or row.status not in FINAL:
+        if row is None or row.status not in RATEABLE:
             return False
         now = self.clock()
         row.rating, row.rated_at = int(rating), now

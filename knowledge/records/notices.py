@@ -18,6 +18,7 @@ STATUS_LABELS = {
     "selesai": "Selesai",
     "ditolak": "Ditolak",
     "dialihkan": "Dialihkan",
+    "dibatalkan": "Dibatalkan pelapor",
 }
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
           "Oktober", "November", "Desember")
