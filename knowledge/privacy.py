@@ -42,6 +42,25 @@ def mask(text: str) -> str:
     return _LANDLINE_RE.sub(_phone_hint, text)
 
 
+# The words residents put before their NIK or number ("NIK saya", "no. hp:", "hubungi saya di"), up to it.
+_LABELLED = re.compile(r"(?:\b(?:nik|no|nomor|nmr|nomer|hp|handphone|wa|whatsapp|telp|telpon|telepon|tlp|tel|kontak|"
+                       r"email|e-mail|surel|saya|sy|aku|ku|ambo|di|ke|ya|yg|yang|adalah|ini)\b[\s:.,=-]*)*\x00",
+                       re.IGNORECASE)
+
+
+def without_personal_data(text: str) -> str:
+    """Return the text without NIKs, phone numbers and e-mail addresses, and the words that label them.
+
+    What a complaint is about, for routing it: "jalan berlubang, NIK saya 1371… hp 0812…" is the
+    road's matter, not Dukcapil's, though "NIK" is a Dukcapil word.
+    """
+    if not text or not _MASKABLE.search(text):
+        return text
+    for pattern in (_EMAIL_RE, _NIK_RE, _MOBILE_RE, _LANDLINE_RE):
+        text = pattern.sub(" \x00 ", text)
+    return re.sub(r"\s{2,}", " ", _LABELLED.sub(" ", text).replace("\x00", " ")).strip()
+
+
 class MaskingFilter(logging.Filter):
     """A logging filter that masks personal data in every record's message and arguments.
 

@@ -23,6 +23,7 @@ from knowledge.locative import split_place_phrases
 from knowledge.matcher import FEW_ALTERNATIVES, answer_summary, unmentioned_body
 from knowledge.normalize import Normalizer
 from knowledge.opdwords import OpdWords
+from knowledge.privacy import without_personal_data
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +107,7 @@ class ComplaintRouter:
         categories: dict[str, tuple[str, float]] = {}  # opd -> its best category and score
         described: dict[str, float] = {}  # opd -> evidence from its own texts (discounted)
         shares: dict[str, float] = {}  # opd -> share of the complaint's specific words that are its own
-        what, where = split_place_phrases(text)
+        what, where = split_place_phrases(without_personal_data(text))  # "NIK saya …" is not Dukcapil's matter
         terms = self._cat_index.query(what, where, PLACE_WEIGHT)
         if LexicalIndex.has_content(terms, self.normalizer):
             ids = self._cat_index.search(terms, CANDIDATES)

@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from knowledge.privacy import MaskingFilter, mask
+from knowledge.privacy import MaskingFilter, mask, without_personal_data
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -50,3 +50,13 @@ def test_masking_filter_masks_messages_and_arguments(caplog: pytest.LogCaptureFi
     finally:
         logger.filters.clear()
     assert caplog.messages == ["question from tg: NIK saya NIK ****, hp 08******90", "plain 250111"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("jalan berlubang, NIK saya 1371012345678901 hp 0812-3456-7890", "jalan berlubang,"),
+    ("tolong hubungi saya di +62 812 3456 7890, lampu mati", "tolong hubungi , lampu mati"),
+    ("email: budi.s@mail.com sampah menumpuk", "sampah menumpuk"),
+    ("NIK saya tidak terdaftar di RT 03 RW 05", "NIK saya tidak terdaftar di RT 03 RW 05"),  # no number: kept
+])
+def test_personal_data_and_its_labels_are_left_out_for_routing(text: str, expected: str) -> None:
+    assert without_personal_data(text) == expected

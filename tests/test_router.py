@@ -81,6 +81,8 @@ def test_default_kb_routes_common_complaints():
     ("petugas kelurahan minta uang untuk urus surat pindah", "disdukcapil", "pungli-adminduk"),  # was: website
     ("someone built a shop on the sidewalk", "satpolpp", "bangunan-liar"),  # was: illegal parking
     ("the water supply has been cut for two days", "pdam", "air-mati"),  # was: rusunawa ('cut' as tebang)
+    # was: Disdukcapil's "data kependudukan salah", for the NIK the resident added
+    ("Jalan berlubang besar di jl. hamka, NIK saya 1371012345678901 hp 081234567890", "dpupr", "jalan-rusak"),
 ])
 def test_complaints_found_by_hand_reach_the_right_opd(text, opd, category):
     route = ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default()).route(text)
