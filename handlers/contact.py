@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from knowledge.kb import KnowledgeBase, Opd
+from knowledge.privacy import has_personal_data
 
 _ASKS_CONTACT = re.compile(
     r"\b(?:telp|telepon|telpon|tlp|kontak|whatsapp|alamat|email|e-mail|website|situs|jam\s+buka|jam\s+layanan|"
@@ -24,6 +25,9 @@ _ASKS_CONTACT = re.compile(
 _OTHER_NUMBERS = re.compile(r"\b(?:antrian|antri|registrasi|induk|nik|ktp|kk|rekening|seri|tiket|laporan|izin|"
                             r"npwp|kendaraan|plat|pelat|rumah|pelanggan|tagihan|meteran|sambungan|pendaftaran|queue)\b", re.I)
 _MAX_WORDS = 12  # a longer message tells a story that mentions an office, it does not ask for its number
+# A resident asking to be called back ("tlg hubungi saya", "wa aku ya") is not asking for the office's number.
+_CALL_ME = re.compile(r"\b(?:hubungi|hub|telp|telpon|telepon|tlp|wa|kontak|call|contact)\s+"
+                      r"(?:saya|sy|aku|aq|kami|kmi|ane|ambo|me|us)\b", re.I)
 
 
 def _names(opd: Opd) -> set[str]:
@@ -44,8 +48,11 @@ def _names(opd: Opd) -> set[str]:
 
 def asked_contact(text: str, kb: KnowledgeBase) -> Opd | None:
     """Return the OPD whose contact a short question asks for, else None."""
+    if has_personal_data(text):  # they gave their own number: they ask to be called back
+        return None
     said = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-    if not said or len(said.split()) > _MAX_WORDS or not _ASKS_CONTACT.search(said) or _OTHER_NUMBERS.search(said):
+    if (not said or len(said.split()) > _MAX_WORDS or not _ASKS_CONTACT.search(said) or _OTHER_NUMBERS.search(said)
+            or _CALL_ME.search(said)):
         return None
     padded = f" {said} "
     named = [opd for opd in kb.opds if any(f" {name} " in padded for name in _names(opd))]

@@ -48,6 +48,12 @@ _LABELLED = re.compile(r"(?:\b(?:nik|no|nomor|nmr|nomer|hp|handphone|wa|whatsapp
                        re.IGNORECASE)
 
 
+def has_personal_data(text: str) -> bool:
+    """Tell whether a text holds a NIK, a phone number or an e-mail address."""
+    return bool(text) and bool(_MASKABLE.search(text)) and any(
+        p.search(text) for p in (_EMAIL_RE, _NIK_RE, _MOBILE_RE, _LANDLINE_RE))
+
+
 def without_personal_data(text: str) -> str:
     """Return the text without NIKs, phone numbers and e-mail addresses, and the words that label them.
 

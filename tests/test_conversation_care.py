@@ -412,6 +412,10 @@ def test_an_opd_is_named_by_the_start_of_its_name() -> None:
     assert asked_contact("call center pdam", kb).slug == "pdam"
     assert asked_contact("di ma kantua dinas kesehatan?", kb).slug == "dinkes"
     assert asked_contact("cara daftar sekolah di dinas pendidikan", kb) is None
+    # Asking to be called back, with or without their own number, is not asking for the OPD's number.
+    assert asked_contact("hp sy 081234567890 tlg hubungi, air pdam mati", kb) is None
+    assert asked_contact("tolong hubungi saya, air pdam mati", kb) is None
+
 
 
 def test_the_trigger_trie_matches_what_the_plain_alternation_matches():

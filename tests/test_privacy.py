@@ -6,7 +6,7 @@ import logging
 
 import pytest
 
-from knowledge.privacy import MaskingFilter, mask, without_personal_data
+from knowledge.privacy import MaskingFilter, has_personal_data, mask, without_personal_data
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -60,3 +60,4 @@ def test_masking_filter_masks_messages_and_arguments(caplog: pytest.LogCaptureFi
 ])
 def test_personal_data_and_its_labels_are_left_out_for_routing(text: str, expected: str) -> None:
     assert without_personal_data(text) == expected
+    assert has_personal_data(text) == (expected != text)
