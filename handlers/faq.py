@@ -17,6 +17,7 @@ from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import opens_with_salam
 from handlers.messages import Option, Reply
+from handlers.multi import answered_questions, question_parts
 from knowledge.kb import Faq
 
 MAX_VALUE_BYTES = 64  # Telegram's callback data limit
@@ -114,6 +115,14 @@ def answer_question(turn: Turn) -> list[Reply]:
     last: dict[str, Any] = {"text": turn.text[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}
+    several = answered_questions(turn.text, turn.matcher)  # "syarat akta apa? bayar pbb dmn?": each answered
+    if several:
+        last["faq"] = several[-1].id
+        for faq in several:
+            turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
+        unanswered = len(question_parts(turn.text)) > len(several)
+        return replies + [answer_reply(turn, faq) for faq in several] + (
+            [Reply(texts.SEVERAL_QUESTIONS)] if unanswered else [])
     if match.decision == "answer" and match.faq is not None:
         faq = match.faq
         last["faq"] = faq.id

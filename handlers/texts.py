@@ -252,6 +252,8 @@ NOT_FOUND = ("Nomor laporan tidak ditemukan. Periksa kembali nomornya; laporan h
 STATUS_HINT = "Ketik **status NOMOR** untuk melihat rincian laporan."
 RATING_THANKS = "Terima kasih atas penilaian Anda ({n}/5)! Masukan Anda membantu kami melayani lebih baik."
 RATING_FAILED = "Maaf, penilaian untuk laporan itu tidak dapat disimpan."
+SEVERAL_QUESTIONS = ("Pesan Anda berisi beberapa pertanyaan; yang lain belum dapat saya jawab dari pesan ini. "
+                     "Silakan kirim pertanyaan itu satu per satu.")
 WITHDRAW_LABEL = "Batalkan laporan ini"
 WITHDRAW_YES_LABEL = "Ya, batalkan"
 WITHDRAW_NO_LABEL = "Tidak, lanjutkan"

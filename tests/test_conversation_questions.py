@@ -294,3 +294,26 @@ def test_clean_text_drops_control_characters_but_newlines_and_tabs():
     raw = "\x00 ktp\x07 hilang\tgmn\n\x7fya\x85\x9f 👍\u00a0\u200dmin "
     assert clean_text(raw) == ("ktp hilang\tgmn\nya 👍\u00a0\u200dmin", False)
     assert clean_text("a" * 10, limit=4) == ("aaaa", True)
+
+
+async def test_several_questions_in_one_message_are_each_answered(chat: Chat) -> None:
+    await chat.say("/start")
+    replies = await chat.say("apa syarat membuat akta kelahiran? trus jam berapa boleh buang sampah ke TPS?")
+    assert [r.options[0].value for r in replies] == ["fb:akta-kelahiran:up", "fb:jadwal-buang-sampah:up"]
+    assert [e.faq_key for e in await events(chat, "question")] == ["akta-kelahiran", "jadwal-buang-sampah"]
+    # A third question it cannot answer on its own is not dropped silently.
+    replies = await chat.say("apa syarat membuat akta kelahiran? jam berapa boleh buang sampah ke TPS? "
+                             "harga emas hari ini berapa?")
+    assert len(replies) == 3 and "beberapa pertanyaan" in replies[-1].text
+    # One matter asked twice is one answer.
+    replies = await chat.say("KTP elektronik saya hilang, apa yang harus saya lakukan? harus ke kantor mana?")
+    assert [r.options[0].value for r in replies if r.options] == ["fb:ktp-el-hilang:up"]
+
+
+def test_question_parts_need_two_questions_that_stand_alone() -> None:
+    from handlers.multi import question_parts
+
+    assert question_parts("gmn cara bikin ktp? trus syarat akta lahir apa? sama bayar pbb dmn?") == [
+        "gmn cara bikin ktp", "syarat akta lahir apa", "bayar pbb dmn"]
+    assert question_parts("ktp hilang gmn? lapor kemana?") == []  # the second leans on the first
+    assert question_parts("syarat akta kelahiran apa?") == []

@@ -1,0 +1,46 @@
+"""Several questions in one message: "gmn cara bikin ktp? trus syarat akta lahir apa? sama bayar pbb dmn?".
+
+The matcher reads a message as one question (in a long one, the asking sentence weighs most), so
+such a message got one answer and the other questions were silently dropped. `answered_questions`
+splits a message at its question marks and returns the entries that answer its parts, when at least
+two parts, each a question of its own (enough content words), are answered confidently by
+different entries. Anything less is left to the usual single match.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from knowledge.kb import Faq
+
+MAX_ANSWERS = 3
+MIN_WORDS = 3  # a part shorter than this ("lapor kemana?") leans on the rest of the message
+# A part is answered on its own only when the matcher is this sure: a fragment has no context, and a
+# chatty one ("udh makan blm?") can look like an entry ("bantuan makanan"). Over the 1,208 dev and devsituations
+# questions (35 with two question marks, nearly all one matter asked twice) none splits at 0.75-0.85.
+PART_SCORE = 0.8
+_PARTS = re.compile(r"[^?]+\?")
+# Words that join a question to the one before ("trus syarat akta apa?"): they are not part of it.
+_JOINER = re.compile(r"^(?:(?:trus|terus|trs|lalu|sama|sm|dan|dn|juga|jg|kalau|kalo|klo|kl|then|and|also|"
+                     r"plus|satu\s+lagi|1\s+lagi|oh\s+ya|oiya|oya|btw)\b[\s,]*)+", re.IGNORECASE)
+
+
+def question_parts(text: str) -> list[str]:
+    """Return the separate questions of a message (each ending in "?", long enough to stand alone)."""
+    if text.count("?") < 2:
+        return []
+    parts = [_JOINER.sub("", p.strip(" ?\n\t.,")) for p in _PARTS.findall(text)]
+    parts = [p for p in parts if len(p.split()) >= MIN_WORDS]
+    return parts if len(parts) >= 2 else []
+
+
+def answered_questions(text: str, matcher: Any) -> list[Faq]:
+    """Return the entries answering a message's separate questions (two or more), else []."""
+    found: list[Faq] = []
+    for part in question_parts(text):
+        match = matcher.match(part)
+        if match.decision == "answer" and match.faq is not None and match.faq not in found \
+                and match.score >= PART_SCORE:
+            found.append(match.faq)
+    return found[:MAX_ANSWERS] if len(found) >= 2 else []
