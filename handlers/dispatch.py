@@ -32,7 +32,7 @@ from typing import Any
 from handlers import complaint, faq, feedback, start, status, texts
 from handlers.commit import TurnCommitter, TurnWrite, note_committed, supports_group_commit
 from handlers.context import Feature, Services, Turn, clean_text
-from handlers.messages import Claim, InboundMessage, Option, Reply, pick_option
+from handlers.messages import Claim, InboundMessage, Option, Reply, pick_option, reply_to_payload
 from handlers.ratelimit import RateLimiter, Verdict
 from knowledge.records.db import Prepared
 from knowledge.records.inbound import commit_claims, insert_statement
@@ -154,6 +154,8 @@ class Dispatcher:
             events = [services.events.values(channel=msg.channel, external_id=msg.user_id, latency_ms=latency_ms,
                                              **event) for event in turn.events or [{"kind": "other", "outcome": "none"}]]
             changed = state != (saved or {})
+            if msg.claim is not None:  # kept with the record until the channel has sent them
+                msg.claim.payload = {"user": msg.user_id, "replies": [reply_to_payload(r) for r in replies]}
             grouped = supports_group_commit(services) and not _used(session, turn)
             if not grouped:  # a feature wrote already: finish its transaction with the turn's writes
                 await turn.resident()

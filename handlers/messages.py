@@ -44,11 +44,16 @@ class Claim:
     turn's own writes and sets `new` (True: first time; False: seen before, so the turn is discarded
     and nothing of it is written or sent). `new` stays None when no commit took the claim (a rate-
     limited or failed turn): the channel records the message itself.
+
+    The turn also stores its replies in the record (`payload`: the resident's id and the replies as
+    outbox payloads), which stays "answered" until the channel has sent them and marks it done: if
+    the process dies in between, the replies are sent from the record (knowledge.records.inbound).
     """
 
     channel: str
     message_id: str
     new: bool | None = None
+    payload: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -61,3 +61,30 @@ async def test_claims_are_recorded_done_in_the_callers_transaction(database: Dat
                                 .order_by(InboundRow.channel, InboundRow.message_id))).all()
     assert [tuple(r) for r in rows] == [("telegram", "1", "done"), ("telegram", "2", "pending"),
                                         ("telegram", "3", "done"), ("whatsapp", "1", "done")]
+
+
+async def test_replies_of_a_turn_never_sent_are_queued_once(database: Database) -> None:
+    from handlers.messages import Claim, Reply, reply_to_payload
+    from knowledge.records.db import Prepared
+    from knowledge.records.models import InboundRow, OutboxRow
+    from knowledge.records.outbox import Outbox
+    from sqlalchemy import select
+
+    statement = Prepared(inbound.insert_statement)
+    replies = [reply_to_payload(Reply("Halo!")), reply_to_payload(Reply("Jawaban", kind="answer"))]
+    claims = [Claim("telegram", "7", payload={"user": "31", "replies": replies}), Claim("telegram", "8")]
+    async with database.session() as s:
+        await inbound.commit_claims(s, claims, statement.on(s))
+        await s.commit()
+    outbox = Outbox()
+    assert await inbound.resend_answered(database, outbox, "telegram", 60) == 0  # too recent: maybe being sent
+    later = utcnow() + dt.timedelta(seconds=120)
+    results = await asyncio.gather(*(inbound.resend_answered(database, outbox, "telegram", 60, now=later)
+                                     for _ in range(2)))
+    assert sorted(results) == [0, 1]  # two instances at once: one of them queues them
+    async with database.session() as s:
+        queued = (await s.scalars(select(OutboxRow).order_by(OutboxRow.id))).all()
+        statuses = dict((await s.execute(select(InboundRow.message_id, InboundRow.status))).all())
+    assert [(q.recipient, q.kind, q.payload["text"]) for q in queued] == [("31", "reply", "Halo!"),
+                                                                          ("31", "reply", "Jawaban")]
+    assert statuses == {"7": "done", "8": "done"}

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select, update
 
 from bot.channels.telegram_bot import NotHandled, TelegramChannel
-from handlers.messages import InboundMessage, Reply
+from handlers.messages import InboundMessage, Reply, reply_to_payload
 from knowledge.records.db import Database, Prepared
 from knowledge.records.inbound import commit_claims, insert_statement
 from knowledge.records.models import InboundRow, OutboxRow, utcnow
@@ -166,6 +166,22 @@ async def test_update_interrupted_by_a_crash_is_replayed_at_start(fake: FakeTele
     async with running_bot(fake, tmp_path, "polling") as second:
         await second.settled(data["update_id"])
     assert fake.sent(31)
+
+
+async def test_replies_of_a_turn_committed_just_before_a_crash_are_sent_at_start(fake: FakeTelegram, tmp_path: Path,
+                                                                                prepared: Path):
+    async with running_bot(fake, tmp_path, "webhook", prepared=prepared) as first:
+        # The instance died after committing this update's turn and before sending its replies.
+        async with first.core.db.session() as session:
+            session.add(InboundRow(channel="telegram", message_id="4242", status="answered",
+                                   payload={"user": "32", "replies": [reply_to_payload(Reply("Jawaban Anda"))]},
+                                   received_at=utcnow() - dt.timedelta(minutes=10)))
+            await session.commit()
+    async with running_bot(fake, tmp_path, "webhook") as second:
+        await fake.wait_for(lambda: fake.sent(32), timeout=8)
+        await second.settled(4242)
+        assert await fake.deliver(fake.text(32, "halo")) == 200  # and the bot goes on as usual
+    assert fake.texts(32)[0] == "Jawaban Anda"
 
 
 async def test_start_retries_while_the_bot_api_is_down_and_gives_up_on_a_bad_token(fake: FakeTelegram,

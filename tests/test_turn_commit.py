@@ -221,9 +221,12 @@ async def test_a_claimed_message_is_recorded_with_its_turn_and_a_repeat_is_dropp
     assert await dispatcher.handle(_claimed("/status", "m2")) == []
     assert await _count(db, EventRow, EventRow.kind == "command", EventRow.outcome == "status") == 1
     async with db.session() as s:
-        rows = (await s.execute(select(InboundRow.message_id, InboundRow.status)
+        rows = (await s.execute(select(InboundRow.message_id, InboundRow.status, InboundRow.payload)
                                 .where(InboundRow.channel == "test").order_by(InboundRow.message_id))).all()
-    assert [tuple(r) for r in rows] == [("m1", "done"), ("m2", "done")]
+    # Recorded with the replies, until the channel says they were sent.
+    assert [(r.message_id, r.status, r.payload["user"]) for r in rows] == [("m1", "answered", "warga-7"),
+                                                                            ("m2", "answered", "warga-7")]
+    assert "surat keterangan lahir" in rows[0].payload["replies"][-1]["text"]
 
 
 async def test_a_repeat_in_a_group_commit_drops_only_its_own_turn(chat_services) -> None:

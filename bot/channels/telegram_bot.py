@@ -8,7 +8,9 @@ here (no ConversationHandler, no persistence: the state lives in the core's data
   - Webhook: the record is written in the turn's own commit (a `Claim` the core commits with the
     turn), and Telegram gets its 200 only after that commit. A crash before it leaves nothing
     written and no 200, so Telegram delivers the update again; a turn on an update already
-    recorded is dropped whole. One transaction per question instead of two.
+    recorded is dropped whole. One transaction per question instead of two. The record holds the
+    turn's replies ("answered") until they are sent and it is marked done (batched, like the
+    journal's); replies a crash kept from being sent go out through the outbox at the next start.
   - Polling, and replays: getUpdates confirms what it handed out at the next call, whether or not
     it was handled, so the update is recorded before it is handled (`InboundJournal`, group
     commits) and one left unfinished by a crash is replayed at the next start.
@@ -201,7 +203,11 @@ class TelegramChannel:
             log.debug("application shutdown failed", exc_info=True)
 
     async def replay(self) -> int:
-        """Queue again updates remembered but never finished (the process died mid-turn)."""
+        """Queue again updates remembered but never finished (the process died mid-turn), and send the
+        replies of turns committed but never sent (it died between the commit and the replies)."""
+        resent = await inbound.resend_answered(self.db, self.outbox, CHANNEL, self.replay_after)
+        if resent:
+            log.info("queued the unsent replies of %d Telegram update(s)", resent)
         rows = await inbound.pending(self.db, CHANNEL, self.replay_after)
         for row in rows:
             try:
@@ -306,6 +312,8 @@ class TelegramChannel:
                 await ack
         if msg and replies:
             await self.send_replies(str(chat_id), replies, clear_keyboard=msg.option is None)
+        if claim is not None and claim.new and claim.payload is not None:
+            self.journal.mark_done(claim.message_id)  # sent (or queued in the outbox): its replies are not needed
 
     async def quiet(self) -> None:
         """Wait until no update is being handled (replies included)."""

@@ -21,6 +21,7 @@ from sqlalchemy import delete, select, update
 
 from knowledge.records.db import Database, dialect_insert
 from knowledge.records.models import InboundRow, utcnow
+from knowledge.records.outbox import Outbox
 
 MAX_REPLAYS = 3
 
@@ -31,6 +32,7 @@ class Claim(Protocol):
     channel: str
     message_id: str
     new: bool | None
+    payload: dict[str, Any] | None
 
 
 def insert_statement(insert: Any) -> Any:
@@ -46,7 +48,9 @@ async def commit_claims(conn: Any, claims: Sequence[Claim], statement: Any) -> N
     """Record, in the caller's transaction, the messages whose turns it commits; set each claim's `new`.
 
     `conn` is a connection or session and `statement` `insert_statement` built for its database.
-    The records are written already done. Of two claims on one message, the first is the new one.
+    A claim carrying its turn's replies (`payload`) is written "answered" (the channel marks it done
+    once they are sent; `resend_answered` sends them if that never happens), one without, done. Of
+    two claims on one message, the first is the new one.
     """
     now = utcnow()
     rows, seen = [], set()
@@ -54,8 +58,10 @@ async def commit_claims(conn: Any, claims: Sequence[Claim], statement: Any) -> N
         key = (claim.channel, claim.message_id)
         if key not in seen:
             seen.add(key)
-            rows.append({"channel": claim.channel, "message_id": claim.message_id, "payload": None,
-                         "status": "done", "attempts": 1, "received_at": now, "done_at": now})
+            answered = claim.payload is not None
+            rows.append({"channel": claim.channel, "message_id": claim.message_id, "payload": claim.payload,
+                         "status": "answered" if answered else "done", "attempts": 1, "received_at": now,
+                         "done_at": None if answered else now})
     added = {tuple(row) for row in (await conn.execute(statement, rows)).all()} if rows else set()
     for claim in claims:
         key = (claim.channel, claim.message_id)
@@ -104,6 +110,27 @@ async def pending(db: Database, channel: str, older_than_s: float, *, now: dt.da
             row.attempts += 1
         await session.commit()
     return rows
+
+
+async def resend_answered(db: Database, outbox: Outbox, channel: str, older_than_s: float, *,
+                          now: dt.datetime | None = None) -> int:
+    """Queue in the outbox the replies of turns committed but never marked sent (the process died
+    between its commit and its replies); return how many records. Each record is settled in the same
+    transaction as its replies are queued, so they are queued once, whichever instance does it."""
+    cutoff = (now or utcnow()) - dt.timedelta(seconds=older_than_s)
+    async with db.session() as session:
+        rows = list((await session.scalars(
+            select(InboundRow).where(InboundRow.channel == channel, InboundRow.status == "answered",
+                                     InboundRow.received_at <= cutoff)
+            .order_by(InboundRow.id).with_for_update(skip_locked=True))).all())
+        for row in rows:
+            payload = row.payload or {}
+            for number, reply in enumerate(payload.get("replies") or ()):
+                await outbox.enqueue(session, channel=channel, recipient=str(payload.get("user")), kind="reply",
+                                     payload=reply, dedup_key=f"inbound:{row.id}:{number}")
+            row.status, row.done_at, row.payload = "done", utcnow(), None
+        await session.commit()
+    return len(rows)
 
 
 async def purge(db: Database, older_than: dt.datetime) -> int:

@@ -161,7 +161,8 @@ class InboundRow(Base):
     channel: Mapped[str] = mapped_column(String(20))
     message_id: Mapped[str] = mapped_column(String(128))
     payload: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending | done | failed
+    # pending (remembered, not handled) | answered (handled, replies in payload, not yet sent) | done | failed
+    status: Mapped[str] = mapped_column(String(16), default="pending")
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     received_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
     done_at: Mapped[dt.datetime | None] = mapped_column()
