@@ -22,9 +22,10 @@ from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO
                                       data, go, store_location, words)
 from handlers.context import Turn, clean_text
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import MENU_LABELS, asks_information, is_question
+from handlers.intents import MENU_LABELS, asks_information, is_question, police_matter
 from handlers.messages import Reply
 from knowledge.kb import Opd
+from knowledge.router import OUTSIDE_OPD_SCORE
 
 log = logging.getLogger(__name__)
 
@@ -163,9 +164,13 @@ async def _describe(turn: Turn, text: str | None = None) -> list[Reply]:
             candidates.append(slug)
     lapor["candidates"] = candidates[:4]
     opd = turn.kb.opd(route.opd)
-    if opd is None:
+    # A crime goes to the police unless the router is as sure as it must be to pass over an outside body.
+    police = police_matter(description, certain_opd=opd is not None and route.score >= OUTSIDE_OPD_SCORE)
+    if opd is None or police:
         go(turn, "pick_opd")
-        if route.elsewhere:  # "listrik padam": say whose matter it is; the resident may still choose an OPD
+        if police:
+            prefix.append(Reply(texts.police_report(turn.kb.city.name)))
+        elif route.elsewhere:  # "listrik padam": say whose matter it is; the resident may still choose an OPD
             prefix.append(Reply(texts.complaint_elsewhere(route.elsewhere, turn.kb.city.name)))
         return prefix + ask_opd(turn)
     lapor["opd"] = opd.slug

@@ -15,7 +15,7 @@ from handlers import texts
 from handlers.contact import asked_contact
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import opens_with_salam
+from handlers.intents import opens_with_salam, police_matter
 from handlers.messages import Option, Reply
 from handlers.multi import answered_questions, question_parts
 from knowledge.kb import Faq
@@ -28,6 +28,7 @@ LABEL_CHARS = 60
 # An answer saying "report it here" ("ketik /lapor", "melalui layanan pengaduan ini").
 _POINTS_TO_REPORTING = re.compile(r"/lapor\b|pengaduan ini\b", re.I)
 _PUNCT = set(".,?!-'\"/():;%&+")
+_POLICE = re.compile(r"\b(?:polisi|kepolisian|polsek|polres|polresta|police)\b", re.I)
 _PLAIN = re.compile(r"[A-Za-z0-9\s.,?!\-'\"/():;%&+]*")  # ASCII letters, digits, spaces and _PUNCT only
 
 
@@ -123,7 +124,8 @@ def answer_question(turn: Turn) -> list[Reply]:
         unanswered = len(question_parts(turn.text)) > len(several)
         return replies + [answer_reply(turn, faq) for faq in several] + (
             [Reply(texts.SEVERAL_QUESTIONS)] if unanswered else [])
-    if match.decision == "answer" and match.faq is not None:
+    crime = police_matter(turn.text, certain_opd=False)
+    if match.decision == "answer" and match.faq is not None and not (crime and not _involves_police(match.faq)):
         faq = match.faq
         last["faq"] = faq.id
         turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
@@ -135,20 +137,30 @@ def answer_question(turn: Turn) -> list[Reply]:
         if not reachable:
             turn.record("unanswered", "contact", opd=opd.slug, text=turn.text)
         return replies + [Reply(texts.opd_contact(opd), options=(texts.REPORT, texts.ASK_AGAIN))]
+    elsewhere = match.elsewhere
     suggestions = tuple(match.suggestions)[:3]
+    if crime:  # "motor sy dicuri lapor kemana": the police, and only entries that involve them
+        elsewhere, suggestions = texts.POLICE_BODY, tuple(f for f in suggestions if _involves_police(f))
+        last["elsewhere"] = elsewhere
     if match.decision == "suggest" and suggestions:
         last["suggested"] = [f.id for f in suggestions]
         turn.record("question", "suggest", faq_key=suggestions[0].id, opd=match.opd, answered=False, **common)
         options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in suggestions)
         text = texts.DID_YOU_MEAN
-        if match.elsewhere:  # say whose matter it is first; the city's entries stay on offer
-            text = f"{texts.handled_elsewhere(match.elsewhere, turn.kb.city.name)}\n\n{texts.OR_DID_YOU_MEAN}"
+        if elsewhere:  # say whose matter it is first; the city's entries stay on offer
+            text = f"{texts.handled_elsewhere(elsewhere, turn.kb.city.name)}\n\n{texts.OR_DID_YOU_MEAN}"
         return replies + [Reply(text, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
-    opd = None if match.elsewhere else match.opd or _routed_opd(turn)
+    opd = None if elsewhere else match.opd or _routed_opd(turn)
     last["opd"] = opd
     turn.record("question", "abstain", opd=opd, answered=False, **common)
     turn.record("unanswered", "abstain", opd=opd, text=turn.text)
-    return replies + [_dont_know(turn, opd, match.elsewhere)]
+    return replies + [_dont_know(turn, opd, elsewhere)]
+
+
+def _involves_police(faq: Faq) -> bool:
+    """Tell whether an entry has the police in it ("surat kehilangan dari kepolisian"): then it answers
+    the city's part of a crime ("KTP saya dicuri"); another entry only looks like the question."""
+    return bool(_POLICE.search(" ".join((faq.question, faq.answer, *faq.alternatives, *faq.keywords))))
 
 
 def _routed_opd(turn: Turn) -> str | None:

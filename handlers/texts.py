@@ -119,11 +119,27 @@ def contact_lines(contact: Contact) -> str:
     return "\n".join(f"- {CONTACT_LABELS[k]}: {v}" for k, v in contact.items())
 
 
+POLICE_BODY = "Kepolisian (SPKT Polresta atau Polsek terdekat; darurat 110)"
+POLICE_NOTE = ("Kejadian seperti pencurian, penipuan atau kekerasan dilaporkan ke **Kepolisian**: SPKT Polresta "
+               "atau Polsek terdekat; dalam keadaan darurat hubungi **110**.")
+
+
 def handled_elsewhere(body: str, city: str = "") -> str:
     """Say that a question belongs to a body that is not the city's (the police, immigration, another
-    regency's government...); `city` is the KB's city name ("Kota Padang")."""
+    regency's government...); `city` is the KB's city name ("Kota Padang"). A crime (POLICE_BODY) may
+    still have a part the city handles (a stolen KTP), so that note does not say it is not the city's."""
+    if body == POLICE_BODY:
+        return POLICE_NOTE
     return (f"Sepertinya ini urusan **{body}**, bukan layanan Pemerintah {city or 'Kota'}. Silakan tanyakan "
             f"langsung ke {body}.")
+
+
+def police_report(city: str = "") -> str:
+    """Say that a crime is reported to the police, before the OPDs are offered anyway."""
+    return (f"Kejadian seperti pencurian, penipuan atau kekerasan ditangani **Kepolisian**, bukan Pemerintah "
+            f"{city or 'Kota'}. Silakan melapor ke SPKT Polresta atau Polsek terdekat; dalam keadaan darurat "
+            f"hubungi **110**. Jika laporan Anda tetap tentang layanan Pemerintah {city or 'Kota'}, pilih "
+            "instansinya di bawah, atau ketik **batal**.")
 
 
 def complaint_elsewhere(body: str, city: str = "") -> str:

@@ -444,3 +444,24 @@ async def test_a_finished_complaint_cannot_be_withdrawn(chat: Chat) -> None:
     await chat.say(option=f"withdraw-yes:{ticket}")
     assert "tidak dapat dibatalkan lagi" in chat.text and "Selesai" in chat.text
     assert (await complaints(chat))[0].status == "selesai"
+
+
+async def test_a_crime_is_pointed_to_the_police_and_the_resident_may_still_choose(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("/lapor")
+    await chat.say("mau lapor polisi, motor saya dicuri di parkiran pasar tadi siang")
+    assert "Kepolisian" in chat.text and "110" in chat.text
+    assert chat.options and "Pilih" in chat.text  # the OPDs are still offered
+    await chat.say("/batal")
+    await chat.say("/lapor")
+    await chat.say("rumah saya kemalingan tadi malam, tv dan hp hilang")
+    assert "Kepolisian" in chat.text
+
+
+def test_police_matters() -> None:
+    from handlers.intents import police_matter
+
+    assert police_matter("mau lapor ke polisi hp sy hilang", certain_opd=True)  # said so: always
+    assert police_matter("motor sy dicuri", certain_opd=False)
+    assert not police_matter("rambu stop di simpang hilang dicuri", certain_opd=True)  # a clear OPD's matter
+    assert not police_matter("lampu jalan mati, rawan", certain_opd=False)
