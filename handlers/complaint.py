@@ -45,8 +45,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return _urgent_first(turn, await _begin(turn, command[1]))
     if not turn.state.get("flow") and not command and (turn.msg.photo or turn.msg.location):
         return await _begin_with_evidence(turn)
-    if turn.state.get("flow") != "lapor" or command or choice.startswith(("faq:", "nf:", "fb:")):
-        return None  # (a did-you-mean or feedback button pressed mid-flow is answered; the flow waits)
+    if turn.state.get("flow") != "lapor" or command or choice.startswith(("faq:", "nf:", "fb:", "withdraw")):
+        return None  # (a did-you-mean, feedback or withdrawal button pressed mid-flow is answered; the flow waits)
     step = turn.state.get("step", "describe")
     if step == "describe":
         if not turn.msg.photo and asks_information(turn.text):  # a question typed instead: answered, then the step
@@ -165,7 +165,8 @@ async def _describe(turn: Turn, text: str | None = None) -> list[Reply]:
     lapor["candidates"] = candidates[:4]
     opd = turn.kb.opd(route.opd)
     # A crime goes to the police unless the router is as sure as it must be to pass over an outside body.
-    police = police_matter(description, certain_opd=opd is not None and route.score >= OUTSIDE_OPD_SCORE)
+    police = police_matter(f"{turn.text} {description}",  # "mau lapor polisi, hp hilang" started the flow
+                           certain_opd=opd is not None and route.score >= OUTSIDE_OPD_SCORE)
     if opd is None or police:
         go(turn, "pick_opd")
         if police:

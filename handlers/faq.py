@@ -124,12 +124,13 @@ def answer_question(turn: Turn) -> list[Reply]:
         unanswered = len(question_parts(turn.text)) > len(several)
         return replies + [answer_reply(turn, faq) for faq in several] + (
             [Reply(texts.SEVERAL_QUESTIONS)] if unanswered else [])
-    crime = police_matter(turn.text, certain_opd=False)
-    if match.decision == "answer" and match.faq is not None and not (crime and not _involves_police(match.faq)):
+    crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too
+    if match.decision == "answer" and match.faq is not None:
         faq = match.faq
         last["faq"] = faq.id
         turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
-        return replies + [answer_reply(turn, faq)]
+        police = [Reply(texts.POLICE_NOTE)] if crime and not _involves_police(faq) else []
+        return replies + police + [answer_reply(turn, faq)]
     opd = asked_contact(turn.text, turn.kb)
     if opd is not None:  # "nomor telepon Dinas Sosial?": the OPD's own contact, not look-alike entries
         reachable = opd.contact.reachable
@@ -139,9 +140,8 @@ def answer_question(turn: Turn) -> list[Reply]:
         return replies + [Reply(texts.opd_contact(opd), options=(texts.REPORT, texts.ASK_AGAIN))]
     elsewhere = match.elsewhere
     suggestions = tuple(match.suggestions)[:3]
-    if crime:  # "motor sy dicuri lapor kemana": the police, and only entries that involve them
-        elsewhere, suggestions = texts.POLICE_BODY, tuple(f for f in suggestions if _involves_police(f))
-        last["elsewhere"] = elsewhere
+    if crime:  # "motor sy dicuri lapor kemana": the police first; the city's entries stay on offer
+        elsewhere = last["elsewhere"] = texts.POLICE_BODY
     if match.decision == "suggest" and suggestions:
         last["suggested"] = [f.id for f in suggestions]
         turn.record("question", "suggest", faq_key=suggestions[0].id, opd=match.opd, answered=False, **common)

@@ -129,7 +129,9 @@ _POLICE_REPORT = re.compile(r"\b(?:lapor(?:an)?|melapor|ngelapor|malapor)\s+(?:k
                             r"(?:polisi|polsek|polres|polresta|kepolisian)\b", re.I)
 _CRIME = re.compile(r"\b(?:dicuri|kecurian|kemalingan|kecopetan|dicopet|copet|dijambret|jambret|dirampok|rampok|"
                     r"dibegal|ditipu|tertipu|penipuan|pencurian|perampokan|penjambretan|pembegalan|curanmor|"
-                    r"dianiaya|penganiayaan|dikeroyok|pengeroyokan|diperas|pemerasan|stolen|robbed|scammed)\b", re.I)
+                    r"dianiaya|penganiayaan|dikeroyok|pengeroyokan|diperas|pemerasan|dipukul\w*|pemukulan|"
+                    r"ditampar|ditusuk|kdrt|kekerasan|dilecehkan|pelecehan|diancam|stolen|robbed|scammed|"
+                    r"assaulted|beaten)\b", re.I)
 
 
 def police_matter(text: str, *, certain_opd: bool) -> bool:

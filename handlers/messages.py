@@ -15,6 +15,10 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 COMMANDS = ("start", "bantuan", "lapor", "status", "batal")
+_YES_WORDS = frozenset({"ya", "y", "iya", "iy", "iyaa", "yes", "ok", "oke", "okay", "benar", "betul", "bener", "yup",
+                        "yep", "iyo", "yo", "sip", "boleh", "setuju", "lanjut"})
+_NO_WORDS = frozenset({"tidak", "tdk", "gak", "ga", "nggak", "ngga", "enggak", "engga", "no", "ndak", "indak", "jangan",
+                       "gak jadi", "ga jadi", "tidak jadi", "nope"})
 _COMMAND_RE = re.compile(r"^/?([A-Za-z]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
 
 
@@ -124,6 +128,12 @@ def pick_option(text: str, options: tuple[Option, ...] | list[Option]) -> Option
         words = re.sub(r"[^\w\s-]", "", o.label.lower()).strip()
         if words and t == words:
             return o
+    # A yes/no question's buttons read "Ya, …" and "Tidak, …": a plain "iya" or "gak" answers it.
+    head = "ya," if t in _YES_WORDS else "tidak," if t in _NO_WORDS else None
+    if head is not None:
+        hits = [o for o in options if o.label.lower().startswith(head)]
+        if len(hits) == 1:
+            return hits[0]
     return None
 
 

@@ -202,8 +202,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if name == "bantuan":
         return await _help(turn)
     if name == "batal":
-        if command and command[1] and not turn.state.get("flow") and find_city_ticket(command[1], turn.kb.city.code):
-            return None  # "/batal PDG-AWDEKK": withdrawing that complaint (handlers.status)
+        if command and command[1] and find_city_ticket(command[1], turn.kb.city.code):
+            return None  # "/batal PDG-AWDEKK": withdrawing that complaint (handlers.status), not the draft
         return _cancel(turn)
     if name == "tanya":
         turn.state.pop("flow", None)

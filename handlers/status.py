@@ -19,7 +19,7 @@ from sqlalchemy import select
 from handlers import complaint, texts
 from handlers.context import Turn
 from handlers.messages import Option, Reply
-from knowledge.records.complaints import WITHDRAWABLE, ComplaintError, status_label
+from knowledge.records.complaints import FINAL, WITHDRAWABLE, ComplaintError, status_label
 from knowledge.records.models import OpdRow
 from knowledge.records.tickets import find_city_ticket, find_ticket
 
@@ -38,6 +38,10 @@ async def handle(turn: Turn) -> list[Reply] | None:
         if choice.startswith(prefix):  # (a button of an earlier message may be pressed during a complaint)
             replies = await step(turn, choice.removeprefix(prefix))
             return replies + (await complaint.reprompt(turn) if turn.state.get("flow") else [])
+    command = turn.command
+    if command and command[0] == "batal" and (named := find_city_ticket(command[1] or "", turn.kb.city.code)):
+        # "/batal PDG-AWDEKK", even with a complaint draft open (its step is asked again after the answer)
+        return await _ask_withdraw(turn, named)
     if choice.startswith("status:"):
         ticket = choice[7:]
     elif not turn.state.get("flow") and len(turn.text.split()) <= ASKING_WORDS and (
@@ -46,7 +50,6 @@ async def handle(turn: Turn) -> list[Reply] | None:
             return await _ask_withdraw(turn, asked)
         ticket = asked  # a short message naming a ticket ("PDG-AWDEKK sudah diproses?"): its status
     else:
-        command = turn.command
         if not command or command[0] != "status":
             return None
         ticket = command[1]
@@ -110,7 +113,7 @@ async def _detail(turn: Turn, ticket: str) -> list[Reply]:
         f"Instansi: {names.get(row.opd_id, '-')}",
         f"Kategori: {category.name if category else 'Lainnya'}",
         f"Dilaporkan: {texts.date_short(_local(turn, row.created_at).date())}",
-        f"Batas tanggapan: {texts.date_long(row.due_date)}",
+        *([f"Batas tanggapan: {texts.date_long(row.due_date)}"] if row.status not in FINAL else []),
         f"Lokasi: {texts.place(row.address, row.latitude, row.longitude, row.kelurahan, row.kecamatan)}",
         f"Foto: {'ada' if row.photo_path else 'tidak ada'}",
         f"Masalah: {description}",

@@ -265,7 +265,8 @@ def filed(ticket: str, opd_label: str, due: dt.date) -> str:
 NO_COMPLAINTS = "Anda belum pernah membuat laporan. Ketik **lapor** untuk membuat laporan baru."
 NOT_FOUND = ("Nomor laporan tidak ditemukan. Periksa kembali nomornya; laporan hanya dapat dicek dari akun "
              "yang membuatnya.")
-STATUS_HINT = "Ketik **status NOMOR** untuk melihat rincian laporan."
+STATUS_HINT = ("Ketik **status NOMOR** untuk melihat rincian laporan, atau **batalkan NOMOR** untuk membatalkan "
+               "laporan yang belum selesai.")
 RATING_THANKS = "Terima kasih atas penilaian Anda ({n}/5)! Masukan Anda membantu kami melayani lebih baik."
 RATING_FAILED = "Maaf, penilaian untuk laporan itu tidak dapat disimpan."
 SEVERAL_QUESTIONS = ("Pesan Anda berisi beberapa pertanyaan; yang lain belum dapat saya jawab dari pesan ini. "

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 
 MOVE_WORDS = frozenset({"pindah", "pindahan", "pndh", "pindh", "move", "moving", "moved", "relocate",
                         "relocating", "relocated"})
-TOWARDS = frozenset({"ke", "k", "kek", "to", "into", "menuju", "nak"})  # "nak ka": Minang "to"
+TOWARDS = frozenset({"ke", "k", "kek", "ka", "to", "into", "menuju"})  # "ka": Minang "to"
 FROM = frozenset({"dari", "dr", "from", "asal", "dri"})
 # Places that are elsewhere whatever the city: "pindah ke luar kota", "from another city".
 ELSEWHERE = ("luar kota", "luar daerah", "luar provinsi", "luar pulau", "luar negeri", "luar sumbar",

@@ -191,6 +191,14 @@ def test_a_label_cut_to_fit_a_button_can_be_sent_back() -> None:
     assert pick_option("Dinas Penanaman Modal", options) is None
 
 
+def test_a_plain_yes_or_no_answers_a_yes_no_question() -> None:
+    yes, no = Option("Ya, batalkan", "withdraw-yes:T"), Option("Tidak, lanjutkan", "withdraw-no:T")
+    assert pick_option("iya", (yes, no)) == yes and pick_option("Gak", (yes, no)) == no
+    feedback = (Option("👍 Ya", "fb:x:up"), Option("👎 Tidak", "fb:x:down"))
+    assert pick_option("ok", feedback) is None  # "ok" after an answer is a thank-you, not a rating
+    assert pick_option("ya", (Option("Ya, benar", "a"), Option("Ya, kirim", "b"))) is None  # which one?
+
+
 # --- the complaint flow's rough edges ---------------------------------------------------------------
 
 

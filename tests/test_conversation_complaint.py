@@ -465,3 +465,30 @@ def test_police_matters() -> None:
     assert police_matter("motor sy dicuri", certain_opd=False)
     assert not police_matter("rambu stop di simpang hilang dicuri", certain_opd=True)  # a clear OPD's matter
     assert not police_matter("lampu jalan mati, rawan", certain_opd=False)
+
+
+async def test_the_withdrawal_question_takes_a_plain_yes_or_no_and_a_draft_survives_it(chat: Chat) -> None:
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    await chat.say(f"batalkan laporan {ticket}")
+    await chat.say("gak")
+    assert "tetap diproses" in chat.text
+    await chat.say("/lapor")
+    await chat.say("jalan di depan SD 12 berlubang besar dan membahayakan pengendara")
+    await chat.say(f"/batal {ticket}")  # a draft is open: the question about the ticket, then the draft's step
+    assert "Yakin ingin membatalkan" in chat.text
+    await chat.say("iya")
+    assert "sudah dibatalkan" in "\n".join(r.text for r in chat.last)
+    assert (await complaints(chat))[0].status == "dibatalkan"
+    await chat.say(f"/status {ticket}")
+    assert "Batas tanggapan" not in chat.text  # closed: no deadline to show
+
+
+async def test_asking_to_report_to_the_police_in_words_is_pointed_there(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("mau lapor polisi, hp saya hilang diambil orang di angkot")
+    assert "Kepolisian" in chat.text
+    await chat.say("/batal")
+    await chat.say("/lapor")
+    await chat.say("saya dipukul preman di terminal tadi pagi")
+    assert "Kepolisian" in chat.text
