@@ -76,6 +76,14 @@ class TurnCommitter:
         self.services.db.check_not_nested()
         await self._batcher.submit(write)
 
+    async def claim_in(self, session: Any, claim: Claim | None) -> bool:
+        """Record a message in the transaction of a turn that commits its own session; False when it was
+        handled before (the caller then rolls back)."""
+        if claim is None:
+            return True
+        await commit_claims(session, [claim], self._claim.on(session))
+        return bool(claim.new)
+
     async def _write(self, batch: Sequence[TurnWrite]) -> list[None]:
         services = self.services
         claims = [w.claim for w in batch if w.claim is not None]

@@ -32,10 +32,8 @@ from typing import Any
 from handlers import complaint, faq, feedback, start, status, texts
 from handlers.commit import TurnCommitter, TurnWrite, note_committed, supports_group_commit
 from handlers.context import Feature, Services, Turn, clean_text
-from handlers.messages import Claim, InboundMessage, Option, Reply, pick_option, reply_to_payload
+from handlers.messages import InboundMessage, Option, Reply, pick_option, reply_to_payload
 from handlers.ratelimit import RateLimiter, Verdict
-from knowledge.records.db import Prepared
-from knowledge.records.inbound import commit_claims, insert_statement
 from knowledge.records.leases import ResidentLeases
 from knowledge.records.residents import ResidentTouch
 
@@ -77,7 +75,6 @@ class Dispatcher:
         self._idle = asyncio.Event()
         self._idle.set()
         self._committer = TurnCommitter(services)
-        self._claim = Prepared(insert_statement)
 
     @property
     def in_flight(self) -> int:
@@ -165,7 +162,7 @@ class Dispatcher:
                 if saved_in:  # one commit per turn instead of two
                     await save_in(session, key, state)
                     changed = False
-                if not await self._claim_in(session, msg.claim):
+                if not await self._committer.claim_in(session, msg.claim):
                     await session.rollback()
                     return _dropped(msg)
                 try:
@@ -189,13 +186,6 @@ class Dispatcher:
         main = turn.events[0] if turn.events else {"kind": "other", "outcome": "none"}
         self._observe(msg.channel, main["kind"], main.get("outcome"), started)
         return replies
-
-    async def _claim_in(self, session: Any, claim: Claim | None) -> bool:
-        """Record the message in the turn's own transaction; False when it was handled before."""
-        if claim is None:
-            return True
-        await commit_claims(session, [claim], self._claim.on(session))
-        return bool(claim.new)
 
     async def _route(self, turn: Turn) -> list[Reply]:
         for feature in self.features:

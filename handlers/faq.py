@@ -15,7 +15,7 @@ from handlers import texts
 from handlers.contact import asked_contact
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import opens_with_salam, police_matter
+from handlers.intents import names_police, opens_with_salam, police_matter
 from handlers.messages import Option, Reply
 from handlers.multi import answered_questions, question_parts
 from knowledge.kb import Faq
@@ -28,7 +28,6 @@ LABEL_CHARS = 60
 # An answer saying "report it here" ("ketik /lapor", "melalui layanan pengaduan ini").
 _POINTS_TO_REPORTING = re.compile(r"/lapor\b|pengaduan ini\b", re.I)
 _PUNCT = set(".,?!-'\"/():;%&+")
-_POLICE = re.compile(r"\b(?:polisi|kepolisian|polsek|polres|polresta|police)\b", re.I)
 _PLAIN = re.compile(r"[A-Za-z0-9\s.,?!\-'\"/():;%&+]*")  # ASCII letters, digits, spaces and _PUNCT only
 
 
@@ -116,12 +115,13 @@ def answer_question(turn: Turn) -> list[Reply]:
     last: dict[str, Any] = {"text": turn.text[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}
-    several = answered_questions(turn.text, turn.matcher)  # "syarat akta apa? bayar pbb dmn?": each answered
+    parts = question_parts(turn.text)
+    several = answered_questions(parts, turn.matcher)  # "syarat akta apa? bayar pbb dmn?": each answered
     if several:
         last["faq"] = several[-1].id
         for faq in several:
             turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
-        unanswered = len(question_parts(turn.text)) > len(several)
+        unanswered = len(parts) > len(several)
         return replies + [answer_reply(turn, faq) for faq in several] + (
             [Reply(texts.SEVERAL_QUESTIONS)] if unanswered else [])
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too
@@ -160,7 +160,7 @@ def answer_question(turn: Turn) -> list[Reply]:
 def _involves_police(faq: Faq) -> bool:
     """Tell whether an entry has the police in it ("surat kehilangan dari kepolisian"): then it answers
     the city's part of a crime ("KTP saya dicuri"); another entry only looks like the question."""
-    return bool(_POLICE.search(" ".join((faq.question, faq.answer, *faq.alternatives, *faq.keywords))))
+    return names_police(" ".join((faq.question, faq.answer, *faq.alternatives, *faq.keywords)))
 
 
 def _routed_opd(turn: Turn) -> str | None:

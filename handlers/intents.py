@@ -125,8 +125,9 @@ def opens_with_salam(text: str) -> bool:
 
 # A report meant for the police ("mau lapor polisi, motor sy dicuri"), or a crime against a person or
 # their things: the city government cannot take those (handlers.complaint says so and gives the police).
-_POLICE_REPORT = re.compile(r"\b(?:lapor(?:an)?|melapor|ngelapor|malapor)\s+(?:ke\s+|ka\s+)?"
-                            r"(?:polisi|polsek|polres|polresta|kepolisian)\b", re.I)
+_POLICE = r"(?:polisi|polsek|polres|polresta|kepolisian)"
+_POLICE_NAMED = re.compile(rf"\b(?:{_POLICE}|police)\b", re.I)
+_POLICE_REPORT = re.compile(rf"\b(?:lapor(?:an)?|melapor|ngelapor|malapor)\s+(?:ke\s+|ka\s+)?{_POLICE}\b", re.I)
 _CRIME = re.compile(r"\b(?:dicuri|kecurian|kemalingan|kecopetan|dicopet|copet|dijambret|jambret|dirampok|rampok|"
                     r"dibegal|ditipu|tertipu|penipuan|pencurian|perampokan|penjambretan|pembegalan|curanmor|"
                     r"dianiaya|penganiayaan|dikeroyok|pengeroyokan|diperas|pemerasan|dipukul\w*|pemukulan|"
@@ -138,3 +139,8 @@ def police_matter(text: str, *, certain_opd: bool) -> bool:
     """Tell whether a complaint is for the police: it says so, or it tells of a crime and no OPD's
     matter is clear ("rambu dicuri" may still be Dishub's; "motor sy dicuri" is not the city's)."""
     return bool(_POLICE_REPORT.search(text)) or (not certain_opd and bool(_CRIME.search(text)))
+
+
+def names_police(text: str) -> bool:
+    """Tell whether a text names the police ("surat kehilangan dari kepolisian")."""
+    return bool(_POLICE_NAMED.search(text))

@@ -1,8 +1,8 @@
 """Several questions in one message: "gmn cara bikin ktp? trus syarat akta lahir apa? sama bayar pbb dmn?".
 
 The matcher reads a message as one question (in a long one, the asking sentence weighs most), so
-such a message got one answer and the other questions were silently dropped. `answered_questions`
-splits a message at its question marks and returns the entries that answer its parts, when at least
+such a message got one answer and the other questions were silently dropped. `question_parts`
+splits a message at its question marks; `answered_questions` returns the entries that answer them, when at least
 two parts, each a question of its own (enough content words), are answered confidently by
 different entries. Anything less is left to the usual single match.
 """
@@ -35,10 +35,10 @@ def question_parts(text: str) -> list[str]:
     return parts if len(parts) >= 2 else []
 
 
-def answered_questions(text: str, matcher: Any) -> list[Faq]:
-    """Return the entries answering a message's separate questions (two or more), else []."""
+def answered_questions(parts: list[str], matcher: Any) -> list[Faq]:
+    """Return the entries answering a message's separate questions (`question_parts`), two or more, else []."""
     found: list[Faq] = []
-    for part in question_parts(text):
+    for part in parts:
         match = matcher.match(part)
         if match.decision == "answer" and match.faq is not None and match.faq not in found \
                 and match.score >= PART_SCORE:

@@ -20,7 +20,7 @@ from handlers import complaint, texts
 from handlers.context import Turn
 from handlers.messages import Option, Reply
 from knowledge.records.complaints import FINAL, WITHDRAWABLE, ComplaintError, status_label
-from knowledge.records.models import OpdRow
+from knowledge.records.models import ComplaintRow, OpdRow
 from knowledge.records.tickets import find_city_ticket, find_ticket
 
 MAX_LISTED = 10
@@ -103,7 +103,7 @@ async def _detail(turn: Turn, ticket: str) -> list[Reply]:
     resident = await turn.resident()
     row = await turn.services.complaints.get_for_resident(turn.session, resident.id, ticket)
     if row is None:
-        return [Reply(texts.NOT_FOUND, options=(texts.STATUS, texts.REPORT))]
+        return _not_found()
     names = await _opd_names(turn, [row.opd_id])
     category = turn.kb.category(row.category_code)
     description = row.description if len(row.description) <= 300 else row.description[:297] + "..."
@@ -136,9 +136,9 @@ async def _ask_withdraw(turn: Turn, ticket: str) -> list[Reply]:
     resident = await turn.resident()
     row = await turn.services.complaints.get_for_resident(turn.session, resident.id, ticket)
     if row is None:
-        return [Reply(texts.NOT_FOUND, options=(texts.STATUS, texts.REPORT))]
+        return _not_found()
     if row.status not in WITHDRAWABLE:
-        return [Reply(texts.withdraw_too_late(row.ticket, status_label(row.status)), options=texts.MENU)]
+        return _too_late(row)
     return [Reply(texts.withdraw_question(row.ticket), options=(
         Option(texts.WITHDRAW_YES_LABEL, f"{WITHDRAW_YES}{row.ticket}"),
         Option(texts.WITHDRAW_NO_LABEL, f"{WITHDRAW_NO}{row.ticket}")))]
@@ -153,11 +153,19 @@ async def _withdraw(turn: Turn, ticket: str) -> list[Reply]:
         turn.record("command", "withdraw", data={"done": False})
         row = await turn.services.complaints.get_for_resident(turn.session, resident.id, ticket)
         assert row is not None
-        return [Reply(texts.withdraw_too_late(row.ticket, status_label(row.status)), options=texts.MENU)]
+        return _too_late(row)
     if row is None:
-        return [Reply(texts.NOT_FOUND, options=(texts.STATUS, texts.REPORT))]
+        return _not_found()
     turn.record("command", "withdraw", data={"done": True})
     return [Reply(texts.withdrawn(row.ticket), options=texts.MENU)]
+
+
+def _not_found() -> list[Reply]:
+    return [Reply(texts.NOT_FOUND, options=(texts.STATUS, texts.REPORT))]
+
+
+def _too_late(row: ComplaintRow) -> list[Reply]:
+    return [Reply(texts.withdraw_too_late(row.ticket, status_label(row.status)), options=texts.MENU)]
 
 
 async def _keep(turn: Turn, ticket: str) -> list[Reply]:

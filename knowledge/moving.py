@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from knowledge.regions import place_at
+
 MOVE_WORDS = frozenset({"pindah", "pindahan", "pndh", "pindh", "move", "moving", "moved", "relocate",
                         "relocating", "relocated"})
 TOWARDS = frozenset({"ke", "k", "kek", "ka", "to", "into", "menuju"})  # "ka": Minang "to"
@@ -28,7 +30,6 @@ ELSEWHERE = ("luar kota", "luar daerah", "luar provinsi", "luar pulau", "luar ne
 REACH = 2  # words looked back from a place for "to" or "from"
 HINT = {"in": "datang masuk", "out": "keluar luar"}
 _WORD = re.compile(r"[^\W_]+")
-_GOVERNMENT = frozenset({"kota", "kabupaten", "kab", "city"})
 _MAYBE_MOVING = re.compile(r"pi?nd|mov|reloc")
 
 
@@ -52,7 +53,7 @@ def moving_direction(text: str, regions: Mapping[str, str], own: tuple[str, ...]
             continue
         named = " ".join(words[i:i + size]) not in ELSEWHERE  # "luar kota" stays: entries say it too
         before = set(words[max(0, i - REACH):i])
-        if not home and named and _unprefixed(words[i:i + size]) != own:
+        if not home and named and tuple(words[i:i + size]) != own:
             spans.append((matches[i].start(), matches[i + size - 1].end()))
         if before & TOWARDS:
             votes.add("in" if home else "out")
@@ -76,21 +77,11 @@ def with_direction(text: str, regions: Mapping[str, str], own: tuple[str, ...]) 
 
 
 def _place_at(words: list[str], i: int, regions: Mapping[str, str], own: tuple[str, ...]) -> tuple[int, bool]:
-    """Return (how many words, whether it is the KB's own city) of a place named at word i, or (0, False)."""
+    """Return (how many words, whether it is the KB's own city) of a place named at word i, or (0, False):
+    a region (knowledge.regions) or a phrase for elsewhere ("luar kota")."""
     for n in (3, 2, 1):
-        name = " ".join(words[i:i + n])
-        if len(words) - i < n:
-            continue
-        if name in ELSEWHERE:
+        if len(words) - i >= n and " ".join(words[i:i + n]) in ELSEWHERE:
             return n, False
-        if name in regions and _unprefixed(words[i:i + n]) != own:
-            return n, False
-    if own and tuple(words[i:i + len(own)]) == own:
-        # "ke luar Padang" is elsewhere; the city's name stays in the text (it is in every entry anyway).
-        return len(own), not (i > 0 and words[i - 1] == "luar")
-    return 0, False
-
-
-def _unprefixed(words: list[str]) -> tuple[str, ...]:
-    """Return a place's name without "kota" or "kabupaten" in front ("kota padang" -> ("padang",))."""
-    return tuple(words[1:]) if len(words) > 1 and words[0] in _GOVERNMENT else tuple(words)
+    size, home = place_at(words, i, regions, own)
+    # "ke luar Padang" is elsewhere; the city's name stays in the text (it is in every entry anyway).
+    return size, home and not (i > 0 and words[i - 1] == "luar")

@@ -31,6 +31,19 @@ def first_words(regions: Mapping[str, str]) -> frozenset[str]:
     return frozenset(name.split(" ", 1)[0] for name in regions)
 
 
+def place_at(words: list[str], i: int, regions: Mapping[str, str], own: tuple[str, ...]) -> tuple[int, bool]:
+    """Return (how many words, whether it is the KB's own city) of the place named at word i, or (0, False).
+
+    The longest region name wins ("padang pariaman" over "padang"); the own city is never another region.
+    """
+    for n in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
+        if " ".join(words[i:i + n]) in regions and tuple(words[i:i + n]) != own:
+            return n, False
+    if own and tuple(words[i:i + len(own)]) == own:
+        return len(own), True
+    return 0, False
+
+
 def named_region(text: str, regions: Mapping[str, str], own: tuple[str, ...],
                  starts: frozenset[str] | None = None) -> tuple[str, str] | None:
     """Return (name, who handles it) of the first other region the text names as the service's place.
@@ -43,21 +56,14 @@ def named_region(text: str, regions: Mapping[str, str], own: tuple[str, ...],
     if starts is not None and starts.isdisjoint(words):
         return None
     found: list[tuple[int, str]] = []
-    own_named = False
     i = 0
     while i < len(words):
-        for n in range(min(MAX_NAME_WORDS, len(words) - i), 0, -1):
-            name = " ".join(words[i:i + n])
-            if name in regions and tuple(words[i:i + n]) != own:
-                found.append((i, name))
-                i += n
-                break
-        else:
-            if own and tuple(words[i:i + len(own)]) == own:
-                own_named = True
-            i += 1
-    if own_named:
-        return None
+        size, home = place_at(words, i, regions, own)
+        if home:
+            return None
+        if size:
+            found.append((i, " ".join(words[i:i + size])))
+        i += size or 1
     for start, name in found:
         if not MOVING.intersection(words[max(0, start - MOVING_REACH):start]):
             return name, regions[name]

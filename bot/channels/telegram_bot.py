@@ -233,12 +233,13 @@ class TelegramChannel:
         `NotHandled` when the bot stops before handling it.
         """
         update = Update.de_json(data, self.bot)
-        if chat_of(update) is not None and self.turn_claims:
+        resident = chat_of(update) is not None
+        if resident and self.turn_claims:
             future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
             self._waiting.setdefault(update.update_id, deque()).append(future)
             await self.application.update_queue.put(update)
             return await future
-        if chat_of(update) is not None:
+        if resident:
             # Remembered before Telegram gets its 200: a crash after that is replayed, not lost.
             if not await self.journal.remember(str(update.update_id), payload=data):
                 log.info("update %s delivered again; skipped", update.update_id)
@@ -299,9 +300,8 @@ class TelegramChannel:
             msg = await to_inbound(update, self.media, claim)
             replies = await self.handle(msg) if msg else []
             if claim is not None:
-                if claim.new is None:  # no commit took the claim: record the update here
+                if claim.new is None:  # no commit took the claim: record the update here (done below)
                     claim.new = await self.journal.remember(claim.message_id)
-                    self.journal.mark_done(claim.message_id)
                 if webhook is not None and not webhook.done():
                     webhook.set_result(claim.new)  # recorded: Telegram may have its 200 now
                 if not claim.new:
@@ -312,7 +312,7 @@ class TelegramChannel:
                 await ack
         if msg and replies:
             await self.send_replies(str(chat_id), replies, clear_keyboard=msg.option is None)
-        if claim is not None and claim.new and claim.payload is not None:
+        if claim is not None and claim.new:
             self.journal.mark_done(claim.message_id)  # sent (or queued in the outbox): its replies are not needed
 
     async def quiet(self) -> None:

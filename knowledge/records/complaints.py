@@ -179,11 +179,9 @@ class ComplaintService:
         Withdrawing is not the OPD's response: `first_response_at` is left as it is, so response-time
         figures only count what staff did. The resident is not sent a message (they asked for it).
         """
-        row = await self.get_for_resident(session, resident_id, ticket)
-        if row is None:
+        row = await self.get(session, ticket, lock=True)  # under the lock, as staff changes are
+        if row is None or row.resident_id != resident_id:
             return None
-        row = await self.get(session, row.ticket, lock=True)  # under the lock, as staff changes are
-        assert row is not None
         if row.status not in WITHDRAWABLE:
             raise ComplaintError(f"Laporan {row.ticket} sudah berstatus {status_label(row.status)}; "
                                  "laporan ini tidak dapat dibatalkan lagi.")

@@ -72,12 +72,10 @@ async def commit_claims(conn: Any, claims: Sequence[Claim], statement: Any) -> N
 async def remember(db: Database, channel: str, message_id: str, payload: dict[str, Any] | None = None) -> bool:
     """Record an inbound message; return True if it is new, False if it was seen before."""
     async with db.session() as session:
-        stmt = (dialect_insert(session)(InboundRow)
-                .values(channel=channel, message_id=str(message_id), payload=payload, status="pending",
-                        attempts=1, received_at=utcnow())
-                .on_conflict_do_nothing()
-                .returning(InboundRow.id))
-        inserted = await session.scalar(stmt)
+        stmt = insert_statement(dialect_insert(session)).values(
+            channel=channel, message_id=str(message_id), payload=payload, status="pending", attempts=1,
+            received_at=utcnow())
+        inserted = (await session.execute(stmt)).first()
         await session.commit()
     return inserted is not None
 
