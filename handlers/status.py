@@ -106,7 +106,6 @@ async def _detail(turn: Turn, ticket: str) -> list[Reply]:
         return _not_found()
     names = await _opd_names(turn, [row.opd_id])
     category = turn.kb.category(row.category_code)
-    description = row.description if len(row.description) <= 300 else row.description[:297] + "..."
     lines = [
         f"**Laporan {row.ticket}**",
         f"Status: **{status_label(row.status)}**",
@@ -116,7 +115,7 @@ async def _detail(turn: Turn, ticket: str) -> list[Reply]:
         *([f"Batas tanggapan: {texts.date_long(row.due_date)}"] if row.status not in FINAL else []),
         f"Lokasi: {texts.place(row.address, row.latitude, row.longitude, row.kelurahan, row.kecamatan)}",
         f"Foto: {'ada' if row.photo_path else 'tidak ada'}",
-        f"Masalah: {description}",
+        f"Masalah: {texts.shown_description(row.description)}",
     ]
     events = await turn.services.complaints.timeline(turn.session, row.id)
     public = [e for e in events if not e.internal and e.status]

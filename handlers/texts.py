@@ -10,6 +10,7 @@ import datetime as dt
 
 from handlers.messages import Option
 from knowledge.kb import City, Contact, Opd
+from knowledge.privacy import mask
 
 DAYS = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September",
@@ -232,13 +233,20 @@ def place(address: str | None, latitude: float | None, longitude: float | None, 
     return location or "-"
 
 
+def shown_description(description: str) -> str:
+    """Return a complaint's story as the resident is shown it again: the beginning of a long one, and
+    any NIK or phone number masked (the chat need not carry it twice; the OPD gets it as written)."""
+    description = mask(description)
+    if len(description) > 300:
+        description = description[:297].rstrip() + "… (teks lengkap tetap tersimpan)"
+    return description
+
+
 def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:
     """Return the summary the resident confirms before the complaint is filed."""
     location = place(data.get("address"), data.get("latitude"), data.get("longitude"), data.get("kelurahan"),
                      data.get("kecamatan"))
-    description = data.get("description", "")
-    if len(description) > 300:  # the summary shows the beginning; the whole story is filed
-        description = description[:297].rstrip() + "… (teks lengkap tetap tersimpan)"
+    description = shown_description(data.get("description", ""))
     return (
         "**Ringkasan laporan**\n"
         f"- Masalah: {description}\n"

@@ -492,3 +492,21 @@ async def test_asking_to_report_to_the_police_in_words_is_pointed_there(chat: Ch
     await chat.say("/lapor")
     await chat.say("saya dipukul preman di terminal tadi pagi")
     assert "Kepolisian" in chat.text
+
+
+async def test_a_nik_and_phone_in_the_story_are_filed_as_written_but_shown_back_masked(chat: Chat) -> None:
+    story = COMPLAINT + ", NIK saya 1371011203850004, hp 0812-6677-8899"
+    await chat.say("/lapor")
+    await chat.say(story)
+    await chat.say("ya")
+    for _ in range(3):
+        await chat.say("lewati")
+    assert "Ringkasan laporan" in chat.text
+    assert "1371011203850004" not in chat.text and "6677" not in chat.text
+    assert "NIK ****" in chat.text and "08******99" in chat.text
+    await chat.say("ya")
+    ticket = re.search(TICKET_RE, chat.text).group(0)
+    [row] = await complaints(chat)
+    assert row.description == story  # the OPD needs them to act
+    await chat.say(f"/status {ticket}")
+    assert "1371011203850004" not in chat.text and "NIK ****" in chat.text
