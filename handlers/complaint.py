@@ -67,8 +67,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
         data(turn)["photo"] = turn.msg.photo.path
         return [Reply(texts.PHOTO_RECEIVED)] + ASKS[step](turn)
     if turn.msg.location and step != "location":  # a place sent early: kept, not refused
-        store_location(turn, turn.msg.location.latitude, turn.msg.location.longitude, turn.msg.location.address)
-        return [Reply(texts.LOCATION_RECEIVED)] + ASKS[step](turn)
+        return [_location_received(turn)] + ASKS[step](turn)
     return await STEPS.get(step, _describe)(turn)
 
 
@@ -149,8 +148,7 @@ async def _describe(turn: Turn, text: str | None = None) -> list[Reply]:
         text = text or msg.photo.caption
         prefix.append(Reply(texts.PHOTO_RECEIVED))
     if msg.location:
-        store_location(turn, msg.location.latitude, msg.location.longitude, msg.location.address)
-        prefix.append(Reply(texts.LOCATION_RECEIVED))
+        prefix.append(_location_received(turn))
     description, cut = clean_text(text if text is not None else msg.text, MAX_DESCRIPTION)
     if len(description) < MIN_DESCRIPTION:
         return prefix + [Reply(texts.DESCRIBE_MORE if description else texts.DESCRIBE)]
@@ -271,13 +269,25 @@ async def _pick_category(turn: Turn) -> list[Reply]:
 # --- location, photo, name --------------------------------------------------------------------
 
 
+def _location_received(turn: Turn) -> Reply:
+    """Keep a place sent before its step (or with the description) and say whether it was kept."""
+    where = turn.msg.location
+    if store_location(turn, where.latitude, where.longitude, where.address):
+        return Reply(texts.LOCATION_RECEIVED)
+    return Reply(texts.location_outside(turn.kb.city.name, asking=False))
+
+
+
 async def _location(turn: Turn) -> list[Reply]:
     msg = turn.msg
     coords = _COORDS.match(turn.text)
-    if msg.location:
-        store_location(turn, msg.location.latitude, msg.location.longitude, msg.location.address)
-    elif coords and abs(float(coords[1])) <= 90 and abs(float(coords[2])) <= 180:
-        store_location(turn, float(coords[1]), float(coords[2]), None)
+    pin = (msg.location.latitude, msg.location.longitude, msg.location.address) if msg.location else None
+    if coords and not pin and abs(float(coords[1])) <= 90 and abs(float(coords[2])) <= 180:
+        pin = (float(coords[1]), float(coords[2]), None)
+    if pin:
+        if not store_location(turn, *pin):  # a pin outside the city: ask again
+            return [Reply(texts.location_outside(turn.kb.city.name, asking=True), options=(texts.SKIP,),
+                          request="location")]
     elif msg.photo:  # a photo sent early: keep it, still ask for the place
         data(turn)["photo"] = msg.photo.path
         return [Reply(texts.PHOTO_RECEIVED)] + ask_location(turn)

@@ -51,13 +51,20 @@ def go(turn: Turn, step: str) -> None:
     turn.record("complaint_step", step, opd=data(turn).get("opd"))
 
 
-def store_location(turn: Turn, latitude: float | None, longitude: float | None, address: str | None) -> None:
-    """Keep the place of the complaint, with its kelurahan and kecamatan when the address is known."""
+def store_location(turn: Turn, latitude: float | None, longitude: float | None, address: str | None) -> bool:
+    """Keep the place of the complaint, with its kelurahan and kecamatan when the address is known.
+
+    A pin outside the city (`Places.inside`) is not kept, nor the address sent with it: return False.
+    """
     lapor = data(turn)
     if latitude is not None and longitude is not None:
+        if not turn.services.places.inside(float(latitude), float(longitude)):
+            turn.record("complaint_step", "location_outside", opd=lapor.get("opd"))
+            return False
         lapor["latitude"], lapor["longitude"] = float(latitude), float(longitude)
     if address:
         lapor["address"] = address[:500]
         place = turn.services.places.find(address)
         if place:
             lapor["kelurahan"], lapor["kecamatan"] = place.kelurahan, place.kecamatan
+    return True

@@ -211,6 +211,16 @@ LOCATION_AGAIN = ("Itu bukan alamat. Ketik alamat atau patokan tempat masalahnya
 DRAFT_DROPPED = "Laporan yang belum terkirim dibatalkan."
 PHOTO_RECEIVED = "Foto diterima."
 LOCATION_RECEIVED = "Lokasi diterima."
+
+
+def location_outside(city_name: str, *, asking: bool) -> str:
+    """Say that a shared pin is outside the city and was not used; ask again when at the location step."""
+    text = f"Lokasi yang Anda kirim berada di luar wilayah {city_name}, jadi tidak kami pakai."
+    if asking:
+        text += " Kirim lokasi masalahnya (tombol 📍), ketik alamat atau patokannya, atau ketik **lewati**."
+    return text
+
+
 DESCRIPTION_CUT = "Cerita Anda sangat panjang; yang kami simpan adalah 4.000 karakter pertama."
 CONFIRM_AGAIN = ("Ketik **ya** untuk mengirim laporan, **ubah lokasi**, **ubah foto** atau **ubah instansi** untuk "
                  "mengganti isinya, atau **batal** untuk membatalkan.")

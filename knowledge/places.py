@@ -4,6 +4,10 @@ Reads `kelurahan.tsv` from a knowledge-base folder (columns: code, kelurahan, ke
 address such as "depan masjid, Jl. Sawahan, kel. Sawahan Timur" gives kelurahan "Sawahan Timur"
 and its kecamatan. Names are compared lower-cased on word boundaries, longest name first, so
 "Sawahan Timur" wins over "Sawahan".
+
+An optional `bounds.tsv` beside it (columns: south, west, north, east, in decimal degrees) gives the
+city's extent: a shared pin well outside it (a phone's stale fix, a place picked by mistake) is not
+taken as the place of a complaint.
 """
 
 from __future__ import annotations
@@ -15,6 +19,39 @@ from dataclasses import dataclass
 from pathlib import Path
 
 log = logging.getLogger(__name__)
+
+
+# Pins this far (degrees, about 2 km) outside the city's extent still count: GPS error, a border street.
+BOUNDS_MARGIN = 0.02
+
+
+@dataclass(frozen=True)
+class Bounds:
+    south: float
+    west: float
+    north: float
+    east: float
+
+    def contains(self, latitude: float, longitude: float) -> bool:
+        return (self.south - BOUNDS_MARGIN <= latitude <= self.north + BOUNDS_MARGIN
+                and self.west - BOUNDS_MARGIN <= longitude <= self.east + BOUNDS_MARGIN)
+
+    @classmethod
+    def from_file(cls, path: Path) -> Bounds | None:
+        """Read a bounds.tsv file; an absent or bad file gives None (every pin is accepted)."""
+        try:
+            with path.open(encoding="utf-8", newline="") as f:
+                row = next(csv.DictReader(f, delimiter="\t"))
+            bounds = cls(*(float(row[k]) for k in ("south", "west", "north", "east")))
+        except FileNotFoundError:
+            return None
+        except (OSError, StopIteration, KeyError, TypeError, ValueError) as exc:
+            log.warning("%s: unreadable city bounds (%s): every shared location is accepted", path, exc)
+            return None
+        if not (-90 <= bounds.south < bounds.north <= 90 and -180 <= bounds.west < bounds.east <= 180):
+            log.warning("%s: bounds out of order or range: every shared location is accepted", path)
+            return None
+        return bounds
 
 
 @dataclass(frozen=True)
@@ -30,13 +67,14 @@ def _norm(text: str) -> str:
 class Places:
     """The kelurahan of one city, searchable in free text."""
 
-    def __init__(self, rows: list[tuple[str, str]]):
+    def __init__(self, rows: list[tuple[str, str]], bounds: Bounds | None = None):
+        self.bounds = bounds
         self._kelurahan = sorted(((_norm(k), Place(k, c)) for k, c in rows), key=lambda p: -len(p[0]))
         kecamatan = {c for _, c in rows}
         self._kecamatan = sorted(((_norm(c), Place(None, c)) for c in kecamatan), key=lambda p: -len(p[0]))
 
     @classmethod
-    def from_file(cls, path: Path) -> Places:
+    def from_file(cls, path: Path, bounds: Bounds | None = None) -> Places:
         """Load a kelurahan.tsv file; an absent or unreadable file gives an empty lookup."""
         rows: list[tuple[str, str]] = []
         try:
@@ -46,12 +84,16 @@ class Places:
                         rows.append((row["kelurahan"].strip(), row["kecamatan"].strip()))
         except OSError as exc:
             log.info("no kelurahan list at %s (%s): addresses are kept as typed", path, exc)
-        return cls(rows)
+        return cls(rows, bounds)
 
     @classmethod
     def for_kb(cls, kb_path: Path) -> Places:
-        """Load the kelurahan list shipped beside a knowledge-base folder's city.yaml."""
-        return cls.from_file(Path(kb_path) / "kelurahan.tsv")
+        """Load the kelurahan list and city bounds shipped beside a knowledge-base folder's city.yaml."""
+        return cls.from_file(Path(kb_path) / "kelurahan.tsv", Bounds.from_file(Path(kb_path) / "bounds.tsv"))
+
+    def inside(self, latitude: float, longitude: float) -> bool:
+        """Tell whether a pin may be in the city (always, when its bounds are unknown)."""
+        return self.bounds is None or self.bounds.contains(latitude, longitude)
 
     def __len__(self) -> int:
         return len(self._kelurahan)

@@ -510,3 +510,35 @@ async def test_a_nik_and_phone_in_the_story_are_filed_as_written_but_shown_back_
     assert row.description == story  # the OPD needs them to act
     await chat.say(f"/status {ticket}")
     assert "1371011203850004" not in chat.text and "NIK ****" in chat.text
+
+
+async def test_a_pin_outside_the_city_is_not_taken_and_the_place_is_asked_again(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say(location=Location(-6.2000, 106.8166))  # Jakarta
+    assert "di luar wilayah Kota Uji" in chat.text and chat.last[-1].request == "location"
+    await chat.say("-6.2, 106.8166")  # typed as text: the same
+    assert "di luar wilayah Kota Uji" in chat.text
+    await chat.say(location=Location(-0.9471, 100.4172))
+    assert chat.last[-1].request == "photo"
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("ya")
+    [row] = await complaints(chat)
+    assert (row.latitude, row.longitude) == (-0.9471, 100.4172)
+
+
+async def test_a_pin_outside_the_city_sent_early_is_dropped_and_asked_for_at_its_step(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say(location=Location(0.0, 0.0, "Null Island"))  # a phone's empty fix
+    assert "di luar wilayah Kota Uji" in chat.text and "Sudah benar?" in chat.text
+    await chat.say("ya")
+    assert chat.last[-1].request == "location"  # still asked: nothing was kept
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("ya")
+    [row] = await complaints(chat)
+    assert (row.latitude, row.longitude, row.address) == (None, None, None)

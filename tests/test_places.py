@@ -1,0 +1,50 @@
+"""Kelurahan found in typed addresses, and the city's bounds for shared pins (knowledge.places)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from knowledge.kb import default_kb_path
+from knowledge.places import Bounds, Places
+
+
+def test_the_shipped_padang_list_finds_the_longest_kelurahan_name() -> None:
+    places = Places.for_kb(default_kb_path())
+    assert len(places) > 100
+    place = places.find("depan masjid, Jl. Sawahan, kel. Sawahan Timur")
+    assert (place.kelurahan, place.kecamatan) == ("Sawahan Timur", "Padang Timur")
+    assert places.find("di kecamatan kuranji") == places.find("kuranji")
+    assert places.find("Jl. Sudirman, Jakarta") is None
+
+
+@pytest.mark.parametrize(("latitude", "longitude", "inside"), [
+    (-0.9471, 100.4172, True),  # Padang's centre
+    (-0.8944, 100.3508, True),  # Minangkabau airport, on the city's northern edge
+    (-1.1200, 100.3700, True),  # Pulau Sikuai's waters, inside the extent
+    (-6.2000, 106.8166, False),  # Jakarta
+    (-0.3050, 100.3692, False),  # Bukittinggi
+    (0.0, 0.0, False),  # an empty fix
+])
+def test_the_shipped_padang_bounds_tell_a_pin_in_the_city_from_one_elsewhere(latitude, longitude, inside) -> None:
+    assert Places.for_kb(default_kb_path()).inside(latitude, longitude) is inside
+
+
+def test_without_a_bounds_file_every_pin_is_accepted(tmp_path: Path) -> None:
+    places = Places.for_kb(tmp_path)
+    assert places.bounds is None and places.inside(-6.2, 106.8)
+
+
+@pytest.mark.parametrize("content", [
+    "south\twest\tnorth\teast\n",  # no row
+    "south\twest\tnorth\n-1\t100\t-0.7\n",  # a column missing
+    "south\twest\tnorth\teast\n-1\tabc\t-0.7\t100.6\n",  # not a number
+    "south\twest\tnorth\teast\n-0.7\t100\t-1\t100.6\n",  # south above north
+])
+def test_a_bad_bounds_file_is_reported_and_ignored(tmp_path: Path, caplog, content: str) -> None:
+    (tmp_path / "bounds.tsv").write_text(content, encoding="utf-8")
+    with caplog.at_level(logging.WARNING):
+        assert Bounds.from_file(tmp_path / "bounds.tsv") is None
+    assert "every shared location is accepted" in caplog.text
