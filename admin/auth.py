@@ -18,6 +18,7 @@ import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from aiohttp import web
+from yarl import URL
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -172,14 +173,35 @@ def session_middleware() -> Callable[..., Awaitable[web.StreamResponse]]:
         request[ADMIN] = admin
         if admin is None and route not in PUBLIC_ROUTES:
             login = request.app.router["login"].url_for()
-            if request.method == "GET":
-                login = login.with_query(next=request.rel_url.path_qs)
+            back = request.rel_url.path_qs if request.method == "GET" else _form_page(request)
+            if back:  # a form sent after the session ended returns to its page (admin.js keeps the text)
+                login = login.with_query(next=back)
             raise web.HTTPSeeOther(login)
         if admin is not None and admin.must_change_password and route not in MAY_BEFORE_NEW_PASSWORD:
             raise web.HTTPSeeOther(request.app.router["password"].url_for().with_query(pesan="wajib-ganti"))
         return await handler(request)
 
     return middleware
+
+
+def safe_next(request: web.Request, target: str) -> str | None:
+    """Accept only a path inside the admin page as the place to return to after login."""
+    root = str(request.app.router["home"].url_for())
+    if target.startswith(root) and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+def _form_page(request: web.Request) -> str | None:
+    """Return the admin page a POST was sent from (its Referer, on this host), if any."""
+    referer = request.headers.get("Referer", "")
+    try:
+        url = URL(referer)
+    except ValueError:
+        return None
+    if not referer or (url.is_absolute() and (url.host, url.port) != (request.url.host, request.url.port)):
+        return None
+    return safe_next(request, url.path_qs)
 
 
 def sign_in(request: web.Request, user: UserRow) -> None:

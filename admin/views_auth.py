@@ -7,7 +7,7 @@ import logging
 from aiohttp import web
 
 from admin import audit
-from admin.auth import current, sign_in, sign_out
+from admin.auth import current, safe_next, sign_in, sign_out
 from admin.context import AdminContext
 from admin.keys import ADMIN, CTX
 from admin.pages import redirect, render
@@ -17,14 +17,6 @@ log = logging.getLogger(__name__)
 
 LOGIN_FAILED = ("Nama pengguna atau kata sandi salah, atau akun sedang dikunci sementara karena terlalu banyak "
                 "percobaan. Coba lagi nanti atau hubungi Kominfo.")
-
-
-def _safe_next(request: web.Request, target: str) -> str | None:
-    """Accept only a path inside the admin page as the place to return to after login."""
-    root = str(request.app.router["home"].url_for())
-    if target.startswith(root) and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 async def login(request: web.Request) -> web.Response:
@@ -51,7 +43,7 @@ async def login(request: web.Request) -> web.Response:
         return render(request, "login.html", {"username": username, "error": LOGIN_FAILED, "next": next_url},
                       status=401)
     sign_in(request, user)
-    target = _safe_next(request, next_url)
+    target = safe_next(request, next_url)
     raise web.HTTPSeeOther(target) if target else redirect(request, "home")
 
 

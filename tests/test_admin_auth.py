@@ -141,6 +141,20 @@ async def test_password_change_needs_the_old_one_and_ends_other_sessions(world: 
     assert await other.login("dlh.admin", "sandi-baru-4567") == 303
 
 
+async def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_after_login(world: AdminWorld) -> None:
+    await world.login("dlh.admin")
+    world.clock.advance(hours=9)
+    base = str(world.client.make_url("/"))[:-1]
+    for referer, expected in ((f"{base}/admin/complaints/PDG-AAAAAA", "/admin/login?next=/admin/complaints/PDG-AAAAAA"),
+                              ("/admin/faqs/new", "/admin/login?next=/admin/faqs/new"),
+                              ("https://evil.example/admin/faqs", "/admin/login"),  # another site
+                              (f"{base}/chat", "/admin/login"),  # not an admin page
+                              ("", "/admin/login")):
+        resp = await world.client.post("/admin/complaints/PDG-AAAAAA/note", data={"note": "x"},
+                                       headers={"Referer": referer}, allow_redirects=False)
+        assert resp.status == 303 and resp.headers["Location"] == expected, referer
+
+
 async def test_login_redirects_only_inside_the_admin_page(world: AdminWorld) -> None:
     page = await world.client.get("/admin/login")
     token = (await page.text()).split('name="csrf_token" value="')[1].split('"')[0]

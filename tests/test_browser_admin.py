@@ -247,3 +247,43 @@ async def test_pages_fit_a_phone_screen(server: Server, browser: Any) -> None:
     await page.goto(f"{server.base}/admin/complaints")
     await shot(page, "21-complaints-phone", full=False)
     assert not errors, errors
+
+
+async def test_text_typed_when_the_session_ended_is_put_back_after_login(server: Server, browser: Any) -> None:
+    from playwright.async_api import expect
+
+    from knowledge.records.residents import get_or_create_resident
+
+    core = server.core
+    async with core.db.session() as session:
+        person = await get_or_create_resident(session, "web", "warga-draft", "Rina")
+        row = await core.complaints.file(session, resident=person, opd="dlh", category="sampah-tidak-diangkut",
+                                         description="Sampah di TPS Jl. Veteran sudah 4 hari tidak diangkut.",
+                                         idempotency_key="browser-draft-1")
+        await session.commit()
+    errors: list[str] = []
+    admin = await new_page(browser, errors)
+    await login(admin, server.base, "dlh.admin")
+    await admin.goto(f"{server.base}/admin/complaints/{row.ticket}")
+    note = "Petugas sudah kami jadwalkan mengangkut sampah besok pagi."
+    await admin.select_option("#status", "diproses")
+    await admin.fill("#note", note)
+    await admin.context.clear_cookies()  # the session ends while the admin types
+    await admin.click("button:has-text('Simpan dan kirim ke pelapor')")
+    await admin.wait_for_url(lambda url: "/admin/login" in url)
+    await expect(admin.locator(".notice")).to_contain_text("Sesi Anda sudah berakhir")
+    await admin.fill("#username", "dlh.admin")
+    await admin.fill("#password", PASSWORD)
+    await admin.click("button:has-text('Masuk')")
+    await admin.wait_for_url(f"{server.base}/admin/complaints/{row.ticket}")
+    await expect(admin.locator("#note")).to_have_value(note)
+    await expect(admin.locator("#status")).to_have_value("diproses")
+    await expect(admin.locator(".notice")).to_contain_text("sudah dikembalikan")
+    await admin.click("button:has-text('Simpan dan kirim ke pelapor')")
+    await expect(admin.locator(".notice")).to_contain_text("Status pengaduan diubah")
+    assert await admin.evaluate("sessionStorage.length") == 0  # nothing of it stays in the browser
+    await admin.reload()
+    await expect(admin.locator("#note")).to_have_value("")  # a form that was received is not filled again
+    async with core.db.session() as session:
+        assert (await core.complaints.get(session, row.ticket)).status == "diproses"
+    assert not errors, errors
