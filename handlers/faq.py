@@ -19,6 +19,7 @@ from handlers.intents import names_police, opens_with_salam, police_matter
 from handlers.messages import Option, Reply
 from handlers.multi import answered_questions, question_parts
 from knowledge.kb import Faq
+from knowledge.matcher import Match
 
 MAX_VALUE_BYTES = 64  # Telegram's callback data limit
 # When the matcher names no OPD, a question about a problem ("limbah pabrik di sungai, lapor ke mana?")
@@ -115,29 +116,52 @@ def answer_question(turn: Turn) -> list[Reply]:
     last: dict[str, Any] = {"text": turn.text[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}
-    parts = question_parts(turn.text)
-    several = answered_questions(parts, turn.matcher)  # "syarat akta apa? bayar pbb dmn?": each answered
-    if several:
-        last["faq"] = several[-1].id
-        for faq in several:
-            turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
-        unanswered = len(parts) > len(several)
-        return replies + [answer_reply(turn, faq) for faq in several] + (
-            [Reply(texts.SEVERAL_QUESTIONS)] if unanswered else [])
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too
-    if match.decision == "answer" and match.faq is not None:
-        faq = match.faq
-        last["faq"] = faq.id
+    return replies + (_several(turn, last, common) or _answered(turn, match, crime, last, common)
+                      or _contact(turn, common) or _not_answered(turn, match, crime, last, common))
+
+
+def _several(turn: Turn, last: dict[str, Any], common: dict[str, Any]) -> list[Reply] | None:
+    """Answer each of several questions in one message ("syarat akta apa? bayar pbb dmn?"), if they are."""
+    parts = question_parts(turn.text)
+    several = answered_questions(parts, turn.matcher)
+    if not several:
+        return None
+    last["faq"] = several[-1].id
+    for faq in several:
         turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
-        police = [Reply(texts.POLICE_NOTE)] if crime and not _involves_police(faq) else []
-        return replies + police + [answer_reply(turn, faq)]
+    unanswered = len(parts) > len(several)
+    return [answer_reply(turn, faq) for faq in several] + ([Reply(texts.SEVERAL_QUESTIONS)] if unanswered else [])
+
+
+def _answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
+              common: dict[str, Any]) -> list[Reply] | None:
+    """Answer with the matched entry, if the matcher answers (a crime's police note first)."""
+    faq = match.faq
+    if match.decision != "answer" or faq is None:
+        return None
+    last["faq"] = faq.id
+    turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
+    police = [Reply(texts.POLICE_NOTE)] if crime and not _involves_police(faq) else []
+    return police + [answer_reply(turn, faq)]
+
+
+def _contact(turn: Turn, common: dict[str, Any]) -> list[Reply] | None:
+    """Give an OPD's own contact when that is what is asked ("nomor telepon Dinas Sosial?"), not
+    look-alike entries."""
     opd = asked_contact(turn.text, turn.kb)
-    if opd is not None:  # "nomor telepon Dinas Sosial?": the OPD's own contact, not look-alike entries
-        reachable = opd.contact.reachable
-        turn.record("question", "contact", opd=opd.slug, answered=reachable, **common)
-        if not reachable:
-            turn.record("unanswered", "contact", opd=opd.slug, text=turn.text)
-        return replies + [Reply(texts.opd_contact(opd), options=(texts.REPORT, texts.ASK_AGAIN))]
+    if opd is None:
+        return None
+    reachable = opd.contact.reachable
+    turn.record("question", "contact", opd=opd.slug, answered=reachable, **common)
+    if not reachable:
+        turn.record("unanswered", "contact", opd=opd.slug, text=turn.text)
+    return [Reply(texts.opd_contact(opd), options=(texts.REPORT, texts.ASK_AGAIN))]
+
+
+def _not_answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
+                  common: dict[str, Any]) -> list[Reply]:
+    """Offer the likely entries ("did you mean"), or say honestly that there is no answer and who to ask."""
     elsewhere = match.elsewhere
     suggestions = tuple(match.suggestions)[:3]
     if crime:  # "motor sy dicuri lapor kemana": the police first; the city's entries stay on offer
@@ -149,12 +173,12 @@ def answer_question(turn: Turn) -> list[Reply]:
         text = texts.DID_YOU_MEAN
         if elsewhere:  # say whose matter it is first; the city's entries stay on offer
             text = f"{texts.handled_elsewhere(elsewhere, turn.kb.city.name)}\n\n{texts.OR_DID_YOU_MEAN}"
-        return replies + [Reply(text, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
+        return [Reply(text, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
     opd = None if elsewhere else match.opd or _routed_opd(turn)
     last["opd"] = opd
     turn.record("question", "abstain", opd=opd, answered=False, **common)
     turn.record("unanswered", "abstain", opd=opd, text=turn.text)
-    return replies + [_dont_know(turn, opd, elsewhere)]
+    return [_dont_know(turn, opd, elsewhere)]
 
 
 def _involves_police(faq: Faq) -> bool:
