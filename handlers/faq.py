@@ -170,7 +170,7 @@ def _not_answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
         last["suggested"] = [f.id for f in suggestions]
         turn.record("question", "suggest", faq_key=suggestions[0].id, opd=match.opd, answered=False, **common)
         options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in suggestions)
-        text = texts.DID_YOU_MEAN
+        text = texts.MAYBE_RELATED if match.tentative else texts.DID_YOU_MEAN
         if elsewhere:  # say whose matter it is first; the city's entries stay on offer
             text = f"{texts.handled_elsewhere(elsewhere, turn.kb.city.name)}\n\n{texts.OR_DID_YOU_MEAN}"
         return [Reply(text, options=options + (texts.NONE_OF_THESE,), kind="suggest")]

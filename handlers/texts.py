@@ -103,6 +103,8 @@ HELPFUL_YES = "👍 Ya"
 HELPFUL_NO = "👎 Tidak"
 DID_YOU_MEAN = "Maksud Anda salah satu dari ini?"
 OR_DID_YOU_MEAN = "Atau maksud Anda salah satu dari ini?"
+MAYBE_RELATED = ("Maaf, saya belum menemukan jawaban yang pas untuk pertanyaan itu. Mungkin salah satu topik ini "
+                 "terkait:")
 NONE_OF_THESE = Option("Bukan semuanya", "nf:none")
 NO_ANSWER = "Maaf, saya belum punya jawaban untuk pertanyaan itu."
 FAQ_GONE = "Maaf, informasi itu sudah tidak tersedia. Silakan ketik pertanyaan Anda lagi."

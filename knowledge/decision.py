@@ -22,6 +22,12 @@ log = logging.getLogger(__name__)
 
 MODEL_PATH = Path(__file__).parent / "data" / "decision.json"
 
+# A feature further than this many standard deviations from its training mean counts as this far: the
+# linear model must not extrapolate. A lone candidate (no runner-up: "resep rendang", whose only known
+# word is in one entry) has a runner-up ratio of 0, over 4 deviations out, which alone made it a
+# confident answer. Clipping changes no answer on any dev set.
+MAX_DEVIATIONS = 3.0
+
 # A question with at least this share of English function words is treated as English (the dev sets'
 # English questions have 0.21-0.67, their Indonesian and code-mixed ones at most 0.19).
 ENGLISH_SHARE = 0.2
@@ -101,5 +107,6 @@ class DecisionModel:
 
     def probability(self, x: Sequence[float]) -> float:
         """Return the probability that the best candidate is the right answer."""
-        z = self.intercept + sum(c * (v - m) / s for c, v, m, s in zip(self.coef, x, self.mean, self.scale))
+        z = self.intercept + sum(c * max(-MAX_DEVIATIONS, min(MAX_DEVIATIONS, (v - m) / s))
+                                 for c, v, m, s in zip(self.coef, x, self.mean, self.scale))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

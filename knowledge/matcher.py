@@ -80,6 +80,10 @@ _REQUIREMENTS_RE = re.compile(r"(?:(?:per)?syarat(?:an|nya)?|dokumen|berkas|requ
                               re.IGNORECASE)
 _LIST_ITEM_RE = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])\s")
 MAX_SUGGESTIONS = 3
+# Below this probability that the best entry is right, "did you mean" is put as "no answer; maybe related".
+# Set on the dev sets (all of them, 2026-12-07): 235 of the 576 menus shown for off-topic questions fall
+# below it, and 29 of the 256 that hold the right entry (they still offer it).
+TENTATIVE_PROBABILITY = 0.1
 
 # Sentences of a long message, and the words that mark the one asking the question.
 _SENTENCE_RE = re.compile(r"(?<=[.!?\n])\s+|\n+")
@@ -134,6 +138,9 @@ class Match:
     # Who handles the question instead, when it names a body that is not the city's (a police station,
     # immigration) and no entry does: as the bot names it to the resident ("Kantor Imigrasi").
     elsewhere: str | None = None
+    # Suggestions only loosely related to the question (the decision's probability is below
+    # TENTATIVE_PROBABILITY): the bot says it has no answer before it offers them.
+    tentative: bool = False
 
     @property
     def best(self) -> Candidate | None:
@@ -284,7 +291,9 @@ class FaqMatcher:
         if self._answers(text, found, x) and not self._misses_the_subject(terms, best) and elsewhere is None:
             return Match("answer", candidates, best_faq.opd)
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
-        return Match(decision, candidates, None if elsewhere else self._likely_opd(found), elsewhere)
+        tentative = decision == "suggest" and self.decision is not None and x is not None \
+            and self.decision.probability(x) < TENTATIVE_PROBABILITY
+        return Match(decision, candidates, None if elsewhere else self._likely_opd(found), elsewhere, tentative)
 
     def _answers(self, text: str, found: list[tuple[Faq, Evidence]], x: list[float] | None) -> bool:
         """Tell whether the best entry is good enough to answer with."""

@@ -328,3 +328,21 @@ async def test_a_question_about_a_crime_points_to_the_police(chat: Chat) -> None
     assert not any("Kepolisian**" in r.text for r in replies)
     replies = await chat.say("harga emas hari ini, saya ditipu toko emas")  # no answer: the police note
     assert "Kepolisian" in replies[-1].text
+
+
+async def test_a_loosely_related_menu_says_first_that_there_is_no_answer(sqlite_db, tmp_path) -> None:
+    from handlers.dispatch import Dispatcher
+    from knowledge.kb import default_kb_path
+    from knowledge.kbfiles import load_kb
+    from tests.conftest_chat import make_services
+
+    services = await make_services(sqlite_db, tmp_path / "media", kb=load_kb(default_kb_path()).kb)
+    padang = Chat(Dispatcher(services, rate_limit_per_minute=10_000))
+    await padang.say("/start")
+    await padang.say("harga emas hari ini")  # nothing in the KB is about it
+    assert padang.text.startswith("Maaf, saya belum menemukan jawaban yang pas"), padang.text
+    assert padang.options[-1] == "Bukan semuanya" and len(padang.options) == 4
+    await padang.say("lampu jalan")  # too short to choose, but the entries are what was meant
+    assert padang.text == "Maksud Anda salah satu dari ini?"
+    await padang.choose("Bukan semuanya")
+    assert "belum punya jawaban" in padang.text

@@ -189,9 +189,22 @@ def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq
     "paspor habis masa berlaku",  # the KTP-el validity entry lacks the passport: a different subject
     "sim saya habis masa berlakunya",
     "How do I apply for a job as a civil servant?",  # was: migrant workers (CPNS is not the city's)
+    "resep rendang",  # was: the halal certificate, its only candidate (no runner-up read as a clear win)
 ])
 def test_questions_found_by_hand_are_not_answered_wrongly(padang, question):
     assert padang.match(question).decision != "answer"
+
+
+@pytest.mark.parametrize(("question", "tentative"), [
+    ("harga emas hari ini", True),  # nothing in the KB: the menu is only loosely related
+    ("kamu bot atau manusia", True),
+    ("lampu jalan", False),  # too short to choose, but the menu is what was meant
+    ("ktp", False),
+])
+def test_a_loosely_related_menu_is_marked_tentative(padang, question, tentative):
+    m = padang.match(question)
+    assert m.decision == "suggest" and m.suggestions
+    assert m.tentative is tentative
 
 
 # Floors a few points below what the matcher reaches on the dev set: a regression fails here.
@@ -508,3 +521,10 @@ def test_posting_sets_and_arrays_score_alike(norm, monkeypatch):
     monkeypatch.setattr(index_module, "SET_POSTINGS", 300)
     monkeypatch.setattr(index_module, "SETS_CACHE", 40)  # a small bound: the cache starts over, never grows past it
     assert scores(docs) == with_sets and docs._set_elements <= 40
+
+
+def test_a_feature_far_outside_its_training_range_weighs_as_if_three_deviations_out():
+    model = DecisionModel(("a", "b"), (0.0, 0.0), (1.0, 1.0), (1.0, -1.0), 0.0)
+    assert model.probability([3.0, 0.0]) == model.probability([50.0, 0.0])
+    assert model.probability([0.0, -3.0]) == model.probability([0.0, -9.0])
+    assert model.probability([2.0, 0.0]) < model.probability([3.0, 0.0])
