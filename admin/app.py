@@ -104,6 +104,8 @@ def _routes(app: web.Application) -> None:
     r.add_get("/complaints/{ticket:[A-Za-z0-9-]+}", views_complaints.detail_view, name="complaint")
     r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/status", views_complaints.change_status, name="complaint_status")
     r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/note", views_complaints.add_note, name="complaint_note")
+    r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/message", views_complaints.message_resident,
+               name="complaint_message")
     r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/reassign", views_complaints.reassign, name="complaint_reassign")
     r.add_get("/complaints/{ticket:[A-Za-z0-9-]+}/photo", views_complaints.photo, name="complaint_photo")
 

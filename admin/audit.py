@@ -30,6 +30,7 @@ ACTIONS = {
     "opd_contact": "Kontak OPD diubah",
     "complaint_status": "Status pengaduan diubah",
     "complaint_note": "Catatan internal",
+    "complaint_message": "Pesan ke pelapor",
     "complaint_reassign": "Pengaduan dialihkan",
     "unanswered_dismiss": "Pertanyaan diabaikan",
     "user_create": "Akun dibuat",

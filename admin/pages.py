@@ -35,6 +35,7 @@ NOTICES = {
     "diaktifkan": "FAQ diaktifkan kembali.",
     "status": "Status pengaduan diubah. Pelapor akan menerima pemberitahuan.",
     "catatan": "Catatan internal disimpan (tidak dikirim ke pelapor).",
+    "pesan": "Pesan dikirim ke pelapor; status pengaduan tidak berubah.",
     "dialihkan": "Pengaduan dialihkan ke OPD lain.",
     "diabaikan": "Kelompok pertanyaan diabaikan.",
     "sandi": "Kata sandi Anda sudah diganti.",

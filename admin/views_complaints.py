@@ -24,7 +24,7 @@ from admin.context import AdminContext
 from admin.keys import CTX
 from admin.pages import redirect, render
 from admin.timeutil import city_today
-from knowledge.records.complaints import ComplaintError
+from knowledge.records.complaints import STAFF_STATUSES, TRANSITIONS, ComplaintError
 from knowledge.records.models import CategoryRow, ComplaintRow, OpdRow
 from knowledge.records.workdays import working_days_between
 
@@ -91,7 +91,8 @@ async def detail(request: web.Request, *, error: str | None = None, status: int 
             if c.category_code else None
         others = (await session.scalars(select(OpdRow).where(OpdRow.id != c.opd_id).order_by(OpdRow.name))).all()
     is_open = c.status in complaintsq.OPEN_STATUSES
-    next_statuses = [(s, label) for s, label in STATUS_LABELS.items() if s not in (c.status, "baru", "dialihkan")]
+    allowed = TRANSITIONS.get(c.status, frozenset()) & STAFF_STATUSES  # never the resident's own "dibatalkan"
+    next_statuses = [(s, label) for s, label in STATUS_LABELS.items() if s in allowed]
     return render(request, "complaint.html", {
         "c": c, "opd": opd, "category": category, "timeline": timeline, "statuses": STATUS_LABELS,
         "resident": {"name": resident.display_name if resident else None,
@@ -137,6 +138,27 @@ async def change_status(request: web.Request) -> web.Response:
     if error:
         return await detail(request, error=error, status=400, kept=kept)
     raise redirect(request, "complaint", notice="status", ticket=c.ticket)
+
+
+async def message_resident(request: web.Request) -> web.Response:
+    """Send the resident a message without changing the status (a progress update, a question)."""
+    ctx: AdminContext = request.app[CTX]
+    admin = current(request)
+    note = _note(await request.post())
+    async with ctx.db.session() as session:
+        c, _ = await _load(request, session)
+        try:
+            await ctx.complaints.message_resident(session, c.ticket, note, actor=admin.username)
+        except ComplaintError as exc:
+            await session.rollback()
+            error = str(exc)
+        else:
+            await audit.record(session, admin, "complaint_message", c.ticket, now=ctx.now())
+            await session.commit()
+            error = None
+    if error:
+        return await detail(request, error=error, status=400, kept={"message": note})
+    raise redirect(request, "complaint", notice="pesan", ticket=c.ticket)
 
 
 async def add_note(request: web.Request) -> web.Response:

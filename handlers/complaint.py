@@ -101,9 +101,12 @@ def _urgent_first(turn: Turn, replies: list[Reply]) -> list[Reply]:
 
 async def reprompt(turn: Turn) -> list[Reply]:
     """Ask the current step's question again, after a detour (help, status)."""
-    step = turn.state.get("step", "describe")
-    replies = ASKS.get(step, ask_describe)(turn)
-    return [Reply(texts.FLOW_REMINDER)] + replies
+    return [Reply(texts.FLOW_REMINDER)] + ask_current(turn)
+
+
+def ask_current(turn: Turn) -> list[Reply]:
+    """Ask the current step's question (again)."""
+    return ASKS.get(turn.state.get("step", "describe"), ask_describe)(turn)
 
 
 def _reported(turn: Turn, faq_id: str) -> str:

@@ -26,7 +26,7 @@ import logging
 import time
 import weakref
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from handlers import complaint, faq, feedback, start, status, texts
@@ -188,11 +188,20 @@ class Dispatcher:
         return replies
 
     async def _route(self, turn: Turn) -> list[Reply]:
+        before: list[Reply] = []
+        if turn.msg.unsupported == "photo":  # a photo the channel could not receive: say so
+            before = [Reply(texts.PHOTO_FAILED)]
+            if not turn.text:
+                turn.record("other", "photo_failed")
+                if turn.state.get("flow") == "lapor":
+                    return before + complaint.ask_current(turn)
+                return before + [Reply(texts.PHOTO_FAILED_NEXT, options=texts.MENU)]
+            turn.msg = replace(turn.msg, unsupported=None)  # its caption is read as a message of its own
         for feature in self.features:
             replies = await feature(turn)
             if replies is not None:
-                return list(replies)
-        return [Reply(texts.NOT_UNDERSTOOD, options=texts.MENU)]
+                return before + list(replies)
+        return before + [Reply(texts.NOT_UNDERSTOOD, options=texts.MENU)]
 
     def _observe(self, channel: str, kind: str, outcome: str | None, started: float) -> None:
         if self.observer is None:

@@ -71,7 +71,9 @@ class InboundMessage:
     phone: str | None = None  # a shared contact's phone number
     display_name: str | None = None
     message_id: str | None = None  # the channel's id for deduplication
-    unsupported: str | None = None  # e.g. "voice", "sticker": something the bot cannot read
+    # e.g. "voice", "sticker": something the bot cannot read; "photo": a photo the channel could not
+    # receive (download failed, not a JPEG/PNG, too large), its caption (if any) in `text`
+    unsupported: str | None = None
     claim: Claim | None = field(default=None, compare=False)  # see Claim
 
     @property

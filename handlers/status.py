@@ -118,13 +118,14 @@ async def _detail(turn: Turn, ticket: str) -> list[Reply]:
         f"Masalah: {texts.shown_description(row.description)}",
     ]
     events = await turn.services.complaints.timeline(turn.session, row.id)
-    public = [e for e in events if not e.internal and e.status]
+    public = [e for e in events if not e.internal]  # status changes and the OPD's messages
     if public:
         lines += ["", "**Riwayat**"]
         for event in public:
             moment = _local(turn, event.created_at)
             note = f" — {event.note.strip()}" if event.note and event.note.strip() else ""
-            lines.append(f"- {texts.date_short(moment.date())} {moment:%H.%M}: {status_label(event.status)}{note}")
+            what = status_label(event.status) if event.status else "Pesan petugas"
+            lines.append(f"- {texts.date_short(moment.date())} {moment:%H.%M}: {what}{note}")
     options = (Option(texts.WITHDRAW_LABEL, f"{WITHDRAW}{row.ticket}"),) if row.status in WITHDRAWABLE else ()
     return [Reply("\n".join(lines), options=options, kind="status")]
 

@@ -92,6 +92,9 @@ NOT_UNDERSTOOD = ("Maaf, saya tidak dapat membaca pesan itu. Silakan ketik perta
                   "atau pilih menu di bawah.")
 UNSUPPORTED = ("Maaf, saya belum bisa membaca pesan jenis ini. Saya bisa menjawab pertanyaan yang diketik, "
                "menerima laporan (ketik **lapor**), dan mengecek status laporan (ketik **status**).")
+PHOTO_FAILED = ("Maaf, foto Anda tidak dapat kami terima (gagal diunduh, terlalu besar, atau bukan foto JPEG/PNG). "
+                "Silakan kirim ulang fotonya.")
+PHOTO_FAILED_NEXT = "Untuk melapor dengan foto, ketik **lapor**, lalu kirim fotonya saat diminta."
 STALE_OPTION = "Pilihan itu sudah tidak berlaku. Silakan ketik pertanyaan Anda atau pilih menu."
 TRUNCATED = "Pesan Anda sangat panjang; saya hanya membaca 1.000 karakter pertama."
 FLOW_REMINDER = "Laporan Anda belum terkirim. Lanjutkan dengan menjawab pertanyaan berikut, atau ketik **batal**."
@@ -201,9 +204,11 @@ PHOTO_AGAIN = "Silakan kirim foto, atau ketik **lewati** jika tidak ada foto."
 
 
 def name_question(name: str) -> str:
-    """Ask whether the resident's name (as their chat app shows it) may appear on the public complaint."""
-    return (f"Boleh kami tampilkan nama Anda (**{name}**) pada laporan yang dapat dilihat publik? Nama Anda "
-            "tetap terlihat oleh petugas instansi yang menangani.")
+    """Ask whether the resident's name (as their chat app shows it) may be named when the city makes the
+    complaint public (a report, a social-media reply); the officers handling it always see it."""
+    return (f"Boleh nama Anda (**{name}**) disebut jika laporan ini dipublikasikan Pemerintah Kota, misalnya "
+            "dalam laporan atau balasan di media sosial? Nama Anda tetap terlihat oleh petugas instansi yang "
+            "menangani.")
 
 
 

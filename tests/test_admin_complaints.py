@@ -130,6 +130,48 @@ async def test_internal_note_is_not_sent_to_the_resident(world: AdminWorld) -> N
     assert "Catatan internal" in page and "Koordinasi dengan kelurahan." in page
 
 
+async def test_closing_needs_a_note_and_only_the_officers_statuses_are_offered(world: AdminWorld) -> None:
+    row = await world.file_complaint()
+    await world.login("dlh.admin")
+    page = await world.get(f"/admin/complaints/{row.ticket}")
+    offered = re.findall(r'<option value="([a-z]+)"', page.split('id="status"')[1].split("</select>")[0])
+    assert offered == ["diterima", "diproses", "selesai", "ditolak"]  # not the resident's own "dibatalkan"
+    resp = await world.post(f"/admin/complaints/{row.ticket}/status", {"status": "selesai", "note": ""})
+    assert resp.status == 400 and "apa yang sudah dikerjakan" in await resp.text()
+    resp = await world.post(f"/admin/complaints/{row.ticket}/status", {"status": "dibatalkan", "note": "x"})
+    assert resp.status == 400
+    await world.post(f"/admin/complaints/{row.ticket}/status", {"status": "diproses", "note": ""}, status=303)
+    page = await world.get(f"/admin/complaints/{row.ticket}")
+    offered = re.findall(r'<option value="([a-z]+)"', page.split('id="status"')[1].split("</select>")[0])
+    assert offered == ["selesai", "ditolak"]
+
+
+async def test_a_message_reaches_the_resident_without_changing_the_status(any_world: AdminWorld) -> None:
+    world = any_world
+    row = await world.file_complaint(user="warga-7")
+    await world.login("dlh.admin")
+    await world.post(f"/admin/complaints/{row.ticket}/message",
+                     {"note": "Truk pengangkut sedang diperbaiki; sampah diangkut Kamis."}, status=303)
+    [message] = [m for m in await _outbox(world) if m.kind == "status"]
+    assert (message.channel, message.recipient) == ("web", "warga-7")
+    assert "Pesan petugas: Truk pengangkut sedang diperbaiki; sampah diangkut Kamis." in message.payload["text"]
+    assert row.ticket in message.payload["text"] and "rate:" not in str(message.payload)
+    page = await world.get(f"/admin/complaints/{row.ticket}?pesan=pesan")  # where the form leads
+    assert "<strong>Pesan ke pelapor</strong>" in page and "Pesan dikirim ke pelapor" in page
+    async with world.db.session() as session:
+        saved = await session.scalar(select(ComplaintRow).where(ComplaintRow.ticket == row.ticket))
+    assert saved.status == "baru" and saved.first_response_at is not None  # a reply is a response
+    resp = await world.post(f"/admin/complaints/{row.ticket}/message", {"note": "  "})
+    assert resp.status == 400 and "tidak boleh kosong" in await resp.text()
+    await world.post(f"/admin/complaints/{row.ticket}/status", {"status": "ditolak", "note": "Bukan DLH."},
+                     status=303)
+    resp = await world.post(f"/admin/complaints/{row.ticket}/message", {"note": "Satu hal lagi."})
+    assert resp.status == 400 and "sudah ditutup" in await resp.text()
+    other = await world.file_complaint(opd="dpupr", category="jalan-rusak", description="Jalan berlubang besar")
+    resp = await world.post(f"/admin/complaints/{other.ticket}/message", {"note": "Bukan urusan DLH."})
+    assert resp.status == 404  # another OPD's complaint
+
+
 async def test_reassignment_moves_the_complaint_to_the_other_inbox(world: AdminWorld) -> None:
     row = await world.file_complaint(description="Jalan di depan rumah berlubang")
     await world.login("dlh.admin")

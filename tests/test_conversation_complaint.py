@@ -52,7 +52,7 @@ async def test_whole_flow_with_the_proposed_opd_and_defaults(chat: Chat) -> None
     await chat.say("lewati")
     assert chat.last[-1].request == "photo"
     await chat.say("lewati")
-    assert "tampilkan nama" in chat.text.lower()
+    assert "disebut jika laporan ini dipublikasikan" in chat.text
     assert chat.options == ["Tampilkan nama", "Anonim (disarankan)"]
     await chat.say("lewati")  # anonymous is the default
     assert "Ringkasan laporan" in chat.text and "- Nama: anonim" in chat.text and "- Foto: tidak ada" in chat.text
@@ -280,7 +280,7 @@ async def test_rating_after_selesai_typed_and_by_button(chat: Chat) -> None:
     # A second complaint rated with the button value from the outbox message.
     second = await file_complaint(chat)
     async with chat.services.db.session() as session:
-        await chat.services.complaints.set_status(session, second, "selesai", actor="dlh")
+        await chat.services.complaints.set_status(session, second, "selesai", note="Sudah diangkut", actor="dlh")
         await session.commit()
     await chat.say(option=f"rate:{second}:4")
     assert "(4/5)" in chat.text
@@ -542,3 +542,14 @@ async def test_a_pin_outside_the_city_sent_early_is_dropped_and_asked_for_at_its
     await chat.say("ya")
     [row] = await complaints(chat)
     assert (row.latitude, row.longitude, row.address) == (None, None, None)
+
+
+async def test_an_opds_message_shows_in_the_residents_status_history(chat: Chat) -> None:
+    ticket = await file_complaint(chat)
+    async with chat.services.db.session() as session:
+        await chat.services.complaints.message_resident(session, ticket, "Truk diperbaiki; diangkut Kamis.",
+                                                        actor="dlh")
+        await session.commit()
+    await chat.say(f"/status {ticket}")
+    assert "Pesan petugas — Truk diperbaiki; diangkut Kamis." in chat.text
+    assert "Status: **Baru**" in chat.text  # unchanged

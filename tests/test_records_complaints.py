@@ -177,6 +177,11 @@ async def test_rejecting_needs_a_reason_and_unknown_ticket_is_reported(db: Datab
     ticket = (await file(db, service, await resident(db))).ticket
     with pytest.raises(ComplaintError, match="alasan penolakan"):
         await set_status(db, service, ticket, "ditolak")
+    with pytest.raises(ComplaintError, match="apa yang sudah dikerjakan"):  # closing says what was done
+        await set_status(db, service, ticket, "selesai", note="  ")
+    with pytest.raises(ComplaintError, match="tidak dapat dipilih petugas") as info:  # the resident's own
+        await set_status(db, service, ticket, "dibatalkan")
+    assert "Dialihkan" not in str(info.value) and "Selesai" in str(info.value)
     with pytest.raises(ComplaintError, match="tidak ditemukan"):
         await set_status(db, service, "PDG-ZZZZZZ", "diterima")
     row = await set_status(db, service, ticket, "ditolak", note="Bukan wilayah Kota Padang.")
@@ -245,7 +250,7 @@ async def test_rating_only_for_own_finished_complaints(db: Database, service: Co
     row = await file(db, service, budi)
     async with db.session() as s:
         assert not await service.rate(s, budi.id, row.ticket, 5)  # not finished yet
-    await set_status(db, service, row.ticket, "selesai")
+    await set_status(db, service, row.ticket, "selesai", note="Sudah diangkut.")
     async with db.session() as s:
         assert not await service.rate(s, siti.id, row.ticket, 5)
         assert not await service.rate(s, budi.id, row.ticket, 6)
@@ -261,7 +266,7 @@ async def test_overdue_lists_unfinished_complaints_past_their_due_date(db: Datab
     who = await resident(db)
     late = await file(db, service, who, key="a")
     done = await file(db, service, who, key="b")
-    await set_status(db, service, done.ticket, "selesai")
+    await set_status(db, service, done.ticket, "selesai", note="Sudah diangkut.")
     async with db.session() as s:
         assert await service.overdue(s, late.due_date) == []
         assert [r.id for r in await service.overdue(s, late.due_date + dt.timedelta(days=1))] == [late.id]

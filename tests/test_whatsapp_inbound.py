@@ -57,14 +57,12 @@ async def test_typed_number_still_selects_an_option(bot: Running, fake: FakeGrap
     assert "Ceritakan masalahnya" in text_of(calls)
 
 
-@pytest.mark.parametrize("kind", ["audio", "voice", "sticker", "reaction", "document", "video", "contacts",
-                                  "unknown"])
+@pytest.mark.parametrize("kind", ["audio", "voice", "sticker", "document", "video", "contacts", "unknown"])
 async def test_what_the_bot_cannot_read_gets_a_polite_answer(bot: Running, fake: FakeGraph, kind: str):
     payload = {
         "audio": lambda: fake.audio(RESIDENT, voice=False),
         "voice": lambda: fake.audio(RESIDENT, voice=True),
         "sticker": lambda: fake.sticker(RESIDENT),
-        "reaction": lambda: fake.reaction(RESIDENT, "👍"),
         "document": lambda: fake.message(RESIDENT, "document", {"id": "1", "mime_type": "application/pdf",
                                                                "filename": "ktp.pdf"}),
         "video": lambda: fake.message(RESIDENT, "video", {"id": "2", "mime_type": "video/mp4"}),
@@ -80,8 +78,9 @@ async def test_what_the_bot_cannot_read_gets_a_polite_answer(bot: Running, fake:
     assert resident.phone is None  # a shared contact card is someone else's number
 
 
-async def test_a_removed_reaction_and_system_notices_get_no_answer(bot: Running, fake: FakeGraph):
-    assert await bot.send(fake.reaction(RESIDENT, "")) == []
+async def test_reactions_and_system_notices_get_no_answer(bot: Running, fake: FakeGraph):
+    assert await bot.send(fake.reaction(RESIDENT, "👍")) == []  # an emoji on one of our answers
+    assert await bot.send(fake.reaction(RESIDENT, "")) == []  # taken back
     system = fake.message(RESIDENT, "system", {"body": "User changed number", "type": "user_changed_number"})
     assert await bot.send(system) == []
 
@@ -96,10 +95,19 @@ async def test_image_is_fetched_with_the_token_and_stored(bot: Running, fake: Fa
     assert [p.read_bytes() for p in stored] == [JPEG]
 
 
-async def test_image_that_is_not_a_photo_is_refused_politely(bot: Running, fake: FakeGraph):
+async def test_image_that_is_not_a_photo_is_refused_and_asked_for_again(bot: Running, fake: FakeGraph):
     calls = await bot.send(fake.image(RESIDENT, b"GIF89a not a jpeg", mime="image/gif"))
-    assert UNSUPPORTED_START in text_of(calls)
+    assert "foto Anda tidak dapat kami terima" in text_of(calls) and "ketik *lapor*" in text_of(calls)
     assert not (bot.core.settings.media_dir / "whatsapp").exists()
+    # Its caption is still read: here a complaint, which starts the flow.
+    calls = await bot.send(fake.image(RESIDENT, b"GIF89a", mime="image/gif",
+                                      caption="mau lapor sampah menumpuk di TPS pasar sudah tiga hari"))
+    assert "foto Anda tidak dapat kami terima" in text_of(calls) and "Dinas Lingkungan Hidup" in text_of(calls)
+    await bot.say(RESIDENT, "ya")
+    await bot.say(RESIDENT, "lewati")  # the place
+    calls = await bot.send(fake.image(RESIDENT, b"<html>not an image</html>", mime="image/jpeg"))
+    text = text_of(calls)
+    assert "foto Anda tidak dapat kami terima" in text and "lewati" in text  # the photo step is asked again
 
 
 async def test_resident_is_keyed_by_bsuid_and_answered_on_the_phone_number(bot: Running, fake: FakeGraph):

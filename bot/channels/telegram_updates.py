@@ -111,7 +111,7 @@ async def _from_message(message: Message, media: MediaStore, base: dict) -> Inbo
             photo = await media.fetch(file_id, size)
         except (PhotoRejected, TelegramError) as exc:  # the core asks the resident to send it again
             log.info("photo from update %s not stored: %s", base["message_id"], exc)
-            return InboundMessage(**base, unsupported="photo")
+            return InboundMessage(**base, text=message.caption or "", unsupported="photo")
         caption = message.caption
         return InboundMessage(**base, photo=Photo(photo.path, photo.mime, caption))
     kind = next((k for k in _UNSUPPORTED if getattr(message, k, None)), "other")

@@ -12,9 +12,11 @@ else by the phone number (`from` / `wa_id`). Replies go to the phone number when
 Kinds: text; interactive `button_reply` / `list_reply` (→ `option` = the id we sent); a template's
 quick-reply `button` (its text); location (latitude, longitude, name and address); image (and an
 image sent as a document), fetched through the media endpoint with the access token and stored
-like Telegram photos; `request_welcome` (the resident opened the chat) → /start. Voice notes,
-audio, stickers, video, documents, reactions, contacts and anything unknown become
-`unsupported`, which the core answers politely. System notices and removed reactions get no answer.
+like Telegram photos (one that cannot be fetched or is no JPEG/PNG becomes `unsupported="photo"`
+with its caption as text: the core asks for it again); `request_welcome` (the resident opened the
+chat) → /start. Voice notes, audio, stickers, video, documents, contacts and anything unknown become
+`unsupported`, which the core answers politely. System notices and reactions (an emoji on one of our
+messages, given or taken back) get no answer.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ MEDIA_SUBDIR = "whatsapp"
 MAX_PHOTO_BYTES = 10 * 2**20  # WhatsApp itself caps images at 5 MB
 MAX_USER_ID = 128
 IMAGE_DOCUMENTS = ("image/jpeg", "image/png")
-_UNSUPPORTED = {"audio", "video", "document", "sticker", "reaction", "contacts", "order", "unsupported",
+_UNSUPPORTED = {"audio", "video", "document", "sticker", "contacts", "order", "unsupported",
                 "unknown", "interactive"}
 
 
@@ -170,8 +172,8 @@ async def to_inbound(envelope: dict[str, Any], media: MediaStore) -> InboundMess
     if kind == "system":
         log.info("WhatsApp system notice (%s) not answered", body.get("type"))
         return None
-    if kind == "reaction" and not body.get("emoji"):
-        return None  # a reaction taken back
+    if kind == "reaction":  # an emoji on one of our messages: nothing to answer
+        return None
     if kind == "audio":
         return InboundMessage(**base, unsupported="voice" if body.get("voice") else "audio")
     return InboundMessage(**base, unsupported=kind if kind in _UNSUPPORTED else "other")
@@ -190,12 +192,12 @@ def _location(base: dict[str, Any], body: dict[str, Any]) -> InboundMessage:
 
 async def _photo(base: dict[str, Any], body: dict[str, Any], media: MediaStore) -> InboundMessage:
     media_id = body.get("id")
+    caption = str(body.get("caption") or "")
     if not media_id:
-        return InboundMessage(**base, unsupported="photo")
+        return InboundMessage(**base, text=caption, unsupported="photo")
     try:
         photo = await media.fetch(str(media_id))
-    except PhotoRejected as exc:
+    except PhotoRejected as exc:  # the core says so; the caption still counts
         log.info("a WhatsApp photo was not stored: %s", exc)  # no wamid: it encodes the phone number
-        return InboundMessage(**base, unsupported="photo")
-    caption = body.get("caption")
-    return InboundMessage(**base, photo=Photo(photo.path, photo.mime, str(caption) if caption else None))
+        return InboundMessage(**base, text=caption, unsupported="photo")
+    return InboundMessage(**base, photo=Photo(photo.path, photo.mime, caption or None))

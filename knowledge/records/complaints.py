@@ -49,6 +49,7 @@ FINAL = frozenset({"selesai", "ditolak", "dibatalkan"})
 WITHDRAWABLE = frozenset({"baru", "diterima", "diproses", "dialihkan"})  # a resident may still withdraw these
 RATEABLE = frozenset({"selesai", "ditolak"})  # the OPD's work a resident may rate
 _ACTIONS = frozenset({"diterima", "diproses", "selesai", "ditolak", "dialihkan"})
+STAFF_STATUSES = _ACTIONS - {"dialihkan"}  # chosen in the status form; "dialihkan" is the reassign form's
 TRANSITIONS: dict[str, frozenset[str]] = {
     "baru": _ACTIONS,
     "diterima": _ACTIONS - {"diterima"},
@@ -60,7 +61,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 TICKET_ATTEMPTS = 10
 
-__all__ = ["STATUSES", "FINAL", "WITHDRAWABLE", "TRANSITIONS", "ComplaintError", "ComplaintService", "status_label"]
+__all__ = ["STATUSES", "FINAL", "WITHDRAWABLE", "STAFF_STATUSES", "TRANSITIONS", "ComplaintError", "ComplaintService", "status_label"]
 
 
 class ComplaintError(Exception):
@@ -132,8 +133,8 @@ class ComplaintService:
         if row is None:
             raise ComplaintError(f"Laporan {ticket} tidak ditemukan.")
         if status not in _ACTIONS:
-            raise ComplaintError(f"Status '{status}' tidak dikenal. Pilih salah satu: "
-                                 + ", ".join(status_label(s) for s in sorted(_ACTIONS)) + ".")
+            raise ComplaintError(f"Status '{status}' tidak dapat dipilih petugas. Pilih salah satu: "
+                                 + ", ".join(status_label(s) for s in sorted(STAFF_STATUSES)) + ".")
         if row.status in FINAL:
             raise ComplaintError(f"Laporan {row.ticket} sudah berstatus {status_label(row.status)}; "
                                  "statusnya tidak dapat diubah lagi.")
@@ -143,6 +144,8 @@ class ComplaintService:
         note = note.strip()
         if status == "ditolak" and not note:
             raise ComplaintError("Tuliskan alasan penolakan; warga akan membacanya.")
+        if status == "selesai" and not note:  # the last word the resident hears: what was done
+            raise ComplaintError("Tuliskan apa yang sudah dikerjakan; warga akan membacanya sebelum memberi nilai.")
         now = self.clock()
         old_opd = await session.get(OpdRow, row.opd_id)
         assert old_opd is not None  # foreign key
@@ -192,6 +195,33 @@ class ComplaintService:
         await session.flush()
         log.info("complaint %s withdrawn by its resident", row.ticket)
         return row
+
+    async def message_resident(self, session: AsyncSession, ticket: str, note: str, *,
+                               actor: str) -> ComplaintEventRow:
+        """Send the resident a message about their open complaint without changing its status (a progress
+        update, a question); the first one counts as the OPD's first response."""
+        row = await self.get(session, ticket, lock=True)
+        if row is None:
+            raise ComplaintError(f"Laporan {ticket} tidak ditemukan.")
+        if row.status in FINAL:
+            raise ComplaintError(f"Laporan {row.ticket} sudah ditutup ({status_label(row.status)}); "
+                                 "pesan tidak dapat dikirim lagi.")
+        note = note.strip()
+        if not note:
+            raise ComplaintError("Pesan untuk pelapor tidak boleh kosong.")
+        now = self.clock()
+        event = ComplaintEventRow(complaint_id=row.id, status=None, note=note, internal=False, actor=actor,
+                                  created_at=now)
+        if row.first_response_at is None:
+            row.first_response_at = now
+        row.updated_at = now
+        session.add(event)
+        await session.flush()
+        opd = await session.get(OpdRow, row.opd_id)
+        assert opd is not None  # foreign key
+        await self._notify_resident(session, row, event, opd)
+        log.info("complaint %s: message to the resident by %s", row.ticket, actor)
+        return event
 
     async def add_note(self, session: AsyncSession, ticket: str, note: str, *, actor: str) -> ComplaintEventRow:
         """Add an internal note to the timeline (the resident is not told)."""
@@ -288,7 +318,9 @@ class ComplaintService:
         if resident is None:
             return
         options = None
-        if event.status == "dialihkan":
+        if event.status is None:  # a message, the status unchanged
+            text = notices.message_text(row.ticket, opd.name, event.note)
+        elif event.status == "dialihkan":
             text = notices.reassigned_text(row.ticket, opd.name, event.note)
         else:
             text = notices.status_text(row.ticket, row.status, opd.name, event.note)

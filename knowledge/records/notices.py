@@ -56,6 +56,13 @@ def status_text(ticket: str, status: str, opd_name: str, note: str = "") -> str:
             f"Ketik /status {ticket} untuk melihat perkembangannya.")
 
 
+def message_text(ticket: str, opd_name: str, note: str) -> str:
+    """Return an OPD's message to the resident about an open complaint (its status unchanged)."""
+    return (f"Pesan dari {opd_name} tentang laporan **{ticket}** Anda:"
+            f"{_note_line('Pesan petugas', note)}\n"
+            f"Ketik /status {ticket} untuk melihat perkembangannya.")
+
+
 def reassigned_text(ticket: str, to_opd_name: str, note: str = "") -> str:
     """Return the resident's message when a complaint moves to another OPD."""
     return (f"Laporan **{ticket}** Anda dialihkan ke **{to_opd_name}** agar ditangani oleh instansi yang tepat."
