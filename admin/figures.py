@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -55,14 +56,27 @@ def target_input(figure: Figure, value: float | None) -> str:
     return f"{value * 100:g}" if figure.unit == "rate" else f"{value:g}"
 
 
+# Numbers as Indonesians write them: "1.000" and "2.500" are thousands, "1,5" a decimal; "2.5" is read
+# as a decimal too. Nothing else ("1e308", "inf", "-3").
+_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+_PLAIN_RE = re.compile(r"\d+(?:[.,]\d+)?")
+MAX_TARGET = 1e9  # no city has more residents or questions than this
+
+
 def parse_target(figure: Figure, raw: str) -> float | None:
     """Read a target typed by Kominfo; raise ValueError on nonsense. Empty removes the target."""
-    raw = raw.strip().replace(",", ".").rstrip("%").strip()
+    raw = raw.strip().rstrip("%").strip().replace(" ", "")
     if not raw:
         return None
-    value = float(raw)
-    if value < 0 or value != value:
-        raise ValueError("negative")
+    if _THOUSANDS_RE.fullmatch(raw):
+        raw = raw.replace(".", "")
+    elif not _PLAIN_RE.fullmatch(raw):
+        raise ValueError("not a number")
+    value = float(raw.replace(",", "."))
+    if value > MAX_TARGET:
+        raise ValueError("too large")
+    if figure.unit == "count" and value != int(value):
+        raise ValueError("a count is a whole number")
     if figure.unit == "rate":
         if value > 100:
             raise ValueError("more than 100%")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from admin.context import AdminContext
 
@@ -51,6 +51,7 @@ class Period:
     end: dt.date  # exclusive
     start_utc: dt.datetime
     end_utc: dt.datetime
+    note: str = ""  # how the dates asked for were changed (parse_period), in Indonesian
 
     @property
     def days(self) -> int:
@@ -85,17 +86,32 @@ def month_period(ctx: AdminContext, year: int, month: int) -> Period:
 
 
 def parse_period(ctx: AdminContext, start: str | None, end: str | None, default_days: int = 30) -> Period:
-    """Read `dari`/`sampai` (inclusive dates) from a form; default: the last 30 days up to today."""
+    """Read `dari`/`sampai` (inclusive dates) from a form; default: the last 30 days up to today.
+
+    Dates that cannot be used are changed, and the period's `note` says how: an unreadable date takes its
+    default, a start after the end swaps them, an end after today stops at today (the future has no
+    figures), and a span over a year keeps its last 366 days (a page stays fast).
+    """
     today = city_today(ctx)
+    notes = []
     try:
         last = dt.date.fromisoformat(end) if end else today
     except ValueError:
         last = today
+        notes.append("Tanggal akhir tidak dapat dibaca; dipakai hari ini.")
     try:
         first = dt.date.fromisoformat(start) if start else last - dt.timedelta(days=default_days - 1)
     except ValueError:
         first = last - dt.timedelta(days=default_days - 1)
+        notes.append(f"Tanggal mulai tidak dapat dibaca; dipakai {default_days} hari sampai tanggal akhir.")
     if first > last:
         first, last = last, first
-    first = max(first, last - dt.timedelta(days=366))  # keep a page fast: at most a year
-    return period(ctx, first, last + dt.timedelta(days=1))
+        notes.append("Tanggal mulai setelah tanggal akhir; keduanya ditukar.")
+    if last > today:
+        last = today
+        notes.append("Tanggal akhir setelah hari ini; periode dipotong sampai hari ini.")
+        first = min(first, last)
+    if first < last - dt.timedelta(days=366):
+        first = last - dt.timedelta(days=366)
+        notes.append("Periode paling panjang satu tahun; yang ditampilkan 366 hari terakhirnya.")
+    return replace(period(ctx, first, last + dt.timedelta(days=1)), note=" ".join(notes))

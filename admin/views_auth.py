@@ -76,10 +76,13 @@ async def password(request: web.Request) -> web.Response:
     error = None
     if new != again:
         error = "Kata sandi baru dan ulangannya tidak sama."
-    elif len(new) < 10:
-        error = "Kata sandi baru minimal 10 karakter."
     elif new == old:
         error = "Kata sandi baru harus berbeda dari kata sandi lama."
+    else:
+        try:
+            users.check_password(new, admin.username)
+        except users.UserError as exc:
+            error = str(exc)
     if error:
         return render(request, "password.html", {"error": error}, status=400)
     async with ctx.db.session() as session:

@@ -59,7 +59,7 @@ async def users_view(request: web.Request) -> web.Response:
         values = {k: str(form.get(k, "")).strip() for k in values}
         values["username"] = values["username"].lower()
         role = values["role"] if values["role"] in ("opd", "kominfo") else "opd"
-        new_password = users.generate_password()
+        new_password = users.generate_password(values["username"])
         async with ctx.db.session() as session:
             try:
                 await users.create_user(session, values["username"], new_password, role,
@@ -106,9 +106,9 @@ async def user_password(request: web.Request) -> web.Response:
     if user_id == admin.id:
         # Changing one's own password needs the old one (a stolen session must not take the account over).
         raise web.HTTPBadRequest(text="Ganti kata sandi Anda sendiri lewat menu “Ganti kata sandi”.")
-    new_password = users.generate_password()
     async with ctx.db.session() as session:
         user = await session.get(UserRow, user_id)
+        new_password = users.generate_password(user.username if user else None)
         if user is None:
             raise web.HTTPNotFound(text="Akun tidak ditemukan.")
         # A new hash changes the session fingerprint (admin/auth.py): the account's sessions end at once.

@@ -115,7 +115,7 @@ async def ensure_kominfo(db: Database, *, out: TextIO) -> str | None:
         exists = await session.scalar(select(UserRow.id).where(UserRow.role == "kominfo").limit(1))
         if exists:
             return None
-        password = generate_password()
+        password = generate_password(KOMINFO_USER)
         await create_user(session, KOMINFO_USER, password, "kominfo", must_change=True)  # changed at first sign-in
         await session.commit()
     # Printed, never logged: log files outlive the moment the operator copies it.

@@ -131,6 +131,8 @@ async def test_password_change_needs_the_old_one_and_ends_other_sessions(world: 
     assert resp.status == 400 and "Kata sandi lama salah" in await resp.text()
     resp = await world.post("/admin/password", {"old": PASSWORD, "new": "pendek", "again": "pendek"})
     assert resp.status == 400
+    resp = await world.post("/admin/password", {"old": PASSWORD, "new": "1234567890", "again": "1234567890"})
+    assert resp.status == 400 and "terlalu mudah ditebak" in await resp.text()
     resp = await world.post("/admin/password", {"old": PASSWORD, "new": PASSWORD, "again": PASSWORD})
     assert resp.status == 400 and "harus berbeda" in await resp.text()
     await world.post("/admin/password", {"old": PASSWORD, "new": "sandi-baru-4567", "again": "sandi-baru-4567"},

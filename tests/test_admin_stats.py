@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 
+import pytest
 from sqlalchemy import select
 
 from admin.charts import bar_chart
@@ -145,6 +146,16 @@ def test_figure_formatting_and_targets() -> None:
     assert fmt(BY_KEY["first_response_hours"], 5.25) == "5,2 jam"
     assert fmt(BY_KEY["satisfaction"], None) == "–"
     assert parse_target(BY_KEY["answer_rate"], "80%") == 0.8
+    assert parse_target(BY_KEY["answer_rate"], "72,5 %") == 0.725
+    # Indonesian numbers: a dot groups thousands, a comma starts the decimals.
+    assert parse_target(BY_KEY["questions"], "2.500") == 2500
+    assert parse_target(BY_KEY["questions"], "1.000.000") == 1_000_000
+    assert parse_target(BY_KEY["first_response_hours"], "1,5") == 1.5
+    assert parse_target(BY_KEY["first_response_hours"], "2.5") == 2.5
+    assert parse_target(BY_KEY["questions"], "") is None
+    for nonsense in ("1e308", "inf", "nan", "-3", "1.5", "12abc", "99999999999"):
+        with pytest.raises(ValueError):
+            parse_target(BY_KEY["questions"], nonsense)
     assert on_track(BY_KEY["resolution_days"], 3.0, 5.0) is True
     assert on_track(BY_KEY["answer_rate"], 0.7, 0.8) is False
     assert on_track(BY_KEY["complaints"], 10, 5) is None
@@ -174,3 +185,23 @@ async def test_a_withdrawn_complaint_counts_but_not_against_the_opd(any_world: A
     assert value["resolution_days"] == "5.0"
     page = await world.get(f"/admin/complaints/{c4.ticket}")
     assert "Dibatalkan pelapor" in page and "Dibatalkan atas permintaan pelapor" in page
+
+
+async def test_a_period_reaching_into_the_future_stops_today_and_says_so(world: AdminWorld) -> None:
+    from admin.timeutil import parse_period
+
+    today = dt.date(2025, 3, 10)  # the world's clock
+    cases = {
+        ("2025-01-01", "2027-12-31"): (dt.date(2025, 1, 1), today, "dipotong sampai hari ini"),
+        ("1900-01-01", "2100-12-31"): (today - dt.timedelta(days=366), today, "satu tahun"),
+        ("abc", "2025-03-05"): (dt.date(2025, 2, 4), dt.date(2025, 3, 5), "tidak dapat dibaca"),
+        ("2025-03-05", "2025-03-01"): (dt.date(2025, 3, 1), dt.date(2025, 3, 5), "ditukar"),
+        ("2025-03-01", "2025-03-05"): (dt.date(2025, 3, 1), dt.date(2025, 3, 5), ""),
+    }
+    for (start, end), (first, last, note) in cases.items():
+        period = parse_period(world.ctx, start, end)
+        assert (period.start, period.last) == (first, last), (start, end)
+        assert (note in period.note) if note else period.note == "", (start, end, period.note)
+    await world.login("kominfo")
+    page = await world.get("/admin/stats?dari=2025-01-01&sampai=2027-12-31")
+    assert "dipotong sampai hari ini" in page and "1 Januari 2025 – 10 Maret 2025" in page

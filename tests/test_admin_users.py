@@ -28,7 +28,7 @@ async def test_kominfo_creates_an_opd_account_that_can_sign_in(world: AdminWorld
     resp = await world.client.post("/admin/complaints/TST-AAAAAA/note", allow_redirects=False,
                                    data={"note": "x", "csrf_token": await world.token()})
     assert resp.status == 303 and "/admin/password" in resp.headers["Location"]
-    await world.post("/admin/password", {"old": password, "new": "sandi-budi-sendiri-1", "again": "sandi-budi-sendiri-1"},
+    await world.post("/admin/password", {"old": password, "new": "kopi-hujan-sendiri-1", "again": "kopi-hujan-sendiri-1"},
                      status=303)
     assert "Dinas Lingkungan Hidup" in await world.get("/admin/faqs")
 

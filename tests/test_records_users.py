@@ -98,6 +98,22 @@ async def test_weak_hash_is_upgraded_on_login(db: Database) -> None:
     assert user is not None and "m=65536" in user.password_hash
 
 
+@pytest.mark.parametrize(("password", "username"), [
+    ("aaaaaaaaaa", None), ("1212121212", None),  # few different characters
+    ("1234567890", None), ("qwertyuiop", None), ("abcdefghijk", None),  # runs of keys
+    ("password123", None), ("Padang2026!", None), ("KataSandi2025", None),  # a common word with digits
+    ("kominfo12345", "kominfo"), ("dlh.andi-kuat-99", "dlh.andi"), ("andi-kopi-hujan", "dlh.andi"),  # the name
+])
+def test_passwords_easy_to_guess_are_refused(password: str, username: str | None) -> None:
+    with pytest.raises(UserError, match="terlalu mudah ditebak"):
+        users.check_password(password, username)
+
+
+@pytest.mark.parametrize("password", ["kuda-meja-hujan-7", "rahasia-sekali-123", "Kopi Pagi di Siteba 9"])
+def test_passwords_of_uncommon_words_pass(password: str) -> None:
+    users.check_password(password, "dlh.andi")
+
+
 def test_generated_passwords_are_long_and_different() -> None:
     passwords = {users.generate_password() for _ in range(100)}
     assert len(passwords) == 100 and all(len(p) >= users.MIN_PASSWORD for p in passwords)

@@ -42,17 +42,46 @@ def normalize_username(username: str) -> str:
     return username.strip().lower()
 
 
-def check_password(password: str) -> None:
-    """Raise UserError if a new password is too short or absurdly long."""
+# Words a guesser tries first, with digits and symbols around them ("password123", "Padang2026!"):
+# international favourites and what an Indonesian city office would pick.
+GUESSED_FIRST = frozenset({
+    "password", "passw0rd", "katasandi", "kata sandi", "sandi", "rahasia", "admin", "administrator",
+    "qwerty", "qwertyuiop", "asdfghjkl", "letmein", "welcome", "iloveyou", "bismillah", "indonesia",
+    "merdeka", "garuda", "padang", "kotapadang", "pemko", "pemkopadang", "sumbar", "minang", "kominfo",
+    "diskominfo", "tanyakota", "pemerintah", "pegawai", "operator", "selamat", "sayang", "cinta",
+})
+# Keyboard and counting runs: a password inside one of them is no secret.
+_RUNS = ("01234567890123456789", "98765432109876543210", "abcdefghijklmnopqrstuvwxyz",
+         "zyxwvutsrqponmlkjihgfedcba", "qwertyuiopasdfghjklzxcvbnm", "1qaz2wsx3edc4rfv5tgb6yhn")
+MIN_DISTINCT = 5  # "aaaaaaaaaa", "1212121212" and the like
+
+
+def check_password(password: str, username: str | None = None) -> None:
+    """Raise UserError if a new password is too short, absurdly long or easy to guess (a run of keys,
+    few different characters, a common word with digits around it, or the account's own name)."""
     if len(password) < MIN_PASSWORD:
         raise UserError(f"Kata sandi minimal {MIN_PASSWORD} karakter.")
     if len(password) > MAX_PASSWORD:
         raise UserError(f"Kata sandi maksimal {MAX_PASSWORD} karakter.")
+    lower = password.lower()
+    core = re.sub(r"^[\W\d_]+|[\W\d_]+$", "", lower)
+    names = [n for n in re.split(r"[._-]", normalize_username(username)) if len(n) >= 3] if username else []
+    if (len(set(lower)) < MIN_DISTINCT or any(lower in run for run in _RUNS) or core in GUESSED_FIRST
+            or any(n in lower for n in names)):
+        raise UserError("Kata sandi itu terlalu mudah ditebak. Pakai gabungan beberapa kata yang tidak umum, "
+                        "tanpa nama pengguna, misalnya tiga kata acak dengan angka.")
 
 
-def generate_password() -> str:
-    """Return a random password (16 URL-safe characters, ~96 bits)."""
-    return secrets.token_urlsafe(12)
+def generate_password(username: str | None = None) -> str:
+    """Return a random password (16 URL-safe characters, ~96 bits) that `check_password` accepts for the
+    account (redrawn in the rare case that it happens to spell part of the username)."""
+    while True:
+        password = secrets.token_urlsafe(12)
+        try:
+            check_password(password, username)
+        except UserError:
+            continue
+        return password
 
 
 def is_locked(user: UserRow, now: dt.datetime) -> bool:
@@ -80,7 +109,7 @@ async def create_user(session: AsyncSession, username: str, password: str, role:
         raise UserError("Nama pengguna harus 3–64 karakter: huruf kecil, angka, titik, garis bawah, atau tanda hubung.")
     if role not in ROLES:
         raise UserError("Peran harus 'opd' atau 'kominfo'.")
-    check_password(password)
+    check_password(password, username)
     opd_id = None
     if role == "opd":
         if not opd_slug:
@@ -104,12 +133,12 @@ async def set_password(session: AsyncSession, user: UserRow | str, password: str
                        hasher: PasswordHasher | None = None, must_change: bool = False) -> UserRow:
     """Set a new password (given a user row or username) and lift any lock; `must_change` when someone else
     chose it (a reset by Kominfo), else the admin's own choice clears that flag."""
-    check_password(password)
     if isinstance(user, str):
         row = await session.scalar(select(UserRow).where(UserRow.username == normalize_username(user)))
         if row is None:
             raise UserError(f"Pengguna '{user}' tidak ditemukan.")
         user = row
+    check_password(password, user.username)
     user.password_hash = await _hash(hasher or PasswordHasher(), password)
     user.failed_logins, user.locked_until = 0, None
     user.must_change_password = must_change
