@@ -245,8 +245,11 @@ def place(address: str | None, latitude: float | None, longitude: float | None, 
     if latitude is not None and longitude is not None:
         point = f"titik {latitude:.5f}, {longitude:.5f}"
         location = f"{location} ({point})" if location else point
-    if kelurahan:
-        location += f" — Kel. {kelurahan}, Kec. {kecamatan}"
+    said = (address or "").lower()  # what the typed address already names is not said twice
+    parts = [f"{label} {name}" for label, name in (("Kel.", kelurahan), ("Kec.", kecamatan))
+             if name and name.lower() not in said]
+    if parts:
+        location = f"{location} — {', '.join(parts)}" if location else ", ".join(parts)
     return location or "-"
 
 

@@ -150,7 +150,7 @@ async def test_address_typed_with_a_kelurahan(chat: Chat) -> None:
     await chat.say("Jl. Sawahan No. 5 dekat masjid, kelurahan sawahan timur")
     await chat.say("lewati")
     await chat.say("lewati")
-    assert "Kel. Sawahan Timur, Kec. Padang Timur" in chat.text
+    assert "kelurahan sawahan timur — Kec. Padang Timur" in chat.text  # the kelurahan typed is not said twice
     await chat.say("ya")
     [row] = await complaints(chat)
     assert row.address.startswith("Jl. Sawahan No. 5")
@@ -553,3 +553,13 @@ async def test_an_opds_message_shows_in_the_residents_status_history(chat: Chat)
     await chat.say(f"/status {ticket}")
     assert "Pesan petugas — Truk diperbaiki; diangkut Kamis." in chat.text
     assert "Status: **Baru**" in chat.text  # unchanged
+
+
+def test_a_place_names_the_kelurahan_and_kecamatan_once() -> None:
+    assert texts.place("Jl. Raya Siteba 5, Kel. Surau Gadang, Kec. Nanggalo", None, None, "Surau Gadang",
+                       "Nanggalo") == "Jl. Raya Siteba 5, Kel. Surau Gadang, Kec. Nanggalo"
+    assert texts.place("depan masjid", None, None, "Surau Gadang", "Nanggalo") == (
+        "depan masjid — Kel. Surau Gadang, Kec. Nanggalo")
+    assert texts.place("dekat pasar kuranji", None, None, None, "Kuranji") == "dekat pasar kuranji"
+    assert texts.place(None, -0.9, 100.4, None, None) == "titik -0.90000, 100.40000"
+    assert texts.place(None, None, None, None, None) == "-"
