@@ -40,15 +40,19 @@ class FaqInput:
     review_by: dt.date | None = None
 
 
+# Control characters (a NUL pasted from a document) never reach residents; tabs and line breaks stay.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def _clean(text: str) -> str:
-    return " ".join(text.split())
+    return " ".join(_CONTROL.sub("", text).split())
 
 
 def parse_form(form: Mapping[str, Any]) -> tuple[FaqInput, dict[str, str]]:
     """Read the FAQ form (alternatives one per line, keywords comma separated); return errors by field."""
     errors: dict[str, str] = {}
     question = _clean(str(form.get("question", "")))
-    answer = str(form.get("answer", "")).replace("\r\n", "\n").strip()
+    answer = _CONTROL.sub("", str(form.get("answer", "")).replace("\r\n", "\n")).strip()
     if not question:
         errors["question"] = "Pertanyaan wajib diisi."
     elif len(question) > MAX_QUESTION:

@@ -29,6 +29,8 @@ MAX_FIELD = 200
 LABELS = {"phone": "Telepon", "whatsapp": "WhatsApp", "email": "Email", "address": "Alamat kantor",
           "hours": "Jam layanan", "website": "Situs web"}
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# A website residents are sent to: http(s) or a bare domain ("dlh.padang.go.id"), nothing else ("javascript:").
+_WEBSITE = re.compile(r"^(?:https?://)?[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::\d{1,5})?(?:[/?#]\S*)?$", re.IGNORECASE)
 
 
 def parse(form: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
@@ -40,6 +42,8 @@ def parse(form: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
             errors[key] = f"{LABELS[key]} terlalu panjang (maksimal {MAX_FIELD} huruf)."
     if values["email"] and not _EMAIL.match(values["email"]):
         errors["email"] = "Alamat email tidak valid. Contoh: dlh@padang.go.id"
+    if values["website"] and not _WEBSITE.match(values["website"]):
+        errors["website"] = "Alamat situs web tidak valid. Contoh: https://dlh.padang.go.id"
     for key in ("phone", "whatsapp"):
         if values[key] and not any(ch.isdigit() for ch in values[key]):
             errors[key] = f"{LABELS[key]} harus berisi nomor."

@@ -36,6 +36,11 @@ async def test_contact_fields_are_checked(world: AdminWorld) -> None:
     assert resp.status == 400
     assert "Alamat email tidak valid" in page and "Telepon harus berisi nomor" in page and "terlalu panjang" in page
     assert "bukan email" in page  # what was typed is kept
+    for bad in ("javascript:alert(1)", "ftp://dlh.padang.go.id", "bukan situs"):
+        resp = await world.post("/admin/contact", {"website": bad})
+        assert resp.status == 400 and "Alamat situs web tidak valid" in await resp.text(), bad
+    for good in ("https://dlh.padang.go.id/layanan", "dlh.padang.go.id"):
+        await world.post("/admin/contact", {"website": good}, status=303)
 
 
 async def test_kominfo_edits_any_opds_contact(world: AdminWorld) -> None:

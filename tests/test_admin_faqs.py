@@ -256,3 +256,13 @@ async def test_xss_in_faq_text_is_rendered_inert(world: AdminWorld) -> None:
         page = await world.get(path)
         assert "<script>alert" not in page and "<img src=x" not in page, path
     assert "&lt;script&gt;" in await world.get(f"/admin/faqs/{key}")
+
+
+def test_control_characters_pasted_into_an_faq_are_dropped() -> None:
+    from admin.faqstore import parse_form
+
+    faq, errors = parse_form({"question": "Jam\x00 buka\x07 kantor?", "answer": "Senin\x00–Jumat\n\t08.00\x1b",
+                              "alternatives": "jam\x00 layanan", "keywords": "jam\x00, buka"})
+    assert not errors
+    assert (faq.question, faq.answer, faq.alternatives, faq.keywords) == (
+        "Jam buka kantor?", "Senin–Jumat\n\t08.00", ("jam layanan",), ("jam", "buka"))
