@@ -14,3 +14,4 @@ CTX: web.AppKey[AdminContext] = web.AppKey("admin_ctx")
 STATE: web.AppKey[dict[str, Any]] = web.AppKey("admin_state", dict)  # per-app caches, e.g. the normaliser
 SESSION: web.RequestKey[Session] = web.RequestKey("tk_admin_session")
 ADMIN: web.RequestKey[Admin | None] = web.RequestKey("tk_admin_user")
+DEVICE: web.RequestKey[str] = web.RequestKey("tk_admin_device")  # a known-browser cookie to set (admin.devices)

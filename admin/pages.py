@@ -9,7 +9,7 @@ from typing import Any
 import aiohttp_jinja2
 from aiohttp import web
 
-from admin import csrf
+from admin import csrf, devices
 from admin.auth import set_cookie
 from admin.keys import ADMIN, SESSION
 
@@ -96,6 +96,7 @@ def headers_middleware() -> Callable[..., Awaitable[web.StreamResponse]]:
             log.exception("admin page failed: %s %s", request.method, request.path)
             response = _error_page(request, 500, "Maaf, terjadi kesalahan di server. Silakan coba lagi.")
         set_cookie(request, response)
+        devices.write(request, response)
         if request.match_info.route.name == "static" and response.status == 200:
             response.headers.setdefault("Cache-Control", "public, max-age=3600")
         for name, value in SECURITY_HEADERS.items():

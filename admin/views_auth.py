@@ -6,7 +6,7 @@ import logging
 
 from aiohttp import web
 
-from admin import audit
+from admin import audit, devices
 from admin.auth import current, safe_next, sign_in, sign_out
 from admin.context import AdminContext
 from admin.keys import ADMIN, CTX
@@ -32,7 +32,9 @@ async def login(request: web.Request) -> web.Response:
     password = str(form.get("password", ""))
     next_url = str(form.get("next", ""))
     async with ctx.db.session() as session:
-        user = await users.verify_login(session, username, password, ctx.now()) if username and password else None
+        user = await users.verify_login(session, username, password, ctx.now(),
+                                        known_device=devices.known(request, username)) \
+            if username and password else None
         if user is None:
             await audit.record(session, username or "-", "login_failed", now=ctx.now(), ip=request.remote)
         else:
@@ -43,6 +45,7 @@ async def login(request: web.Request) -> web.Response:
         return render(request, "login.html", {"username": username, "error": LOGIN_FAILED, "next": next_url},
                       status=401)
     sign_in(request, user)
+    devices.remember(request, user.username)
     target = safe_next(request, next_url)
     raise web.HTTPSeeOther(target) if target else redirect(request, "home")
 

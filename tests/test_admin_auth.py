@@ -59,6 +59,33 @@ async def test_five_failures_lock_the_account_even_for_the_right_password(world:
     assert await world.login("dlh.admin") == 303
 
 
+async def test_a_browser_that_signed_in_before_is_not_locked_out_by_a_strangers_guesses(
+        world: AdminWorld, aiohttp_client) -> None:
+    from admin.devices import COOKIE as DEVICE
+
+    assert await world.login("dlh.admin") == 303  # the owner's browser, now known to the account
+    device = world.client.session.cookie_jar.filter_cookies(world.client.make_url("/admin/"))[DEVICE]
+    assert device.value.startswith("dlh.admin|")
+    world.client.session.cookie_jar.clear_domain(device["domain"] or "127.0.0.1")
+    world.client.session.cookie_jar.update_cookies({DEVICE: device.value})  # signed out, the device cookie kept
+    stranger = AdminWorld(**{**world.__dict__, "client": await aiohttp_client(world.client.app)})
+    for _ in range(5):
+        assert await stranger.login("dlh.admin", "salah-sekali-123") == 401
+    assert await stranger.login("dlh.admin") == 401  # the stranger waits out the lock
+    assert await world.login("dlh.admin", "salah-sekali-123") == 401  # the owner's attempts are still checked
+    assert await world.login("dlh.admin") == 303  # but the lock does not hold them back
+    # A forged or another account's device cookie does not count.
+    for forged in ("dlh.admin|1|0000", device.value.replace("dlh.admin", "kominfo"), device.value + "0"):
+        stranger.client.session.cookie_jar.update_cookies({DEVICE: forged})
+        assert await stranger.login("dlh.admin") == 401, forged
+    world.clock.advance(days=91)  # known browsers are forgotten after 90 days
+    for _ in range(5):
+        await stranger.login("dlh.admin", "salah-sekali-123")
+    world.client.session.cookie_jar.clear()
+    world.client.session.cookie_jar.update_cookies({DEVICE: device.value})
+    assert await world.login("dlh.admin") == 401
+
+
 async def test_session_cookie_is_httponly_samesite_and_signed(world: AdminWorld) -> None:
     page = await world.client.get("/admin/login")
     token = (await page.text()).split('name="csrf_token" value="')[1].split('"')[0]

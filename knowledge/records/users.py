@@ -147,15 +147,20 @@ async def set_password(session: AsyncSession, user: UserRow | str, password: str
 
 
 async def verify_login(session: AsyncSession, username: str, password: str, now: dt.datetime, *,
-                       hasher: PasswordHasher | None = None) -> UserRow | None:
-    """Return the active user if the password is right and the account not locked, else None."""
+                       hasher: PasswordHasher | None = None, known_device: bool = False) -> UserRow | None:
+    """Return the active user if the password is right and the account not locked, else None.
+
+    `known_device`: the attempt comes from a browser that signed in to this account before
+    (`admin.devices`): the lock does not hold it back, so a stranger cannot lock the owner out.
+    """
     hasher = hasher or PasswordHasher()
     user = await session.scalar(select(UserRow).where(UserRow.username == normalize_username(username)))
     if user is None or not user.active:
         await asyncio.to_thread(_verify, hasher, DUMMY_HASH, password)
         return None
     ok = await asyncio.to_thread(_verify, hasher, user.password_hash, password)
-    if is_locked(user, now):
+    locked = is_locked(user, now)
+    if locked and not known_device:
         return None  # even the right password waits out the lock
     if not ok:
         # Count in SQL so simultaneous guesses cannot lose increments.
@@ -168,7 +173,8 @@ async def verify_login(session: AsyncSession, username: str, password: str, now:
             log.warning("account %s locked for %s after %d failed logins", user.username, LOCK_TIME, failures)
         await session.refresh(user)
         return None
-    user.failed_logins, user.locked_until = 0, None
+    if not locked:  # a known browser let through a lock leaves it on for strangers
+        user.failed_logins, user.locked_until = 0, None
     if hasher.check_needs_rehash(user.password_hash):
         user.password_hash = await _hash(hasher, password)
     await session.flush()
