@@ -106,6 +106,7 @@ def _routes(app: web.Application) -> None:
     r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/note", views_complaints.add_note, name="complaint_note")
     r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/message", views_complaints.message_resident,
                name="complaint_message")
+    r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/reopen", views_complaints.reopen, name="complaint_reopen")
     r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/reassign", views_complaints.reassign, name="complaint_reassign")
     r.add_get("/complaints/{ticket:[A-Za-z0-9-]+}/photo", views_complaints.photo, name="complaint_photo")
 

@@ -31,6 +31,7 @@ ACTIONS = {
     "complaint_status": "Status pengaduan diubah",
     "complaint_note": "Catatan internal",
     "complaint_message": "Pesan ke pelapor",
+    "complaint_reopen": "Pengaduan dibuka kembali",
     "complaint_reassign": "Pengaduan dialihkan",
     "unanswered_dismiss": "Pertanyaan diabaikan",
     "user_create": "Akun dibuat",

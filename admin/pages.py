@@ -36,6 +36,7 @@ NOTICES = {
     "status": "Status pengaduan diubah. Pelapor akan menerima pemberitahuan.",
     "catatan": "Catatan internal disimpan (tidak dikirim ke pelapor).",
     "pesan": "Pesan dikirim ke pelapor; status pengaduan tidak berubah.",
+    "dibuka": "Pengaduan dibuka kembali (Sedang diproses). Pelapor akan menerima pemberitahuan.",
     "dialihkan": "Pengaduan dialihkan ke OPD lain.",
     "diabaikan": "Kelompok pertanyaan diabaikan.",
     "sandi": "Kata sandi Anda sudah diganti.",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin import audit, complaintsq, notifications
-from admin.auth import current, opd_scope
+from admin.auth import current, kominfo_only, opd_scope
 from admin.complaintsq import STATUS_LABELS, InboxFilter
 
 # "dialihkan" is never a stored status (a reassigned complaint is "baru" in its new OPD's inbox): no filter for it.
@@ -24,7 +24,7 @@ from admin.context import AdminContext
 from admin.keys import CTX
 from admin.pages import redirect, render
 from admin.timeutil import city_today
-from knowledge.records.complaints import STAFF_STATUSES, TRANSITIONS, ComplaintError
+from knowledge.records.complaints import REOPENABLE, STAFF_STATUSES, TRANSITIONS, ComplaintError
 from knowledge.records.models import CategoryRow, ComplaintRow, OpdRow
 from knowledge.records.workdays import working_days_between
 
@@ -100,7 +100,7 @@ async def detail(request: web.Request, *, error: str | None = None, status: int 
                      "phone": resident.phone if resident else None},
         "notifications": sent, "unreachable": sent[-1] if sent and sent[-1].failed else None,
         "left": working_days_between(today, c.due_date, ctx.holidays), "open": is_open,
-        "next_statuses": next_statuses, "others": others, "error": error, "admin": admin, "kept": kept or {},
+        "next_statuses": next_statuses, "reopenable": admin.is_kominfo and c.status in REOPENABLE, "others": others, "error": error, "admin": admin, "kept": kept or {},
         "opd_names": {o.slug: o.short_name or o.name for o in (*others, opd)},
     }, status=status)
 
@@ -138,6 +138,28 @@ async def change_status(request: web.Request) -> web.Response:
     if error:
         return await detail(request, error=error, status=400, kept=kept)
     raise redirect(request, "complaint", notice="status", ticket=c.ticket)
+
+
+@kominfo_only
+async def reopen(request: web.Request) -> web.Response:
+    """Reopen a closed complaint (Kominfo only); the resident is told why."""
+    ctx: AdminContext = request.app[CTX]
+    admin = current(request)
+    note = _note(await request.post())
+    async with ctx.db.session() as session:
+        c, _ = await _load(request, session)
+        try:
+            await ctx.complaints.reopen(session, c.ticket, note, actor=admin.username)
+        except ComplaintError as exc:
+            await session.rollback()
+            error = str(exc)
+        else:
+            await audit.record(session, admin, "complaint_reopen", c.ticket, now=ctx.now())
+            await session.commit()
+            error = None
+    if error:
+        return await detail(request, error=error, status=400, kept={"reopen": note})
+    raise redirect(request, "complaint", notice="dibuka", ticket=c.ticket)
 
 
 async def message_resident(request: web.Request) -> web.Response:

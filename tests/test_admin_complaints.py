@@ -172,6 +172,33 @@ async def test_a_message_reaches_the_resident_without_changing_the_status(any_wo
     assert resp.status == 404  # another OPD's complaint
 
 
+async def test_kominfo_reopens_a_closed_complaint_and_the_resident_is_told(any_world: AdminWorld) -> None:
+    world = any_world
+    row = await world.file_complaint(user="warga-9")
+    await world.login("dlh.admin")
+    await world.post(f"/admin/complaints/{row.ticket}/status", {"status": "selesai", "note": "Sudah diangkut."},
+                     status=303)
+    assert "Buka kembali" not in await world.get(f"/admin/complaints/{row.ticket}")  # not for an OPD admin
+    resp = await world.post(f"/admin/complaints/{row.ticket}/reopen", {"note": "Salah klik."})
+    assert resp.status == 403
+    world.client.session.cookie_jar.clear()
+    await world.login("kominfo")
+    assert "Buka kembali" in await world.get(f"/admin/complaints/{row.ticket}")
+    resp = await world.post(f"/admin/complaints/{row.ticket}/reopen", {"note": ""})
+    assert resp.status == 400 and "alasan membuka kembali" in await resp.text()
+    await world.post(f"/admin/complaints/{row.ticket}/reopen",
+                     {"note": "Pelapor mengabarkan sampah belum diangkut."}, status=303)
+    async with world.db.session() as session:
+        saved = await session.scalar(select(ComplaintRow).where(ComplaintRow.ticket == row.ticket))
+    assert (saved.status, saved.resolved_at, saved.rating) == ("diproses", None, None)
+    last = [m for m in await _outbox(world) if m.kind == "status"][-1]
+    assert "Pelapor mengabarkan sampah belum diangkut." in last.payload["text"] and "rate:" not in str(last.payload)
+    page = await world.get(f"/admin/complaints/{row.ticket}")
+    assert "Simpan dan kirim ke pelapor" in page  # open again: the OPD can close it properly
+    resp = await world.post(f"/admin/complaints/{row.ticket}/reopen", {"note": "Lagi."})
+    assert resp.status == 400 and "hanya laporan yang Selesai atau Ditolak" in await resp.text()
+
+
 async def test_reassignment_moves_the_complaint_to_the_other_inbox(world: AdminWorld) -> None:
     row = await world.file_complaint(description="Jalan di depan rumah berlubang")
     await world.login("dlh.admin")

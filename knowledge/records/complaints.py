@@ -48,6 +48,7 @@ STATUSES = ("baru", "diterima", "diproses", "selesai", "ditolak", "dialihkan", "
 FINAL = frozenset({"selesai", "ditolak", "dibatalkan"})
 WITHDRAWABLE = frozenset({"baru", "diterima", "diproses", "dialihkan"})  # a resident may still withdraw these
 RATEABLE = frozenset({"selesai", "ditolak"})  # the OPD's work a resident may rate
+REOPENABLE = RATEABLE  # closed by staff: Kominfo may reopen them (a withdrawal is the resident's own)
 _ACTIONS = frozenset({"diterima", "diproses", "selesai", "ditolak", "dialihkan"})
 STAFF_STATUSES = _ACTIONS - {"dialihkan"}  # chosen in the status form; "dialihkan" is the reassign form's
 TRANSITIONS: dict[str, frozenset[str]] = {
@@ -61,7 +62,7 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 }
 TICKET_ATTEMPTS = 10
 
-__all__ = ["STATUSES", "FINAL", "WITHDRAWABLE", "STAFF_STATUSES", "TRANSITIONS", "ComplaintError", "ComplaintService", "status_label"]
+__all__ = ["STATUSES", "FINAL", "WITHDRAWABLE", "REOPENABLE", "STAFF_STATUSES", "TRANSITIONS", "ComplaintError", "ComplaintService", "status_label"]
 
 
 class ComplaintError(Exception):
@@ -194,6 +195,29 @@ class ComplaintService:
                                       actor="resident", created_at=now))
         await session.flush()
         log.info("complaint %s withdrawn by its resident", row.ticket)
+        return row
+
+    async def reopen(self, session: AsyncSession, ticket: str, note: str, *, actor: str) -> ComplaintRow:
+        """Reopen a complaint staff closed (a wrong click, a resident's objection): it is "diproses" again,
+        its closing time and rating cleared, and the resident is told why."""
+        row = await self.get(session, ticket, lock=True)
+        if row is None:
+            raise ComplaintError(f"Laporan {ticket} tidak ditemukan.")
+        if row.status not in REOPENABLE:
+            raise ComplaintError(f"Laporan {row.ticket} berstatus {status_label(row.status)}; hanya laporan yang "
+                                 "Selesai atau Ditolak yang dapat dibuka kembali.")
+        note = note.strip()
+        if not note:
+            raise ComplaintError("Tuliskan alasan membuka kembali; warga akan membacanya.")
+        now = self.clock()
+        row.status, row.resolved_at, row.rating, row.rated_at, row.updated_at = "diproses", None, None, None, now
+        event = ComplaintEventRow(complaint_id=row.id, status="diproses", note=note, actor=actor, created_at=now)
+        session.add(event)
+        await session.flush()
+        opd = await session.get(OpdRow, row.opd_id)
+        assert opd is not None  # foreign key
+        await self._notify_resident(session, row, event, opd)
+        log.info("complaint %s reopened by %s", row.ticket, actor)
         return row
 
     async def message_resident(self, session: AsyncSession, ticket: str, note: str, *,
