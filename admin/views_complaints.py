@@ -143,44 +143,34 @@ async def change_status(request: web.Request) -> web.Response:
 @kominfo_only
 async def reopen(request: web.Request) -> web.Response:
     """Reopen a closed complaint (Kominfo only); the resident is told why."""
-    ctx: AdminContext = request.app[CTX]
-    admin = current(request)
-    note = _note(await request.post())
-    async with ctx.db.session() as session:
-        c, _ = await _load(request, session)
-        try:
-            await ctx.complaints.reopen(session, c.ticket, note, actor=admin.username)
-        except ComplaintError as exc:
-            await session.rollback()
-            error = str(exc)
-        else:
-            await audit.record(session, admin, "complaint_reopen", c.ticket, now=ctx.now())
-            await session.commit()
-            error = None
-    if error:
-        return await detail(request, error=error, status=400, kept={"reopen": note})
-    raise redirect(request, "complaint", notice="dibuka", ticket=c.ticket)
+    return await _tell_resident(request, "reopen", "complaint_reopen", "dibuka")
 
 
 async def message_resident(request: web.Request) -> web.Response:
     """Send the resident a message without changing the status (a progress update, a question)."""
+    return await _tell_resident(request, "message_resident", "complaint_message", "pesan")
+
+
+async def _tell_resident(request: web.Request, action: str, audited: str, notice: str) -> web.Response:
+    """Run a ComplaintService action that sends the form's note to the resident; show its refusal, if any,
+    with the note kept in the form (`kept[action]`)."""
     ctx: AdminContext = request.app[CTX]
     admin = current(request)
     note = _note(await request.post())
     async with ctx.db.session() as session:
         c, _ = await _load(request, session)
         try:
-            await ctx.complaints.message_resident(session, c.ticket, note, actor=admin.username)
+            await getattr(ctx.complaints, action)(session, c.ticket, note, actor=admin.username)
         except ComplaintError as exc:
             await session.rollback()
             error = str(exc)
         else:
-            await audit.record(session, admin, "complaint_message", c.ticket, now=ctx.now())
+            await audit.record(session, admin, audited, c.ticket, now=ctx.now())
             await session.commit()
             error = None
     if error:
-        return await detail(request, error=error, status=400, kept={"message": note})
-    raise redirect(request, "complaint", notice="pesan", ticket=c.ticket)
+        return await detail(request, error=error, status=400, kept={action: note})
+    raise redirect(request, "complaint", notice=notice, ticket=c.ticket)
 
 
 async def add_note(request: web.Request) -> web.Response:

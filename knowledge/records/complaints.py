@@ -211,12 +211,8 @@ class ComplaintService:
             raise ComplaintError("Tuliskan alasan membuka kembali; warga akan membacanya.")
         now = self.clock()
         row.status, row.resolved_at, row.rating, row.rated_at, row.updated_at = "diproses", None, None, None, now
-        event = ComplaintEventRow(complaint_id=row.id, status="diproses", note=note, actor=actor, created_at=now)
-        session.add(event)
-        await session.flush()
-        opd = await session.get(OpdRow, row.opd_id)
-        assert opd is not None  # foreign key
-        await self._notify_resident(session, row, event, opd)
+        await self._tell(session, row, ComplaintEventRow(complaint_id=row.id, status="diproses", note=note,
+                                                         actor=actor, created_at=now))
         log.info("complaint %s reopened by %s", row.ticket, actor)
         return row
 
@@ -239,13 +235,17 @@ class ComplaintService:
         if row.first_response_at is None:
             row.first_response_at = now
         row.updated_at = now
+        await self._tell(session, row, event)
+        log.info("complaint %s: message to the resident by %s", row.ticket, actor)
+        return event
+
+    async def _tell(self, session: AsyncSession, row: ComplaintRow, event: ComplaintEventRow) -> None:
+        """Add an event to the timeline and send it to the resident, from the complaint's OPD."""
         session.add(event)
         await session.flush()
         opd = await session.get(OpdRow, row.opd_id)
         assert opd is not None  # foreign key
         await self._notify_resident(session, row, event, opd)
-        log.info("complaint %s: message to the resident by %s", row.ticket, actor)
-        return event
 
     async def add_note(self, session: AsyncSession, ticket: str, note: str, *, actor: str) -> ComplaintEventRow:
         """Add an internal note to the timeline (the resident is not told)."""
