@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import logging
 import re
 import time
+from dataclasses import replace
 
 from aiohttp import web
 from sqlalchemy import select
@@ -17,6 +19,7 @@ from admin.auth import Admin, current, kominfo_only
 from admin.context import AdminContext
 from admin.keys import CTX
 from admin.pages import redirect, render
+from admin import timeutil
 from admin.timeutil import MONTHS, Period, city_today, city_zone, month_period, parse_period
 from knowledge.records.models import OpdRow, TargetRow
 
@@ -148,9 +151,14 @@ async def report(request: web.Request) -> web.Response:
     if not 1 <= month <= 12 or not 2000 <= year <= 2100:
         raise web.HTTPBadRequest(text="Bulan tidak valid. Contoh: 2025-03.")
     period = month_period(ctx, year, month)
+    if period.start > today:
+        raise web.HTTPBadRequest(text="Bulan itu belum dimulai. Pilih bulan ini atau bulan sebelumnya.")
+    if today < period.last:  # the month under way: its figures up to today, not empty days to come
+        period = replace(timeutil.period(ctx, period.start, today + dt.timedelta(days=1)),
+                         note=f"Bulan berjalan: angka sampai {timeutil.long_date(today)}.")
     board, opds, goals = await _compute(request, period)
     return render(request, "report.html", {**_context(request, board, opds, goals),
-                                           "month_label": f"{MONTHS[month - 1]} {year}",
+                                           "month_label": f"{MONTHS[month - 1]} {year}", "note": period.note,
                                            "month_value": f"{year:04d}-{month:02d}"})
 
 

@@ -138,6 +138,9 @@ async def test_monthly_report_is_printable(world: AdminWorld) -> None:
     assert "Laporan bulanan Tanya Kota" in page and "Maret 2025" in page and "data-print" in page
     assert "Dinas Lingkungan Hidup" in page
     await world.get("/admin/stats/report?month=2025-13", status=400)
+    assert "Bulan berjalan: angka sampai" in page  # the month under way stops today
+    assert "Bulan berjalan" not in await world.get("/admin/stats/report?month=2025-02")
+    await world.get("/admin/stats/report?month=2025-04", status=400)  # not begun
 
 
 def test_figure_formatting_and_targets() -> None:
