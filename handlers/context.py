@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handlers.intents import about_complaints, is_question, typed_command
+from handlers.intents import about_complaints, is_question, registers, softened_only, typed_command
 from handlers.messages import InboundMessage, Reply
 from knowledge.kb import KnowledgeBase
 from knowledge.places import Places
@@ -103,8 +103,10 @@ class Turn:
         slash = self.msg.text.lstrip().startswith("/")
         if command and command[1] and self.state.get("flow") and not slash:
             return None
-        if command and command[0] == "lapor" and not slash and is_question(command[1]):
-            return None  # "lapor kehilangan dompet ke mana?" asks where to report: the FAQ answers
+        if command and command[0] == "lapor" and not slash and (is_question(command[1]) or registers(command[1])):
+            return None  # "lapor kehilangan dompet ke mana?", "lapor kelahiran bayi": the FAQ answers
+        if command and command[0] in ("bantuan", "batal") and not slash and not softened_only(command[1]):
+            return None  # "bantuan PKH kapan cair?" asks about aid, "batal nikah" about a cancelled marriage
         if command and command[0] == "status" and not slash and not about_complaints(command[1]):
             return None  # "status kawin di KTP mau diubah" is a question, not "show my complaints"
         if command is None and self.msg.text and not self.state.get("flow"):

@@ -97,6 +97,26 @@ def about_complaints(argument: str) -> bool:
     return not argument.strip() or bool(_COMPLAINT_WORDS.search(argument))
 
 
+# Words that only soften a command ("bantuan dong min", "batal aja"): the command still stands.
+_FILLER = frozenset({"dong", "donk", "dunk", "min", "mimin", "admin", "ya", "yah", "kak", "pak", "bu", "bang", "uda",
+                     "please", "pls", "plis", "tolong", "saya", "sy", "aku", "nya", "deh", "aja", "saja", "lah", "dulu",
+                     "ok", "oke", "sih", "nih", "ini", "itu", "yg", "semua", "semuanya", "help", "me"})
+# What a resident "reports" to the civil registry is a registration, not a complaint ("lapor kelahiran bayi",
+# "lapor kematian ke dukcapil", "lapor pindah"), as is a tax return ("lapor SPT").
+_REGISTRATION = re.compile(r"^(?:ke\s+\w+\s+)?(?:kelahiran|lahir\w*|kematian|meninggal|kehilangan|perkawinan|"
+                           r"pernikahan|nikah|perceraian|cerai|pindah\w*|kedatangan|datang|spt|pajak|diri)\b", re.I)
+
+
+def softened_only(argument: str) -> bool:
+    """Tell whether the words after a command word only soften it ("bantuan dong", "batal aja")."""
+    return all(w in _FILLER for w in re.findall(r"\w+", argument.lower()))
+
+
+def registers(argument: str) -> bool:
+    """Tell whether "lapor ..." is about registering an event ("lapor kelahiran bayi"), not a complaint."""
+    return bool(_REGISTRATION.match(argument.strip()))
+
+
 def typed_command(text: str) -> tuple[str, str] | None:
     """Return (command, argument) for a command said in words, else None."""
     said = " ".join(text.split())

@@ -241,7 +241,7 @@ def route_proposal(opd: Opd, category_name: str | None) -> str:
 def place(address: str | None, latitude: float | None, longitude: float | None, kelurahan: str | None,
           kecamatan: str | None) -> str:
     """Return where a complaint is, as told: the address, the map point, the kelurahan (or "-")."""
-    location = address or ""
+    location = mask(address or "")  # an address is no place for a NIK or phone number either
     if latitude is not None and longitude is not None:
         point = f"titik {latitude:.5f}, {longitude:.5f}"
         location = f"{location} ({point})" if location else point

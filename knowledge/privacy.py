@@ -11,9 +11,11 @@ import logging
 import re
 
 # NIK: 16 digits, written solid or in groups (4-4-4-4 or 6-6-4) separated by a space, dot or dash.
-_NIK_RE = re.compile(r"(?<![\w+])(?:\d{16}|\d{4}([ .-])\d{4}\1\d{4}\1\d{4}|\d{6}([ .-])\d{6}\2\d{4})(?![\w])")
-# The same with the label residents put before it ("NIK: 1371…"), so the label is not said twice.
-_NIK_LABELLED_RE = re.compile(r"(?:\bNIK\b[\s:.=-]*)?" + _NIK_RE.pattern, re.IGNORECASE)
+# A letter may touch it ("NIK1371…"); another digit may not (a longer number is something else).
+_NIK_RE = re.compile(r"(?<![\d+])(?:\d{16}|\d{4}(?P<sep4>[ .-])\d{4}(?P=sep4)\d{4}(?P=sep4)\d{4}"
+                     r"|\d{6}(?P<sep6>[ .-])\d{6}(?P=sep6)\d{4})(?!\d)")
+# The same with the label residents put before it ("NIK: 1371…", "no KK 1371…"), kept once: "KK ****".
+_NIK_LABELLED_RE = re.compile(r"(?:\b(?P<label>NIK|KK|KTP)[\s:.=-]*)?" + _NIK_RE.pattern, re.IGNORECASE)
 # Mobile: 08…, +62 8…, 62 8…, 10–13 digits in all, with optional single separators and (…).
 _MOBILE_RE = re.compile(r"(?<![\w+])(?:\+62[ .-]?|62[ .-]?|\(?0)8\)?(?:[ .-]?\d){7,11}(?!\w)")
 # Landline with an area code: 0751-123456, (0751) 7051234, +62 751 123456.
@@ -39,7 +41,7 @@ def mask(text: str) -> str:
     if not text or not _MASKABLE.search(text):
         return text
     text = _EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
-    text = _NIK_LABELLED_RE.sub("NIK ****", text)
+    text = _NIK_LABELLED_RE.sub(lambda m: f"{(m['label'] or 'NIK').upper()} ****", text)
     text = _MOBILE_RE.sub(_phone_hint, text)
     return _LANDLINE_RE.sub(_phone_hint, text)
 

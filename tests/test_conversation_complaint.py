@@ -563,3 +563,14 @@ def test_a_place_names_the_kelurahan_and_kecamatan_once() -> None:
     assert texts.place("dekat pasar kuranji", None, None, None, "Kuranji") == "dekat pasar kuranji"
     assert texts.place(None, -0.9, 100.4, None, None) == "titik -0.90000, 100.40000"
     assert texts.place(None, None, None, None, None) == "-"
+
+
+async def test_a_nik_or_phone_typed_as_the_address_is_shown_back_masked(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("rumah a.n. Budi NIK 1371045507890002 hp 081266123456 jl. nipah")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    assert "Ringkasan laporan" in chat.text
+    assert "1371045507890002" not in chat.text and "081266123456" not in chat.text and "NIK ****" in chat.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from handlers.messages import Location, Photo
@@ -346,3 +347,31 @@ async def test_a_loosely_related_menu_says_first_that_there_is_no_answer(sqlite_
     assert padang.text == "Maksud Anda salah satu dari ini?"
     await padang.choose("Bukan semuanya")
     assert "belum punya jawaban" in padang.text
+
+
+@pytest.mark.parametrize("text", ["bantuan PKH kapan cair?", "bantuan sosial utk lansia", "bantuan korban banjir",
+                                  "batal nikah gimana urus aktanya", "batal pindah domisili gimana"])
+async def test_a_command_word_starting_a_question_about_something_else_is_a_question(chat: Chat, text: str) -> None:
+    await chat.say("/start")
+    await chat.say(text)
+    assert "Cara menggunakan" not in chat.text and "Tidak ada proses yang sedang berjalan" not in chat.text
+    [question] = await events(chat, "question")
+    assert question.text == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [("bantuan dong min", "Cara menggunakan"), ("/bantuan PKH", "Cara menggunakan"),
+                                                ("batal aja", "Tidak ada proses yang sedang berjalan")])
+async def test_a_softened_or_slashed_command_word_is_still_the_command(chat: Chat, text: str, expected: str) -> None:
+    await chat.say("/start")
+    await chat.say(text)
+    assert expected in chat.text
+
+
+@pytest.mark.parametrize("text", ["lapor kelahiran bayi", "lapor kematian ke dukcapil", "lapor pindah datang",
+                                  "lapor SPT tahunan"])
+async def test_reporting_a_birth_or_death_is_a_registration_question_not_a_complaint(chat: Chat, text: str) -> None:
+    await chat.say("/start")
+    await chat.say(text)
+    assert "Sudah benar?" not in chat.text and "Ceritakan masalahnya" not in chat.text
+    await chat.say("/lapor kelahiran bayi tidak dilayani petugas")  # the command itself still files
+    assert "Sudah benar?" in chat.text or "Pilih" in chat.text

@@ -19,7 +19,10 @@ from knowledge.privacy import MaskingFilter, has_personal_data, mask, without_pe
     ("wa saya 081234567890 ya pak", "wa saya 08******90 ya pak"),
     ("telp (0751) 7051234", "telp 07******34"),
     ("email budi.santoso@gmail.com", "email b***@gmail.com"),
-    ("KK 1371010101010001 hp 62 812-3456-789", "KK NIK **** hp 08******89"),
+    ("KK 1371010101010001 hp 62 812-3456-789", "KK **** hp 08******89"),  # its own label
+    ("NIK1371045507890003", "NIK ****"),  # written without a space
+    ("no ktp: 1371041234560001", "no KTP ****"),
+    ("pesanan 12345678901234567", "pesanan 12345678901234567"),  # 17 digits: not a NIK
 ])
 def test_personal_data_is_masked(text: str, expected: str) -> None:
     assert mask(text) == expected
