@@ -142,14 +142,19 @@ async def test_location_shared_photo_sent_and_name_shown(chat: Chat) -> None:
     assert (row.latitude, row.longitude, row.photo_path, row.show_name) == (-0.9471, 100.4172, "test/abc.jpg", True)
 
 
-async def test_address_typed_with_a_kelurahan(chat: Chat) -> None:
-    await chat.say("/start")
+async def summary_with_address(chat: Chat, address: str) -> None:
+    """File COMPLAINT up to its summary, with this address typed and no photo or name."""
     await chat.say("/lapor")
     await chat.say(COMPLAINT)
     await chat.say("ya")
-    await chat.say("Jl. Sawahan No. 5 dekat masjid, kelurahan sawahan timur")
+    await chat.say(address)
     await chat.say("lewati")
     await chat.say("lewati")
+    assert "Ringkasan laporan" in chat.text
+
+
+async def test_address_typed_with_a_kelurahan(chat: Chat) -> None:
+    await summary_with_address(chat, "Jl. Sawahan No. 5 dekat masjid, kelurahan sawahan timur")
     assert "kelurahan sawahan timur — Kec. Padang Timur" in chat.text  # the kelurahan typed is not said twice
     await chat.say("ya")
     [row] = await complaints(chat)
@@ -566,11 +571,5 @@ def test_a_place_names_the_kelurahan_and_kecamatan_once() -> None:
 
 
 async def test_a_nik_or_phone_typed_as_the_address_is_shown_back_masked(chat: Chat) -> None:
-    await chat.say("/lapor")
-    await chat.say(COMPLAINT)
-    await chat.say("ya")
-    await chat.say("rumah a.n. Budi NIK 1371045507890002 hp 081266123456 jl. nipah")
-    await chat.say("lewati")
-    await chat.say("lewati")
-    assert "Ringkasan laporan" in chat.text
+    await summary_with_address(chat, "rumah a.n. Budi NIK 1371045507890002 hp 081266123456 jl. nipah")
     assert "1371045507890002" not in chat.text and "081266123456" not in chat.text and "NIK ****" in chat.text
