@@ -109,11 +109,18 @@ def _with_salam(turn: Turn, replies: list[Reply]) -> list[Reply]:
 
 def answer_question(turn: Turn) -> list[Reply]:
     """Answer the turn's text as a question (also asked by the complaint flow for a question typed mid-way)."""
-    match = turn.matcher.match(turn.text)
     replies = [emergency_reply(turn.kb.city)] if is_emergency(turn.text) else []
     if turn.truncated:
         replies.append(Reply(texts.TRUNCATED))
-    last: dict[str, Any] = {"text": turn.text[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}
+    previous = turn.state.get("last_question") or {}
+    topic = turn.matcher.names_a_topic(turn.text)
+    if not topic and not previous.get("faq"):  # "syaratnya apa aja?" out of the blue: which service?
+        turn.record("question", "clarify", answered=False, text=turn.text)
+        return replies + [Reply(texts.WHICH_SERVICE)]
+    # A follow-up without a topic ("biayanya berapa?") is about what the answered question before was about.
+    asked = turn.text if topic else f"{turn.text} {previous['text']}"
+    match = turn.matcher.match(asked)
+    last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too

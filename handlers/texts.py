@@ -110,6 +110,8 @@ MAYBE_RELATED = ("Maaf, saya belum menemukan jawaban yang pas untuk pertanyaan i
                  "terkait:")
 NONE_OF_THESE = Option("Bukan semuanya", "nf:none")
 NO_ANSWER = "Maaf, saya belum punya jawaban untuk pertanyaan itu."
+WHICH_SERVICE = ("Untuk layanan apa? Tulis pertanyaannya lengkap, misalnya: **syarat membuat KTP-el** atau "
+                 "**biaya akta kelahiran**.")
 FAQ_GONE = "Maaf, informasi itu sudah tidak tersedia. Silakan ketik pertanyaan Anda lagi."
 THANKS_UP = "Terima kasih atas masukan Anda! 🙏"
 THANKS_DOWN = ("Terima kasih atas masukan Anda. Kami akan memperbaiki jawaban ini. Jika masalah Anda belum "

@@ -80,6 +80,15 @@ _REQUIREMENTS_RE = re.compile(r"(?:(?:per)?syarat(?:an|nya)?|dokumen|berkas|requ
                               re.IGNORECASE)
 _LIST_ITEM_RE = re.compile(r"\s*(?:[-*\u2022]|\d+[.)])\s")
 MAX_SUGGESTIONS = 3
+# Words (as normalised and stemmed) that ask about any service but name none: "syaratnya apa aja?",
+# "biayanya berapa", "jam buka". A question made only of them has no topic and is never answered
+# outright (a follow-up in a chat takes its topic from the question before: handlers.faq).
+GENERIC_WORDS = frozenset({
+    "syarat", "cara", "biaya", "harga", "tarif", "lama", "waktu", "jadwal", "jam", "buka", "tutup", "layan", "lokasi",
+    "alamat", "tempat", "kantor", "prosedur", "alur", "tahap", "langkah", "dokumen", "formulir", "daring", "online", "daftar",
+    "bayar", "urus", "buat", "info", "informasi", "tanya", "lanjut", "terus", "selanjutnya", "gratis", "hari",
+    "bagaimana", "apa", "kapan", "berapa", "mana", "siapa", "bisa", "boleh", "dapat", "harus", "perlu", "mau",
+})
 # Below this probability that the best entry is right, "did you mean" is put as "no answer; maybe related".
 # Set on the dev sets (all of them, 2026-12-07): 235 of the 576 menus shown for off-topic questions fall
 # below it, and 29 of the 256 that hold the right entry (they still offer it).
@@ -288,7 +297,8 @@ class FaqMatcher:
             elsewhere = self._another_body(text, best_faq, phrases_only=True) \
                 if any(tokens <= said for tokens in self._phrase_tokens) else None
         elsewhere = elsewhere or self._another_region(text, best_faq)
-        if self._answers(text, found, x) and not self._misses_the_subject(terms, best) and elsewhere is None:
+        if (self._answers(text, found, x) and not self._misses_the_subject(terms, best) and elsewhere is None
+                and self.has_topic(terms)):
             return Match("answer", candidates, best_faq.opd)
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
         tentative = decision == "suggest" and self.decision is not None and x is not None \
@@ -310,6 +320,14 @@ class FaqMatcher:
         return best.coverage >= coverage and (
             (best.score >= answer_score and margin >= answer_margin)
             or (best.score >= clear_score and margin >= clear_margin))
+
+    def names_a_topic(self, text: str) -> bool:
+        """Tell whether a question names what it is about, not only asks ("syaratnya apa aja?")."""
+        return self.has_topic(self._terms(text))
+
+    def has_topic(self, terms: list[Term]) -> bool:
+        """Tell whether some weighty word of the question is more than a generic asking word (GENERIC_WORDS)."""
+        return any(t.token not in GENERIC_WORDS and not self.index.light(t.token) for t in terms)
 
     def _misses_the_subject(self, terms: list[Term], best: Evidence) -> bool:
         """Tell whether one of a short question's weightiest words is found nowhere in the best entry.

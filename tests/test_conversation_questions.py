@@ -375,3 +375,30 @@ async def test_reporting_a_birth_or_death_is_a_registration_question_not_a_compl
     assert "Sudah benar?" not in chat.text and "Ceritakan masalahnya" not in chat.text
     await chat.say("/lapor kelahiran bayi tidak dilayani petugas")  # the command itself still files
     assert "Sudah benar?" in chat.text or "Pilih" in chat.text
+
+
+async def test_a_question_without_a_topic_asks_which_service_or_follows_the_last_answer(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("syaratnya apa aja?")  # out of the blue: which service?
+    assert chat.text.startswith("Untuk layanan apa?")
+    [question] = await events(chat, "question")
+    assert (question.outcome, question.answered) == ("clarify", False)
+    await chat.say("cara bikin akta kelahiran gimana")
+    assert "fb:akta-kelahiran:up" in [o.value for r in chat.last for o in r.options]
+    await chat.say("syaratnya apa aja?")  # a follow-up: about the birth certificate
+    assert "Untuk layanan apa?" not in chat.text
+    assert "fb:akta-kelahiran:up" in [o.value for r in chat.last for o in r.options]
+
+
+def test_generic_asking_words_name_no_topic() -> None:
+    from knowledge.kb import default_kb_path
+    from knowledge.kbfiles import load_kb
+    from knowledge.matcher import FaqMatcher
+
+    matcher = FaqMatcher(load_kb(default_kb_path()).kb)
+    for text in ("syarat nya apa aja?", "biayanya berapa", "jam buka", "caranya gimana min", "berapa lama",
+                 "how much does it cost?"):
+        assert not matcher.names_a_topic(text), text
+        assert matcher.match(text).decision != "answer", text
+    for text in ("ktp", "jam buka dukcapil", "biaya akta kelahiran", "hari libur"):
+        assert matcher.names_a_topic(text), text
