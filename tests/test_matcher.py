@@ -175,6 +175,8 @@ def test_the_issues_examples_are_answered(padang, question, faq_id):
      "dukcapil-akta-hilang-rusak", True),
     ("tagihan aia ambo bulan ko tigo kali lipek dari biaso, padahal pamakaian samo sajo",
      "pdam-tagihan-membengkak", False),  # 'tigo' and 'padahal' had outweighed every topic word
+    ("min gmn cara bikin ktp el, anak sy udh 17 thn", "dukcapil-ktp-el-baru", True),  # was: the child's KIA
+    ("ktp anak gimana bikinnya", "dukcapil-kia", True),
 ])
 def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq_id, answered):
     m = padang.match(question)
