@@ -19,7 +19,7 @@ from handlers import faq, texts
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
 from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, SKIP, YES, clear,
-                                      data, go, store_location, words)
+                                      data, go, store_location, typed_point, words)
 from handlers.context import Turn, clean_text
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import MENU_LABELS, asks_information, is_question, police_matter
@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 # "ubah lokasi", "ganti foto", "edit instansi" at the summary: go back to that step.
 _EDIT = re.compile(r"^(?:ubah|ganti|edit|koreksi|perbaiki|change|salah)\s+(lokasi|alamat|tempat|foto|gambar|instansi|"
                    r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b")
-_COORDS = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
 
 
 async def handle(turn: Turn) -> list[Reply] | None:
@@ -117,18 +116,22 @@ def _reported(turn: Turn, faq_id: str) -> str:
     return text if last.get("faq") == faq_id and not is_question(text) else ""
 
 
-def _start_flow(turn: Turn) -> None:
-    """Forget any complaint in progress and start a new one at the description step."""
+def _start_flow(turn: Turn) -> bool:
+    """Forget any complaint in progress and start a new one at the description step; return True when
+    a complaint with a story was dropped."""
+    told = bool((turn.state.get("lapor") or {}).get("description"))
     clear(turn.state)
     turn.state.update(flow="lapor", flow_id=secrets.token_hex(12), lapor={})
     go(turn, "describe")
+    return told
 
 
 async def _begin(turn: Turn, text: str) -> list[Reply]:
-    _start_flow(turn)
+    """Start a complaint ("/lapor", "Buat laporan"), saying so when that drops one not yet sent."""
+    dropped = [Reply(texts.DRAFT_DROPPED)] if _start_flow(turn) else []
     if len(text.strip()) >= MIN_DESCRIPTION:
-        return await _describe(turn, text)
-    return ask_describe(turn)
+        return dropped + await _describe(turn, text)
+    return dropped + ask_describe(turn)
 
 
 async def _begin_with_evidence(turn: Turn) -> list[Reply]:
@@ -283,10 +286,10 @@ def _location_received(turn: Turn) -> Reply:
 
 async def _location(turn: Turn) -> list[Reply]:
     msg = turn.msg
-    coords = _COORDS.match(turn.text)
     pin = (msg.location.latitude, msg.location.longitude, msg.location.address) if msg.location else None
-    if coords and not pin and abs(float(coords[1])) <= 90 and abs(float(coords[2])) <= 180:
-        pin = (float(coords[1]), float(coords[2]), None)
+    typed = None if pin else typed_point(turn.text)
+    if typed:
+        pin = (*typed, None)
     if pin:
         if not store_location(turn, *pin):  # a pin outside the city: ask again
             return [Reply(texts.location_outside(turn.kb.city.name, asking=True), options=(texts.SKIP,),
@@ -294,7 +297,8 @@ async def _location(turn: Turn) -> list[Reply]:
     elif msg.photo:  # a photo sent early: keep it, still ask for the place
         data(turn)["photo"] = msg.photo.path
         return [Reply(texts.PHOTO_RECEIVED)] + ask_location(turn)
-    elif "?" in turn.text and is_question(turn.text):  # a question, not a place: answer it, then ask again
+    elif "?" in turn.text and is_question(turn.text.replace("?", " ")):  # a question, not a place (a mark
+        # alone is not: "dekat simpang haru, tau kan min?"): answer it, then ask again
         return faq.answer_question(turn) + await reprompt(turn)
     elif turn.choice == "skip" or words(turn.text) in SKIP:
         pass

@@ -51,6 +51,34 @@ def go(turn: Turn, step: str) -> None:
     turn.record("complaint_step", step, opd=data(turn).get("opd"))
 
 
+# A map point typed: "-0.9471, 100.4172", "-0.9471 100.4172", the Indonesian "-0,9471; 100,4172", or the
+# point inside a map link ("https://maps.google.com/?q=-0.9471,100.4172", ".../@-0.91,100.35,17z").
+_MAP_LINK = re.compile(r"https?://\S*?(?:[?&](?:q|ll|query|center|destination)=|/@|/place/|/search/)"
+                       r"(-?\d{1,2}\.\d+),\s*\+?(-?\d{1,3}\.\d+)")
+_POINT = re.compile(r"(-?\d{1,3}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)|(-?\d{1,3}\.\d+)\s+(-?\d{1,3}\.\d+)")
+
+
+def typed_point(text: str) -> tuple[float, float] | None:
+    """Return the (latitude, longitude) a resident typed or linked, else None (longitude first is turned)."""
+    link = _MAP_LINK.search(text)
+    if link:
+        numbers = link.groups()
+    else:
+        said = text.strip()
+        if "." not in said:  # decimal commas: "-0,9471; 100,4172", "-0,9471, 100,4172"
+            said = re.sub(r"(\d),(\d)", r"\1.\2", said)
+        point = _POINT.fullmatch(said)
+        if not point:
+            return None
+        numbers = tuple(n for n in point.groups() if n is not None)
+    latitude, longitude = float(numbers[0]), float(numbers[1])
+    if abs(latitude) > 90 >= abs(longitude):
+        latitude, longitude = longitude, latitude
+    if abs(latitude) > 90 or abs(longitude) > 180:
+        return None
+    return latitude, longitude
+
+
 def store_location(turn: Turn, latitude: float | None, longitude: float | None, address: str | None) -> bool:
     """Keep the place of the complaint, with its kelurahan and kecamatan when the address is known.
 

@@ -89,7 +89,7 @@ CANCEL_WORDS = {"batal", "batalkan", "batalin", "cancel", "stop", "berhenti", "u
 _CANCEL_FILLER = {"eh", "deh", "aja", "ah", "dulu", "saja", "sj", "aj", "lah", "dong", "sorry", "maaf", "nanti",
                   "nnti", "lapor", "laporan", "laporannya", "lapornya", "pengaduan", "pengaduannya", "report",
                   "it", "this", "i", "the", "saya", "sy", "aku", "yuk", "please", "pls", "kok", "ajalah", "oh",
-                  "kirim", "dikirim", "mending", "mau"}
+                  "kirim", "dikirim", "mending", "mau", "ini", "itu", "tersebut"}
 _SMALL_TALK_WORDS = 6  # longer messages are questions, however polite
 
 

@@ -573,3 +573,50 @@ def test_a_place_names_the_kelurahan_and_kecamatan_once() -> None:
 async def test_a_nik_or_phone_typed_as_the_address_is_shown_back_masked(chat: Chat) -> None:
     await summary_with_address(chat, "rumah a.n. Budi NIK 1371045507890002 hp 081266123456 jl. nipah")
     assert "1371045507890002" not in chat.text and "081266123456" not in chat.text and "NIK ****" in chat.text
+
+
+@pytest.mark.parametrize(("text", "point"), [
+    ("-0.9471, 100.4172", (-0.9471, 100.4172)), ("-0.9471 100.4172", (-0.9471, 100.4172)),
+    ("-0,9471, 100,4172", (-0.9471, 100.4172)), ("-0,9471; 100,4172", (-0.9471, 100.4172)),  # decimal commas
+    ("100.4172, -0.9471", (-0.9471, 100.4172)),  # longitude first
+    ("https://maps.google.com/?q=-0.9471,100.4172", (-0.9471, 100.4172)),
+    ("https://www.google.com/maps/place/-0.9123,100.3567", (-0.9123, 100.3567)),
+    ("https://www.google.com/maps/@-0.91,100.35,17z", (-0.91, 100.35)),
+    ("RT 01 RW 02", None), ("12 3", None), ("jl sudirman 10", None), ("1,5", None), ("https://maps.app.goo.gl/x1", None),
+])
+def test_a_map_point_typed_or_linked_is_read(text: str, point: tuple[float, float] | None) -> None:
+    from handlers.complaint_state import typed_point
+
+    assert typed_point(text) == point
+
+
+async def test_an_address_ending_with_a_question_mark_is_still_the_address(chat: Chat) -> None:
+    await summary_with_address(chat, "dekat simpang haru, tau kan min?")
+    assert "dekat simpang haru, tau kan min?" in chat.text
+    await chat.say("ya")
+    [row] = await complaints(chat)
+    assert row.address == "dekat simpang haru, tau kan min?"
+
+
+async def test_a_map_link_at_the_location_step_gives_the_point(chat: Chat) -> None:
+    await summary_with_address(chat, "https://maps.google.com/?q=-0.9471,100.4172")
+    await chat.say("ya")
+    [row] = await complaints(chat)
+    assert (row.latitude, row.longitude) == (-0.9471, 100.4172)
+
+
+async def test_starting_a_new_complaint_says_the_unsent_one_was_dropped(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("/lapor")
+    assert chat.text.startswith("Laporan yang belum terkirim dibatalkan.") and "Ceritakan masalahnya" in chat.text
+    await chat.say("/lapor")  # nothing told yet: nothing to drop
+    assert not chat.text.startswith("Laporan yang belum terkirim")
+
+
+async def test_batalkan_laporan_ini_typed_while_writing_cancels_the_draft(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say("Batalkan laporan ini")  # the /status button's label, typed at the first step
+    assert "dibatalkan" in chat.text.lower() and "Sudah benar?" not in chat.text
+    assert not await complaints(chat)
