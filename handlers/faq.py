@@ -181,7 +181,7 @@ def _not_answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
         if elsewhere:  # say whose matter it is first; the city's entries stay on offer
             text = f"{texts.handled_elsewhere(elsewhere, turn.kb.city.name)}\n\n{texts.OR_DID_YOU_MEAN}"
         return [Reply(text, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
-    opd = None if elsewhere else match.opd or _routed_opd(turn)
+    opd = None if elsewhere or match.tentative else match.opd or _routed_opd(turn)
     last["opd"] = opd
     turn.record("question", "abstain", opd=opd, answered=False, **common)
     turn.record("unanswered", "abstain", opd=opd, text=turn.text)

@@ -160,7 +160,8 @@ def complaint_elsewhere(body: str, city: str = "") -> str:
 def refer_to_opd(opd: Opd | None) -> str:
     """Return where to ask instead: the likely OPD and its contact, or the emergency number."""
     if opd is None:
-        return ("Anda dapat menyampaikannya sebagai laporan. Dalam keadaan darurat, hubungi **112** "
+        return ("Saya menjawab pertanyaan tentang layanan Pemerintah Kota. Jika ini masalah layanan kota, Anda dapat "
+                "membuat laporan. Dalam keadaan darurat, hubungi **112** "
                 "(gratis, 24 jam).")
     lines = contact_lines(opd.contact)
     if lines:

@@ -303,7 +303,9 @@ class FaqMatcher:
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
         tentative = decision == "suggest" and self.decision is not None and x is not None \
             and self.decision.probability(x) < TENTATIVE_PROBABILITY
-        return Match(decision, candidates, None if elsewhere else self._likely_opd(found), elsewhere, tentative)
+        # A loosely related menu says nothing about whose matter the question is ("harga emas" is not DLH's).
+        opd = None if elsewhere or tentative else self._likely_opd(found)
+        return Match(decision, candidates, opd, elsewhere, tentative)
 
     def _answers(self, text: str, found: list[tuple[Faq, Evidence]], x: list[float] | None) -> bool:
         """Tell whether the best entry is good enough to answer with."""

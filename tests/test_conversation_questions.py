@@ -402,3 +402,18 @@ def test_generic_asking_words_name_no_topic() -> None:
         assert matcher.match(text).decision != "answer", text
     for text in ("ktp", "jam buka dukcapil", "biaya akta kelahiran", "hari libur"):
         assert matcher.names_a_topic(text), text
+
+
+async def test_an_off_topic_question_is_not_pinned_on_an_opd(sqlite_db, tmp_path) -> None:
+    from handlers.dispatch import Dispatcher
+    from knowledge.kb import default_kb_path
+    from knowledge.kbfiles import load_kb
+    from tests.conftest_chat import make_services
+
+    services = await make_services(sqlite_db, tmp_path / "media", kb=load_kb(default_kb_path()).kb)
+    padang = Chat(Dispatcher(services, rate_limit_per_minute=10_000))
+    await padang.say("/start")
+    await padang.say("harga emas hari ini")
+    await padang.choose("Bukan semuanya")
+    assert "kemungkinan ditangani oleh" not in padang.text  # was: "… oleh Dinas Lingkungan Hidup"
+    assert "layanan Pemerintah Kota" in padang.text and "112" in padang.text
