@@ -152,7 +152,8 @@ _CRIME = re.compile(r"\b(?:dicuri|kecurian|kemalingan|kecopetan|dicopet|copet|di
                     r"dibegal|ditipu|tertipu|penipuan|pencurian|perampokan|penjambretan|pembegalan|curanmor|"
                     r"dianiaya|penganiayaan|dikeroyok|pengeroyokan|diperas|pemerasan|dipukul\w*|pemukulan|"
                     r"ditampar|ditusuk|kdrt|kekerasan|dilecehkan|pelecehan|diancam|stolen|robbed|scammed|"
-                    r"assaulted|beaten)\b", re.I)
+                    r"assaulted|beaten|narkoba|narkotika|sabu|sabu-sabu|ganja|pengedar|judi|perjudian|"
+                    r"judol|drugs)\b", re.I)
 
 
 def police_matter(text: str, *, certain_opd: bool) -> bool:

@@ -24,13 +24,17 @@ _PARTS = re.compile(r"[^?]+\?")
 # Words that join a question to the one before ("trus syarat akta apa?"): they are not part of it.
 _JOINER = re.compile(r"^(?:(?:trus|terus|trs|lalu|sama|sm|dan|dn|juga|jg|kalau|kalo|klo|kl|then|and|also|"
                      r"plus|satu\s+lagi|1\s+lagi|oh\s+ya|oiya|oya|btw)\b[\s,]*)+", re.IGNORECASE)
+# What announces the questions ("min mau tanya 2 hal: 1) …") and numbers them ("1)", "2.", "a)"): not part of one.
+_PREAMBLE = re.compile(r"^[^?:]*\b(?:tanya|nanya|bertanya|menanyakan|ask)\b[^?:]*:\s*", re.IGNORECASE)
+_NUMBER = re.compile(r"^(?:\d{1,2}|[a-e])[).]\s+", re.IGNORECASE)
 
 
 def question_parts(text: str) -> list[str]:
     """Return the separate questions of a message (each ending in "?", long enough to stand alone)."""
     if text.count("?") < 2:
         return []
-    parts = [_JOINER.sub("", p.strip(" ?\n\t.,")) for p in _PARTS.findall(text)]
+    parts = [_JOINER.sub("", _NUMBER.sub("", p.strip(" ?\n\t.,")))
+             for p in _PARTS.findall(_PREAMBLE.sub("", text.strip()))]
     parts = [p for p in parts if len(p.split()) >= MIN_WORDS]
     return parts if len(parts) >= 2 else []
 

@@ -133,6 +133,16 @@ def unmentioned_body(index: LexicalIndex, text: str, entry: int, *, phrases_only
     return None
 
 
+def named_body(normalizer: Normalizer, text: str) -> str | None:
+    """Return the first body that is not the city's (outside_bodies.txt) a text names, word or phrase."""
+    words = normalizer.words(text)
+    for word in words:
+        if word in normalizer.outside_bodies:
+            return normalizer.outside_bodies[word]
+    said = f" {' '.join(words)} "
+    return next((body for phrase, body in sorted(normalizer.outside_phrases.items()) if f" {phrase} " in said), None)
+
+
 @dataclass(frozen=True)
 class Candidate:
     faq: Faq
@@ -286,8 +296,8 @@ class FaqMatcher:
         else:
             terms = self._terms(text)
             found, x = self._scored(text, terms), None
-        if not found:
-            return Match("abstain", (), None)
+        if not found:  # nothing in the KB: still say whose matter it is when the question names the body
+            return Match("abstain", (), None, named_body(self.normalizer, split_question(text)[0]))
         candidates = tuple(Candidate(f, round(e.score, 6)) for f, e in found[:MAX_CANDIDATES])
         best_faq, best = found[0]
         if best.score < OUTSIDE_BODY_SCORE:

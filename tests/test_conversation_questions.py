@@ -318,6 +318,11 @@ def test_question_parts_need_two_questions_that_stand_alone() -> None:
         "gmn cara bikin ktp", "syarat akta lahir apa", "bayar pbb dmn"]
     assert question_parts("ktp hilang gmn? lapor kemana?") == []  # the second leans on the first
     assert question_parts("syarat akta kelahiran apa?") == []
+    # Announced and numbered: the announcement and the numbers are not part of the questions.
+    assert question_parts("min mau tanya 2 hal: 1) syarat bikin akta kelahiran apa? 2) cara bayar pbb online gmn?") == [
+        "syarat bikin akta kelahiran apa", "cara bayar pbb online gmn"]
+    assert question_parts("mau nanya: a. jam buka dukcapil kapan? b. syarat kk baru apa?") == [
+        "jam buka dukcapil kapan", "syarat kk baru apa"]
 
 
 async def test_a_question_about_a_crime_points_to_the_police(chat: Chat) -> None:
@@ -417,3 +422,13 @@ async def test_an_off_topic_question_is_not_pinned_on_an_opd(sqlite_db, tmp_path
     await padang.choose("Bukan semuanya")
     assert "kemungkinan ditangani oleh" not in padang.text  # was: "… oleh Dinas Lingkungan Hidup"
     assert "layanan Pemerintah Kota" in padang.text and "112" in padang.text
+
+
+async def test_drugs_and_gambling_go_to_the_police_and_trains_to_kai(chat: Chat) -> None:
+    from handlers.intents import police_matter
+
+    assert police_matter("rumah kosong jadi tempat pesta narkoba", certain_opd=False)
+    assert police_matter("ada judi online di warung sebelah", certain_opd=False)
+    await chat.say("/start")
+    await chat.say("jadwal kereta api padang - pariaman")
+    assert "PT KAI" in chat.text
