@@ -18,8 +18,8 @@ import secrets
 from handlers import faq, texts
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
-from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, SKIP, YES, clear,
-                                      data, go, store_location, typed_point, words)
+from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, SKIP, clear,
+                                      data, go, said_yes, store_location, typed_point, words)
 from handlers.context import Turn, clean_text
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import MENU_LABELS, asks_information, is_question, police_matter
@@ -187,14 +187,21 @@ async def _describe(turn: Turn, text: str | None = None) -> list[Reply]:
 
 async def _confirm_route(turn: Turn) -> list[Reply]:
     word = words(turn.text)
-    if turn.choice == "route:ok" or (turn.choice is None and word in YES):
+    if turn.choice == "route:ok" or (turn.choice is None and said_yes(turn.text)):
         return _after_opd(turn)
     if turn.choice == "route:other" or (turn.choice is None and word in NO):
         lapor = data(turn)  # the OPD just turned down is not offered again ("Lainnya" still lists every one)
         lapor["candidates"] = [slug for slug in lapor.get("candidates", []) if slug != lapor.get("opd")]
         go(turn, "pick_opd")
         return ask_opd(turn)
+    if _asks(turn):  # a question, not a choice: answered, then the choice asked again
+        return faq.answer_question(turn) + await reprompt(turn)
     return [Reply(texts.PICK_ONE)] + ask_route(turn)
+
+
+def _asks(turn: Turn) -> bool:
+    """Tell whether a message typed at a step is a question (a question mark alone is not: "tau kan min?")."""
+    return turn.choice is None and "?" in turn.text and is_question(turn.text.replace("?", " "))
 
 
 def _typed_opd(turn: Turn) -> Opd | None:
@@ -297,8 +304,7 @@ async def _location(turn: Turn) -> list[Reply]:
     elif msg.photo:  # a photo sent early: keep it, still ask for the place
         data(turn)["photo"] = msg.photo.path
         return [Reply(texts.PHOTO_RECEIVED)] + ask_location(turn)
-    elif "?" in turn.text and is_question(turn.text.replace("?", " ")):  # a question, not a place (a mark
-        # alone is not: "dekat simpang haru, tau kan min?"): answer it, then ask again
+    elif _asks(turn):  # a question, not a place: answer it, then ask again
         return faq.answer_question(turn) + await reprompt(turn)
     elif turn.choice == "skip" or words(turn.text) in SKIP:
         pass
@@ -335,7 +341,9 @@ async def _name(turn: Turn) -> list[Reply]:
 
 
 async def _confirm(turn: Turn) -> list[Reply]:
-    if not (turn.choice == "confirm:yes" or (turn.choice is None and words(turn.text) in YES)):
+    if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
+        if _asks(turn):  # "eh btw syarat akta kematian apa?" at the summary: answered, then asked again
+            return faq.answer_question(turn) + await reprompt(turn)
         return [Reply(texts.CONFIRM_AGAIN)] + ask_confirm(turn)
     lapor = data(turn)
     opd = turn.kb.opd(lapor.get("opd"))

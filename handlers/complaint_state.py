@@ -27,6 +27,19 @@ NOT_AN_ANSWER = {"makasih", "terima kasih", "terimakasih", "makasih min", "thank
                  "siap", "sip", "baik", "hmm", "hm", "eh", "lho", "loh", "apa", "hah"}
 
 
+# "ok kirim aja", "ya sudah benar min": a yes said with softening words (at least one of YES_CORE).
+_YES_CORE = {"ya", "y", "iya", "ok", "oke", "okay", "yes", "benar", "betul", "bener", "setuju", "kirim", "lanjut", "sip",
+             "boleh", "send", "iyo", "batua", "yup", "yep"}
+_YES_SOFT = _YES_CORE | {"aja", "saja", "sudah", "udah", "udh", "sdh", "min", "dong", "deh", "langsung", "silakan",
+                         "silahkan", "please", "it", "go", "ahead", "kak", "pak", "bu", "lah", "yg", "itu", "ini", "tu"}
+
+
+def said_yes(text: str) -> bool:
+    """Tell whether a message says yes ("ya", "ok kirim aja", "iya sudah benar min")."""
+    said = words(text)
+    return said in YES or (bool(said) and set(said.split()) <= _YES_SOFT and bool(set(said.split()) & _YES_CORE))
+
+
 def words(text: str) -> str:
     """Return the text lower-cased, without punctuation, for matching against the word sets."""
     return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())

@@ -114,14 +114,33 @@ def numbered(options: tuple[Option, ...] | list[Option]) -> str:
     return "\n".join(f"{i}. {o.label}" for i, o in enumerate(options, 1))
 
 
+# An option's number said in words: "no 1", "nomor 2", "pilihan 3", "yg pertama", "yang ke-2", "kedua".
+_NUMBERED = re.compile(r"^(?:(?:no|nomor|nmr|nomer|pilihan|pilih|opsi|option|yg|yang|ke|#)\b[\s.:#-]*)*"
+                       r"(?:ke[\s-]*)?(\d{1,2}|\w+)$")
+_ORDINALS = {"pertama": 1, "kesatu": 1, "satu": 1, "kedua": 2, "dua": 2, "ketiga": 3, "tiga": 3, "keempat": 4,
+             "empat": 4, "kelima": 5, "lima": 5, "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+
+
+def _option_number(text: str) -> int | None:
+    """Return the number a typed answer gives an option by ("2", "no 2", "yg kedua"), else None."""
+    if text.isdigit():
+        return int(text)
+    m = _NUMBERED.match(text)
+    if not m or m.group(0) == m.group(1) and not m.group(1) in _ORDINALS:
+        return None
+    said = m.group(1)
+    return int(said) if said.isdigit() else _ORDINALS.get(said)
+
+
 def pick_option(text: str, options: tuple[Option, ...] | list[Option]) -> Option | None:
-    """Return the option a typed answer selects: its number, its label or its value."""
+    """Return the option a typed answer selects: its number (also in words: "no 2", "yg kedua"), its
+    label or its value."""
     t = " ".join(text.strip().lower().split()).rstrip(".…")
     if not t:
         return None
-    if t.isdigit():
-        i = int(t)
-        return options[i - 1] if 1 <= i <= len(options) else None
+    number = _option_number(t)
+    if number is not None:
+        return options[number - 1] if 1 <= number <= len(options) else None
     for o in options:  # a label cut to fit a button ends in "..." or "…", which the typed text lost above
         if t in (o.label.lower().rstrip(".…"), o.value.lower()):
             return o

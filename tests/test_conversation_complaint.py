@@ -620,3 +620,24 @@ async def test_batalkan_laporan_ini_typed_while_writing_cancels_the_draft(chat: 
     await chat.say("Batalkan laporan ini")  # the /status button's label, typed at the first step
     assert "dibatalkan" in chat.text.lower() and "Sudah benar?" not in chat.text
     assert not await complaints(chat)
+
+
+@pytest.mark.parametrize(("text", "number"), [("2", 2), ("no 1", 1), ("no. 2", 2), ("pilihan 2", 2), ("yg pertama", 1),
+                                              ("yang ke-2", 2), ("kedua", 2), ("ya", None), ("no", None),
+                                              ("ke dukcapil", None), ("1 2", None)])
+def test_an_option_is_chosen_by_its_number_in_words(text: str, number: int | None) -> None:
+    from handlers.messages import Option, pick_option
+
+    options = (Option("Satu", "a"), Option("Dua", "b"), Option("Tiga", "c"))
+    picked = pick_option(text, options)
+    assert (picked.value if picked else None) == ({1: "a", 2: "b", 3: "c"}.get(number) if number else None)
+
+
+async def test_a_question_at_the_summary_is_answered_and_ok_kirim_aja_sends(chat: Chat) -> None:
+    await summary_with_address(chat, "depan masjid raya")
+    await chat.say("eh btw syarat urus akta kelahiran apa ya?")
+    assert "Ringkasan laporan" in chat.text and "Silakan pilih salah satu" not in chat.text
+    assert "fb:akta-kelahiran:up" in [o.value for r in chat.last for o in r.options]  # answered first
+    await chat.say("ok kirim aja")
+    assert re.search(TICKET_RE, chat.text)
+    assert len(await complaints(chat)) == 1
