@@ -113,13 +113,13 @@ def answer_question(turn: Turn) -> list[Reply]:
     if turn.truncated:
         replies.append(Reply(texts.TRUNCATED))
     previous = turn.state.get("last_question") or {}
-    topic = turn.matcher.names_a_topic(turn.text)
-    if not topic and not previous.get("faq"):  # "syaratnya apa aja?" out of the blue: which service?
+    asked, match = turn.text, turn.matcher.match(turn.text)
+    if not match.topic and not previous.get("faq"):  # "syaratnya apa aja?" out of the blue: which service?
         turn.record("question", "clarify", answered=False, text=turn.text)
         return replies + [Reply(texts.WHICH_SERVICE)]
-    # A follow-up without a topic ("biayanya berapa?") is about what the answered question before was about.
-    asked = turn.text if topic else f"{turn.text} {previous['text']}"
-    match = turn.matcher.match(asked)
+    if not match.topic:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
+        asked = f"{turn.text} {previous['text']}"
+        match = turn.matcher.match(asked)
     last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}

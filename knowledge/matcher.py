@@ -160,6 +160,7 @@ class Match:
     # Suggestions only loosely related to the question (the decision's probability is below
     # TENTATIVE_PROBABILITY): the bot says it has no answer before it offers them.
     tentative: bool = False
+    topic: bool = True  # the question names what it is about (not only "syaratnya apa aja?": has_topic)
 
     @property
     def best(self) -> Candidate | None:
@@ -296,8 +297,9 @@ class FaqMatcher:
         else:
             terms = self._terms(text)
             found, x = self._scored(text, terms), None
+        topic = self.has_topic(terms)
         if not found:  # nothing in the KB: still say whose matter it is when the question names the body
-            return Match("abstain", (), None, named_body(self.normalizer, split_question(text)[0]))
+            return Match("abstain", (), None, named_body(self.normalizer, split_question(text)[0]), topic=topic)
         candidates = tuple(Candidate(f, round(e.score, 6)) for f, e in found[:MAX_CANDIDATES])
         best_faq, best = found[0]
         if best.score < OUTSIDE_BODY_SCORE:
@@ -308,14 +310,14 @@ class FaqMatcher:
                 if any(tokens <= said for tokens in self._phrase_tokens) else None
         elsewhere = elsewhere or self._another_region(text, best_faq)
         if (self._answers(text, found, x) and not self._misses_the_subject(terms, best) and elsewhere is None
-                and self.has_topic(terms)):
+                and topic):
             return Match("answer", candidates, best_faq.opd)
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
         tentative = decision == "suggest" and self.decision is not None and x is not None \
             and self.decision.probability(x) < TENTATIVE_PROBABILITY
         # A loosely related menu says nothing about whose matter the question is ("harga emas" is not DLH's).
         opd = None if elsewhere or tentative else self._likely_opd(found)
-        return Match(decision, candidates, opd, elsewhere, tentative)
+        return Match(decision, candidates, opd, elsewhere, tentative, topic)
 
     def _answers(self, text: str, found: list[tuple[Faq, Evidence]], x: list[float] | None) -> bool:
         """Tell whether the best entry is good enough to answer with."""
@@ -332,10 +334,6 @@ class FaqMatcher:
         return best.coverage >= coverage and (
             (best.score >= answer_score and margin >= answer_margin)
             or (best.score >= clear_score and margin >= clear_margin))
-
-    def names_a_topic(self, text: str) -> bool:
-        """Tell whether a question names what it is about, not only asks ("syaratnya apa aja?")."""
-        return self.has_topic(self._terms(text))
 
     def has_topic(self, terms: list[Term]) -> bool:
         """Tell whether some weighty word of the question is more than a generic asking word (GENERIC_WORDS)."""

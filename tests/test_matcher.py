@@ -94,7 +94,7 @@ def test_off_topic_is_not_answered(matcher, text):
 @pytest.mark.parametrize("text", ["", "   ", "?", "!!!", "😀🙏", "halo", "halo min, selamat pagi", "ok makasih"])
 def test_content_free_input_abstains(matcher, text):
     m = matcher.match(text)
-    assert m == Match("abstain", (), None)
+    assert m == Match("abstain", (), None, topic=False)
     assert m.best is None and m.score == 0.0 and m.suggestions == () and m.faq is None
 
 
