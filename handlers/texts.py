@@ -7,6 +7,7 @@ constants are plain strings. Dates are written the Indonesian way ("Jumat, 4 Des
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from handlers.messages import Option
 from knowledge.kb import City, Contact, Opd
@@ -208,7 +209,9 @@ PHOTO_AGAIN = "Silakan kirim foto, atau ketik **lewati** jika tidak ada foto."
 
 def name_question(name: str) -> str:
     """Ask whether the resident's name (as their chat app shows it) may be named when the city makes the
-    complaint public (a report, a social-media reply); the officers handling it always see it."""
+    complaint public (a report, a social-media reply); the officers handling it always see it.
+    Formatting marks in the name ("*Andi*") are left out: they would break the bold around it."""
+    name = re.sub(r"[*_~`]+", "", name).strip() or "-"
     return (f"Boleh nama Anda (**{name}**) disebut jika laporan ini dipublikasikan Pemerintah Kota, misalnya "
             "dalam laporan atau balasan di media sosial? Nama Anda tetap terlihat oleh petugas instansi yang "
             "menangani.")

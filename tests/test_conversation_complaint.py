@@ -641,3 +641,8 @@ async def test_a_question_at_the_summary_is_answered_and_ok_kirim_aja_sends(chat
     await chat.say("ok kirim aja")
     assert re.search(TICKET_RE, chat.text)
     assert len(await complaints(chat)) == 1
+
+
+def test_formatting_marks_in_a_residents_name_do_not_break_the_bold_around_it() -> None:
+    text = texts.name_question("*Andi* _Bold_ ~x~ `y`**")
+    assert "(**Andi Bold x y**)" in text
