@@ -21,13 +21,14 @@ _PERSON = (r"(?:orang\w*|org|urang|anak\w*|bayi|balita|warga|korban\w*|seseorang
            r"ayah\w*|dia|beliau|someone|person|child|people|kid)")
 # Urgent by themselves: a person in danger right now.
 _PEOPLE_IN_DANGER = re.compile(
-    r"\b(?:pingsan|tidak\s+sadarkan\s+diri|tak\s+sadarkan\s+diri|tidak\s+bernapas|tidak\s+bernafas|kejang\w*|"
+    r"\b(?:pingsan|pangsan|tidak\s+sadarkan\s+diri|tak\s+sadarkan\s+diri|tidak\s+bernapas|tidak\s+bernafas|kejang\w*|"
     r"tersengat\s+listrik|kesetrum|terjebak(?!\s+macet)|kejebak(?!\s+macet)|terperangkap|terkurung|tertimbun|"
     r"terjepit|kejepit|gantung\s+diri|bunuh\s+diri|tertimpa(?!\s+musibah)|trapped|drowning|"
     r"unconscious|not\s+breathing|electrocuted|suicide|stuck\s+(?:on|in)\s+(?:the|our|a)\s+"
     r"(?:roof|house|building|lift|elevator|car))\b|"
-    rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|hanyuik|terseret|tabanam|(?:ga|gak|nggak|tidak|tak)\s+sadar)\b|"
+    rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|hanyuik|terseret|tabanam|(?:ga|gak|nggak|tidak|tak|indak|ndak)\s+sadar)\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,3}}(?:tergeletak|terkapar)\b|"
+    rf"\b{_PERSON}\s+(?:\w+\s+){{0,4}}kajang\w*|"  # Minangkabau kejang (a seizure); also an awning
     rf"\bmenimpa\s+{_PERSON}\b|\b(?:menimpa|tertimpa)\b.*\bada\s+(?:orang|org|anak|korban)\b|"
     r"\b(?:banjir|kebanjiran|air|aia|lift)\b.*\b(?:tidak|tak|indak|ga|gak|nggak|ndak)\s+bisa\s+(?:keluar|kalua)\b",
     re.I)
@@ -102,7 +103,7 @@ _TRIGGER_WORDS = (
     "breath", "electrocut", "keluar", "percikan", "korslet", "konslet", "kecelakaan", "kacelakaan", "tabrak",
     "ditabrak", "tertabrak", "longsor", "kebanjiran", "banjir", "perampokan", "penjambretan", "begal",
     "pembegalan", "penganiayaan", "perkelahian", "tawuran", "accident", "crash", "flash", "robbery", "kalua",
-    "keserempet", "diserempet",
+    "keserempet", "diserempet", "pangsan", "kajang",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 

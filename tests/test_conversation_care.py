@@ -48,6 +48,10 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     "anak saya kejepit di pagar besi",
     "ada kabel listrik putus dan korsleting, keluar api",
     "ada perampokan sedang terjadi di toko depan rumah",
+    # Minangkabau, from the web-chat QA pass: a seizure (kajang), fainting (pangsan), unconscious
+    "anak ambo paneh tinggi sampai kajang-kajang",
+    "ado urang pangsan di jalan",
+    "anak ambo indak sadar",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -73,6 +77,7 @@ def test_emergencies_happening_now(text: str) -> None:
     "rambu dilarang parkir roboh ditabrak mobil, sekarang mobil parkir sembarangan",
     "ranting pohon menjuntai ke kabel listrik, takut korsleting",
     "ktp saya tidak bisa keluar dari dukcapil",
+    "jalan kajang rusak",  # kajang without a person is an awning or a name, not a seizure
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)
