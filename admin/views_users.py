@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from aiohttp import web
@@ -33,8 +34,9 @@ async def _page(request: web.Request, *, created: dict[str, str] | None = None, 
                 error: str | None = None, values: dict[str, str] | None = None) -> web.Response:
     """Render the accounts page, with a password to show once (new account or reset) or a form error."""
     rows, opds = await _listing(request.app[CTX])
+    stamps = {u.id: users.password_stamp(u) for u, _ in rows}
     return render(request, "users.html", {"rows": rows, "opds": opds, "created": created, "reset": reset,
-                                          "error": error, "values": values or dict(EMPTY_FORM)},
+                                          "error": error, "values": values or dict(EMPTY_FORM), "stamps": stamps},
                   status=400 if error else 200)
 
 
@@ -106,16 +108,22 @@ async def user_password(request: web.Request) -> web.Response:
     if user_id == admin.id:
         # Changing one's own password needs the old one (a stolen session must not take the account over).
         raise web.HTTPBadRequest(text="Ganti kata sandi Anda sendiri lewat menu “Ganti kata sandi”.")
+    stamp = str((await request.post()).get("stamp", ""))
     async with ctx.db.session() as session:
         user = await session.get(UserRow, user_id)
-        new_password = users.generate_password(user.username if user else None)
         if user is None:
             raise web.HTTPNotFound(text="Akun tidak ditemukan.")
-        # A new hash changes the session fingerprint (admin/auth.py): the account's sessions end at once.
-        await users.set_password(session, user, new_password, must_change=True)  # they choose their own next
-        await audit.record(session, admin, "user_password_reset", user.username, now=ctx.now())
-        await session.commit()
-        username = user.username
+        # The form carries the password it was shown with: sent again (a refresh), it resets nothing.
+        username, fresh = user.username, hmac.compare_digest(stamp, users.password_stamp(user))
+        if fresh:
+            new_password = users.generate_password(username)
+            # A new hash changes the session fingerprint (admin/auth.py): the account's sessions end at once.
+            await users.set_password(session, user, new_password, must_change=True)  # they choose their own next
+            await audit.record(session, admin, "user_password_reset", username, now=ctx.now())
+            await session.commit()
+    if not fresh:
+        return await _page(request, error=f"Kata sandi akun {username} sudah diganti sejak halaman ini dibuka; "
+                                          "tidak direset lagi. Muat ulang halaman bila perlu.")
     log.info("password of %s reset by %s", username, admin.username)
     return await _page(request, reset={"username": username, "password": new_password})
 

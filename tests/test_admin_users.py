@@ -105,11 +105,16 @@ async def test_kominfo_resets_a_password_and_the_accounts_sessions_end(world: Ad
         await session.commit()
     await world.login("kominfo")
     user_id = await _user_id(world, "dlh.admin")
-    assert f'action="/admin/users/{user_id}/password"' in await world.get("/admin/users")
-    resp = await world.post(f"/admin/users/{user_id}/password", {}, status=200)
+    listing = await world.get("/admin/users")
+    assert f'action="/admin/users/{user_id}/password"' in listing
+    stamp = listing.split(f'action="/admin/users/{user_id}/password"')[1].split('name="stamp" value="')[1].split('"')[0]
+    resp = await world.post(f"/admin/users/{user_id}/password", {"stamp": stamp}, status=200)
     page = await resp.text()
     assert "Kata sandi akun <strong>dlh.admin</strong> sudah direset" in page
     password = re.search(r'<p class="secret">([^<]+)</p>', page).group(1)
+    # The same form sent again (a refresh of that page) does not replace the password just handed out.
+    resp = await world.post(f"/admin/users/{user_id}/password", {"stamp": stamp}, status=400)
+    assert "sudah diganti sejak halaman ini dibuka" in await resp.text()
     assert len(password) >= 16
     assert password not in await world.get("/admin/users")  # shown once only
     # The account's open session ended; the old password no longer works, the new one does.

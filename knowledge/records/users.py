@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import hashlib
 import logging
 import re
 import secrets
@@ -70,6 +71,12 @@ def check_password(password: str, username: str | None = None) -> None:
             or any(n in lower for n in names)):
         raise UserError("Kata sandi itu terlalu mudah ditebak. Pakai gabungan beberapa kata yang tidak umum, "
                         "tanpa nama pengguna, misalnya tiga kata acak dengan angka.")
+
+
+def password_stamp(user: UserRow) -> str:
+    """Return a short mark of the account's current password (not a secret: a hash of its hash). A reset
+    form carries it, so sending that form again (a refresh) does not replace the password just handed out."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def generate_password(username: str | None = None) -> str:
