@@ -21,6 +21,7 @@ from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_des
 from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, SKIP, clear,
                                       data, go, said_yes, store_location, typed_point, words)
 from handlers.context import Turn, clean_text
+from knowledge.regions import named_region, own_place
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import MENU_LABELS, asks_information, is_question, police_matter
 from handlers.messages import Reply
@@ -312,9 +313,28 @@ async def _location(turn: Turn) -> list[Reply]:
         return [Reply(texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
     elif len(turn.text) >= 3:
         store_location(turn, None, None, turn.text)
+        elsewhere = _address_elsewhere(turn, turn.text)
+        if elsewhere:  # kept (the resident may know better), but said: "ubah lokasi" changes it
+            return [Reply(texts.address_elsewhere(elsewhere, turn.kb.city.name))] + _after_location(turn)
     else:
         return [Reply(texts.LOCATION_SHORT, options=(texts.SKIP,), request="location")]
     return _after_location(turn)
+
+
+# A street, lane or estate named after a city ("Jl. Bandung", "Gg. Jakarta") names no place of its own.
+_STREET_NAME = re.compile(r"\b(?:jl|jln|jalan|gg|gang|lr|lorong|komp|komplek|kompleks|perum|perumahan)\.?\s+\w+",
+                          re.IGNORECASE)
+
+
+def _address_elsewhere(turn: Turn, address: str) -> str | None:
+    """Return the other city or regency a typed address names (knowledge.regions), unless it also names one
+    of the city's kelurahan or kecamatan."""
+    lapor = data(turn)
+    if lapor.get("kelurahan") or lapor.get("kecamatan"):
+        return None
+    normalizer = turn.matcher.normalizer
+    named = named_region(_STREET_NAME.sub(" ", address), normalizer.regions, own_place(turn.kb.city.name))
+    return named[0].title() if named else None
 
 
 async def _photo(turn: Turn) -> list[Reply]:

@@ -226,6 +226,12 @@ PHOTO_RECEIVED = "Foto diterima."
 LOCATION_RECEIVED = "Lokasi diterima."
 
 
+def address_elsewhere(region: str, city_name: str) -> str:
+    """Say that a typed address seems to be in another region; it is kept, and can be changed."""
+    return (f"Catatan: alamat itu tampaknya di luar {city_name} ({region}). Laporan ini hanya dapat ditangani "
+            f"bila lokasinya di {city_name}; ketik **ubah lokasi** di ringkasan untuk menggantinya.")
+
+
 def location_outside(city_name: str, *, asking: bool) -> str:
     """Say that a shared pin is outside the city and was not used; ask again when at the location step."""
     text = f"Lokasi yang Anda kirim berada di luar wilayah {city_name}, jadi tidak kami pakai."

@@ -646,3 +646,15 @@ async def test_a_question_at_the_summary_is_answered_and_ok_kirim_aja_sends(chat
 def test_formatting_marks_in_a_residents_name_do_not_break_the_bold_around_it() -> None:
     text = texts.name_question("*Andi* _Bold_ ~x~ `y`**")
     assert "(**Andi Bold x y**)" in text
+
+
+async def test_an_address_in_another_city_is_kept_with_a_note(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("Jl. Sudirman no 10, Jakarta Pusat")
+    assert "tampaknya di luar Kota Uji (Jakarta)" in chat.text and chat.last[-1].request == "photo"
+    await chat.say("lewati")
+    await chat.say("ubah lokasi")
+    await chat.say("Jl. Jakarta no 5, kel. sawahan timur")  # a street named after a city, in a kelurahan here
+    assert "tampaknya di luar" not in chat.text
