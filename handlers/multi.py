@@ -2,7 +2,8 @@
 
 The matcher reads a message as one question (in a long one, the asking sentence weighs most), so
 such a message got one answer and the other questions were silently dropped. `question_parts`
-splits a message at its question marks; `answered_questions` returns the entries that answer them, when at least
+splits a message at its question marks (or, with fewer than two, at a "dan" before an asking word);
+`answered_questions` returns the entries that answer them, when at least
 two parts, each a question of its own (enough content words), are answered confidently by
 different entries. Anything less is left to the usual single match.
 """
@@ -27,14 +28,19 @@ _JOINER = re.compile(r"^(?:(?:trus|terus|trs|lalu|sama|sm|dan|dn|juga|jg|kalau|k
 # What announces the questions ("min mau tanya 2 hal: 1) …") and numbers them ("1)", "2.", "a)"): not part of one.
 _PREAMBLE = re.compile(r"^[^?:]*\b(?:tanya|nanya|bertanya|menanyakan|ask)\b[^?:]*:\s*", re.IGNORECASE)
 _NUMBER = re.compile(r"^(?:\d{1,2}|[a-e])[).]\s+", re.IGNORECASE)
+# Without question marks, a second question joined by "dan" and opening with an asking word: "syarat KK baru
+# dan cara daftar bpjs gratis".
+_JOINED = re.compile(r"\s+(?:dan|dn|sama|sm|terus|trus|lalu|serta|and)\s+(?=(?:syarat\w*|cara\w*|biaya\w*|bagaimana|"
+                     r"gimana|gmn|di\s*mana|dmn|ke\s*mana|kmn|kapan|berapa|brp|jam\s+buka|how|where|what)\b)",
+                     re.IGNORECASE)
 
 
 def question_parts(text: str) -> list[str]:
-    """Return the separate questions of a message (each ending in "?", long enough to stand alone)."""
-    if text.count("?") < 2:
-        return []
-    parts = [_JOINER.sub("", _NUMBER.sub("", p.strip(" ?\n\t.,")))
-             for p in _PARTS.findall(_PREAMBLE.sub("", text.strip()))]
+    """Return the separate questions of a message (each ending in "?", or joined by "dan" before an asking
+    word when it has fewer than two question marks), each long enough to stand alone."""
+    text = _PREAMBLE.sub("", text.strip())
+    pieces = _PARTS.findall(text) if text.count("?") >= 2 else _JOINED.split(text)
+    parts = [_JOINER.sub("", _NUMBER.sub("", p.strip(" ?\n\t.,"))) for p in pieces]
     parts = [p for p in parts if len(p.split()) >= MIN_WORDS]
     return parts if len(parts) >= 2 else []
 

@@ -323,6 +323,11 @@ def test_question_parts_need_two_questions_that_stand_alone() -> None:
         "syarat bikin akta kelahiran apa", "cara bayar pbb online gmn"]
     assert question_parts("mau nanya: a. jam buka dukcapil kapan? b. syarat kk baru apa?") == [
         "jam buka dukcapil kapan", "syarat kk baru apa"]
+    # Without question marks, joined by "dan" before an asking word; not when "dan" joins two things asked about.
+    assert question_parts("syarat bikin akta kelahiran dan cara bayar pbb online") == [
+        "syarat bikin akta kelahiran", "cara bayar pbb online"]
+    assert question_parts("syarat akta kelahiran dan kk apa") == []
+    assert question_parts("jalan rusak dan lampu mati, lapor kemana?") == []
 
 
 async def test_a_question_about_a_crime_points_to_the_police(chat: Chat) -> None:
