@@ -135,13 +135,18 @@ async def _load_admin(ctx: AdminContext, codec: SessionCodec, s: Session) -> Adm
                  bool(user.must_change_password))
 
 
+def cookie_path(request: web.Request) -> str:
+    """Return the path the admin page's cookies are scoped to (the folder of its login page)."""
+    return request.app.router["login"].url_for().path.rsplit("/", 1)[0] or "/"
+
+
 def set_cookie(request: web.Request, response: web.StreamResponse) -> None:
     """Write or delete the session cookie on a response when the session changed."""
     ctx: AdminContext = request.app[CTX]
     s: Session | None = request.get(SESSION)
     if s is None:
         return
-    path = request.app.router["login"].url_for().path.rsplit("/", 1)[0] or "/"
+    path = cookie_path(request)
     if s.cleared:
         response.del_cookie(COOKIE, path=path)
     elif s.dirty:

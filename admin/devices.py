@@ -14,7 +14,7 @@ import hmac
 
 from aiohttp import web
 
-from admin.auth import derive_key
+from admin.auth import cookie_path, derive_key
 from admin.context import AdminContext
 from admin.keys import CTX, DEVICE
 
@@ -54,6 +54,5 @@ def write(request: web.Request, response: web.StreamResponse) -> None:
     value = request.get(DEVICE)
     if value:
         ctx: AdminContext = request.app[CTX]
-        path = request.app.router["login"].url_for().path.rsplit("/", 1)[0] or "/"
-        response.set_cookie(COOKIE, value, path=path, httponly=True, samesite="Strict",
+        response.set_cookie(COOKIE, value, path=cookie_path(request), httponly=True, samesite="Strict",
                             secure=ctx.secure_cookies, max_age=DEVICE_DAYS * 86_400)

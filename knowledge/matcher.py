@@ -309,25 +309,26 @@ class FaqMatcher:
             elsewhere = self._another_body(text, best_faq, phrases_only=True) \
                 if any(tokens <= said for tokens in self._phrase_tokens) else None
         elsewhere = elsewhere or self._another_region(text, best_faq)
-        if (self._answers(text, found, x) and not self._misses_the_subject(terms, best) and elsewhere is None
+        p = self.decision.probability(x) if self.decision is not None and x is not None else None
+        if (self._answers(text, found, p) and not self._misses_the_subject(terms, best) and elsewhere is None
                 and topic):
             return Match("answer", candidates, best_faq.opd)
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
-        tentative = decision == "suggest" and self.decision is not None and x is not None \
-            and self.decision.probability(x) < TENTATIVE_PROBABILITY
+        tentative = decision == "suggest" and p is not None and p < TENTATIVE_PROBABILITY
         # A loosely related menu says nothing about whose matter the question is ("harga emas" is not DLH's).
         opd = None if elsewhere or tentative else self._likely_opd(found)
         return Match(decision, candidates, opd, elsewhere, tentative, topic)
 
-    def _answers(self, text: str, found: list[tuple[Faq, Evidence]], x: list[float] | None) -> bool:
-        """Tell whether the best entry is good enough to answer with."""
-        if self.decision is not None and x is not None:
+    def _answers(self, text: str, found: list[tuple[Faq, Evidence]], p: float | None) -> bool:
+        """Tell whether the best entry is good enough to answer with (`p`: the learned decision's probability
+        that it is right, None when the hand-set thresholds decide)."""
+        if self.decision is not None and p is not None:
             # Never answer with an entry not even worth suggesting: in a tiny KB a lone weak
             # candidate has no runner-up, which the model would read as a clear win.
             if self._tied(found):
                 return False
             threshold = self.decision.threshold(self.normalizer.english_share(text))
-            return found[0][1].score >= SUGGEST_SCORE and self.decision.probability(x) >= threshold
+            return found[0][1].score >= SUGGEST_SCORE and p >= threshold
         best = found[0][1]
         margin = best.score - (found[1][1].score if len(found) > 1 else 0.0)
         coverage, answer_score, answer_margin, clear_score, clear_margin = self._thresholds

@@ -69,6 +69,14 @@ class ComplaintError(Exception):
     """A complaint change that cannot be made; the message is Indonesian, for the admin."""
 
 
+def _required(note: str, missing: str) -> str:
+    """Return a note that may not be empty, stripped; ComplaintError(missing) when it is empty."""
+    note = note.strip()
+    if not note:
+        raise ComplaintError(missing)
+    return note
+
+
 class ComplaintService:
     """File complaints and move them through their lifecycle, telling residents and OPDs."""
 
@@ -130,9 +138,7 @@ class ComplaintService:
     async def set_status(self, session: AsyncSession, ticket: str, status: str, *, note: str = "", actor: str,
                          to_opd: str | None = None, notify: bool = True) -> ComplaintRow:
         """Change a complaint's status (or reassign it with "dialihkan") and tell the resident."""
-        row = await self.get(session, ticket, lock=True)
-        if row is None:
-            raise ComplaintError(f"Laporan {ticket} tidak ditemukan.")
+        row = await self._existing(session, ticket)
         if status not in _ACTIONS:
             raise ComplaintError(f"Status '{status}' tidak dapat dipilih petugas. Pilih salah satu: "
                                  + ", ".join(status_label(s) for s in sorted(STAFF_STATUSES)) + ".")
@@ -200,15 +206,11 @@ class ComplaintService:
     async def reopen(self, session: AsyncSession, ticket: str, note: str, *, actor: str) -> ComplaintRow:
         """Reopen a complaint staff closed (a wrong click, a resident's objection): it is "diproses" again,
         its closing time and rating cleared, and the resident is told why."""
-        row = await self.get(session, ticket, lock=True)
-        if row is None:
-            raise ComplaintError(f"Laporan {ticket} tidak ditemukan.")
+        row = await self._existing(session, ticket)
         if row.status not in REOPENABLE:
             raise ComplaintError(f"Laporan {row.ticket} berstatus {status_label(row.status)}; hanya laporan yang "
                                  "Selesai atau Ditolak yang dapat dibuka kembali.")
-        note = note.strip()
-        if not note:
-            raise ComplaintError("Tuliskan alasan membuka kembali; warga akan membacanya.")
+        note = _required(note, "Tuliskan alasan membuka kembali; warga akan membacanya.")
         now = self.clock()
         row.status, row.resolved_at, row.rating, row.rated_at, row.updated_at = "diproses", None, None, None, now
         await self._tell(session, row, ComplaintEventRow(complaint_id=row.id, status="diproses", note=note,
@@ -220,15 +222,11 @@ class ComplaintService:
                                actor: str) -> ComplaintEventRow:
         """Send the resident a message about their open complaint without changing its status (a progress
         update, a question); the first one counts as the OPD's first response."""
-        row = await self.get(session, ticket, lock=True)
-        if row is None:
-            raise ComplaintError(f"Laporan {ticket} tidak ditemukan.")
+        row = await self._existing(session, ticket)
         if row.status in FINAL:
             raise ComplaintError(f"Laporan {row.ticket} sudah ditutup ({status_label(row.status)}); "
                                  "pesan tidak dapat dikirim lagi.")
-        note = note.strip()
-        if not note:
-            raise ComplaintError("Pesan untuk pelapor tidak boleh kosong.")
+        note = _required(note, "Pesan untuk pelapor tidak boleh kosong.")
         now = self.clock()
         event = ComplaintEventRow(complaint_id=row.id, status=None, note=note, internal=False, actor=actor,
                                   created_at=now)
@@ -249,16 +247,20 @@ class ComplaintService:
 
     async def add_note(self, session: AsyncSession, ticket: str, note: str, *, actor: str) -> ComplaintEventRow:
         """Add an internal note to the timeline (the resident is not told)."""
-        row = await self.get(session, ticket)
-        if row is None:
-            raise ComplaintError(f"Laporan {ticket} tidak ditemukan.")
-        if not note.strip():
-            raise ComplaintError("Catatan tidak boleh kosong.")
-        event = ComplaintEventRow(complaint_id=row.id, status=None, note=note.strip(), internal=True, actor=actor,
+        row = await self._existing(session, ticket, lock=False)
+        note = _required(note, "Catatan tidak boleh kosong.")
+        event = ComplaintEventRow(complaint_id=row.id, status=None, note=note, internal=True, actor=actor,
                                   created_at=self.clock())
         session.add(event)
         await session.flush()
         return event
+
+    async def _existing(self, session: AsyncSession, ticket: str, *, lock: bool = True) -> ComplaintRow:
+        """Return the complaint staff act on (locked unless `lock` is False); ComplaintError when unknown."""
+        row = await self.get(session, ticket, lock=lock)
+        if row is None:
+            raise ComplaintError(f"Laporan {ticket} tidak ditemukan.")
+        return row
 
     async def get(self, session: AsyncSession, ticket: str, *, lock: bool = False) -> ComplaintRow | None:
         """Return a complaint by ticket number (any resident: for staff), or None."""
