@@ -1,9 +1,14 @@
-"""Unanswered questions and 👎-rated answers, grouped so an OPD admin sees what to add next.
+"""Unanswered questions, 👎-rated answers and questions answered only by a resident's choice, grouped
+so an OPD admin sees what to add next.
 
 Questions the bot could not answer (EventRow kind "unanswered") are grouped by similarity of
 their normalised tokens (the matcher's normaliser + rapidfuzz, greedy clustering); 👎 ratings
-(kind "feedback", outcome "down") are grouped by the FAQ that was rated. An OPD admin sees the
-groups whose likely OPD is theirs or unknown; the query itself filters by OPD.
+(kind "feedback", outcome "down") are grouped by the FAQ that was rated. So are the questions the
+bot answered only after the resident picked an entry from its "did you mean" menu (kind "choice",
+outcome "faq"): their wording is what the entry lacks, and adding it as an alternative phrasing lets
+the bot answer the next such question at once. This is how a KB written with one formal question per
+entry, as most cities' are, learns the way its residents ask. An OPD admin sees the question groups
+whose likely OPD is theirs or unknown, and the other two for their own entries only.
 """
 
 from __future__ import annotations
@@ -25,11 +30,12 @@ MAX_EVENTS = 3000  # newest events considered per page view: keeps the page fast
 SIMILAR = 70  # rapidfuzz token_set_ratio (0-100) at which two questions are one group
 MAX_EXAMPLES = 5
 MAX_GROUPS = 100  # groups listed per kind
+MAX_NEW_PHRASINGS = 5  # residents' questions offered at once as an entry's new alternative phrasings
 
 
 @dataclass
 class Group:
-    kind: str  # "question" | "feedback"
+    kind: str  # "question" | "feedback" | "choice"
     signature: str  # normalised tokens of the first question, or the FAQ key for 👎
     examples: list[str] = field(default_factory=list)
     count: int = 0
@@ -100,17 +106,38 @@ def _dismissed(group: Group, dismissals: list[DismissalRow], similar: int) -> bo
     for d in dismissals:
         if d.kind != group.kind or group.last_at is None or group.last_at > d.dismissed_at:
             continue
-        if group.kind == "feedback" and d.signature == group.signature:
+        if group.kind != "question" and d.signature == group.signature:
             return True
         if group.kind == "question" and fuzz.token_set_ratio(d.signature, group.signature) >= similar:
             return True
     return False
 
 
+@dataclass(frozen=True)
+class Lists:
+    questions: list[Group]  # unanswered questions, grouped by similarity
+    rated: list[Group]  # 👎-rated answers, by FAQ
+    chosen: list[Group]  # questions answered by a choice from the "did you mean" menu, by FAQ
+
+
+async def _by_faq(session: AsyncSession, kind: str, outcome: str, in_period: tuple[Any, ...],
+                  opd_id: int | None) -> dict[str, Group]:
+    """Group one kind of event by the FAQ it names (an OPD admin: their own entries only)."""
+    q = (select(EventRow.faq_key, EventRow.text, EventRow.opd, EventRow.created_at)
+         .where(EventRow.kind == kind, EventRow.outcome == outcome, EventRow.faq_key.is_not(None), *in_period))
+    if opd_id is not None:
+        q = q.where(EventRow.faq_key.in_(select(FaqRow.key).where(FaqRow.opd_id == opd_id)))
+    found: dict[str, Group] = {}
+    for key, text, opd, at in (await session.execute(q.order_by(EventRow.created_at.desc()).limit(MAX_EVENTS))).all():
+        group = found.setdefault(key, Group(kind=kind, signature=key, faq_key=key))
+        _add(group, text, opd, at)
+    return found
+
+
 async def groups(session: AsyncSession, period: Period, *, slug: str | None, opd_id: int | None,
                  tokens: Callable[[str], list[str]], guess_opd: Callable[[str], str | None],
-                 similar: int = SIMILAR) -> tuple[list[Group], list[Group]]:
-    """Return (unanswered question groups, 👎 groups) for the period, biggest first."""
+                 similar: int = SIMILAR) -> Lists:
+    """Return the period's unanswered question groups, 👎 groups and chosen-answer groups, biggest first."""
     in_period = (EventRow.created_at >= period.start_utc, EventRow.created_at < period.end_utc)
     q = _opd_filter(select(EventRow.text, EventRow.opd, EventRow.created_at)
                     .where(EventRow.kind == "unanswered", EventRow.text.is_not(None), *in_period), slug)
@@ -124,18 +151,14 @@ async def groups(session: AsyncSession, period: Period, *, slug: str | None, opd
                 g.opds[guess] += 1
     if slug is not None:  # the router's guess may point elsewhere: keep only this OPD's or unknown
         questions = [g for g in questions if g.opd in (None, slug)]
-    f = (select(EventRow.faq_key, EventRow.text, EventRow.opd, EventRow.created_at)
-         .where(EventRow.kind == "feedback", EventRow.outcome == "down", EventRow.faq_key.is_not(None), *in_period))
-    if opd_id is not None:  # 👎 on this OPD's own FAQ entries only
-        f = f.where(EventRow.faq_key.in_(select(FaqRow.key).where(FaqRow.opd_id == opd_id)))
-    feedback: dict[str, Group] = {}
-    for key, text, opd, at in (await session.execute(f.order_by(EventRow.created_at.desc()).limit(MAX_EVENTS))).all():
-        group = feedback.setdefault(key, Group(kind="feedback", signature=key, faq_key=key))
-        _add(group, text, opd, at)
+    rated = await _by_faq(session, "feedback", "down", in_period, opd_id)
+    chosen = {key: g for key, g in (await _by_faq(session, "choice", "faq", in_period, opd_id)).items() if g.examples}
     dismissals = await _dismissals(session, opd_id)
-    visible_q = [g for g in questions if not _dismissed(g, dismissals, similar)]
-    visible_f = [g for g in feedback.values() if not _dismissed(g, dismissals, similar)]
-    return sorted(visible_q, key=_order), sorted(visible_f, key=_order)[:MAX_GROUPS]
+
+    def visible(found: Sequence[Group]) -> list[Group]:
+        return sorted((g for g in found if not _dismissed(g, dismissals, similar)), key=_order)[:MAX_GROUPS]
+
+    return Lists(visible(questions), visible(list(rated.values())), visible(list(chosen.values())))
 
 
 async def dismiss(session: AsyncSession, *, kind: str, signature: str, opd_id: int | None, actor: str,

@@ -108,6 +108,24 @@ def _values(row: FaqRow) -> dict[str, str]:
     }
 
 
+def _with_new_phrasings(values: dict[str, str], request: web.Request, key: str) -> tuple[dict[str, str], int]:
+    """Add the residents' questions passed as `variasi` ("tambahkan ke variasi" on the unanswered page)
+    to the form's alternatives, those it lacks; the admin reviews them and saves. Return the values and
+    how many were added."""
+    lines = values["alternatives"].splitlines() if values["alternatives"] else []
+    known = {line.casefold().strip() for line in (values["question"], *lines)}
+    added = []
+    for text in request.query.getall("variasi", [])[:unanswered.MAX_NEW_PHRASINGS]:
+        text = " ".join(text.split())[:faqstore.MAX_QUESTION]
+        if text and text.casefold() not in known:
+            known.add(text.casefold())
+            added.append(text)
+    if not added:
+        return values, 0
+    group = request.query.get("group", "")
+    return {**values, "alternatives": "\n".join(lines + added), **({"group": key} if group == key else {})}, len(added)
+
+
 async def faq_edit(request: web.Request) -> web.Response:
     """Show an entry with its versions, or save the edited entry as a new version."""
     ctx: AdminContext = request.app[CTX]
@@ -117,7 +135,8 @@ async def faq_edit(request: web.Request) -> web.Response:
         history = await faqstore.versions(session, row)
         page = {"row": row, "opd": opd, "opds": [opd], "versions": history[:5]}
         if request.method == "GET":
-            return render(request, "faq_form.html", {**page, "values": _values(row), "errors": {}})
+            values, added = _with_new_phrasings(_values(row), request, row.key)
+            return render(request, "faq_form.html", {**page, "values": values, "errors": {}, "added": added})
         form = await request.post()
         data, errors = faqstore.parse_form(form)
         if str(form.get("version", "")) != str(row.version):
@@ -129,6 +148,9 @@ async def faq_edit(request: web.Request) -> web.Response:
         changed = await faqstore.update(session, row, opd, data, actor=admin.username, now=ctx.now())
         if changed:
             await audit.record(session, admin, "faq_update", row.key, now=ctx.now(), version=row.version)
+        if str(form.get("group", "")) == row.key:  # opened from "tambahkan ke variasi": that group is dealt with
+            await unanswered.dismiss(session, kind="choice", signature=row.key, opd_id=opd_scope(admin),
+                                     actor=admin.username, now=ctx.now())
         await session.commit()
     if changed:
         await reload_knowledge(ctx)

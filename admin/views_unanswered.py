@@ -1,8 +1,10 @@
-"""The unanswered-questions page: groups with counts and the likely OPD, "jadikan FAQ" and dismiss."""
+"""The unanswered-questions page: groups with counts and the likely OPD, "jadikan FAQ", "tambahkan ke
+variasi" (questions answered only by a choice from the bot's menu) and dismiss."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from aiohttp import web
 
@@ -12,9 +14,12 @@ from admin.context import AdminContext
 from admin.keys import CTX, STATE
 from admin.pages import redirect, render
 from admin.timeutil import parse_period
+from knowledge.kb import KnowledgeBase
 from knowledge.normalize import Normalizer
 
 log = logging.getLogger(__name__)
+
+GROUP_KINDS = ("question", "feedback", "choice")
 
 
 def _normalizer(request: web.Request) -> Normalizer:
@@ -43,20 +48,36 @@ async def unanswered_view(request: web.Request) -> web.Response:
     period = parse_period(ctx, request.query.get("dari"), request.query.get("sampai"))
     normalizer = _normalizer(request)
     async with ctx.db.session() as session:
-        questions, feedback = await unanswered.groups(
+        lists = await unanswered.groups(
             session, period, slug=None if admin.is_kominfo else admin.opd_slug, opd_id=opd_scope(admin),
             tokens=normalizer.tokens, guess_opd=lambda text: _guess_opd(ctx, text))
     kb = ctx.live.kb
     items = []
-    for g in questions:
+    for g in lists.questions:
         opd = kb.opd(g.opd)
         can_make = admin.is_kominfo or g.opd in (None, admin.opd_slug)
         prefill = {"question": g.sample, "alternatives": "\n".join(g.examples[1:]), "group": g.signature,
                    **({"opd": g.opd} if g.opd else {})}
         new_url = request.app.router["faq_new"].url_for().with_query(prefill) if can_make else None
         items.append({"g": g, "opd": opd, "new_url": new_url})
-    rated = [{"g": g, "faq": kb.faq(g.faq_key)} for g in feedback]
-    return render(request, "unanswered.html", {"items": items, "rated": rated, "period": period})
+    rated = [{"g": g, "faq": kb.faq(g.faq_key)} for g in lists.rated]
+    chosen = [item for g in lists.chosen if (item := _chosen_item(request, kb, g))]
+    return render(request, "unanswered.html", {"items": items, "rated": rated, "chosen": chosen, "period": period})
+
+
+def _chosen_item(request: web.Request, kb: KnowledgeBase, g: unanswered.Group) -> dict[str, Any] | None:
+    """Describe a group of questions answered by a choice from the menu, with the link that adds the
+    ones the entry does not have yet to its alternatives (None when it has them all)."""
+    faq = kb.faq(g.faq_key) if g.faq_key else None
+    known = {p.casefold().strip() for p in (faq.question, *faq.alternatives)} if faq else set()
+    new = [t for t in g.examples if t.casefold().strip() not in known][:unanswered.MAX_NEW_PHRASINGS]
+    if not new:
+        return None
+    add_url = None
+    if faq is not None:
+        query = [("variasi", t) for t in new] + [("group", faq.id)]
+        add_url = request.app.router["faq_edit"].url_for(key=faq.id).with_query(query)
+    return {"g": g, "faq": faq, "new": new, "add_url": add_url}
 
 
 async def dismiss(request: web.Request) -> web.Response:
@@ -66,7 +87,7 @@ async def dismiss(request: web.Request) -> web.Response:
     form = await request.post()
     kind = str(form.get("kind", ""))
     signature = str(form.get("signature", "")).strip()
-    if kind not in ("question", "feedback") or not signature:
+    if kind not in GROUP_KINDS or not signature:
         raise web.HTTPBadRequest(text="Kelompok tidak valid.")
     async with ctx.db.session() as session:
         await unanswered.dismiss(session, kind=kind, signature=signature, opd_id=opd_scope(admin),

@@ -15,6 +15,7 @@ import time
 # name -> module; each module has run() -> str returning its printed table.
 BENCHMARKS = {
     "evaluate": "bench.evaluate",
+    "learning": "bench.learning",
     "speed": "bench.speed",
     "dashboard": "bench.dashboard",
     "telegram": "bench.telegram",

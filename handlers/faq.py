@@ -117,10 +117,12 @@ def answer_question(turn: Turn) -> list[Reply]:
     if not match.topic and not previous.get("faq"):  # "syaratnya apa aja?" out of the blue: which service?
         turn.record("question", "clarify", answered=False, text=turn.text)
         return replies + [Reply(texts.WHICH_SERVICE)]
-    if not match.topic:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
+    follow_up = not match.topic
+    if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
         asked = f"{turn.text} {previous['text']}"
         match = turn.matcher.match(asked)
-    last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere}
+    last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere,
+                            "own_words": not follow_up}
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too
@@ -218,7 +220,10 @@ def _chosen(turn: Turn, key: str) -> list[Reply]:
         return [Reply(texts.FAQ_GONE)]
     last["faq"] = faq.id
     turn.state["last_question"] = last
-    turn.record("choice", "faq", faq_key=faq.id, opd=faq.opd, answered=True)
+    # A question in the resident's own words goes with the choice: the admin page offers it as the entry's
+    # new phrasing ("biayanya berapa?", a follow-up, names no topic of its own).
+    own = last.get("text") if last.get("own_words") else None
+    turn.record("choice", "faq", faq_key=faq.id, opd=faq.opd, answered=True, text=own)
     return [answer_reply(turn, faq)]
 
 

@@ -152,6 +152,17 @@ async def test_did_you_mean_then_choose_by_number(chat: Chat) -> None:
     assert "👍 Ya" in chat.options
     [choice] = await events(chat, "choice")
     assert (choice.outcome, choice.faq_key) == ("faq", "ktp-el-hilang")
+    assert choice.text == "cara mengurus ktp-el"  # offered on the admin page as the entry's new phrasing
+
+
+async def test_a_choice_after_a_follow_up_keeps_no_phrasing(chat: Chat) -> None:
+    await chat.say("cara mengurus ktp-el")
+    await chat.choose("Bagaimana cara mengurus KTP-el yang hilang?")
+    await chat.say("syaratnya apa?")  # about the KTP-el again, in words that name no topic
+    assert "Bagaimana cara mengurus KTP-el yang hilang?" in chat.options  # a menu again
+    await chat.choose("Bagaimana cara mengurus KTP-el yang hilang?")
+    first, second = await events(chat, "choice")
+    assert first.text == "cara mengurus ktp-el" and second.text is None
 
 
 async def test_did_you_mean_none_of_these(chat: Chat) -> None:
