@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import logging
 
 from aiohttp import web
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from admin import audit
 from admin.auth import current, kominfo_only
@@ -14,12 +16,13 @@ from admin.context import AdminContext
 from admin.keys import CTX
 from admin.pages import redirect, render
 from knowledge.records import users
-from knowledge.records.models import OpdRow, UserRow
+from knowledge.records.models import AuditRow, OpdRow, UserRow
 
 log = logging.getLogger(__name__)
 
 AUDIT_PAGE = 100
 EMPTY_FORM = {"username": "", "role": "opd", "opd": ""}
+RESENT_WITHIN = dt.timedelta(minutes=30)  # a create form for an account made this recently is a resubmission
 
 
 async def _listing(ctx: AdminContext) -> tuple[list[tuple[UserRow, OpdRow | None]], list[OpdRow]]:
@@ -73,8 +76,22 @@ async def users_view(request: web.Request) -> web.Response:
                 values = dict(EMPTY_FORM)
             except users.UserError as exc:
                 await session.rollback()
-                error = str(exc)
+                error = await _resent(session, admin.username, values["username"], ctx.now()) or str(exc)
     return await _page(request, created=created, error=error, values=values)
+
+
+async def _resent(session: AsyncSession, actor: str, username: str, now: dt.datetime) -> str | None:
+    """Explain a form for an account this admin created minutes ago, sent again (a refresh of the page that
+    showed its password): nothing new is made, and the password is not shown again (None: not that case)."""
+    created = await session.scalar(
+        select(AuditRow.created_at).where(AuditRow.action == "user_create", AuditRow.target == username,
+                                          AuditRow.username == actor, AuditRow.created_at >= now - RESENT_WITHIN)
+        .order_by(AuditRow.created_at.desc()).limit(1))
+    if created is None:
+        return None
+    return (f"Akun {username} sudah Anda buat tadi; formulir yang sama terkirim lagi (mungkin halaman dimuat ulang), "
+            "jadi tidak ada akun baru. Kata sandinya hanya ditampilkan sekali: bila belum Anda catat, klik "
+            "“Reset kata sandi” pada akun itu.")
 
 
 @kominfo_only

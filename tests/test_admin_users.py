@@ -19,6 +19,10 @@ async def test_kominfo_creates_an_opd_account_that_can_sign_in(world: AdminWorld
     password = re.search(r'<p class="secret">([^<]+)</p>', page).group(1)
     assert len(password) >= 16
     assert password not in await world.get("/admin/users")  # shown once only
+    # The page that showed it, reloaded, sends the form again: no second account, and a plain explanation.
+    resp = await world.post("/admin/users", {"username": "DLH.Budi", "role": "opd", "opd": "dlh"})
+    page = await resp.text()
+    assert resp.status == 400 and "sudah Anda buat tadi" in page and password not in page
     world.client.session.cookie_jar.clear()
     assert await world.login("dlh.budi", password) == 303
     # A password Kominfo chose is replaced by the admin's own before any other page opens.

@@ -259,6 +259,15 @@ async def test_rating_only_for_own_finished_complaints(db: Database, service: Co
     async with db.session() as s:
         rated = await service.get(s, row.ticket)
         assert (rated.rating, rated.rated_at is not None) == (4, True)
+        # The same stars again (a button pressed twice) change nothing; other stars replace the rating, said so.
+        assert await service.rate(s, budi.id, row.ticket, 4)
+        assert await service.rate(s, budi.id, row.ticket, 2)
+        await s.commit()
+    async with db.session() as s:
+        rated = await service.get(s, row.ticket)
+        notes = [e.note for e in await service.timeline(s, rated.id) if e.note and "nilai" in e.note]
+        assert rated.rating == 2
+        assert notes == ["Warga memberi nilai 4 dari 5.", "Warga mengubah nilainya dari 4 menjadi 2 dari 5."]
 
 
 async def test_overdue_lists_unfinished_complaints_past_their_due_date(db: Database,

@@ -281,16 +281,24 @@ class ComplaintService:
             ComplaintRow.ticket == ticket.strip().upper(), ComplaintRow.resident_id == resident_id))
 
     async def rate(self, session: AsyncSession, resident_id: int, ticket: str, rating: int) -> bool:
-        """Record the resident's 1–5 rating of a finished complaint; False if not theirs or not finished."""
-        if not 1 <= int(rating) <= 5:
+        """Record the resident's 1–5 rating of a finished complaint; False if not theirs or not finished.
+
+        A resident may change their mind (the last rating counts, and the timeline says it was changed);
+        the same rating sent again (a button pressed twice) changes nothing."""
+        rating = int(rating)
+        if not 1 <= rating <= 5:
             return False
         row = await self.get_for_resident(session, resident_id, ticket)
         if row is None or row.status not in RATEABLE:
             return False
+        if row.rating == rating:
+            return True
         now = self.clock()
-        row.rating, row.rated_at = int(rating), now
-        session.add(ComplaintEventRow(complaint_id=row.id, status=None, note=f"Warga memberi nilai {int(rating)} dari 5.",
-                                      internal=False, actor="resident", created_at=now))
+        note = (f"Warga memberi nilai {rating} dari 5." if row.rating is None
+                else f"Warga mengubah nilainya dari {row.rating} menjadi {rating} dari 5.")
+        row.rating, row.rated_at = rating, now
+        session.add(ComplaintEventRow(complaint_id=row.id, status=None, note=note, internal=False, actor="resident",
+                                      created_at=now))
         await session.flush()
         return True
 
