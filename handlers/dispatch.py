@@ -40,6 +40,7 @@ from knowledge.records.residents import ResidentTouch
 log = logging.getLogger(__name__)
 
 FEATURES: tuple[Feature, ...] = (
+    feedback.rating,  # a complaint's 1–5 rating, asked by a notification: whatever the resident was doing
     start.handle,  # /start, /bantuan, /batal, greetings, menu
     complaint.handle,  # /lapor and every step of its flow
     status.handle,  # /status and /status TICKET

@@ -30,7 +30,10 @@ _PEOPLE_IN_DANGER = re.compile(
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,3}}(?:tergeletak|terkapar)\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,4}}kajang\w*|"  # Minangkabau kejang (a seizure); also an awning
     rf"\bmenimpa\s+{_PERSON}\b|\b(?:menimpa|tertimpa)\b.*\bada\s+(?:orang|org|anak|korban)\b|"
-    r"\b(?:banjir|kebanjiran|air|aia|lift)\b.*\b(?:tidak|tak|indak|ga|gak|nggak|ndak)\s+bisa\s+(?:keluar|kalua)\b",
+    r"\b(?:banjir|kebanjiran|air|aia|lift)\b.*\b(?:tidak|tak|indak|ga|gak|nggak|ndak)\s+bisa\s+(?:keluar|kalua)\b|"
+    # floodwater in the house at knee height or more ("air sudah masuk rumah setinggi lutut", "banjir sepinggang")
+    r"\b(?:banjir|kebanjiran|banjia|air|aia|aie)\b(?:\s+\S+){0,8}?\s+(?:setinggi\s+|sampai\s+|sampe\s+|ke\s+)?"
+    r"(?:se|sa)?(?:lutut|lutuik|pinggang|pinggul|dada|dado|leher|paha|atap)\b",
     re.I)
 # Fire, explosions, gas leaks: emergencies when told, unless the message is about a procedure, the past,
 # a recurring hazard or a what-if ("pemadam kebakaran" names the fire brigade; "fire brigade" likewise).
@@ -103,7 +106,8 @@ _TRIGGER_WORDS = (
     "breath", "electrocut", "keluar", "percikan", "korslet", "konslet", "kecelakaan", "kacelakaan", "tabrak",
     "ditabrak", "tertabrak", "longsor", "kebanjiran", "banjir", "perampokan", "penjambretan", "begal",
     "pembegalan", "penganiayaan", "perkelahian", "tawuran", "accident", "crash", "flash", "robbery", "kalua",
-    "keserempet", "diserempet", "pangsan", "kajang",
+    "keserempet", "diserempet", "pangsan", "kajang", "lutut", "lutuik", "selutut", "pinggang", "sepinggang",
+    "pinggul", "dada", "sedada", "leher", "seleher", "paha", "sepaha", "atap", "salutuik", "sapinggang", "sadado",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 

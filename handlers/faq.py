@@ -121,6 +121,8 @@ def answer_question(turn: Turn) -> list[Reply]:
     if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
         asked = f"{turn.text} {previous['text']}"
         match = turn.matcher.match(asked)
+    if follow_up and match.faq is not None and match.faq.id == previous.get("faq"):
+        return replies + _nothing_more(turn, match.faq)
     last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere,
                             "own_words": not follow_up}
     turn.state["last_question"] = last
@@ -128,6 +130,19 @@ def answer_question(turn: Turn) -> list[Reply]:
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too
     return replies + (_several(turn, last, common) or _answered(turn, match, crime, last, common)
                       or _contact(turn, common) or _not_answered(turn, match, crime, last, common))
+
+
+def _nothing_more(turn: Turn, faq: Faq) -> list[Reply]:
+    """A follow-up that names no topic ("apa harus bayar?", "is it free?") and finds only the answer just given:
+    say that answer is all the bot knows and who knows more, instead of sending it again. The OPD sees the
+    question among the unanswered ones: it shows what its answer leaves out."""
+    turn.record("question", "same", faq_key=faq.id, opd=faq.opd, answered=False, text=turn.text)
+    turn.record("unanswered", "same", opd=faq.opd, text=turn.text)
+    last = turn.state.setdefault("last_question", {})
+    last["suggested"] = [faq.id]  # "faq:~" (a key too long for a button) finds it
+    where = texts.refer_to_opd(turn.kb.opd(faq.opd))
+    again = Option(texts.SEE_ANSWER_AGAIN, _value("faq", faq.id))
+    return [Reply(f"{texts.NOTHING_MORE}\n\n{where}", options=(again, texts.REPORT, texts.ASK_AGAIN))]
 
 
 def _several(turn: Turn, last: dict[str, Any], common: dict[str, Any]) -> list[Reply] | None:

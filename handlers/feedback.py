@@ -1,18 +1,41 @@
 """👍/👎 on an answer (`fb:<faq>:up|down`) and the 1–5 rating of a finished complaint (`rate:<ticket>:<n>`).
 
-A rating may also be typed as a bare "1".."5" while a recently finished complaint of the
-resident has no rating yet (the "selesai" message asked for it).
+The rating request arrives as a notification, whenever the OPD closes the complaint: the resident may be
+in the middle of something else. So a rating (its button, or its label typed: "4 ⭐", "nilai 4") is taken
+before any flow reads the message (`rating`, first in the dispatcher). A bare "1".."5" rates a recently
+finished, unrated complaint only when no menu or flow is waiting for a number (`handle`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from handlers import texts
+from handlers import complaint, texts
 from handlers.context import Turn
 from handlers.messages import Reply
 
-RATING_WINDOW = dt.timedelta(days=14)  # a bare digit rates only a complaint finished this recently
+RATING_WINDOW = dt.timedelta(days=14)  # a typed rating rates only a complaint finished this recently
+# A rating typed or pressed as its label ("3 ⭐", notices.rating_options), or said so: "nilai 3", "bintang 5",
+# "3/5", "3 dari 5".
+_TYPED_RATING = re.compile(
+    r"^(?:(?:beri|kasih|kasi)\s+)?(?:nilai|rating|rate|bintang|⭐)\s*:?\s*([1-5])(?:\s*(?:/\s*5|dari\s+5|⭐|bintang))?$|"
+    r"^([1-5])\s*(?:⭐+|bintang|/\s*5|dari\s+5)$", re.IGNORECASE)
+
+
+async def rating(turn: Turn) -> list[Reply] | None:
+    """Take a complaint's rating wherever the conversation is: its button, or its label typed."""
+    choice = turn.choice or ""
+    if choice.startswith("rate:"):
+        ticket, _, n = choice[5:].rpartition(":")
+        if n.isdigit() and ticket:
+            return await _rate(turn, ticket, int(n))
+    typed = _TYPED_RATING.match(" ".join(turn.text.split())) if turn.text and not choice else None
+    if typed:  # the latest finished complaint, rated already or not (the resident may change their mind)
+        ticket = await _pending_rating(turn, rated_too=True)
+        if ticket:
+            return await _rate(turn, ticket, int(typed.group(1) or typed.group(2)))
+    return None
 
 
 async def handle(turn: Turn) -> list[Reply] | None:
@@ -22,10 +45,6 @@ async def handle(turn: Turn) -> list[Reply] | None:
         key, _, vote = choice[3:].rpartition(":")
         if vote in ("up", "down") and key:
             return _feedback(turn, key, vote)
-    if choice.startswith("rate:"):
-        ticket, _, n = choice[5:].rpartition(":")
-        if n.isdigit() and ticket:
-            return await _rate(turn, ticket, int(n))
     if not choice and turn.text in ("1", "2", "3", "4", "5") and not turn.state.get("flow"):
         ticket = await _pending_rating(turn)
         if ticket:
@@ -50,12 +69,12 @@ def _feedback(turn: Turn, key: str, vote: str) -> list[Reply]:
     return [Reply(text, options=(texts.REPORT, texts.ASK_AGAIN))]
 
 
-async def _pending_rating(turn: Turn) -> str | None:
-    """Return the ticket of the resident's recently finished, unrated complaint, if any."""
+async def _pending_rating(turn: Turn, *, rated_too: bool = False) -> str | None:
+    """Return the ticket of the resident's recently finished, unrated (or `rated_too`) complaint, if any."""
     resident = await turn.resident()
     rows = await turn.services.complaints.list_for_resident(turn.session, resident.id)
     since = turn.services.now() - RATING_WINDOW
-    done = [r for r in rows if r.status == "selesai" and r.rating is None
+    done = [r for r in rows if r.status == "selesai" and (rated_too or r.rating is None)
             and r.resolved_at is not None and r.resolved_at >= since]
     return max(done, key=lambda r: r.resolved_at).ticket if done else None
 
@@ -64,4 +83,11 @@ async def _rate(turn: Turn, ticket: str, n: int) -> list[Reply]:
     resident = await turn.resident()
     ok = 1 <= n <= 5 and await turn.services.complaints.rate(turn.session, resident.id, ticket, n)
     turn.record("rating", str(n) if ok else "refused", data={"ticket": ticket})
-    return [Reply(texts.RATING_THANKS.format(n=n) if ok else texts.RATING_FAILED)]
+    if not ok:
+        return [Reply(texts.RATING_FAILED)]
+    return [Reply(texts.rating_thanks(n, ticket))] + _back_to_flow(turn)
+
+
+def _back_to_flow(turn: Turn) -> list[Reply]:
+    """After a rating given in the middle of a complaint, ask that complaint's open step again."""
+    return complaint.ask_current(turn) if turn.state.get("flow") == "lapor" else []

@@ -18,7 +18,7 @@ from knowledge.records.tickets import TICKET_RE
 MENU_LABELS = {o.label.lower(): o.value.removeprefix("cmd:") for o in texts.MENU if o.value.startswith("cmd:")}
 
 _OPENING = re.compile(
-    r"^(?:(?:min|admin|pak|bu|halo|permisi)[\s,.!]+)*"
+    r"^(?:(?:min|admin|pak|bu|halo|hai|permisi|hi|hello|hey|dear\s+\w+)[\s,.!]+)*"
     r"(?:(?:saya|aku|sy|ak|kami|ambo|i)\s+)?"
     r"(?:mau|ingin|pengen|pingin|hendak|mo|nio|want\s+to|would\s+like\s+to|'?d\s+like\s+to)\s+"
     r"(?:lapor|melapor|ngelapor|malapor|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|"

@@ -20,12 +20,16 @@ START_WORDS = {"mulai", "menu", "start", "halo", "hallo", "helo", "hai", "hi", "
                "siang", "sore", "malam", "selamat pagi", "selamat siang", "selamat sore", "selamat malam",
                "assalamualaikum", "assalamu'alaikum", "assalamualaikum wr wb", "permisi", "p", "tes", "test"}
 HELP_WORDS = {"bantuan", "help", "tolong", "panduan"}
-THANKS_WORDS = {"terima kasih", "terimakasih", "trima kasih", "trimakasih", "makasih", "makasi", "maksih", "mksh",
-                "mks", "makaseh", "trims", "tks", "thx", "thanks", "thank you", "thankyou", "tq", "ty",
+THANKS_WORDS = {"terima kasih", "terimakasih", "terimakasi", "trima kasih", "trimakasih", "trima ksh", "trma ksh",
+                "trm ksh", "terima ksh", "trmksh", "trimksh", "trmkasih", "trimkasih", "makasih", "makasi", "maksih",
+                "mksh", "mks", "makaseh", "trims", "tks", "thx", "thanks", "thank you", "thankyou", "thank u", "tq",
+                "ty", "tengkyu", "thanks a lot", "many thanks",
                 "matur nuwun", "maturnuwun", "tarimo kasih", "hatur nuhun", "syukron", "alhamdulillah"}
 ACK_WORDS = {"ok", "oke", "okay", "okey", "okee", "sip", "siap", "baik", "baiklah", "noted", "mantap", "mantab",
              "paham", "oh begitu", "oh gitu", "o gitu", "iya", "ya", "y", "yes", "gak jadi", "ga jadi", "gk jadi",
-             "gajadi", "nggak jadi", "ngga jadi", "enggak jadi", "tidak jadi", "never mind", "nevermind"}
+             "gajadi", "nggak jadi", "ngga jadi", "enggak jadi", "tidak jadi", "never mind", "nevermind",
+             "great", "good", "nice", "cool", "awesome", "perfect", "alright", "got it", "i see", "understood",
+             "mantul", "keren", "oke deh", "okelah"}
 FAREWELL_WORDS = {"bye", "bye bye", "byee", "dadah", "dah", "sampai jumpa", "sampai jumpa lagi", "see you", "goodbye",
                   "good bye", "wassalam", "wassalamualaikum", "cukup", "itu aja", "itu saja", "segitu aja",
                   "segitu saja", "sekian", "cukup sekian", "sekian dulu"}
@@ -44,12 +48,16 @@ _ASK_FILLER = {"mau", "mo", "ingin", "pengen", "pgn", "numpang", "boleh", "bisa"
                "please", "pls", "hal", "ni"}
 # An apology before the question ("maaf ganggu min") opens it too.
 _APOLOGY = {"maaf", "mohon", "ganggu", "mengganggu", "sorry", "misi"}
-_VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "da", "uda", "uni", "ni"}
+_VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "da", "uda", "uni", "ni", "nak", "dik", "dek"}
 _LAUGHTER = re.compile(r"^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|lol|xixi)$")
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
 _POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "yo", "bgt", "banget", "bngt", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas",
                                "infonya", "informasinya", "info", "bantuannya", "jawabannya", "sekali", "so",
-                               "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh"}
+                               "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh",
+                               # praise and blessings said with thanks ("sangat membantu", "semoga sehat selalu")
+                               "sangat", "membantu", "bermanfaat", "helpful", "jelas", "semoga", "smg", "sehat",
+                               "selalu", "sll", "slalu", "sukses", "berkah", "amin", "aamiin", "lancar", "bnyak", "byk",
+                               "really", "for", "the", "help", "your", "it"}
 _LONGEST_FIRST = tuple(sorted([(p, "thanks") for p in THANKS_WORDS] + [(p, "bye") for p in FAREWELL_WORDS]
                              + [(p, "ack") for p in ACK_WORDS if " " in p], key=lambda pk: -len(pk[0])))
 SMALL_TALK_REPLIES = {"thanks": texts.YOU_ARE_WELCOME, "bye": texts.GOODBYE, "ack": texts.ACKNOWLEDGED,
@@ -90,7 +98,7 @@ _CANCEL_FILLER = {"eh", "deh", "aja", "ah", "dulu", "saja", "sj", "aj", "lah", "
                   "nnti", "lapor", "laporan", "laporannya", "lapornya", "pengaduan", "pengaduannya", "report",
                   "it", "this", "i", "the", "saya", "sy", "aku", "yuk", "please", "pls", "kok", "ajalah", "oh",
                   "kirim", "dikirim", "mending", "mau", "ini", "itu", "tersebut"}
-_SMALL_TALK_WORDS = 6  # longer messages are questions, however polite
+_SMALL_TALK_WORDS = 8  # longer messages are questions, however polite
 
 
 def _word(text: str) -> str:

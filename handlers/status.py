@@ -19,8 +19,9 @@ from sqlalchemy import select
 from handlers import complaint, texts
 from handlers.context import Turn
 from handlers.messages import Option, Reply
-from knowledge.records.complaints import FINAL, WITHDRAWABLE, ComplaintError, status_label
+from knowledge.records.complaints import FINAL, RATEABLE, WITHDRAWABLE, ComplaintError, status_label
 from knowledge.records.models import ComplaintRow, OpdRow
+from knowledge.records.notices import rating_options
 from knowledge.records.tickets import find_city_ticket, find_ticket
 
 MAX_LISTED = 10
@@ -124,9 +125,18 @@ async def _detail(turn: Turn, ticket: str) -> list[Reply]:
         for event in public:
             moment = _local(turn, event.created_at)
             note = f" — {event.note.strip()}" if event.note and event.note.strip() else ""
+            when = f"- {texts.date_short(moment.date())} {moment:%H.%M}: "
+            if event.actor == "resident" and not event.status:  # the resident's own rating
+                lines.append(when + (event.note or "").strip().replace("Warga ", "Anda ", 1))
+                continue
             what = status_label(event.status) if event.status else "Pesan petugas"
-            lines.append(f"- {texts.date_short(moment.date())} {moment:%H.%M}: {what}{note}")
-    options = (Option(texts.WITHDRAW_LABEL, f"{WITHDRAW}{row.ticket}"),) if row.status in WITHDRAWABLE else ()
+            lines.append(f"{when}{what}{note}")
+    options: tuple[Option, ...] = ()
+    if row.status in WITHDRAWABLE:
+        options = (Option(texts.WITHDRAW_LABEL, f"{WITHDRAW}{row.ticket}"),)
+    elif row.status in RATEABLE and row.rating is None:  # not rated yet: it can be, from here
+        lines += ["", texts.RATE_NOW]
+        options = tuple(Option(o["label"], o["value"]) for o in rating_options(row.ticket))
     return [Reply("\n".join(lines), options=options, kind="status")]
 
 

@@ -158,6 +158,11 @@ def complaint_elsewhere(body: str, city: str = "") -> str:
             f"{city or 'Kota'}, pilih instansinya di bawah, atau ketik **batal**.")
 
 
+NOTHING_MORE = ("Maaf, yang saya ketahui tentang itu sudah ada di jawaban sebelumnya; rincian lain belum ada "
+                "di layanan ini.")
+SEE_ANSWER_AGAIN = "Lihat jawabannya lagi"
+
+
 def refer_to_opd(opd: Opd | None) -> str:
     """Return where to ask instead: the likely OPD and its contact, or the emergency number."""
     if opd is None:
@@ -308,6 +313,16 @@ NOT_FOUND = ("Nomor laporan tidak ditemukan. Periksa kembali nomornya; laporan h
 STATUS_HINT = ("Ketik **status NOMOR** untuk melihat rincian laporan, atau **batalkan NOMOR** untuk membatalkan "
                "laporan yang belum selesai.")
 RATING_THANKS = "Terima kasih atas penilaian Anda ({n}/5)! Masukan Anda membantu kami melayani lebih baik."
+
+
+def rating_thanks(n: int, ticket: str) -> str:
+    """Return the thanks for a complaint's rating; a low one gets an apology and what to do next."""
+    if n >= 3:
+        return RATING_THANKS.format(n=n)
+    return (f"Terima kasih atas penilaian Anda ({n}/5). Mohon maaf, penanganannya belum memuaskan; penilaian ini "
+            f"kami sampaikan ke instansinya. Jika masalahnya belum selesai, ketik /lapor untuk melapor lagi, atau "
+            f"/status {ticket} untuk melihat catatan petugas.")
+RATE_NOW = "Laporan ini belum Anda beri nilai. Seberapa puas Anda dengan penanganannya? 1 (buruk) sampai 5 (sangat baik):"
 RATING_FAILED = "Maaf, penilaian untuk laporan itu tidak dapat disimpan."
 SEVERAL_QUESTIONS = ("Pesan Anda berisi beberapa pertanyaan; yang lain belum dapat saya jawab dari pesan ini. "
                      "Silakan kirim pertanyaan itu satu per satu.")

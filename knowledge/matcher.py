@@ -99,6 +99,18 @@ _SENTENCE_RE = re.compile(r"(?<=[.!?\n])\s+|\n+")
 _ASKING_RE = re.compile(r"\b(bagaimana|gimana|gmn|bgmn|ke ?mana|kemana|di ?mana|dimana|apa|apakah|berapa|brp|kapan|"
                         r"siapa|bisakah|bolehkah|how|what|where|when|who|which|can i|baa|dima|bara|kama|apo)\b")
 
+# A message opening with a connective asks its next question ("trs kalo ktp sy rusak gmn"); the connective
+# says nothing about the topic, though in the middle of a sentence "terus" can ("air mati terus").
+_OPENING_CONNECTIVE = re.compile(r"^\s*(?:terus|trus|trs|terusnya|lalu|kemudian|lantas|nah|then|so)\b[\s,.:;-]*",
+                                 re.IGNORECASE)
+
+
+def without_opening_connective(text: str) -> str:
+    """Return a question without the connective it opens with ("terus", "lalu", "then"), if more follows."""
+    rest = _OPENING_CONNECTIVE.sub("", text, count=1)
+    return rest if rest.strip() else text
+
+
 def split_question(text: str) -> tuple[str, str]:
     """Split a message into its asking sentences and the story around them ("" when one sentence)."""
     sentences = [s for s in _SENTENCE_RE.split(text) if s.strip()]
@@ -267,6 +279,7 @@ class FaqMatcher:
     def _terms(self, text: str) -> list[Term]:
         """Return the query terms, the story around a question in a long message weighing less (unless the
         question itself is too thin to say what it is about)."""
+        text = without_opening_connective(text)
         text = with_direction(text, self.normalizer.regions, self._own_place)  # moving in or out (knowledge.moving)
         asking, context = split_question(text)
         terms = self.index.query(asking, context, CONTEXT_WEIGHT)

@@ -52,6 +52,9 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     "anak ambo paneh tinggi sampai kajang-kajang",
     "ado urang pangsan di jalan",
     "anak ambo indak sadar",
+    # from the residents' QA pass: floodwater in the house at knee height or more, even without "stuck"
+    "air sudah masuk rumah setinggi lutut di kuranji, kami harus kemana",
+    "banjia lah sapinggang di rumah ambo",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -78,6 +81,10 @@ def test_emergencies_happening_now(text: str) -> None:
     "ranting pohon menjuntai ke kabel listrik, takut korsleting",
     "ktp saya tidak bisa keluar dari dukcapil",
     "jalan kajang rusak",  # kajang without a person is an awning or a name, not a seizure
+    "kemarin banjir selutut di jalan depan rumah",
+    "kalau banjir setinggi lutut apa yang harus dilakukan",
+    "lutut saya sakit, puskesmas buka jam berapa",
+    "atap rumah bocor kalau hujan, ada bantuan?",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)

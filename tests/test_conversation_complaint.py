@@ -272,27 +272,43 @@ async def test_the_same_confirmation_processed_twice_files_one_complaint(chat: C
         assert await session.scalar(select(func.count()).select_from(ComplaintRow)) == 1
 
 
+async def _closed(chat: Chat, ticket: str, status: str = "selesai", note: str = "Sudah diangkut") -> None:
+    """Close a complaint as its OPD would."""
+    async with chat.services.db.session() as session:
+        await chat.services.complaints.set_status(session, ticket, status, note=note, actor="dlh")
+        await session.commit()
+
+
 async def test_rating_after_selesai_typed_and_by_button(chat: Chat) -> None:
     await chat.say("/start")
     ticket = await file_complaint(chat)
-    async with chat.services.db.session() as session:
-        await chat.services.complaints.set_status(session, ticket, "selesai", note="Sudah diangkut", actor="dlh")
-        await session.commit()
+    await _closed(chat, ticket)
     await chat.say("5")
     assert "Terima kasih atas penilaian Anda (5/5)" in chat.text
     [row] = await complaints(chat)
     assert row.rating == 5
     # A second complaint rated with the button value from the outbox message.
     second = await file_complaint(chat)
-    async with chat.services.db.session() as session:
-        await chat.services.complaints.set_status(session, second, "selesai", note="Sudah diangkut", actor="dlh")
-        await session.commit()
+    await _closed(chat, second)
     await chat.say(option=f"rate:{second}:4")
     assert "(4/5)" in chat.text
     other = chat.as_user("warga-2")
     await other.say(option=f"rate:{ticket}:1")  # not theirs
     assert "tidak dapat disimpan" in other.text
     assert [r.rating for r in await complaints(chat)] == [5, 4]
+
+
+async def test_an_unrated_finished_complaint_can_be_rated_from_its_status(chat: Chat) -> None:
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    await _closed(chat, ticket, "ditolak", "Bukan wewenang kami")
+    await chat.say(f"/status {ticket}")
+    assert "belum Anda beri nilai" in chat.text and chat.options == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
+    await chat.choose("2 ⭐")
+    assert "(2/5)" in chat.text and "Mohon maaf" in chat.text and f"/status {ticket}" in chat.text
+    await chat.say(f"/status {ticket}")
+    assert "Anda memberi nilai 2 dari 5." in chat.text and "Pesan petugas — Warga" not in chat.text
+    assert "belum Anda beri nilai" not in chat.text and chat.options == []
 
 
 async def test_a_digit_without_a_pending_rating_is_not_a_rating(chat: Chat) -> None:

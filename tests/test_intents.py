@@ -14,6 +14,7 @@ from handlers.intents import typed_command
     ("ambo nio malapor", ("lapor", "")),
     ("I would like to file a complaint", ("lapor", "")),
     ("I want to report a broken street light", ("lapor", "a broken street light")),
+    ("Hi, I want to report a big pothole on Jalan Hamka", ("lapor", "a big pothole on Jalan Hamka")),
     ("cek laporan sy", ("status", "")),
     ("laporan saya sudah sampai mana?", ("status", "")),
     ("min laporan sy udh smp mn", ("status", "")),

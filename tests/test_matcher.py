@@ -10,7 +10,7 @@ import pytest
 from knowledge.kb import Category, Faq, KnowledgeBase, Opd, default_kb_path
 from knowledge.kbfiles import load_kb
 from knowledge.decision import FEATURES, DecisionModel
-from knowledge.matcher import Candidate, FaqMatcher, Match, split_question
+from knowledge.matcher import Candidate, FaqMatcher, Match, split_question, without_opening_connective
 from knowledge.normalize import Normalizer
 
 DEV = Path(__file__).resolve().parent.parent / "eval" / "dev" / "questions.jsonl"
@@ -313,6 +313,15 @@ def test_decision_model_decides(norm):
     never = DecisionModel(FEATURES, (0.0,) * len(FEATURES), (1.0,) * len(FEATURES), (0.0,) * len(FEATURES), -30.0)
     m = FaqMatcher(tiny_kb(), norm, decision=never).match("ktp saya hilang gmn ngurusnya")
     assert m.decision == "suggest" and m.best.faq.id == "ktp-hilang"
+
+
+def test_an_opening_connective_is_not_the_topic(matcher):
+    """ "trs kalo ktp sy rusak gmn" (a next question) was matched on "terus" to the rusunawa entry."""
+    for text in ("trs kalo ktp sy rusak gmn", "terus, kalau KTP rusak bagaimana?", "lalu kalau ktp rusak gimana"):
+        m = matcher.match(text)
+        assert m.decision == "answer" and m.faq.id == "ktp-rusak", text
+    assert without_opening_connective("terus") == "terus"  # nothing follows: kept
+    assert without_opening_connective("air mati terus") == "air mati terus"
 
 
 def test_split_question_separates_the_story():

@@ -160,11 +160,17 @@ async def test_status_updates_are_polled(client) -> None:
     body = await (await client.get("/api/chat/updates", params={"user": user})).json()
     [update] = body["replies"]
     assert ticket in update["text"] and "Sampah sudah diangkut" in update["text"]
-    assert update["options"] == ["1", "2", "3", "4", "5"]
+    assert update["options"] == ["1 ⭐", "2 ⭐", "3 ⭐", "4 ⭐", "5 ⭐"]
     assert (await (await client.get("/api/chat/updates", params={"user": user})).json()) == {"replies": []}
     assert (await (await client.get("/api/chat/updates", params={"user": "someone-else"})).json()) == {"replies": []}
-    replies = await say(client, user, "5")  # the option's label, as the page sends it
-    assert "(5/5)" in replies[-1]["text"]
+    # The resident had meanwhile started another complaint, whose category menu is waiting: the rating's
+    # label (as the page sends it) is the rating, not the third category, and the open step comes back.
+    await say(client, user, "/lapor")
+    waiting = await say(client, user, "lampu jalan di gang kami mati")
+    replies = await say(client, user, "3 ⭐")
+    assert "(3/5)" in replies[0]["text"] and replies[-1]["text"] == waiting[-1]["text"]
+    replies = await say(client, user, "nilai 5")  # changing one's mind, in words
+    assert "(5/5)" in replies[0]["text"]
     assert (await client.get("/api/chat/updates")).status == 400
 
 

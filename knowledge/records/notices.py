@@ -72,7 +72,7 @@ def reassigned_text(ticket: str, to_opd_name: str, note: str = "") -> str:
 
 def rating_options(ticket: str) -> list[dict[str, str]]:
     """Return the 1–5 rating choices (serialised options) for a resolved complaint."""
-    return [{"label": str(n), "value": f"rate:{ticket}:{n}"} for n in range(1, 6)]
+    return [{"label": f"{n} ⭐", "value": f"rate:{ticket}:{n}"} for n in range(1, 6)]
 
 
 def opd_notice_text(*, ticket: str, category: str | None, description: str, due_date: dt.date,
