@@ -10,6 +10,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.records.models import CategoryRow, ComplaintRow, OpdRow, ResidentRow
+from knowledge.records.tickets import ticket_suffix
 
 from knowledge.records.complaints import FINAL, STATUSES, status_label
 
@@ -55,8 +56,10 @@ async def inbox(session: AsyncSession, opd_id: int | None, f: InboxFilter,
         query = query.where(ComplaintRow.due_date < today, ComplaintRow.status.in_(OPEN_STATUSES))
     if f.opd:
         query = query.where(OpdRow.slug == f.opd)
-    if f.ticket:
-        query = query.where(ComplaintRow.ticket == f.ticket.strip().upper())
+    if f.ticket:  # the whole number, or its random part alone ("6dd2k1": what a resident reads out on the phone)
+        suffix = ticket_suffix(f.ticket)
+        query = query.where(ComplaintRow.ticket.like(f"%-{suffix}") if suffix
+                            else ComplaintRow.ticket == f.ticket.strip().upper())
     total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = await session.execute(query.order_by(ComplaintRow.created_at.desc(), ComplaintRow.id.desc())
                                  .offset((max(f.page, 1) - 1) * PAGE_SIZE).limit(PAGE_SIZE))

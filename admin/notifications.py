@@ -21,7 +21,7 @@ from knowledge.records.models import ComplaintRow, OutboxRow, ResidentRow
 
 log = logging.getLogger(__name__)
 
-SUMMARY_LIMIT = 160
+SUMMARY_LIMIT = 300
 DELIVERED = {"delivered": "Diterima", "read": "Dibaca"}
 # Reasons the delivery workers store in `last_error` (English, technical), checked in this order.
 # "outside 24-hour window" is bot/channels/whatsapp_sender.py's OUTSIDE_WINDOW (admin cannot import bot).
@@ -69,9 +69,11 @@ def state_text(status: str, delivery_status: str | None, last_error: str | None)
 
 
 def summary_text(payload: dict[str, object]) -> str:
-    """Return the first line of the message, without markup, shortened."""
+    """Return the message without markup, its lines joined, shortened: the first line alone ("Pesan dari DPUPR
+    tentang laporan … Anda:") leaves out the note the resident read. The link to /status at the end is left out."""
     text = str(payload.get("text") or "").replace("**", "").strip()
-    line = text.splitlines()[0] if text else "–"
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.strip().startswith("Ketik /status")]
+    line = " ".join(lines) if lines else "–"
     if len(line) > SUMMARY_LIMIT:
         line = line[:SUMMARY_LIMIT].rstrip() + "…"
     if payload.get("force_template"):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+import re
 from pathlib import Path
 
 from aiohttp import web
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 IMAGE_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 MAX_NOTE = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _filter(request: web.Request) -> InboxFilter:
@@ -111,7 +113,8 @@ async def detail_view(request: web.Request) -> web.Response:
 
 
 def _note(form: MultiDictProxy[str | bytes | web.FileField]) -> str:
-    return str(form.get("note", "")).replace("\r\n", "\n").strip()[:MAX_NOTE]
+    """Return the note typed in a form: control characters (a NUL pasted from a document) dropped, line breaks kept."""
+    return _CONTROL.sub("", str(form.get("note", "")).replace("\r\n", "\n")).strip()[:MAX_NOTE]
 
 
 async def change_status(request: web.Request) -> web.Response:

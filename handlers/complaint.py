@@ -11,6 +11,7 @@ This module reads each step's answer and files the complaint; the questions are 
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 import secrets
@@ -33,6 +34,26 @@ log = logging.getLogger(__name__)
 # "ubah lokasi", "ganti foto", "edit instansi" at the summary: go back to that step.
 _EDIT = re.compile(r"^(?:ubah|ganti|edit|koreksi|perbaiki|change|salah)\s+(lokasi|alamat|tempat|foto|gambar|instansi|"
                    r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b")
+
+
+# A confirmation sent again this soon after filing is a retry (the reply may never have reached a weak
+# connection): the resident is told the complaint's number again.
+FILED_ECHO = dt.timedelta(minutes=10)
+
+
+async def filed_again(turn: Turn) -> list[Reply] | None:
+    """Answer a confirmation sent again right after the complaint was filed ("ya", "Ya, kirim") with its
+    ticket, instead of "ok" or "that button is no longer valid". Only messages straight after filing are
+    read so: any other message forgets the filing."""
+    filed = turn.state.pop("filed", None)
+    if not filed or turn.state.get("flow"):
+        return None
+    confirming = turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))
+    if not confirming or turn.services.now() - dt.datetime.fromisoformat(filed["at"]) > FILED_ECHO:
+        return None
+    turn.state["filed"] = filed  # a third try is told the same
+    turn.record("complaint_step", "filed_again", data={"ticket": filed["ticket"]})
+    return [Reply(texts.filed_already(filed["ticket"]), options=texts.MENU)]
 
 
 async def handle(turn: Turn) -> list[Reply] | None:
@@ -379,6 +400,7 @@ async def _confirm(turn: Turn) -> list[Reply]:
     # Commit now: the complaint must exist before the flow is forgotten (a retry finds it by key).
     await turn.session.commit()
     clear(turn.state)
+    turn.state["filed"] = {"ticket": row.ticket, "at": turn.services.now().isoformat()}
     turn.record("complaint_step", "filed", opd=opd.slug, data={"ticket": row.ticket})
     return [Reply(texts.filed(row.ticket, opd.label, row.due_date), options=texts.MENU, kind="filed")]
 

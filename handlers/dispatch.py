@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 
 FEATURES: tuple[Feature, ...] = (
     feedback.rating,  # a complaint's 1–5 rating, asked by a notification: whatever the resident was doing
+    complaint.filed_again,  # "ya" sent again right after filing: the ticket again, not "ok"
     start.handle,  # /start, /bantuan, /batal, greetings, menu
     complaint.handle,  # /lapor and every step of its flow
     status.handle,  # /status and /status TICKET

@@ -305,11 +305,16 @@ def filed(ticket: str, opd_label: str, due: dt.date) -> str:
     )
 
 
+def filed_already(ticket: str) -> str:
+    return (f"Laporan Anda sudah terkirim dengan nomor **{ticket}**; tidak perlu dikirim lagi.\n"
+            f"Cek status kapan saja dengan /status {ticket}")
+
+
 # --- status and rating ----------------------------------------------------------------------
 
 NO_COMPLAINTS = "Anda belum pernah membuat laporan. Ketik **lapor** untuk membuat laporan baru."
 NOT_FOUND = ("Nomor laporan tidak ditemukan. Periksa kembali nomornya; laporan hanya dapat dicek dari akun "
-             "yang membuatnya.")
+             "Telegram atau WhatsApp, atau dari peramban (browser) yang sama, yang dipakai saat melapor.")
 STATUS_HINT = ("Ketik **status NOMOR** untuk melihat rincian laporan, atau **batalkan NOMOR** untuk membatalkan "
                "laporan yang belum selesai.")
 RATING_THANKS = "Terima kasih atas penilaian Anda ({n}/5)! Masukan Anda membantu kami melayani lebih baik."

@@ -36,12 +36,22 @@ def _phone_hint(match: re.Match[str]) -> str:
     return f"{local[:2]}******{local[-2:]}"
 
 
+# A label a few words before the number ("NIK sy 1371…"): the hint does not repeat it ("NIK sy ****").
+_LABEL_BEFORE = re.compile(r"\b(?:NIK|KK|KTP)\b[^\d\n]{0,15}$", re.IGNORECASE)
+
+
+def _nik_hint(match: re.Match[str]) -> str:
+    if match["label"]:
+        return f"{match['label'].upper()} ****"
+    return "****" if _LABEL_BEFORE.search(match.string, 0, match.start()) else "NIK ****"
+
+
 def mask(text: str) -> str:
     """Return the text with NIKs, Indonesian phone numbers and e-mail addresses masked."""
     if not text or not _MASKABLE.search(text):
         return text
     text = _EMAIL_RE.sub(lambda m: f"{m.group(1)}***@{m.group(2)}", text)
-    text = _NIK_LABELLED_RE.sub(lambda m: f"{(m['label'] or 'NIK').upper()} ****", text)
+    text = _NIK_LABELLED_RE.sub(_nik_hint, text)
     text = _MOBILE_RE.sub(_phone_hint, text)
     return _LANDLINE_RE.sub(_phone_hint, text)
 

@@ -42,6 +42,11 @@ async def test_inbox_lists_own_complaints_with_filters(world: AdminWorld) -> Non
     assert b.ticket in page and a.ticket not in page
     page = await world.get("/admin/complaints?status=selesai")
     assert a.ticket not in page and "Tidak ada pengaduan" in page
+    # A ticket searched as a resident reads it out: without its city code, in lower case, "I" for "1".
+    suffix = a.ticket.split("-")[1]
+    for typed in (suffix.lower(), f"pdg{suffix.lower()}", a.ticket.replace("1", "I")):
+        page = await world.get(f"/admin/complaints?tiket={typed}")
+        assert a.ticket in page and b.ticket not in page, typed
     # Overdue: the due date passes (3 working days for sampah-tidak-diangkut, 5 by default).
     world.clock.advance(days=4)
     await world.login("dlh.admin")  # a session lasts one working day
@@ -158,11 +163,16 @@ async def test_a_message_reaches_the_resident_without_changing_the_status(any_wo
     assert row.ticket in message.payload["text"] and "rate:" not in str(message.payload)
     page = await world.get(f"/admin/complaints/{row.ticket}?pesan=pesan")  # where the form leads
     assert "<strong>Pesan ke pelapor</strong>" in page and "Pesan dikirim ke pelapor" in page
+    # The table of what the resident was sent shows the message itself, not only its first line.
+    sent = page.split("Pemberitahuan ke pelapor")[1]
+    assert "Pesan petugas: Truk pengangkut sedang diperbaiki; sampah diangkut Kamis." in sent
     async with world.db.session() as session:
         saved = await session.scalar(select(ComplaintRow).where(ComplaintRow.ticket == row.ticket))
     assert saved.status == "baru" and saved.first_response_at is not None  # a reply is a response
     resp = await world.post(f"/admin/complaints/{row.ticket}/message", {"note": "  "})
     assert resp.status == 400 and "tidak boleh kosong" in await resp.text()
+    await world.post(f"/admin/complaints/{row.ticket}/note", {"note": "Cek\x00 lagi\x07 besok\nya"}, status=303)
+    assert "Cek lagi besok" in await world.get(f"/admin/complaints/{row.ticket}")  # control characters dropped
     await world.post(f"/admin/complaints/{row.ticket}/status", {"status": "ditolak", "note": "Bukan DLH."},
                      status=303)
     resp = await world.post(f"/admin/complaints/{row.ticket}/message", {"note": "Satu hal lagi."})

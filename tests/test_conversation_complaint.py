@@ -524,13 +524,13 @@ async def test_a_nik_and_phone_in_the_story_are_filed_as_written_but_shown_back_
         await chat.say("lewati")
     assert "Ringkasan laporan" in chat.text
     assert "1371011203850004" not in chat.text and "6677" not in chat.text
-    assert "NIK ****" in chat.text and "08******99" in chat.text
+    assert "NIK saya ****" in chat.text and "08******99" in chat.text
     await chat.say("ya")
     ticket = re.search(TICKET_RE, chat.text).group(0)
     [row] = await complaints(chat)
     assert row.description == story  # the OPD needs them to act
     await chat.say(f"/status {ticket}")
-    assert "1371011203850004" not in chat.text and "NIK ****" in chat.text
+    assert "1371011203850004" not in chat.text and "NIK saya ****" in chat.text
 
 
 async def test_a_pin_outside_the_city_is_not_taken_and_the_place_is_asked_again(chat: Chat) -> None:
@@ -674,3 +674,18 @@ async def test_an_address_in_another_city_is_kept_with_a_note(chat: Chat) -> Non
     await chat.say("ubah lokasi")
     await chat.say("Jl. Jakarta no 5, kel. sawahan timur")  # a street named after a city, in a kelurahan here
     assert "tampaknya di luar" not in chat.text
+
+
+async def test_a_confirmation_sent_again_is_told_the_ticket_not_ok(chat: Chat) -> None:
+    """The reply with the ticket may never reach a weak connection: the resident sends "ya" again."""
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    for again in ("ya", "Ya, kirim"):
+        await chat.say(again)
+        assert f"sudah terkirim dengan nomor **{ticket}**" in chat.text, again
+    await chat.say(option="confirm:yes")  # the summary's button pressed again
+    assert ticket in chat.text
+    assert len(await complaints(chat)) == 1
+    await chat.say("jam buka dukcapil")  # anything else: the filing is no longer what "ya" answers
+    await chat.say("ya")
+    assert ticket not in chat.text

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from knowledge.records.tickets import ALPHABET, TICKET_RE, find_ticket, new_ticket
+from knowledge.records.tickets import ALPHABET, TICKET_RE, find_ticket, new_ticket, ticket_suffix
 from knowledge.records.workdays import add_working_days, working_days_between
 
 FRI, SAT, MON = dt.date(2026, 3, 6), dt.date(2026, 3, 7), dt.date(2026, 3, 9)
@@ -51,3 +51,10 @@ def test_working_days_between_counts_backwards_too() -> None:
     assert working_days_between(FRI, SAT) == 0
     with pytest.raises(ValueError):
         add_working_days(FRI, -1, ())
+
+
+def test_ticket_suffix_for_a_staff_search() -> None:
+    assert ticket_suffix("6dd2k1") == "6DD2K1"
+    assert ticket_suffix("PDG6DD2KI") == "6DD2K1"  # the code run on, and I for 1
+    assert ticket_suffix("pdg-6dd2k1") == "6DD2K1"
+    assert ticket_suffix("6dd2") is None and ticket_suffix("12345678") is None  # too short; digits before

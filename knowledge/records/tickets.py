@@ -42,3 +42,13 @@ def find_ticket(text: str) -> str | None:
         if TICKET_RE.fullmatch(ticket):
             return ticket
     return None
+
+
+def ticket_suffix(text: str) -> str | None:
+    """Return the random part of a ticket number typed without (or with) its city code, for a search by
+    staff ("6dd2k1", "PDG6DD2K1", "pdg-6dd2ki"), look-alikes forgiven; None when it cannot be one."""
+    plain = re.sub(r"[^0-9A-Za-z]", "", text).upper()
+    if len(plain) < LENGTH or (len(plain) > LENGTH and not plain[:-LENGTH].isalpha()):
+        return None
+    suffix = plain[-LENGTH:].translate(_LOOKALIKE)
+    return suffix if all(c in ALPHABET for c in suffix) else None
