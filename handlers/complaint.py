@@ -226,6 +226,17 @@ def _asks(turn: Turn) -> bool:
     return turn.choice is None and "?" in turn.text and is_question(turn.text.replace("?", " "))
 
 
+_ACKNOWLEDGING = frozenset({w for phrase in NOT_AN_ANSWER for w in phrase.split()} | {
+    "oh", "o", "ya", "yaa", "iya", "min", "pak", "bu", "kak", "deh", "dong", "banyak", "gitu", "begitu", "paham",
+    "mengerti", "noted", "infonya", "informasinya"})
+
+
+def _only_acknowledges(text: str) -> bool:
+    """Tell whether a message only thanks or acknowledges ("oh ok makasih"), answering no step."""
+    said = words(text).split()
+    return bool(said) and set(said) <= _ACKNOWLEDGING
+
+
 def _typed_opd(turn: Turn) -> Opd | None:
     """Return the OPD a resident typed by its short name or slug ("dlh", "Dinas Sosial")."""
     word = words(turn.text)
@@ -241,6 +252,13 @@ async def _pick_opd(turn: Turn) -> list[Reply]:
         return ask_opd_all(turn)
     opd = turn.kb.opd(turn.choice[4:]) if turn.choice and turn.choice.startswith("opd:") else _typed_opd(turn)
     if opd is None:
+        if turn.choice is None and _only_acknowledges(turn.text):
+            # "oh ok makasih" after the police note: the resident has what they needed; no complaint is made
+            clear(turn.state)
+            turn.record("complaint_step", "left")
+            return [Reply(texts.NOT_FILED, options=texts.MENU)]
+        if turn.choice is None and is_question(turn.text):  # "berapa nomor polisi": answered, then the step again
+            return faq.answer_question(turn) + await reprompt(turn)
         ask = ask_opd_all if turn.state.get("step") == "pick_opd_all" else ask_opd
         return [Reply(texts.PICK_ONE)] + ask(turn)
     lapor = data(turn)

@@ -15,7 +15,7 @@ from handlers import texts
 from handlers.contact import asked_contact
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import names_police, opens_with_salam, police_matter
+from handlers.intents import asks_how_to_report, names_police, opens_with_salam, police_matter
 from handlers.messages import Option, Reply
 from handlers.multi import answered_questions, question_parts
 from knowledge.kb import Faq
@@ -112,6 +112,9 @@ def answer_question(turn: Turn) -> list[Reply]:
     replies = [emergency_reply(turn.kb.city)] if is_emergency(turn.text) else []
     if turn.truncated:
         replies.append(Reply(texts.TRUNCATED))
+    if asks_how_to_report(turn.text):  # "gimana cara laporinnya": here, with the button
+        turn.record("question", "how_to_report", answered=True, text=turn.text)
+        return replies + [Reply(texts.HOW_TO_REPORT, options=(texts.REPORT, texts.ASK_AGAIN))]
     previous = turn.state.get("last_question") or {}
     asked, match = turn.text, turn.matcher.match(turn.text)
     if not match.topic and not previous.get("faq"):  # "syaratnya apa aja?" out of the blue: which service?

@@ -47,6 +47,24 @@ def asks_information(text: str) -> bool:
     return "?" in text and bool(_INFORMATION.search(text))
 
 
+# Asking how to report at all, naming nothing to report ("yaudah gimana cara laporinnya", "lapor kemana?",
+# "how do I report"): the bot itself takes complaints, so it says how, with the button.
+_FILLER = r"(?:ya\s*udah|yaudah|ok|oke|terus|trus|trs|jadi|jd|lalu|min|kak|pak|bu|sih|ya|dong|saya|sy|aku|mau|kalau|kalo|klo)"
+_REPORT_WORD = r"(?:nge|me|m|ng)?(?:lapor|ngadu|adu|laporan|pengaduan|aduan|komplain)(?:in|kan|ken)?(?:nya)?"
+_HOW_TO_REPORT = re.compile(
+    rf"^(?:{_FILLER}\s+)*(?:(?:gimana|gmn|gmna|bgmn|bagaimana|gimana\s+sih)\s+(?:cara(?:nya)?\s+)?{_REPORT_WORD}|"
+    rf"cara(?:nya)?\s+{_REPORT_WORD}(?:\s+(?:gimana|gmn|bagaimana|gmna))?|"
+    rf"{_REPORT_WORD}(?:\s+(?:nya|ke|di))?\s+(?:mana|kemana|kmn|dimana|dmn|gimana|gmn|bagaimana)|"
+    rf"{_REPORT_WORD},?\s+(?:cara(?:nya)?\s+)?(?:gimana|gmn|bagaimana|gmna)|"
+    r"how\s+(?:do\s+i|can\s+i|to)\s+(?:report|complain|file\s+a\s+complaint))"
+    rf"(?:\s+{_FILLER})*$", re.IGNORECASE)
+
+
+def asks_how_to_report(text: str) -> bool:
+    """Tell whether a message only asks how to report, with nothing named to report."""
+    return bool(_HOW_TO_REPORT.match(" ".join(re.sub(r"[?!.,]+", " ", text).split())))
+
+
 def is_question(text: str) -> bool:
     """Tell whether a text asks something ("ke mana melapor jalan rusak?") rather than tells a problem."""
     return bool(_QUESTION.search(text) or _ASKING.search(text))

@@ -139,8 +139,10 @@ def handled_elsewhere(body: str, city: str = "") -> str:
     still have a part the city handles (a stolen KTP), so that note does not say it is not the city's."""
     if body == POLICE_BODY:
         return POLICE_NOTE
+    # "PLN (telepon 123 atau aplikasi PLN Mobile)": the contact is said once; "tanyakan langsung ke" names the body
+    short = body.split(" (")[0] if "(" in body and not body.startswith("(") else body
     return (f"Sepertinya ini urusan **{body}**, bukan layanan Pemerintah {city or 'Kota'}. Silakan tanyakan "
-            f"langsung ke {body}.")
+            f"langsung ke {short}.")
 
 
 def police_report(city: str = "") -> str:
@@ -158,6 +160,9 @@ def complaint_elsewhere(body: str, city: str = "") -> str:
             f"{city or 'Kota'}, pilih instansinya di bawah, atau ketik **batal**.")
 
 
+HOW_TO_REPORT = ("Anda bisa melapor langsung di sini: tekan **Buat laporan** atau ketik /lapor, lalu ceritakan "
+                 "masalahnya dan kirim lokasi (serta foto bila ada). Laporan diteruskan ke instansi yang menangani, "
+                 "dan Anda mendapat nomor laporan untuk memantau tindak lanjutnya.")
 NOTHING_MORE = ("Maaf, yang saya ketahui tentang itu sudah ada di jawaban sebelumnya; rincian lain belum ada "
                 "di layanan ini.")
 SEE_ANSWER_AGAIN = "Lihat jawabannya lagi"
@@ -227,6 +232,8 @@ PICK_ONE = "Silakan pilih salah satu pilihan di bawah, atau ketik **batal** untu
 LOCATION_AGAIN = ("Itu bukan alamat. Ketik alamat atau patokan tempat masalahnya, kirim lokasi (tombol 📍), "
                   "atau ketik **lewati**.")
 DRAFT_DROPPED = "Laporan yang belum terkirim dibatalkan."
+NOT_FILED = ("Baik, laporan tidak dibuat. Jika nanti ada masalah layanan kota yang ingin dilaporkan, ketik /lapor; "
+             "pertanyaan juga boleh langsung diketik.")
 PHOTO_RECEIVED = "Foto diterima."
 LOCATION_RECEIVED = "Lokasi diterima."
 

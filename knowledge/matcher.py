@@ -55,6 +55,7 @@ SUGGEST_SCORE = 0.30  # below this nothing is worth suggesting: abstain
 # the province's high schools). In the dev sets, off-topic questions naming such a body scored at most 0.65.
 OUTSIDE_BODY_SCORE = 0.7
 PHRASE_OWNED = 0.999  # an entry "owns" an outside phrase when its phrasing and keywords have every word of it
+PHRASE_GAP = 3  # words an outside phrase's words may have between them ("listrik di rumah saya mati")
 OPD_SCORE = 0.30  # when abstaining, name the likely OPD only from this score up
 CONTEXT_WEIGHT = 0.5  # a word only in the story around the question weighs this much
 # ...unless the asking sentences have at most this many content words: "How do I get a new one?" after
@@ -136,9 +137,8 @@ def unmentioned_body(index: LexicalIndex, text: str, entry: int, *, phrases_only
             return bodies[word]
     # A phrase ("listrik padam": PLN's) counts unless the entry's own phrasing or keywords have all its words:
     # the rusunawa entry says "mati" in a question and "listrik" in its answer, and is not about power cuts.
-    said = f" {' '.join(words)} "
     for phrase, body in sorted(index.normalizer.outside_phrases.items()):
-        if f" {phrase} " in said:
+        if says_phrase(words, phrase):
             terms = index.query(phrase)
             if terms and index.evidence(terms, entry).strong < PHRASE_OWNED:
                 return body
@@ -151,8 +151,25 @@ def named_body(normalizer: Normalizer, text: str) -> str | None:
     for word in words:
         if word in normalizer.outside_bodies:
             return normalizer.outside_bodies[word]
-    said = f" {' '.join(words)} "
-    return next((body for phrase, body in sorted(normalizer.outside_phrases.items()) if f" {phrase} " in said), None)
+    return next((body for phrase, body in sorted(normalizer.outside_phrases.items()) if says_phrase(words, phrase)),
+                None)
+
+
+def says_phrase(words: list[str], phrase: str, gap: int = PHRASE_GAP) -> bool:
+    """Tell whether the words say a phrase's words in its order, with at most `gap` words between each two
+    ("listrik di rumah saya mati" says "listrik mati")."""
+    wanted = phrase.split()
+    starts = [i for i, w in enumerate(words) if w == wanted[0]]
+    for start in starts:
+        at = start
+        for word in wanted[1:]:
+            nxt = next((j for j in range(at + 1, min(len(words), at + gap + 2)) if words[j] == word), None)
+            if nxt is None:
+                break
+            at = nxt
+        else:
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -328,6 +345,8 @@ class FaqMatcher:
             return Match("answer", candidates, best_faq.opd)
         decision: Decision = "suggest" if best.score >= SUGGEST_SCORE else "abstain"
         tentative = decision == "suggest" and p is not None and p < TENTATIVE_PROBABILITY
+        if tentative and elsewhere is None:  # nothing close: a body the question names is the best lead, even one
+            elsewhere = named_body(self.normalizer, split_question(text)[0])  # a loose entry mentions ("bukan PLN")
         # A loosely related menu says nothing about whose matter the question is ("harga emas" is not DLH's).
         opd = None if elsewhere or tentative else self._likely_opd(found)
         return Match(decision, candidates, opd, elsewhere, tentative, topic)

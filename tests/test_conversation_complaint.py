@@ -477,6 +477,14 @@ async def test_a_crime_is_pointed_to_the_police_and_the_resident_may_still_choos
     await chat.say("/lapor")
     await chat.say("rumah saya kemalingan tadi malam, tv dan hp hilang")
     assert "Kepolisian" in chat.text
+    # From the residents' QA pass: a question at the OPD choice is answered and the choice asked again;
+    # "oh ok makasih" means the police note was what they needed: no complaint, and no "pick one" loop.
+    await chat.say("berapa nomor polisi")
+    assert "Kepolisian" in chat.last[0].text and "Pilih" in chat.text
+    await chat.say("oh ok makasih")
+    assert "laporan tidak dibuat" in chat.text and not await complaints(chat)
+    await chat.say("ya")
+    assert "Pilih" not in chat.text
 
 
 def test_police_matters() -> None:

@@ -460,3 +460,12 @@ async def test_drugs_and_gambling_go_to_the_police_and_trains_to_kai(chat: Chat)
     await chat.say("/start")
     await chat.say("jadwal kereta api padang - pariaman")
     assert "PT KAI" in chat.text
+
+
+@pytest.mark.parametrize("text", ["yaudah gimana cara laporinnya", "gimana cara melapor?", "lapor kemana?",
+                                  "how do I report"])
+async def test_asking_how_to_report_gets_how_here_with_the_button(chat: Chat, text: str) -> None:
+    await chat.say(text)
+    assert "melapor langsung di sini" in chat.text and chat.options == ["Buat laporan", "Tanya lagi"]
+    await chat.say("gimana cara lapor jalan rusak")  # a topic named: the FAQ matcher answers it
+    assert "melapor langsung di sini" not in chat.text

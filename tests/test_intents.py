@@ -2,7 +2,7 @@
 
 import pytest
 
-from handlers.intents import typed_command
+from handlers.intents import asks_how_to_report, typed_command
 
 
 @pytest.mark.parametrize(("text", "command"), [
@@ -38,3 +38,16 @@ def test_a_command_said_in_words(text, command):
 ])
 def test_not_a_command(text):
     assert typed_command(text) is None
+
+
+@pytest.mark.parametrize(("text", "only_how"), [
+    ("yaudah gimana cara laporinnya", True),
+    ("mau lapor, caranya gimana", True),
+    ("cara melapor?", True),
+    ("gimana cara lapor jalan rusak", False),  # names what: the FAQ matcher answers
+    ("lapor kemana kalau ktp hilang", False),
+    ("cara lapor pungli", False),
+    ("laporan saya gimana", False),  # one's own complaint
+])
+def test_asking_only_how_to_report(text, only_how):
+    assert asks_how_to_report(text) is only_how

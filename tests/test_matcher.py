@@ -486,6 +486,21 @@ def test_the_match_says_who_handles_a_question_that_is_not_the_citys(padang):
     bill = padang.match("tagihan listrik naik drastis")
     assert (bill.elsewhere or "").startswith("PLN") and bill.decision != "answer"
     assert padang.match("lampu jalan mati").elsewhere is None
+    # From the residents' QA pass: the phrase's words apart ("listrik di rumah saya mati"); a body named
+    # when only loosely related entries come up, though one of them mentions it ("PJU ... bukan PLN").
+    for text in ("listrik di rumah saya mati dari tadi pagi", "listrik di rumah saya mati dari tadi pagi, PLN kapan nyala?"):
+        m = padang.match(text)
+        assert (m.elsewhere or "").startswith("PLN") and m.decision != "answer" and m.opd is None, text
+    assert padang.match("cara lapor SPT tahunan pajak penghasilan").elsewhere == "Kantor Pajak (DJP)"
+
+
+def test_says_phrase_allows_a_few_words_between():
+    from knowledge.matcher import says_phrase
+
+    assert says_phrase("listrik di rumah saya mati".split(), "listrik mati")
+    assert says_phrase("listrik mati".split(), "listrik mati")
+    assert not says_phrase("mati listrik".split(), "listrik mati")  # in its order
+    assert not says_phrase("listrik di rumah saya sejak pagi mati".split(), "listrik mati")  # too far apart
 
 
 def test_answer_summary_leaves_out_the_documents_to_bring(norm):
