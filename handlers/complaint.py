@@ -16,6 +16,8 @@ import logging
 import re
 import secrets
 
+from rapidfuzz import fuzz
+
 from handlers import faq, texts
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
@@ -27,6 +29,8 @@ from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import MENU_LABELS, asks_information, is_question, police_matter
 from handlers.messages import Reply
 from knowledge.kb import Opd
+from knowledge.records.complaints import FINAL
+from knowledge.records.models import ComplaintRow
 from knowledge.router import OUTSIDE_OPD_SCORE
 
 log = logging.getLogger(__name__)
@@ -39,6 +43,10 @@ _EDIT = re.compile(r"^(?:ubah|ganti|edit|koreksi|perbaiki|change|salah)\s+(lokas
 # A confirmation sent again this soon after filing is a retry (the reply may never have reached a weak
 # connection): the resident is told the complaint's number again.
 FILED_ECHO = dt.timedelta(minutes=10)
+# The same story (rapidfuzz token_set_ratio, 0-100) told again within a day while the first is open is
+# likely sent twice: the resident is asked before a second ticket is made.
+REPEAT_WINDOW = dt.timedelta(days=1)
+REPEAT_SIMILARITY = 90
 
 
 async def filed_again(turn: Turn) -> list[Reply] | None:
@@ -231,6 +239,17 @@ _ACKNOWLEDGING = frozenset({w for phrase in NOT_AN_ANSWER for w in phrase.split(
     "mengerti", "noted", "infonya", "informasinya"})
 
 
+async def _same_as_recent(turn: Turn, resident_id: int, description: str) -> ComplaintRow | None:
+    """Return the resident's open complaint of the last day that tells the same story, if any."""
+    since = turn.services.now() - REPEAT_WINDOW
+    for row in await turn.services.complaints.list_for_resident(turn.session, resident_id):
+        if row.created_at < since:
+            break  # newest first
+        if row.status not in FINAL and fuzz.token_set_ratio(row.description, description) >= REPEAT_SIMILARITY:
+            return row
+    return None
+
+
 def _only_acknowledges(text: str) -> bool:
     """Tell whether a message only thanks or acknowledges ("oh ok makasih"), answering no step."""
     said = words(text).split()
@@ -410,6 +429,12 @@ async def _confirm(turn: Turn) -> list[Reply]:
         go(turn, "pick_opd")
         return ask_opd(turn)
     resident = await turn.resident()
+    if not lapor.get("repeat_ok"):
+        same = await _same_as_recent(turn, resident.id, lapor["description"])
+        if same is not None:  # sent twice by mistake? A second yes files it all the same.
+            lapor["repeat_ok"] = True
+            turn.record("complaint_step", "repeat_warned", data={"ticket": same.ticket})
+            return [Reply(texts.same_complaint(same.ticket), options=(texts.SEND, texts.CANCEL))]
     row = await turn.services.complaints.file(
         turn.session, resident=resident, opd=opd.slug, category=lapor.get("category"),
         description=lapor["description"], latitude=lapor.get("latitude"), longitude=lapor.get("longitude"),

@@ -312,6 +312,12 @@ def filed(ticket: str, opd_label: str, due: dt.date) -> str:
     )
 
 
+def same_complaint(ticket: str) -> str:
+    return (f"Anda sudah mengirim laporan yang sama hari ini dengan nomor **{ticket}**, dan laporan itu sedang "
+            f"ditangani (cek dengan /status {ticket}). Tetap kirim laporan baru ini? Ketik **ya** untuk mengirim, "
+            f"atau **batal**.")
+
+
 def filed_already(ticket: str) -> str:
     return (f"Laporan Anda sudah terkirim dengan nomor **{ticket}**; tidak perlu dikirim lagi.\n"
             f"Cek status kapan saja dengan /status {ticket}")

@@ -697,3 +697,26 @@ async def test_a_confirmation_sent_again_is_told_the_ticket_not_ok(chat: Chat) -
     await chat.say("jam buka dukcapil")  # anything else: the filing is no longer what "ya" answers
     await chat.say("ya")
     assert ticket not in chat.text
+
+
+async def test_the_same_story_sent_again_the_same_day_is_asked_about_first(chat: Chat) -> None:
+    await chat.say("/start")
+    first = await file_complaint(chat)
+    await chat.say("jam buka dukcapil")  # something else in between
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    if "Pilih jenis masalahnya" in chat.text:
+        await chat.say("1")
+    for _ in range(3):
+        await chat.say("lewati")
+    await chat.say("ya")
+    assert f"sudah mengirim laporan yang sama hari ini dengan nomor **{first}**" in chat.text
+    assert len(await complaints(chat)) == 1
+    await chat.say("ya")  # yes, a second one all the same
+    second = re.search(TICKET_RE, chat.text).group(0)
+    assert second != first and len(await complaints(chat)) == 2
+    # Another story is not held up.
+    await chat.say("jam buka dukcapil")
+    third = await file_complaint(chat, "lampu jalan di gang mawar mati sejak tiga hari, gelap sekali")
+    assert third not in (first, second)
