@@ -108,6 +108,7 @@ def _routes(app: web.Application) -> None:
                name="complaint_message")
     r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/reopen", views_complaints.reopen, name="complaint_reopen")
     r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/reassign", views_complaints.reassign, name="complaint_reassign")
+    r.add_post("/complaints/{ticket:[A-Za-z0-9-]+}/category", views_complaints.set_category, name="complaint_category")
     r.add_get("/complaints/{ticket:[A-Za-z0-9-]+}/photo", views_complaints.photo, name="complaint_photo")
 
     r.add_get("/unanswered", views_unanswered.unanswered_view, name="unanswered")

@@ -38,6 +38,7 @@ NOTICES = {
     "pesan": "Pesan dikirim ke pelapor; status pengaduan tidak berubah.",
     "dibuka": "Pengaduan dibuka kembali (Sedang diproses). Pelapor akan menerima pemberitahuan.",
     "dialihkan": "Pengaduan dialihkan ke OPD lain.",
+    "kategori": "Kategori pengaduan diubah (tidak diberitahukan ke pelapor).",
     "diabaikan": "Kelompok pertanyaan diabaikan.",
     "sandi": "Kata sandi Anda sudah diganti.",
     "wajib-ganti": ("Kata sandi Anda dibuat oleh orang lain (saat pemasangan atau oleh Kominfo). Ganti dengan "

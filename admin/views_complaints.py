@@ -92,11 +92,14 @@ async def detail(request: web.Request, *, error: str | None = None, status: int 
         category = await session.scalar(select(CategoryRow.name).where(CategoryRow.code == c.category_code)) \
             if c.category_code else None
         others = (await session.scalars(select(OpdRow).where(OpdRow.id != c.opd_id).order_by(OpdRow.name))).all()
+        categories = (await session.execute(select(CategoryRow.code, CategoryRow.name)
+                                            .where(CategoryRow.opd_id == c.opd_id).order_by(CategoryRow.name))).all()
     is_open = c.status in complaintsq.OPEN_STATUSES
     allowed = TRANSITIONS.get(c.status, frozenset()) & STAFF_STATUSES  # never the resident's own "dibatalkan"
     next_statuses = [(s, label) for s, label in STATUS_LABELS.items() if s in allowed]
     return render(request, "complaint.html", {
-        "c": c, "opd": opd, "category": category, "timeline": timeline, "statuses": STATUS_LABELS,
+        "c": c, "opd": opd, "category": category, "categories": categories, "timeline": timeline,
+        "statuses": STATUS_LABELS,
         "resident": {"name": resident.display_name if resident else None,
                      "channel": resident.channel if resident else None,
                      "phone": resident.phone if resident else None},
@@ -189,6 +192,27 @@ async def add_note(request: web.Request) -> web.Response:
         await audit.record(session, admin, "complaint_note", c.ticket, now=ctx.now())
         await session.commit()
     raise redirect(request, "complaint", notice="catatan", ticket=c.ticket)
+
+
+async def set_category(request: web.Request) -> web.Response:
+    """Set the complaint's category to one of its OPD's (internal: the resident is not told)."""
+    ctx: AdminContext = request.app[CTX]
+    admin = current(request)
+    code = str((await request.post()).get("category", ""))
+    error = None
+    async with ctx.db.session() as session:
+        c, opd = await _load(request, session)
+        try:
+            await ctx.complaints.set_category(session, c.ticket, code, actor=admin.username)
+        except ComplaintError as exc:
+            await session.rollback()
+            error = str(exc)
+        else:
+            await audit.record(session, admin, "complaint_category", c.ticket, now=ctx.now(), kategori=code)
+            await session.commit()
+    if error:
+        return await detail(request, error=error, status=400)
+    raise redirect(request, "complaint", notice="kategori", ticket=c.ticket)
 
 
 async def reassign(request: web.Request) -> web.Response:

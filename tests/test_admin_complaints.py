@@ -225,6 +225,14 @@ async def test_reassignment_moves_the_complaint_to_the_other_inbox(world: AdminW
     assert row.ticket in page and "Baru" in page
     page = await world.get(f"/admin/complaints/{row.ticket}")
     assert "(dari DLH ke DPUPR)" in page
+    # It came without a category; DPUPR gives it one of its own (not another OPD's), internally.
+    assert "Tetapkan kategori" in page and '<option value="jalan-rusak"' in page and "pencemaran" not in page
+    resp = await world.post(f"/admin/complaints/{row.ticket}/category", {"category": "pencemaran"})
+    assert resp.status == 400 and "kategori OPD ini" in await resp.text()
+    await world.post(f"/admin/complaints/{row.ticket}/category", {"category": "jalan-rusak"}, status=303)
+    page = await world.get(f"/admin/complaints/{row.ticket}?pesan=kategori")
+    assert "Kategori diubah: – → Jalan" in page and "Ubah kategori" in page
+    assert len([m for m in await _outbox(world) if m.kind == "status"]) == 1  # the resident is not told
 
 
 async def test_reassignment_to_the_same_or_unknown_opd_is_refused(world: AdminWorld) -> None:

@@ -49,6 +49,7 @@ def _routes(ids: dict[str, str]) -> list[tuple[str, str, dict[str, str], str]]:
         ("POST", f"/admin/complaints/{t}/status", {"status": "selesai", "note": "x"}, "404"),
         ("POST", f"/admin/complaints/{t}/note", {"note": "x"}, "404"),
         ("POST", f"/admin/complaints/{t}/reassign", {"opd": "dlh"}, "404"),
+        ("POST", f"/admin/complaints/{t}/category", {"category": "jalan-rusak"}, "404"),
         ("GET", "/admin/stats?opd=dpupr", {}, "404"),
         ("GET", "/admin/stats.csv?opd=dpupr", {}, "404"),
         ("GET", "/admin/stats/report?opd=dpupr", {}, "404"),

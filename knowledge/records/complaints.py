@@ -36,7 +36,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from knowledge.kb import KnowledgeBase
 from knowledge.records import notices
-from knowledge.records.models import ComplaintEventRow, ComplaintRow, OpdRow, ResidentRow, utcnow
+from knowledge.records.models import CategoryRow, ComplaintEventRow, ComplaintRow, OpdRow, ResidentRow, utcnow
 from knowledge.records.notices import status_label
 from knowledge.records.outbox import Outbox
 from knowledge.records.tickets import new_ticket
@@ -244,6 +244,26 @@ class ComplaintService:
         opd = await session.get(OpdRow, row.opd_id)
         assert opd is not None  # foreign key
         await self._notify_resident(session, row, event, opd)
+
+    async def set_category(self, session: AsyncSession, ticket: str, code: str, *, actor: str) -> ComplaintRow:
+        """Set an open complaint's category to one of its OPD's (a forwarded complaint has none; the router's
+        may be wrong). The timeline notes it, internally. The due date the resident was given stands."""
+        row = await self._existing(session, ticket)
+        if row.status in FINAL:
+            raise ComplaintError(f"Laporan {row.ticket} sudah ditutup; kategorinya tidak diubah lagi.")
+        category = await session.scalar(select(CategoryRow).where(CategoryRow.code == code,
+                                                                  CategoryRow.opd_id == row.opd_id))
+        if category is None:
+            raise ComplaintError("Pilih salah satu kategori OPD ini.")
+        if row.category_code == category.code:
+            return row
+        old = await session.scalar(select(CategoryRow.name).where(CategoryRow.code == row.category_code)) \
+            if row.category_code else None
+        row.category_code, row.updated_at = category.code, self.clock()
+        session.add(ComplaintEventRow(complaint_id=row.id, status=None, internal=True, actor=actor,
+                                      note=f"Kategori diubah: {old or '–'} → {category.name}.", created_at=row.updated_at))
+        await session.flush()
+        return row
 
     async def add_note(self, session: AsyncSession, ticket: str, note: str, *, actor: str) -> ComplaintEventRow:
         """Add an internal note to the timeline (the resident is not told)."""
