@@ -15,9 +15,9 @@ from handlers import texts
 from handlers.contact import asked_contact
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import asks_how_to_report, names_police, opens_with_salam, police_matter
+from handlers.intents import asks_callback, asks_how_to_report, names_police, opens_with_salam, police_matter
 from handlers.messages import Option, Reply
-from handlers.multi import answered_questions, question_parts
+from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.kb import Faq
 from knowledge.matcher import Match
 
@@ -112,6 +112,9 @@ def answer_question(turn: Turn) -> list[Reply]:
     replies = [emergency_reply(turn.kb.city)] if is_emergency(turn.text) else []
     if turn.truncated:
         replies.append(Reply(texts.TRUNCATED))
+    if asks_callback(turn.text):  # "no hp saya 0812… tolong dihubungi": the bot cannot call; it says what it can do
+        turn.record("question", "callback", answered=True)
+        return replies + [Reply(texts.NO_CALLBACK, options=(texts.REPORT, texts.ASK_AGAIN))]
     if asks_how_to_report(turn.text):  # "gimana cara laporinnya": here, with the button
         turn.record("question", "how_to_report", answered=True, text=turn.text)
         return replies + [Reply(texts.HOW_TO_REPORT, options=(texts.REPORT, texts.ASK_AGAIN))]
@@ -151,7 +154,7 @@ def _nothing_more(turn: Turn, faq: Faq) -> list[Reply]:
 def _several(turn: Turn, last: dict[str, Any], common: dict[str, Any]) -> list[Reply] | None:
     """Answer each of several questions in one message ("syarat akta apa? bayar pbb dmn?"), if they are."""
     parts = question_parts(turn.text)
-    several = answered_questions(parts, turn.matcher)
+    several = answered_questions(parts, turn.matcher, at_least=1 if numbered(turn.text) else 2)
     if not several:
         return None
     last["faq"] = several[-1].id

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from handlers import texts
+from knowledge.privacy import has_personal_data, without_personal_data
 from knowledge.records.tickets import TICKET_RE
 
 # The menu's labels typed as text, when no menu is waiting for an answer: "buat laporan" -> "lapor".
@@ -63,6 +64,18 @@ _HOW_TO_REPORT = re.compile(
 def asks_how_to_report(text: str) -> bool:
     """Tell whether a message only asks how to report, with nothing named to report."""
     return bool(_HOW_TO_REPORT.match(" ".join(re.sub(r"[?!.,]+", " ", text).split())))
+
+
+# A phone number left to be called back ("no hp saya 0812… tolong dihubungi", "call me at 0812…").
+_CALL_ME = re.compile(r"\b(?:hubungi|dihubungi|hubungin|telepon|telpon|telfon|ditelepon|ditelpon|call|chat|wa)\b"
+                      r"(?:\s+(?:saya|sy|aku|balik|kembali|me|back))?\b", re.IGNORECASE)
+_CALL_WORDS = 14  # a longer message is a story or a complaint with a number in it, not a request to call
+
+
+def asks_callback(text: str) -> bool:
+    """Tell whether a short message leaves a phone number to be called or messaged back."""
+    return (len(text.split()) <= _CALL_WORDS and has_personal_data(text) and bool(_CALL_ME.search(text))
+            and not _QUESTION.search(without_personal_data(text)))
 
 
 def is_question(text: str) -> bool:

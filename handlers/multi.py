@@ -35,22 +35,37 @@ _JOINED = re.compile(r"\s+(?:dan|dn|sama|sm|terus|trus|lalu|serta|and)\s+(?=(?:s
                      re.IGNORECASE)
 
 
+# Questions numbered in the line without question marks ("1) jadwal angkut sampah kapan 2) cara daftar SD"):
+# the numbers must run 1, 2, 3 … for the message to be cut at them.
+_INLINE_NUMBER = re.compile(r"(?:^|\s)([1-9])[).]\s+")
+
+
+def numbered(text: str) -> list[str]:
+    """Return the parts of a message numbered 1, 2 … in the line, or [] when it is not numbered so."""
+    numbers = [int(n) for n in _INLINE_NUMBER.findall(text)]
+    if len(numbers) < 2 or numbers != list(range(1, len(numbers) + 1)):
+        return []
+    return [p for p in _INLINE_NUMBER.split(text)[::2] if p.strip()]
+
+
 def question_parts(text: str) -> list[str]:
-    """Return the separate questions of a message (each ending in "?", or joined by "dan" before an asking
-    word when it has fewer than two question marks), each long enough to stand alone."""
+    """Return the separate questions of a message (each ending in "?", numbered 1, 2 … in the line, or joined
+    by "dan" before an asking word), each long enough to stand alone."""
     text = _PREAMBLE.sub("", text.strip())
-    pieces = _PARTS.findall(text) if text.count("?") >= 2 else _JOINED.split(text)
+    pieces = _PARTS.findall(text) if text.count("?") >= 2 else numbered(text) or _JOINED.split(text)
     parts = [_JOINER.sub("", _NUMBER.sub("", p.strip(" ?\n\t.,"))) for p in pieces]
     parts = [p for p in parts if len(p.split()) >= MIN_WORDS]
     return parts if len(parts) >= 2 else []
 
 
-def answered_questions(parts: list[str], matcher: Any) -> list[Faq]:
-    """Return the entries answering a message's separate questions (`question_parts`), two or more, else []."""
+def answered_questions(parts: list[str], matcher: Any, *, at_least: int = 2) -> list[Faq]:
+    """Return the entries answering a message's separate questions (`question_parts`), `at_least` of them
+    (one for questions the resident numbered: they asked several, each gets its own answer or is said to
+    be unanswered), else []."""
     found: list[Faq] = []
     for part in parts:
         match = matcher.match(part)
         if match.decision == "answer" and match.faq is not None and match.faq not in found \
                 and match.score >= PART_SCORE:
             found.append(match.faq)
-    return found[:MAX_ANSWERS] if len(found) >= 2 else []
+    return found[:MAX_ANSWERS] if len(found) >= at_least else []

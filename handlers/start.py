@@ -61,6 +61,7 @@ _POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "yo", "bgt", "banget", "bngt", 
 _LONGEST_FIRST = tuple(sorted([(p, "thanks") for p in THANKS_WORDS] + [(p, "bye") for p in FAREWELL_WORDS]
                              + [(p, "ack") for p in ACK_WORDS if " " in p], key=lambda pk: -len(pk[0])))
 SMALL_TALK_REPLIES = {"thanks": texts.YOU_ARE_WELCOME, "bye": texts.GOODBYE, "ack": texts.ACKNOWLEDGED,
+                      "language": texts.LANGUAGES,
                       "rude": texts.SORRY_NOT_HELPFUL}
 _REPEATS = re.compile(r"(.)\1{2,}")
 # Asking what the bot can do: the help ("apa aja yg bisa dibantu?", "saya butuh bantuan", "what can you do").
@@ -79,7 +80,13 @@ _ABOUT_BOT = re.compile(
     r"^(?:(?:min|admin|halo|hai)\s+)*(?:(?:kamu|km|anda|ini|lu|lo|kau)\s+(?:siapa|robot|bot|manusia|orang|ai|asli)|"
     r"siapa\s+(?:kamu|km|anda|ini|yang\s+jawab)|apa\s+itu\s+tanya\s+kota|(?:are|r)\s+(?:you|u)\s+(?:a\s+)?(?:bot|robot|human|real|person|ai)|"
     r"who\s+are\s+you|(?:is\s+)?this\s+(?:a\s+)?(?:bot|robot))"
-    r"(?:\s+(?:ya|sih|min|sebenarnya|sebenernya|kah|atau\s+\w+|or\s+\w+|manusia\s*kah|\w+kah))*$")
+    r"(?:\s+(?:ya|sih|min|sebenarnya|sebenernya|kah|atau\s+\w+|or\s+\w+|manusia\s*kah|\w+kah|manusia|bot|robot|"
+    r"asli|beneran|orang))*$")
+# Asking which languages the bot speaks ("bisa bahasa inggris?", "do you speak english", "bisa bahasa minang?").
+_LANGUAGE = re.compile(
+    r"^(?:(?:min|admin|halo|hai|hi|hello)\s+)*(?:(?:kamu|km|anda|bot)\s+)?(?:bisa|bs|can\s+you|do\s+you|could\s+you)\s+"
+    r"(?:pakai\s+|pake\s+|speak\s+|use\s+|understand\s+|ngerti\s+|jawab\s+)?(?:bahasa\s+|basa\s+)?"
+    r"(?:inggris|english|minang|minangkabau|indonesia|indonesian)(?:\s+(?:ga|gak|nggak|tidak|ya|kah|min|nggak\s+sih))*$")
 # Calling the bot names ("kamu bodoh ya", "bot payah"): an apology and a way forward, not "I don't know".
 _RUDE = re.compile(
     r"^(?:dasar\s+)?(?:(?:kamu|km|lu|lo|loe|elu|bot|u|you|admin|min|ang|kau)\s+)?(?:(?:ini|ko)\s+)?"
@@ -121,7 +128,7 @@ def is_cancel(text: str) -> bool:
 
 
 def small_talk(text: str) -> str | None:
-    """Return "greeting", "ask", "help", "about" (what the bot is), "rude", "thanks", "bye" or "ack" when a
+    """Return "greeting", "ask", "help", "about" (what the bot is), "language", "rude", "thanks", "bye" or "ack" when a
     message is only that (with polite fillers and emoji), else None."""
     said = _word(text)
     if not said.isascii():
@@ -137,6 +144,8 @@ def small_talk(text: str) -> str | None:
         return "help"
     if _ABOUT_BOT.match(" ".join(words)):
         return "about"
+    if _LANGUAGE.match(" ".join(words)):
+        return "language"
     if _RUDE.match(" ".join(words)):
         return "rude"
     opening = all(w in ASK_WORDS or w in HELP_WORDS or w in _ASK_FILLER or w in _APOLOGY or w in GREETING_WORDS

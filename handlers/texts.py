@@ -160,6 +160,11 @@ def complaint_elsewhere(body: str, city: str = "") -> str:
             f"{city or 'Kota'}, pilih instansinya di bawah, atau ketik **batal**.")
 
 
+LANGUAGES = ("Saya menjawab dalam Bahasa Indonesia, tetapi pertanyaan dalam bahasa Inggris atau bahasa Minang juga "
+             "saya pahami; silakan langsung ketik pertanyaan Anda. (I reply in Indonesian, but you may ask in English.)")
+NO_CALLBACK = ("Maaf, layanan ini tidak dapat menelepon atau menghubungi Anda di luar percakapan ini. Jika ada masalah "
+               "layanan kota, buat laporan di sini: tanggapan petugas akan dikirim ke percakapan ini. Dalam keadaan "
+               "darurat, hubungi **112**.")
 HOW_TO_REPORT = ("Anda bisa melapor langsung di sini: tekan **Buat laporan** atau ketik /lapor, lalu ceritakan "
                  "masalahnya dan kirim lokasi (serta foto bila ada). Laporan diteruskan ke instansi yang menangani, "
                  "dan Anda mendapat nomor laporan untuk memantau tindak lanjutnya.")

@@ -324,6 +324,10 @@ async def test_several_questions_in_one_message_are_each_answered(chat: Chat) ->
     # One matter asked twice is one answer.
     replies = await chat.say("KTP elektronik saya hilang, apa yang harus saya lakukan? harus ke kantor mana?")
     assert [r.options[0].value for r in replies if r.options] == ["fb:ktp-el-hilang:up"]
+    # Numbered without question marks (residents' QA pass): the one it can answer is, the other is said
+    # to be unanswered, rather than one wrong answer for the whole message.
+    replies = await chat.say("mau tanya 2 hal: 1) harga emas hari ini berapa 2) jam berapa boleh buang sampah ke TPS")
+    assert replies[0].options[0].value == "fb:jadwal-buang-sampah:up" and "beberapa pertanyaan" in replies[-1].text
 
 
 def test_question_parts_need_two_questions_that_stand_alone() -> None:
@@ -343,6 +347,10 @@ def test_question_parts_need_two_questions_that_stand_alone() -> None:
         "syarat bikin akta kelahiran", "cara bayar pbb online"]
     assert question_parts("syarat akta kelahiran dan kk apa") == []
     assert question_parts("jalan rusak dan lampu mati, lapor kemana?") == []
+    # Numbered in the line without question marks: only when the numbers run 1, 2 ….
+    assert question_parts("1) jadwal angkut sampah di kelurahan kapan 2) cara daftar sekolah SD negeri") == [
+        "jadwal angkut sampah di kelurahan kapan", "cara daftar sekolah SD negeri"]
+    assert question_parts("buka jam 2. sampai jam 4. sore, syarat kk apa saja") == []
 
 
 async def test_a_question_about_a_crime_points_to_the_police(chat: Chat) -> None:
@@ -469,3 +477,13 @@ async def test_asking_how_to_report_gets_how_here_with_the_button(chat: Chat, te
     assert "melapor langsung di sini" in chat.text and chat.options == ["Buat laporan", "Tanya lagi"]
     await chat.say("gimana cara lapor jalan rusak")  # a topic named: the FAQ matcher answers it
     assert "melapor langsung di sini" not in chat.text
+
+
+async def test_which_languages_and_a_number_to_call_back_get_a_plain_reply(chat: Chat) -> None:
+    await chat.say("bisa bahasa inggris?")
+    assert "Bahasa Indonesia" in chat.text and "English" in chat.text
+    await chat.say("kamu siapa? manusia atau bot?")
+    assert "asisten virtual (program komputer)" in chat.text
+    await chat.say("no hp saya 081234567890 tolong dihubungi")
+    assert "tidak dapat menelepon" in chat.text and chat.options == ["Buat laporan", "Tanya lagi"]
+    assert "081234567890" not in str([e.text for e in await events(chat, "question")])
