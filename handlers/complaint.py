@@ -43,8 +43,8 @@ _EDIT = re.compile(r"^(?:ubah|ganti|edit|koreksi|perbaiki|change|salah)\s+(lokas
 # A confirmation sent again this soon after filing is a retry (the reply may never have reached a weak
 # connection): the resident is told the complaint's number again.
 FILED_ECHO = dt.timedelta(minutes=10)
-# The same story (rapidfuzz token_set_ratio, 0-100) told again within a day while the first is open is
-# likely sent twice: the resident is asked before a second ticket is made.
+# The same story (rapidfuzz token_set_ratio, 0-100), or one of the same category, told again within a day
+# while the first is open is likely sent twice: the resident is asked before a second ticket is made.
 REPEAT_WINDOW = dt.timedelta(days=1)
 REPEAT_SIMILARITY = 90
 
@@ -156,9 +156,15 @@ def _start_flow(turn: Turn) -> bool:
     return told
 
 
+# What may stand between the word that opens a complaint and its story ("lapor lg min, …", "lapor dong pak: …").
+_OPENING_LEFTOVER = re.compile(r"^(?:(?:min|admin|pak|bu|kak|bang|uda|uni|lg|lagi|ya|nih|dong|dulu|sih)\b[\s,.:;!-]*)+",
+                               re.IGNORECASE)
+
+
 async def _begin(turn: Turn, text: str) -> list[Reply]:
     """Start a complaint ("/lapor", "Buat laporan"), saying so when that drops one not yet sent."""
     dropped = [Reply(texts.DRAFT_DROPPED)] if _start_flow(turn) else []
+    text = _OPENING_LEFTOVER.sub("", text)  # "lapor lg min, tagihan air …": the story starts at "tagihan"
     if len(text.strip()) >= MIN_DESCRIPTION:
         return dropped + await _describe(turn, text)
     return dropped + ask_describe(turn)
@@ -239,13 +245,15 @@ _ACKNOWLEDGING = frozenset({w for phrase in NOT_AN_ANSWER for w in phrase.split(
     "mengerti", "noted", "infonya", "informasinya"})
 
 
-async def _same_as_recent(turn: Turn, resident_id: int, description: str) -> ComplaintRow | None:
-    """Return the resident's open complaint of the last day that tells the same story, if any."""
+async def _same_as_recent(turn: Turn, resident_id: int, description: str, category: str | None) -> ComplaintRow | None:
+    """Return the resident's open complaint of the last day that tells the same story or is of the same
+    category (reworded: "tagihan pdam sy 800rb" and then "tagihan air sy bengkak jadi 800 ribu"), if any."""
     since = turn.services.now() - REPEAT_WINDOW
     for row in await turn.services.complaints.list_for_resident(turn.session, resident_id):
         if row.created_at < since:
             break  # newest first
-        if row.status not in FINAL and fuzz.token_set_ratio(row.description, description) >= REPEAT_SIMILARITY:
+        if row.status not in FINAL and ((category and row.category_code == category)
+                                        or fuzz.token_set_ratio(row.description, description) >= REPEAT_SIMILARITY):
             return row
     return None
 
@@ -399,6 +407,8 @@ async def _photo(turn: Turn) -> list[Reply]:
     if turn.msg.photo:
         data(turn)["photo"] = turn.msg.photo.path
     elif not (turn.choice == "skip" or words(turn.text) in SKIP):
+        if _asks(turn):  # "eh btw syarat bikin kk baru apa ya?": answered, then the photo asked again
+            return faq.answer_question(turn) + await reprompt(turn)
         return [Reply(texts.PHOTO_AGAIN, options=(texts.SKIP,), request="photo")]
     return _to_name(turn)
 
@@ -409,6 +419,8 @@ async def _name(turn: Turn) -> list[Reply]:
         data(turn)["show_name"] = True
     elif turn.choice in ("name:anon", "skip") or word in SKIP | {"anonim", "anonymous", "tidak", "rahasiakan"}:
         data(turn)["show_name"] = False
+    elif _asks(turn):  # a question at the name step: answered, then the step again
+        return faq.answer_question(turn) + await reprompt(turn)
     else:
         return [Reply(texts.PICK_ONE)] + ask_name(turn)
     go(turn, "confirm")
@@ -430,7 +442,7 @@ async def _confirm(turn: Turn) -> list[Reply]:
         return ask_opd(turn)
     resident = await turn.resident()
     if not lapor.get("repeat_ok"):
-        same = await _same_as_recent(turn, resident.id, lapor["description"])
+        same = await _same_as_recent(turn, resident.id, lapor["description"], lapor.get("category"))
         if same is not None:  # sent twice by mistake? A second yes files it all the same.
             lapor["repeat_ok"] = True
             turn.record("complaint_step", "repeat_warned", data={"ticket": same.ticket})

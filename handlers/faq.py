@@ -17,6 +17,7 @@ from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import asks_callback, asks_how_to_report, names_police, opens_with_salam, police_matter
 from handlers.messages import Option, Reply
+from handlers.followup import about_previous, from_previous
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.kb import Faq
 from knowledge.matcher import Match
@@ -120,35 +121,43 @@ def answer_question(turn: Turn) -> list[Reply]:
         return replies + [Reply(texts.HOW_TO_REPORT, options=(texts.REPORT, texts.ASK_AGAIN))]
     previous = turn.state.get("last_question") or {}
     asked, match = turn.text, turn.matcher.match(turn.text)
-    if not match.topic and not previous.get("faq"):  # "syaratnya apa aja?" out of the blue: which service?
+    before = turn.kb.faq(previous["faq"]) if previous.get("faq") else None  # the entry answered just before
+    if not match.topic and before is None:  # "syaratnya apa aja?" out of the blue: which service?
         turn.record("question", "clarify", answered=False, text=turn.text)
         return replies + [Reply(texts.WHICH_SERVICE)]
     follow_up = not match.topic
     if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
         asked = f"{turn.text} {previous['text']}"
         match = turn.matcher.match(asked)
-    if follow_up and match.faq is not None and match.faq.id == previous.get("faq"):
-        return replies + _nothing_more(turn, match.faq)
+        if before is not None and (match.faq is None or match.faq.id == before.id):
+            return replies + from_previous(turn, before, _again(before), None)
+    elif before is not None and match.faq != before:
+        other = match.best.faq if match.best is not None and match.best.faq.id != before.id else None
+        if about_previous(turn, before, other):
+            # "brp lama pemasangannya" after the PDAM connection answer: about that, not the billboard tax
+            return replies + from_previous(turn, before, _again(before), _or_this(other))
     last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere,
                             "own_words": not follow_up}
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too
-    return replies + (_several(turn, last, common) or _answered(turn, match, crime, last, common)
-                      or _contact(turn, common) or _not_answered(turn, match, crime, last, common))
+    answers = (_several(turn, last, common) or _answered(turn, match, crime, last, common)
+               or _contact(turn, common) or _not_answered(turn, match, crime, last, common))
+    if replies and replies[0].kind == "emergency" and answers[-1].kind in ("suggest", "abstain"):
+        # In an emergency a "did you mean" menu is noise ("kebakaran di pasar" -> market fees): the numbers,
+        # and what to do once safe.
+        answers = [Reply(texts.AFTER_EMERGENCY, options=(texts.REPORT,))]
+    return replies + answers
 
 
-def _nothing_more(turn: Turn, faq: Faq) -> list[Reply]:
-    """A follow-up that names no topic ("apa harus bayar?", "is it free?") and finds only the answer just given:
-    say that answer is all the bot knows and who knows more, instead of sending it again. The OPD sees the
-    question among the unanswered ones: it shows what its answer leaves out."""
-    turn.record("question", "same", faq_key=faq.id, opd=faq.opd, answered=False, text=turn.text)
-    turn.record("unanswered", "same", opd=faq.opd, text=turn.text)
-    last = turn.state.setdefault("last_question", {})
-    last["suggested"] = [faq.id]  # "faq:~" (a key too long for a button) finds it
-    where = texts.refer_to_opd(turn.kb.opd(faq.opd))
-    again = Option(texts.SEE_ANSWER_AGAIN, _value("faq", faq.id))
-    return [Reply(f"{texts.NOTHING_MORE}\n\n{where}", options=(again, texts.REPORT, texts.ASK_AGAIN))]
+def _again(faq: Faq) -> Option:
+    """The button that shows an entry's answer again."""
+    return Option(texts.SEE_ANSWER_AGAIN, _value("faq", faq.id))
+
+
+def _or_this(faq: Faq | None) -> Option | None:
+    """The button offering another entry a follow-up may have meant ("Atau: …")."""
+    return Option(_label(f"Atau: {faq.question}"), _value("faq", faq.id)) if faq is not None else None
 
 
 def _several(turn: Turn, last: dict[str, Any], common: dict[str, Any]) -> list[Reply] | None:

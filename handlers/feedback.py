@@ -3,7 +3,7 @@
 The rating request arrives as a notification, whenever the OPD closes the complaint: the resident may be
 in the middle of something else. So a rating (its button, or its label typed: "4 ⭐", "nilai 4") is taken
 before any flow reads the message (`rating`, first in the dispatcher). A bare "1".."5" rates a recently
-finished, unrated complaint only when no menu or flow is waiting for a number (`handle`).
+finished, unrated complaint unless a menu waiting in the conversation takes that number.
 """
 
 from __future__ import annotations
@@ -23,6 +23,9 @@ _TYPED_RATING = re.compile(
     r"^([1-5])\s*(?:⭐+|bintang|/\s*5|dari\s+5)$", re.IGNORECASE)
 
 
+_DIGITS = frozenset("12345")
+
+
 async def rating(turn: Turn) -> list[Reply] | None:
     """Take a complaint's rating wherever the conversation is: its button, or its label typed."""
     choice = turn.choice or ""
@@ -31,10 +34,17 @@ async def rating(turn: Turn) -> list[Reply] | None:
         if n.isdigit() and ticket:
             return await _rate(turn, ticket, int(n))
     typed = _TYPED_RATING.match(" ".join(turn.text.split())) if turn.text and not choice else None
-    if typed:  # the latest finished complaint, rated already or not (the resident may change their mind)
-        ticket = await _pending_rating(turn, rated_too=True)
+    if typed:  # the latest unrated finished complaint; else the latest rated one (the resident changes their mind)
+        ticket = await _pending_rating(turn) or await _pending_rating(turn, rated_too=True)
+        if ticket is None:
+            return [Reply(texts.NOTHING_TO_RATE, options=texts.MENU)]
+        return await _rate(turn, ticket, int(typed.group(1) or typed.group(2)))
+    # A bare "1".."5" while a finished complaint waits for its rating, unless a menu of the conversation takes
+    # that number (a category): not the 👍/👎 under an answer, which nobody means by "1".
+    if turn.text in _DIGITS and turn.msg.option is None and (not choice or choice.startswith("fb:")):
+        ticket = await _pending_rating(turn)
         if ticket:
-            return await _rate(turn, ticket, int(typed.group(1) or typed.group(2)))
+            return await _rate(turn, ticket, int(turn.text))
     return None
 
 
@@ -45,10 +55,6 @@ async def handle(turn: Turn) -> list[Reply] | None:
         key, _, vote = choice[3:].rpartition(":")
         if vote in ("up", "down") and key:
             return _feedback(turn, key, vote)
-    if not choice and turn.text in ("1", "2", "3", "4", "5") and not turn.state.get("flow"):
-        ticket = await _pending_rating(turn)
-        if ticket:
-            return await _rate(turn, ticket, int(turn.text))
     return None
 
 
@@ -81,11 +87,13 @@ async def _pending_rating(turn: Turn, *, rated_too: bool = False) -> str | None:
 
 async def _rate(turn: Turn, ticket: str, n: int) -> list[Reply]:
     resident = await turn.resident()
+    row = await turn.services.complaints.get_for_resident(turn.session, resident.id, ticket)
+    before = row.rating if row is not None else None
     ok = 1 <= n <= 5 and await turn.services.complaints.rate(turn.session, resident.id, ticket, n)
     turn.record("rating", str(n) if ok else "refused", data={"ticket": ticket})
     if not ok:
         return [Reply(texts.RATING_FAILED)]
-    return [Reply(texts.rating_thanks(n, ticket))] + _back_to_flow(turn)
+    return [Reply(texts.rating_thanks(n, ticket.strip().upper(), before))] + _back_to_flow(turn)
 
 
 def _back_to_flow(turn: Turn) -> list[Reply]:

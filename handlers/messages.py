@@ -19,7 +19,8 @@ _YES_WORDS = frozenset({"ya", "y", "iya", "iy", "iyaa", "yes", "ok", "oke", "oka
                         "yep", "iyo", "yo", "sip", "boleh", "setuju", "lanjut"})
 _NO_WORDS = frozenset({"tidak", "tdk", "gak", "ga", "nggak", "ngga", "enggak", "engga", "no", "ndak", "indak", "jangan",
                        "gak jadi", "ga jadi", "tidak jadi", "nope"})
-_COMMAND_RE = re.compile(r"^/?([A-Za-z]+)(?:@\w+)?(?:\s+(.*))?$", re.S)
+# The command word may be followed by punctuation: "lapor, ada anjing liar di komplek", "lapor: parkir liar …".
+_COMMAND_RE = re.compile(r"^/?([A-Za-z]+)(?:@\w+)?(?:[\s,:;.!-]+(.*))?$", re.S)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,8 @@ _ASK_FILLER = {"mau", "mo", "ingin", "pengen", "pgn", "numpang", "boleh", "bisa"
                "please", "pls", "hal", "ni"}
 # An apology before the question ("maaf ganggu min") opens it too.
 _APOLOGY = {"maaf", "mohon", "ganggu", "mengganggu", "sorry", "misi"}
-_VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "da", "uda", "uni", "ni", "nak", "dik", "dek"}
+_VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "da", "uda", "uni", "ni", "nak", "dik", "dek",
+              "diak", "adiak", "ajo", "mak"}
 _LAUGHTER = re.compile(r"^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|lol|xixi)$")
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
 _POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "yo", "bgt", "banget", "bngt", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas",
@@ -57,7 +58,7 @@ _POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "yo", "bgt", "banget", "bngt", 
                                # praise and blessings said with thanks ("sangat membantu", "semoga sehat selalu")
                                "sangat", "membantu", "bermanfaat", "helpful", "jelas", "semoga", "smg", "sehat",
                                "selalu", "sll", "slalu", "sukses", "berkah", "amin", "aamiin", "lancar", "bnyak", "byk",
-                               "really", "for", "the", "help", "your", "it"}
+                               "really", "for", "the", "help", "your", "it", "deh", "dah", "yo", "lah"}
 _LONGEST_FIRST = tuple(sorted([(p, "thanks") for p in THANKS_WORDS] + [(p, "bye") for p in FAREWELL_WORDS]
                              + [(p, "ack") for p in ACK_WORDS if " " in p], key=lambda pk: -len(pk[0])))
 SMALL_TALK_REPLIES = {"thanks": texts.YOU_ARE_WELCOME, "bye": texts.GOODBYE, "ack": texts.ACKNOWLEDGED,

@@ -165,12 +165,20 @@ LANGUAGES = ("Saya menjawab dalam Bahasa Indonesia, tetapi pertanyaan dalam baha
 NO_CALLBACK = ("Maaf, layanan ini tidak dapat menelepon atau menghubungi Anda di luar percakapan ini. Jika ada masalah "
                "layanan kota, buat laporan di sini: tanggapan petugas akan dikirim ke percakapan ini. Dalam keadaan "
                "darurat, hubungi **112**.")
+AFTER_EMERGENCY = "Setelah keadaan aman, Anda dapat melaporkan kejadiannya ke instansi kota dengan /lapor."
 HOW_TO_REPORT = ("Anda bisa melapor langsung di sini: tekan **Buat laporan** atau ketik /lapor, lalu ceritakan "
                  "masalahnya dan kirim lokasi (serta foto bila ada). Laporan diteruskan ke instansi yang menangani, "
                  "dan Anda mendapat nomor laporan untuk memantau tindak lanjutnya.")
 NOTHING_MORE = ("Maaf, yang saya ketahui tentang itu sudah ada di jawaban sebelumnya; rincian lain belum ada "
                 "di layanan ini.")
 SEE_ANSWER_AGAIN = "Lihat jawabannya lagi"
+
+
+def from_previous_answer(question: str, lines: list[str]) -> str:
+    """Quote the lines of the answer just given that speak of a follow-up's matter."""
+    quoted = "\n".join(line if line.startswith(("-", "•")) or line[:2].rstrip(".").isdigit() else f"- {line}"
+                       for line in lines)
+    return f"Dari jawaban tentang “{question}”:\n{quoted}"
 
 
 def refer_to_opd(opd: Opd | None) -> str:
@@ -318,9 +326,9 @@ def filed(ticket: str, opd_label: str, due: dt.date) -> str:
 
 
 def same_complaint(ticket: str) -> str:
-    return (f"Anda sudah mengirim laporan yang sama hari ini dengan nomor **{ticket}**, dan laporan itu sedang "
-            f"ditangani (cek dengan /status {ticket}). Tetap kirim laporan baru ini? Ketik **ya** untuk mengirim, "
-            f"atau **batal**.")
+    return (f"Hari ini Anda sudah mengirim laporan serupa dengan nomor **{ticket}**, dan laporan itu sedang "
+            f"ditangani (cek dengan /status {ticket}). Jika ini masalah lain, ketik **ya** untuk tetap mengirim; "
+            f"jika sama, ketik **batal**.")
 
 
 def filed_already(ticket: str) -> str:
@@ -335,16 +343,22 @@ NOT_FOUND = ("Nomor laporan tidak ditemukan. Periksa kembali nomornya; laporan h
              "Telegram atau WhatsApp, atau dari peramban (browser) yang sama, yang dipakai saat melapor.")
 STATUS_HINT = ("Ketik **status NOMOR** untuk melihat rincian laporan, atau **batalkan NOMOR** untuk membatalkan "
                "laporan yang belum selesai.")
-RATING_THANKS = "Terima kasih atas penilaian Anda ({n}/5)! Masukan Anda membantu kami melayani lebih baik."
 
 
-def rating_thanks(n: int, ticket: str) -> str:
-    """Return the thanks for a complaint's rating; a low one gets an apology and what to do next."""
+def rating_thanks(n: int, ticket: str, before: int | None = None) -> str:
+    """Return the thanks for a complaint's rating, naming the complaint (a change of rating is said so); a low
+    one gets an apology and what to do next."""
+    if before is not None and before != n:
+        head = f"Nilai Anda untuk laporan **{ticket}** diubah dari {before} menjadi {n}/5."
+    else:
+        head = f"Terima kasih atas penilaian Anda untuk laporan **{ticket}** ({n}/5)!"
     if n >= 3:
-        return RATING_THANKS.format(n=n)
-    return (f"Terima kasih atas penilaian Anda ({n}/5). Mohon maaf, penanganannya belum memuaskan; penilaian ini "
+        return f"{head} Masukan Anda membantu kami melayani lebih baik."
+    return (f"{head.rstrip('!.')}. Mohon maaf, penanganannya belum memuaskan; penilaian ini "
             f"kami sampaikan ke instansinya. Jika masalahnya belum selesai, ketik /lapor untuk melapor lagi, atau "
             f"/status {ticket} untuk melihat catatan petugas.")
+NOTHING_TO_RATE = ("Tidak ada laporan Anda yang menunggu penilaian. Penilaian diminta setelah laporan selesai "
+                   "ditangani; cek laporan Anda dengan /status.")
 RATE_NOW = "Laporan ini belum Anda beri nilai. Seberapa puas Anda dengan penanganannya? 1 (buruk) sampai 5 (sangat baik):"
 RATING_FAILED = "Maaf, penilaian untuk laporan itu tidak dapat disimpan."
 SEVERAL_QUESTIONS = ("Pesan Anda berisi beberapa pertanyaan; yang lain belum dapat saya jawab dari pesan ini. "

@@ -94,6 +94,7 @@ async def test_an_emergency_gets_the_numbers_first_as_a_question_and_as_a_compla
     await chat.say("/start")
     await chat.say("tolong ada kebakaran di pasar sekarang!!")
     assert chat.last[0].text.startswith("⚠️") and "**112**" in chat.last[0].text
+    assert "Maksud Anda" not in chat.text and "/lapor" in chat.last[-1].text  # no menu of look-alikes
     await chat.say("/lapor")
     await chat.say("rumah tetangga terbakar sekarang api besar di jalan melati")
     assert chat.last[0].text.startswith("⚠️") and "tidak ditangani seketika" in chat.last[0].text

@@ -284,7 +284,7 @@ async def test_rating_after_selesai_typed_and_by_button(chat: Chat) -> None:
     ticket = await file_complaint(chat)
     await _closed(chat, ticket)
     await chat.say("5")
-    assert "Terima kasih atas penilaian Anda (5/5)" in chat.text
+    assert f"Terima kasih atas penilaian Anda untuk laporan **{ticket}** (5/5)" in chat.text
     [row] = await complaints(chat)
     assert row.rating == 5
     # A second complaint rated with the button value from the outbox message.
@@ -296,6 +296,23 @@ async def test_rating_after_selesai_typed_and_by_button(chat: Chat) -> None:
     await other.say(option=f"rate:{ticket}:1")  # not theirs
     assert "tidak dapat disimpan" in other.text
     assert [r.rating for r in await complaints(chat)] == [5, 4]
+    await other.say("nilai 2")  # nothing of theirs to rate
+    assert "Tidak ada laporan Anda yang menunggu penilaian" in other.text
+
+
+async def test_a_bare_digit_after_an_answer_rates_the_waiting_complaint_not_the_answer(chat: Chat) -> None:
+    """From the second residents' QA pass: "1" typed under an answer's 👍/👎, a rating request having come in."""
+    await chat.say("/start")
+    ticket = await file_complaint(chat)
+    await _closed(chat, ticket)
+    await chat.say("cara mengurus ktp-el yang hilang")
+    assert "👍 Ya" in chat.options
+    await chat.say("1")
+    assert f"laporan **{ticket}** (1/5)" in chat.text
+    assert [r.rating for r in await complaints(chat)] == [1]
+    async with chat.services.db.session() as session:
+        votes = (await session.scalars(select(EventRow).where(EventRow.kind == "feedback"))).all()
+    assert not votes  # no 👍 recorded for the answer
 
 
 async def test_an_unrated_finished_complaint_can_be_rated_from_its_status(chat: Chat) -> None:
@@ -667,6 +684,17 @@ async def test_a_question_at_the_summary_is_answered_and_ok_kirim_aja_sends(chat
     assert len(await complaints(chat)) == 1
 
 
+async def test_a_question_at_the_photo_step_is_answered_then_the_photo_asked_again(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    await chat.say("depan masjid raya")
+    assert chat.last[-1].request == "photo"
+    await chat.say("eh btw syarat urus akta kelahiran apa ya?")
+    assert "fb:akta-kelahiran:up" in [o.value for r in chat.last for o in r.options]  # answered, not lost
+    assert chat.last[-1].request == "photo"
+
+
 def test_formatting_marks_in_a_residents_name_do_not_break_the_bold_around_it() -> None:
     text = texts.name_question("*Andi* _Bold_ ~x~ `y`**")
     assert "(**Andi Bold x y**)" in text
@@ -711,12 +739,40 @@ async def test_the_same_story_sent_again_the_same_day_is_asked_about_first(chat:
     for _ in range(3):
         await chat.say("lewati")
     await chat.say("ya")
-    assert f"sudah mengirim laporan yang sama hari ini dengan nomor **{first}**" in chat.text
+    assert f"sudah mengirim laporan serupa dengan nomor **{first}**" in chat.text
     assert len(await complaints(chat)) == 1
     await chat.say("ya")  # yes, a second one all the same
     second = re.search(TICKET_RE, chat.text).group(0)
     assert second != first and len(await complaints(chat)) == 2
-    # Another story is not held up.
+    # Another story of another kind is not held up.
     await chat.say("jam buka dukcapil")
-    third = await file_complaint(chat, "lampu jalan di gang mawar mati sejak tiga hari, gelap sekali")
+    third = await file_complaint(chat, "jalan di depan sekolah berlubang besar, motor sering jatuh")
     assert third not in (first, second)
+    # The first matter in other words (the same category, still open) is asked about too.
+    await chat.say("/lapor")
+    await chat.say("truk pengangkut sampah tidak datang ke gang kami sudah tujuh hari")
+    await chat.say("ya")
+    for _ in range(4):
+        if "Ringkasan laporan" in chat.text:
+            break
+        await chat.say("1" if "Pilih jenis" in chat.text else "lewati")
+    await chat.say("ya")
+    assert "laporan serupa dengan nomor" in chat.text
+
+
+@pytest.mark.parametrize(("text", "story"), [
+    ("lapor, ada anjing liar banyak di komplek kami suka mengejar anak-anak", "ada anjing liar"),
+    ("lapor: parkir liar di depan rumah sakit bikin macet tiap pagi", "parkir liar"),
+    ("lapor lg min, tagihan air sy bengkak jadi 800 ribu bulan ini", "tagihan air"),
+])
+async def test_lapor_with_punctuation_opens_a_complaint_with_the_story_alone(chat: Chat, text: str, story: str) -> None:
+    """From the second residents' QA pass: "lapor, …" got an FAQ answer; "lapor lg min, …" kept "lg min," in the story."""
+    await chat.say("/start")
+    await chat.say(text)
+    assert "Laporan ini akan diteruskan" in chat.text or "Pilih" in chat.text
+    await chat.say("ya")
+    for _ in range(4):
+        if "Ringkasan laporan" in chat.text:
+            break
+        await chat.say("1" if "Pilih jenis" in chat.text else "lewati")
+    assert f"- Masalah: {story}" in chat.text

@@ -170,7 +170,7 @@ async def test_status_updates_are_polled(client) -> None:
     replies = await say(client, user, "3 ⭐")
     assert "(3/5)" in replies[0]["text"] and replies[-1]["text"] == waiting[-1]["text"]
     replies = await say(client, user, "nilai 5")  # changing one's mind, in words
-    assert "(5/5)" in replies[0]["text"]
+    assert "diubah dari 3 menjadi 5/5" in replies[0]["text"]
     assert (await client.get("/api/chat/updates")).status == 400
 
 
