@@ -132,8 +132,10 @@ def answer_question(turn: Turn) -> list[Reply]:
         if before is not None and (match.faq is None or match.faq.id == before.id):
             return replies + from_previous(turn, before, _again(before), None)
     elif before is not None and match.faq != before:
-        other = match.best.faq if match.best is not None and match.best.faq.id != before.id else None
-        if about_previous(turn, before, other):
+        # Offered beside the quote only when it would have been the answer on its own (not a loose look-alike).
+        other = match.faq if match.decision == "answer" else None
+        alone = match.best.faq if match.best is not None and match.best.faq.id != before.id else None
+        if about_previous(turn, before, alone):
             # "brp lama pemasangannya" after the PDAM connection answer: about that, not the billboard tax
             return replies + from_previous(turn, before, _again(before), _or_this(other))
     last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere,

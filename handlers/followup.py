@@ -12,7 +12,8 @@ more and who does. An entry the question matched alone stays on offer ("Atau mak
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
 
 from handlers import texts
 from handlers.context import Turn
@@ -25,18 +26,42 @@ MAX_LINES = 4  # lines of the answer quoted
 # Words that ask or qualify, not name a topic ("bayar ga?" is "bayar tidak", "sampai kapan").
 NOT_TOPIC = frozenset({"tidak", "belum", "bukan", "sudah", "masih", "ada", "lagi", "juga", "saja", "sampai", "dulu",
                        "langsung", "sendiri", "benar", "betul"})
-# What a follow-up asks about, and the words an answer line uses for it (normalised and stemmed forms).
-ASPECTS: tuple[frozenset[str], ...] = (
-    frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "rp", "pungut", "cicil", "murah", "mahal",
-               "uang", "ongkos", "free", "cost"}),
-    frozenset({"lama", "hari", "waktu", "minggu", "bulan", "menit", "selesai", "cepat", "proses"}),
-    frozenset({"jam", "buka", "tutup", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "pagi", "sore", "jadwal",
-               "libur"}),
-    frozenset({"mana", "lokasi", "alamat", "kantor", "tempat", "mpp", "loket"}),
-    frozenset({"online", "daring", "aplikasi", "situs", "website", "laman", "link", "http", "https"}),
-    frozenset({"syarat", "bawa", "dokumen", "berkas", "fotokopi", "asli"}),
+
+
+class Aspect(NamedTuple):
+    """What a follow-up asks about (normalised words; they are stemmed when compared)."""
+
+    asking: frozenset[str]  # words that ask about it
+    answer: frozenset[str]  # words an answer line uses for it: such a line is quoted
+    web: bool = False  # a web address answers it too ("where", "online")
+
+
+ASPECTS: tuple[Aspect, ...] = (
+    Aspect(frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "pungut", "cicil", "murah", "mahal",
+                      "uang", "ongkos", "free", "cost"}),
+           frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "rp", "pungut", "cicil", "uang",
+                      "ongkos"})),
+    Aspect(frozenset({"lama", "waktu", "selesai", "cepat", "proses", "jadi", "terbit", "datang", "ambil", "tunggu"}),
+           frozenset({"hari", "minggu", "bulan", "menit", "selesai", "terbit", "langsung", "cepat", "proses",
+                      "tunggu"})),
+    Aspect(frozenset({"jam", "buka", "tutup", "jadwal", "libur", "senin", "sabtu", "minggu"}),
+           frozenset({"jam", "buka", "tutup", "jadwal", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu",
+                      "libur"})),
+    Aspect(frozenset({"mana", "lokasi", "alamat", "kantor", "tempat", "where"}),
+           frozenset({"kantor", "mpp", "loket", "alamat", "kelurahan", "melalui", "lewat", "aplikasi", "situs",
+                      "laman", "online", "daring", "ajukan", "datang"}), web=True),
+    Aspect(frozenset({"online", "daring", "aplikasi", "situs", "website", "laman", "link"}),
+           frozenset({"online", "daring", "aplikasi", "situs", "website", "laman", "melalui", "lewat"}), web=True),
+    Aspect(frozenset({"syarat", "bawa", "dokumen", "berkas", "document"}),
+           frozenset({"syarat", "bawa", "dokumen", "berkas", "fotokopi", "asli", "siapkan", "lampirkan"})),
+    Aspect(frozenset({"wakil", "kuasa"}), frozenset({"wakil", "kuasa"})),
+    Aspect(frozenset({"nomor", "telepon", "kontak", "hubung", "call"}),
+           frozenset({"telepon", "nomor", "hubung", "kontak", "hotline", "whatsapp", "112", "113", "119", "110"})),
 )
+ASKING_WORDS = frozenset({w for aspect in ASPECTS for w in aspect.asking})
 _LINE = re.compile(r"\n+")
+_LIST_ITEM = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s")
+_WEB = re.compile(r"https?://|\b[\w-]+(?:\.[\w-]+)*\.(?:go\.id|id|com|org|net)\b", re.IGNORECASE)
 
 
 def about_previous(turn: Turn, faq: Faq, alone: Faq | None = None) -> bool:
@@ -50,7 +75,7 @@ def about_previous(turn: Turn, faq: Faq, alone: Faq | None = None) -> bool:
     regions = turn.matcher.normalizer.regions
     # Words no entry knows (a typo, a regional word) cannot point elsewhere; nor do negations and particles.
     topic = {t.token for t in terms if t.match is not None and t.token not in GENERIC_WORDS
-             and t.token not in NOT_TOPIC and t.token not in regions and not any(t.token in a for a in ASPECTS)}
+             and t.token not in NOT_TOPIC and t.token not in regions and t.token not in ASKING_WORDS}
     if not topic <= _tokens(turn, (*_phrasing(faq), faq.answer)):
         return False
     return not (topic and alone is not None and topic <= _tokens(turn, _phrasing(alone))
@@ -79,17 +104,32 @@ def from_previous(turn: Turn, faq: Faq, again: Option, other: Option | None) -> 
 
 
 def quoted_lines(turn: Turn, faq: Faq) -> list[str]:
-    """Return the lines of an entry's answer that speak of what the follow-up asks."""
-    asked = set(turn.matcher.normalizer.tokens(turn.text))
-    # The matter asked (cost, time …) when it is one of ASPECTS: the question's other words are the entry's
-    # own topic, in every line ("brp lama pemasangannya": the lines on time, not on "pemasangan").
-    aspects = {w for aspect in ASPECTS if aspect & asked for w in aspect}
-    wanted = aspects or asked - {"apa", "bagaimana", "berapa", "bisa", "boleh", "dapat", "harus", "perlu", "mau"}
-    found = []
-    for line in _LINE.split(faq.answer):
-        if line.strip() and wanted & _tokens(turn, (line,)):
-            found.append(line.strip())
-    return found[:MAX_LINES]
+    """Return the lines of an entry's answer that speak of what the follow-up asks (ASPECTS; a web address
+    answers "where" and "online"); a heading line ("Syarat:") comes with its list. A question about no
+    aspect is matched on its own words."""
+    stems = turn.matcher.normalizer.tokens
+    asked = set(stems(turn.text))
+    aspects = [aspect for aspect in ASPECTS if _stemmed(stems, aspect.asking) & asked]
+    wanted = {w for aspect in aspects for w in _stemmed(stems, aspect.answer)}
+    web = any(aspect.web for aspect in aspects)
+    if not aspects:
+        wanted = asked - {"apa", "bagaimana", "berapa", "bisa", "boleh", "dapat", "harus", "perlu", "mau"}
+    lines = [line.strip() for line in _LINE.split(faq.answer) if line.strip()]
+    found: list[str] = []
+    i = 0
+    while i < len(lines) and len(found) < MAX_LINES:
+        if wanted & set(stems(lines[i])) or (web and _WEB.search(lines[i])):
+            found.append(lines[i])
+            if lines[i].endswith(":"):  # a heading: its list is what it says
+                while i + 1 < len(lines) and _LIST_ITEM.match(lines[i + 1]) and len(found) < MAX_LINES + 4:
+                    i += 1
+                    found.append(lines[i])
+        i += 1
+    return found
+
+
+def _stemmed(stems: Callable[[str], list[str]], words: Iterable[str]) -> set[str]:
+    return {t for w in words for t in stems(w)} | set(words)
 
 
 def _tokens(turn: Turn, texts_: Iterable[str]) -> set[str]:

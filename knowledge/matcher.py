@@ -89,6 +89,8 @@ GENERIC_WORDS = frozenset({
     "alamat", "tempat", "kantor", "prosedur", "alur", "tahap", "langkah", "dokumen", "formulir", "daring", "online", "daftar",
     "bayar", "urus", "buat", "info", "informasi", "tanya", "lanjut", "terus", "selanjutnya", "gratis", "hari",
     "bagaimana", "apa", "kapan", "berapa", "mana", "siapa", "bisa", "boleh", "dapat", "harus", "perlu", "mau",
+    "tidak", "ada", "bawa",  # "bayar ga?" (bayar tidak), "musti bawa apa?": still no topic
+    "jadi", "selesai", "terbit", "datang", "ambil", "proses", "tunggu",  # "brp lama jadinya?", "how long does it take"
 })
 # Below this probability that the best entry is right, "did you mean" is put as "no answer; maybe related".
 # Set on the dev sets (all of them, 2026-12-07): 235 of the 576 menus shown for off-topic questions fall

@@ -500,6 +500,8 @@ async def test_a_short_follow_up_is_answered_from_the_entry_just_given(sqlite_db
 
     services = await make_services(sqlite_db, tmp_path / "media", kb=load_kb(default_kb_path()).kb)
     padang = Chat(Dispatcher(services, rate_limit_per_minute=10_000))
+    await padang.say("how long does it take?")  # nothing answered yet: which service (was the KTP-el printing time)
+    assert "Untuk layanan apa?" in padang.text
     await padang.say("pasang air pdam baru gmn caranya")
     await padang.say("brp lama pemasangannya")  # the PDAM answer says nothing of time: who to ask, not reklame
     reply = padang.last[-1]
@@ -508,6 +510,15 @@ async def test_a_short_follow_up_is_answered_from_the_entry_just_given(sqlite_db
     await padang.say("cara bikin nib")
     await padang.say("is it free?")
     assert "Dari jawaban tentang" in padang.text and "gratis" in padang.text
+    await padang.say("how long does it take?")  # was the KTP-el printing time
+    assert "NIB langsung" in padang.text and "KTP-el" not in padang.last[-1].text.split("\n", 1)[1]
+    await padang.say("bisa online?")
+    assert "oss.go.id" in padang.text  # a web address answers "online"
+    await padang.say("syarat kia anak")
+    await padang.say("musti bawok apo?")  # Minang: what to bring; the heading comes with its list
+    assert "Kutipan akta kelahiran anak" in padang.text
+    await padang.say("kalau diwakilkan bisa?")  # the KIA answer says nothing of it: honest, with the OPD
+    assert "sudah ada di jawaban sebelumnya" in padang.text and "Disdukcapil" in padang.text
     # A question of its own is still answered on its own: "kalau ktp rusak gimana" after the lost-KTP answer.
     await padang.say("ktp saya hilang gimana")
     await padang.say("kalau ktp rusak gimana")
