@@ -17,7 +17,7 @@ from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import asks_callback, asks_how_to_report, names_police, opens_with_salam, police_matter
 from handlers.messages import Option, Reply
-from handlers.followup import about_previous, from_previous
+from handlers.followup import about_previous, from_previous, quoted_lines
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.kb import Faq
 from knowledge.matcher import Match
@@ -126,6 +126,8 @@ def answer_question(turn: Turn) -> list[Reply]:
         turn.record("question", "clarify", answered=False, text=turn.text)
         return replies + [Reply(texts.WHICH_SERVICE)]
     follow_up = not match.topic
+    if follow_up and before is not None and quoted_lines(turn, before):  # "is it free?": the answer just given says
+        return replies + from_previous(turn, before, _again(before), None)
     if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
         asked = f"{turn.text} {previous['text']}"
         match = turn.matcher.match(asked)

@@ -25,7 +25,7 @@ FOLLOW_UP_WORDS = 4  # content words a follow-up may have; a longer question say
 MAX_LINES = 4  # lines of the answer quoted
 # Words that ask or qualify, not name a topic ("bayar ga?" is "bayar tidak", "sampai kapan").
 NOT_TOPIC = frozenset({"tidak", "belum", "bukan", "sudah", "masih", "ada", "lagi", "juga", "saja", "sampai", "dulu",
-                       "langsung", "sendiri", "benar", "betul"})
+                       "langsung", "sendiri", "benar", "betul", "butuh", "pergi", "pakai", "kalau", "ini", "itu"})
 
 
 class Aspect(NamedTuple):
@@ -38,9 +38,11 @@ class Aspect(NamedTuple):
 
 ASPECTS: tuple[Aspect, ...] = (
     Aspect(frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "pungut", "cicil", "murah", "mahal",
-                      "uang", "ongkos", "free", "cost"}),
+                      "uang", "ongkos", "free", "cost", "denda"}),
            frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "rp", "pungut", "cicil", "uang",
-                      "ongkos"})),
+                      "ongkos", "denda"})),
+    Aspect(frozenset({"laku", "berlaku", "masa", "kedaluwarsa", "kadaluarsa", "valid", "expired", "habis"}),
+           frozenset({"laku", "masa", "seumur", "kedaluwarsa", "kadaluarsa", "perpanjang"})),
     Aspect(frozenset({"lama", "waktu", "selesai", "cepat", "proses", "jadi", "terbit", "datang", "ambil", "tunggu"}),
            frozenset({"hari", "minggu", "bulan", "menit", "selesai", "terbit", "langsung", "cepat", "proses",
                       "tunggu"})),
@@ -56,7 +58,7 @@ ASPECTS: tuple[Aspect, ...] = (
            frozenset({"syarat", "bawa", "dokumen", "berkas", "fotokopi", "asli", "siapkan", "lampirkan"})),
     Aspect(frozenset({"wakil", "kuasa"}), frozenset({"wakil", "kuasa"})),
     Aspect(frozenset({"nomor", "telepon", "kontak", "hubung", "call"}),
-           frozenset({"telepon", "nomor", "hubung", "kontak", "hotline", "whatsapp", "112", "113", "119", "110"})),
+           frozenset({"telepon", "hubung", "kontak", "hotline", "whatsapp", "112", "113", "119", "110"})),
 )
 ASKING_WORDS = frozenset({w for aspect in ASPECTS for w in aspect.asking})
 _LINE = re.compile(r"\n+")

@@ -519,6 +519,13 @@ async def test_a_short_follow_up_is_answered_from_the_entry_just_given(sqlite_db
     assert "Kutipan akta kelahiran anak" in padang.text
     await padang.say("kalau diwakilkan bisa?")  # the KIA answer says nothing of it: honest, with the OPD
     assert "sudah ada di jawaban sebelumnya" in padang.text and "Disdukcapil" in padang.text
+    # From the fourth QA pass: the job-seeker card's validity got the vehicle-inspection answer, and an English
+    # "is it free?" the job-training one.
+    await padang.say("how do I register for a job seeker card?")
+    await padang.say("is it free?")
+    assert "Dari jawaban tentang “Bagaimana cara membuat kartu pencari kerja" in padang.text
+    await padang.say("berlaku brp lama?")
+    assert "KIR" not in padang.last[-1].text and "berlaku" in padang.last[-1].text
     # A question of its own is still answered on its own: "kalau ktp rusak gimana" after the lost-KTP answer.
     await padang.say("ktp saya hilang gimana")
     await padang.say("kalau ktp rusak gimana")
