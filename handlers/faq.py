@@ -17,7 +17,7 @@ from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import asks_callback, asks_how_to_report, names_police, opens_with_salam, police_matter
 from handlers.messages import Option, Reply
-from handlers.followup import about_previous, from_previous, quoted_lines
+from handlers.followup import about_previous, from_previous, is_short, quoted_lines
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.kb import Faq
 from knowledge.matcher import Match
@@ -140,6 +140,13 @@ def answer_question(turn: Turn) -> list[Reply]:
         if about_previous(turn, before, alone):
             # "brp lama pemasangannya" after the PDAM connection answer: about that, not the billboard tax
             return replies + from_previous(turn, before, _again(before), _or_this(other))
+        if is_short(turn):
+            # Read with the question before, a third entry that fits both ("kalau telat dendanya berapa?" after
+            # paying the PBB: the PBB fine, not the vehicle tax's); a new question lands on the one before or
+            # on its own answer, and is answered on its own.
+            combined = turn.matcher.match(f"{turn.text} {previous['text']}")
+            if combined.decision == "answer" and combined.faq not in (before, match.faq):
+                asked, match, follow_up = f"{turn.text} {previous['text']}", combined, True
     last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere,
                             "own_words": not follow_up}
     turn.state["last_question"] = last

@@ -66,6 +66,12 @@ _LIST_ITEM = re.compile(r"^(?:[-*\u2022]|\d+[.)])\s")
 _WEB = re.compile(r"https?://|\b[\w-]+(?:\.[\w-]+)*\.(?:go\.id|id|com|org|net)\b", re.IGNORECASE)
 
 
+def is_short(turn: Turn) -> bool:
+    """Tell whether a message is short enough to be a follow-up (FOLLOW_UP_WORDS content words at most)."""
+    index = turn.matcher.index
+    return sum(not index.light(t.token) for t in index.query(turn.text)) <= FOLLOW_UP_WORDS
+
+
 def about_previous(turn: Turn, faq: Faq, alone: Faq | None = None) -> bool:
     """Tell whether a short question's topic words all appear in the entry just answered (none: a question
     about it, such as "is it free?"), unless the entry it matches `alone` is worded with them and that one

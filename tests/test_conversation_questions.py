@@ -532,3 +532,7 @@ async def test_a_short_follow_up_is_answered_from_the_entry_just_given(sqlite_db
     assert "fb:dukcapil-ktp-el-rusak:up" in [o.value for r in padang.last for o in r.options]
     await padang.say("tagihan air naik drastis")  # after an unrelated answer, a new question
     assert "Dari jawaban tentang" not in padang.text
+    # A third entry that fits the question read with the one before: the PBB fine, not the vehicle tax's.
+    await padang.say("cara bayar pbb")
+    await padang.say("kalau telat dendanya berapa?")
+    assert "fb:bapenda-denda-pbb-terlambat:up" in [o.value for r in padang.last for o in r.options]
