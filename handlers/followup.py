@@ -34,6 +34,7 @@ class Aspect(NamedTuple):
     asking: frozenset[str]  # words that ask about it
     answer: frozenset[str]  # words an answer line uses for it: such a line is quoted
     web: bool = False  # a web address answers it too ("where", "online")
+    contact: bool = False  # the OPD's own contact answers it ("nomornya berapa?"), not lines of the answer
 
 
 ASPECTS: tuple[Aspect, ...] = (
@@ -57,8 +58,8 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect(frozenset({"syarat", "bawa", "dokumen", "berkas", "document"}),
            frozenset({"syarat", "bawa", "dokumen", "berkas", "fotokopi", "asli", "siapkan", "lampirkan"})),
     Aspect(frozenset({"wakil", "kuasa"}), frozenset({"wakil", "kuasa"})),
-    Aspect(frozenset({"nomor", "telepon", "kontak", "hubung", "call"}),
-           frozenset({"telepon", "hubung", "kontak", "hotline", "whatsapp", "112", "113", "119", "110"})),
+    Aspect(frozenset({"nomor", "telepon", "kontak", "hubung", "call", "wa", "whatsapp", "phone"}),
+           frozenset({"telepon", "hubung", "kontak", "hotline", "whatsapp", "112", "113", "119", "110"}), contact=True),
 )
 ASKING_WORDS = frozenset({w for aspect in ASPECTS for w in aspect.asking})
 _LINE = re.compile(r"\n+")
@@ -97,6 +98,15 @@ def _phrasing(faq: Faq) -> tuple[str, ...]:
 def from_previous(turn: Turn, faq: Faq, again: Option, other: Option | None) -> list[Reply]:
     """Answer a follow-up from the entry just answered (`again`: the button that shows its answer again;
     `other`: an entry the question matched alone, offered too)."""
+    stems = turn.matcher.normalizer.tokens
+    asked = set(stems(turn.text))
+    opd = turn.kb.opd(faq.opd)
+    if opd is not None and any(a.contact and _stemmed(stems, a.asking) & asked for a in ASPECTS):
+        # "ada nomor wa nya?", "nomor telepon dinasnya?": the OPD's contact from its file, said honestly when absent
+        turn.record("question", "contact", opd=opd.slug, answered=opd.contact.reachable, text=turn.text)
+        if not opd.contact.reachable:
+            turn.record("unanswered", "contact", opd=opd.slug, text=turn.text)
+        return [Reply(texts.opd_contact(opd), options=(again, texts.REPORT, texts.ASK_AGAIN))]
     lines = quoted_lines(turn, faq)
     last = turn.state.setdefault("last_question", {})
     last["suggested"] = [faq.id]  # "faq:~" (a key too long for a button) finds it

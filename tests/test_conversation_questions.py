@@ -536,3 +536,7 @@ async def test_a_short_follow_up_is_answered_from_the_entry_just_given(sqlite_db
     await padang.say("cara bayar pbb")
     await padang.say("kalau telat dendanya berapa?")
     assert "fb:bapenda-denda-pbb-terlambat:up" in [o.value for r in padang.last for o in r.options]
+    # Asking for a number after an answer: the OPD's own contact (the fifth QA pass got the hoax-checking entry).
+    await padang.say("lampu jalan mati lapor kemana")
+    await padang.say("ada nomor wa nya?")
+    assert "Dinas Perhubungan" in padang.last[-1].text and "hoaks" not in padang.text.lower()
