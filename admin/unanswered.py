@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +90,19 @@ def cluster(events: Sequence[tuple[str, str | None, dt.datetime]], tokens: Calla
 def _opd_filter(query: Select[Any], slug: str | None) -> Select[Any]:
     """Limit unanswered questions to one OPD's and those no OPD was guessed for."""
     return query if slug is None else query.where(or_(EventRow.opd == slug, EventRow.opd.is_(None)))
+
+
+def new_phrasings(known: Iterable[str], candidates: Iterable[str]) -> list[str]:
+    """Return the residents' questions an entry does not have among its phrasings (`known`), compared without
+    case, at most MAX_NEW_PHRASINGS ("tambahkan ke variasi")."""
+    seen = {k.casefold().strip() for k in known}
+    new: list[str] = []
+    for text in candidates:
+        key = text.casefold().strip()
+        if key and key not in seen and len(new) < MAX_NEW_PHRASINGS:
+            seen.add(key)
+            new.append(text)
+    return new
 
 
 async def _dismissals(session: AsyncSession, opd_id: int | None) -> list[DismissalRow]:

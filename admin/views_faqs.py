@@ -113,13 +113,8 @@ def _with_new_phrasings(values: dict[str, str], request: web.Request, key: str) 
     to the form's alternatives, those it lacks; the admin reviews them and saves. Return the values and
     how many were added."""
     lines = values["alternatives"].splitlines() if values["alternatives"] else []
-    known = {line.casefold().strip() for line in (values["question"], *lines)}
-    added = []
-    for text in request.query.getall("variasi", [])[:unanswered.MAX_NEW_PHRASINGS]:
-        text = " ".join(text.split())[:faqstore.MAX_QUESTION]
-        if text and text.casefold() not in known:
-            known.add(text.casefold())
-            added.append(text)
+    typed = (" ".join(text.split())[:faqstore.MAX_QUESTION] for text in request.query.getall("variasi", []))
+    added = unanswered.new_phrasings((values["question"], *lines), typed)
     if not added:
         return values, 0
     group = request.query.get("group", "")

@@ -69,8 +69,7 @@ def _chosen_item(request: web.Request, kb: KnowledgeBase, g: unanswered.Group) -
     """Describe a group of questions answered by a choice from the menu, with the link that adds the
     ones the entry does not have yet to its alternatives (None when it has them all)."""
     faq = kb.faq(g.faq_key) if g.faq_key else None
-    known = {p.casefold().strip() for p in (faq.question, *faq.alternatives)} if faq else set()
-    new = [t for t in g.examples if t.casefold().strip() not in known][:unanswered.MAX_NEW_PHRASINGS]
+    new = unanswered.new_phrasings((faq.question, *faq.alternatives) if faq else (), g.examples)
     if not new:
         return None
     add_url = None

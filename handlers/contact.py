@@ -11,6 +11,11 @@ from __future__ import annotations
 
 import re
 
+from typing import Any
+
+from handlers import texts
+from handlers.context import Turn
+from handlers.messages import Option, Reply
 from knowledge.kb import KnowledgeBase, Opd
 from knowledge.privacy import has_personal_data
 
@@ -58,3 +63,13 @@ def asked_contact(text: str, kb: KnowledgeBase) -> Opd | None:
     named = [opd for opd in kb.opds if any(f" {name} " in padded for name in _names(opd))]
     return named[0] if len(named) == 1 else None
 
+
+
+def contact_reply(turn: Turn, opd: Opd, options: tuple[Option, ...], **event: Any) -> list[Reply]:
+    """Answer with an OPD's contact from its file; a missing one is said honestly and listed for the OPD among
+    the unanswered questions (so they can add it)."""
+    reachable = opd.contact.reachable
+    turn.record("question", "contact", opd=opd.slug, answered=reachable, **event)
+    if not reachable:
+        turn.record("unanswered", "contact", opd=opd.slug, text=turn.text)
+    return [Reply(texts.opd_contact(opd), options=options)]

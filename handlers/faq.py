@@ -12,7 +12,7 @@ import unicodedata
 from typing import Any
 
 from handlers import texts
-from handlers.contact import asked_contact
+from handlers.contact import asked_contact, contact_reply
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import asks_callback, asks_how_to_report, names_police, opens_with_salam, police_matter
@@ -126,13 +126,13 @@ def answer_question(turn: Turn) -> list[Reply]:
         turn.record("question", "clarify", answered=False, text=turn.text)
         return replies + [Reply(texts.WHICH_SERVICE)]
     follow_up = not match.topic
-    if follow_up and before is not None and quoted_lines(turn, before):  # "is it free?": the answer just given says
-        return replies + from_previous(turn, before, _again(before), None)
+    if follow_up and before is not None and (lines := quoted_lines(turn, before)):  # "is it free?": that answer says
+        return replies + from_previous(turn, before, _again(before), None, lines)
     if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
         asked = f"{turn.text} {previous['text']}"
         match = turn.matcher.match(asked)
         if before is not None and (match.faq is None or match.faq.id == before.id):
-            return replies + from_previous(turn, before, _again(before), None)
+            return replies + from_previous(turn, before, _again(before), None, lines=[])  # nothing quotable
     elif before is not None and match.faq != before:
         # Offered beside the quote only when it would have been the answer on its own (not a loose look-alike).
         other = match.faq if match.decision == "answer" else None
@@ -202,11 +202,7 @@ def _contact(turn: Turn, common: dict[str, Any]) -> list[Reply] | None:
     opd = asked_contact(turn.text, turn.kb)
     if opd is None:
         return None
-    reachable = opd.contact.reachable
-    turn.record("question", "contact", opd=opd.slug, answered=reachable, **common)
-    if not reachable:
-        turn.record("unanswered", "contact", opd=opd.slug, text=turn.text)
-    return [Reply(texts.opd_contact(opd), options=(texts.REPORT, texts.ASK_AGAIN))]
+    return contact_reply(turn, opd, (texts.REPORT, texts.ASK_AGAIN), **common)
 
 
 def _not_answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],

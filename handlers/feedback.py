@@ -35,7 +35,7 @@ async def rating(turn: Turn) -> list[Reply] | None:
             return await _rate(turn, ticket, int(n))
     typed = _TYPED_RATING.match(" ".join(turn.text.split())) if turn.text and not choice else None
     if typed:  # the latest unrated finished complaint; else the latest rated one (the resident changes their mind)
-        ticket = await _pending_rating(turn) or await _pending_rating(turn, rated_too=True)
+        ticket = await _pending_rating(turn, rated_too=True)
         if ticket is None:
             return [Reply(texts.NOTHING_TO_RATE, options=texts.MENU)]
         return await _rate(turn, ticket, int(typed.group(1) or typed.group(2)))
@@ -76,13 +76,14 @@ def _feedback(turn: Turn, key: str, vote: str) -> list[Reply]:
 
 
 async def _pending_rating(turn: Turn, *, rated_too: bool = False) -> str | None:
-    """Return the ticket of the resident's recently finished, unrated (or `rated_too`) complaint, if any."""
+    """Return the ticket of the resident's latest recently finished, unrated complaint; with `rated_too`,
+    failing that, of the latest rated one (to change its rating). None when there is none."""
     resident = await turn.resident()
     rows = await turn.services.complaints.list_for_resident(turn.session, resident.id)
     since = turn.services.now() - RATING_WINDOW
-    done = [r for r in rows if r.status == "selesai" and (rated_too or r.rating is None)
-            and r.resolved_at is not None and r.resolved_at >= since]
-    return max(done, key=lambda r: r.resolved_at).ticket if done else None
+    done = [r for r in rows if r.status == "selesai" and r.resolved_at is not None and r.resolved_at >= since]
+    pick = [r for r in done if r.rating is None] or (done if rated_too else [])
+    return max(pick, key=lambda r: r.resolved_at).ticket if pick else None
 
 
 async def _rate(turn: Turn, ticket: str, n: int) -> list[Reply]:

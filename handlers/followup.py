@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from handlers import texts
+from handlers.contact import contact_reply
 from handlers.context import Turn
 from handlers.messages import Option, Reply
 from knowledge.kb import Faq
@@ -95,19 +96,17 @@ def _phrasing(faq: Faq) -> tuple[str, ...]:
     return (faq.question, *faq.alternatives, *faq.keywords)
 
 
-def from_previous(turn: Turn, faq: Faq, again: Option, other: Option | None) -> list[Reply]:
+def from_previous(turn: Turn, faq: Faq, again: Option, other: Option | None,
+                  lines: list[str] | None = None) -> list[Reply]:
     """Answer a follow-up from the entry just answered (`again`: the button that shows its answer again;
-    `other`: an entry the question matched alone, offered too)."""
+    `other`: an entry the question matched alone, offered too; `lines`: its quoted lines, when known)."""
     stems = turn.matcher.normalizer.tokens
     asked = set(stems(turn.text))
     opd = turn.kb.opd(faq.opd)
     if opd is not None and any(a.contact and _stemmed(stems, a.asking) & asked for a in ASPECTS):
         # "ada nomor wa nya?", "nomor telepon dinasnya?": the OPD's contact from its file, said honestly when absent
-        turn.record("question", "contact", opd=opd.slug, answered=opd.contact.reachable, text=turn.text)
-        if not opd.contact.reachable:
-            turn.record("unanswered", "contact", opd=opd.slug, text=turn.text)
-        return [Reply(texts.opd_contact(opd), options=(again, texts.REPORT, texts.ASK_AGAIN))]
-    lines = quoted_lines(turn, faq)
+        return contact_reply(turn, opd, (again, texts.REPORT, texts.ASK_AGAIN), text=turn.text)
+    lines = quoted_lines(turn, faq) if lines is None else lines
     last = turn.state.setdefault("last_question", {})
     last["suggested"] = [faq.id]  # "faq:~" (a key too long for a button) finds it
     last["own_words"] = False  # "Lihat jawabannya lagi" is no new phrasing of the entry (admin/unanswered.py)

@@ -38,6 +38,14 @@ async def file_complaint(chat: Chat, text: str = COMPLAINT) -> str:
     return match.group(0)
 
 
+async def to_summary(chat: Chat) -> None:
+    """From the step after the route, take the defaults (the first category, no place, no photo) up to the summary."""
+    for _ in range(4):
+        if "Ringkasan laporan" in chat.text:
+            break
+        await chat.say("1" if "Pilih jenis" in chat.text else "lewati")
+
+
 async def test_whole_flow_with_the_proposed_opd_and_defaults(chat: Chat) -> None:
     await chat.say("/start")
     await chat.say("/lapor")
@@ -734,10 +742,7 @@ async def test_the_same_story_sent_again_the_same_day_is_asked_about_first(chat:
     await chat.say("/lapor")
     await chat.say(COMPLAINT)
     await chat.say("ya")
-    if "Pilih jenis masalahnya" in chat.text:
-        await chat.say("1")
-    for _ in range(3):
-        await chat.say("lewati")
+    await to_summary(chat)
     await chat.say("ya")
     assert f"sudah mengirim laporan serupa dengan nomor **{first}**" in chat.text
     assert len(await complaints(chat)) == 1
@@ -752,10 +757,7 @@ async def test_the_same_story_sent_again_the_same_day_is_asked_about_first(chat:
     await chat.say("/lapor")
     await chat.say("truk pengangkut sampah tidak datang ke gang kami sudah tujuh hari")
     await chat.say("ya")
-    for _ in range(4):
-        if "Ringkasan laporan" in chat.text:
-            break
-        await chat.say("1" if "Pilih jenis" in chat.text else "lewati")
+    await to_summary(chat)
     await chat.say("ya")
     assert "laporan serupa dengan nomor" in chat.text
 
@@ -771,8 +773,5 @@ async def test_lapor_with_punctuation_opens_a_complaint_with_the_story_alone(cha
     await chat.say(text)
     assert "Laporan ini akan diteruskan" in chat.text or "Pilih" in chat.text
     await chat.say("ya")
-    for _ in range(4):
-        if "Ringkasan laporan" in chat.text:
-            break
-        await chat.say("1" if "Pilih jenis" in chat.text else "lewati")
+    await to_summary(chat)
     assert f"- Masalah: {story}" in chat.text
