@@ -28,6 +28,7 @@ from knowledge.regions import named_region, own_place
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import MENU_LABELS, asks_information, is_question, police_matter
 from handlers.messages import Reply
+from handlers.smalltalk import small_talk
 from knowledge.kb import Opd
 from knowledge.records.complaints import FINAL
 from knowledge.records.models import ComplaintRow
@@ -240,11 +241,6 @@ def _asks(turn: Turn) -> bool:
     return turn.choice is None and "?" in turn.text and is_question(turn.text.replace("?", " "))
 
 
-_ACKNOWLEDGING = frozenset({w for phrase in NOT_AN_ANSWER for w in phrase.split()} | {
-    "oh", "o", "ya", "yaa", "iya", "min", "pak", "bu", "kak", "deh", "dong", "banyak", "gitu", "begitu", "paham",
-    "mengerti", "noted", "infonya", "informasinya"})
-
-
 async def _same_as_recent(turn: Turn, resident_id: int, description: str, category: str | None) -> ComplaintRow | None:
     """Return the resident's open complaint of the last day that tells the same story or is of the same
     category (reworded: "tagihan pdam sy 800rb" and then "tagihan air sy bengkak jadi 800 ribu"), if any."""
@@ -256,12 +252,6 @@ async def _same_as_recent(turn: Turn, resident_id: int, description: str, catego
                                         or fuzz.token_set_ratio(row.description, description) >= REPEAT_SIMILARITY):
             return row
     return None
-
-
-def _only_acknowledges(text: str) -> bool:
-    """Tell whether a message only thanks or acknowledges ("oh ok makasih"), answering no step."""
-    said = words(text).split()
-    return bool(said) and set(said) <= _ACKNOWLEDGING
 
 
 def _typed_opd(turn: Turn) -> Opd | None:
@@ -279,8 +269,9 @@ async def _pick_opd(turn: Turn) -> list[Reply]:
         return ask_opd_all(turn)
     opd = turn.kb.opd(turn.choice[4:]) if turn.choice and turn.choice.startswith("opd:") else _typed_opd(turn)
     if opd is None:
-        if turn.choice is None and _only_acknowledges(turn.text):
-            # "oh ok makasih" after the police note: the resident has what they needed; no complaint is made
+        if turn.choice is None and small_talk(turn.text) in ("thanks", "bye"):
+            # "oh ok makasih" after the police note: the resident has what they needed; no complaint is made.
+            # A bare "ya" or "hmm" answers no step: the choice is asked again.
             clear(turn.state)
             turn.record("complaint_step", "left")
             return [Reply(texts.NOT_FILED, options=texts.MENU)]

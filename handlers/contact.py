@@ -10,11 +10,11 @@ listed for the OPD among the unanswered ones (so they can add their number).
 from __future__ import annotations
 
 import re
-
 from typing import Any
 
 from handlers import texts
 from handlers.context import Turn
+from handlers.intents import says_call_me
 from handlers.messages import Option, Reply
 from knowledge.kb import KnowledgeBase, Opd
 from knowledge.privacy import has_personal_data
@@ -30,9 +30,6 @@ _ASKS_CONTACT = re.compile(
 _OTHER_NUMBERS = re.compile(r"\b(?:antrian|antri|registrasi|induk|nik|ktp|kk|rekening|seri|tiket|laporan|izin|"
                             r"npwp|kendaraan|plat|pelat|rumah|pelanggan|tagihan|meteran|sambungan|pendaftaran|queue)\b", re.I)
 _MAX_WORDS = 12  # a longer message tells a story that mentions an office, it does not ask for its number
-# A resident asking to be called back ("tlg hubungi saya", "wa aku ya") is not asking for the office's number.
-_CALL_ME = re.compile(r"\b(?:hubungi|hub|telp|telpon|telepon|tlp|wa|kontak|call|contact)\s+"
-                      r"(?:saya|sy|aku|aq|kami|kmi|ane|ambo|me|us)\b", re.I)
 
 
 def _names(opd: Opd) -> set[str]:
@@ -57,12 +54,11 @@ def asked_contact(text: str, kb: KnowledgeBase) -> Opd | None:
         return None
     said = " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
     if (not said or len(said.split()) > _MAX_WORDS or not _ASKS_CONTACT.search(said) or _OTHER_NUMBERS.search(said)
-            or _CALL_ME.search(said)):
+            or says_call_me(said)):  # "tlg hubungi saya": to be called back, not the office's number
         return None
     padded = f" {said} "
     named = [opd for opd in kb.opds if any(f" {name} " in padded for name in _names(opd))]
     return named[0] if len(named) == 1 else None
-
 
 
 def contact_reply(turn: Turn, opd: Opd, options: tuple[Option, ...], **event: Any) -> list[Reply]:

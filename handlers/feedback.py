@@ -36,8 +36,9 @@ async def rating(turn: Turn) -> list[Reply] | None:
     typed = _TYPED_RATING.match(" ".join(turn.text.split())) if turn.text and not choice else None
     if typed:  # the latest unrated finished complaint; else the latest rated one (the resident changes their mind)
         ticket = await _pending_rating(turn, rated_too=True)
-        if ticket is None:
-            return [Reply(texts.NOTHING_TO_RATE, options=texts.MENU)]
+        if ticket is None:  # in the middle of a complaint, its open step is asked again
+            in_flow = turn.state.get("flow") == "lapor"
+            return [Reply(texts.NOTHING_TO_RATE, options=() if in_flow else texts.MENU)] + _back_to_flow(turn)
         return await _rate(turn, ticket, int(typed.group(1) or typed.group(2)))
     # A bare "1".."5" while a finished complaint waits for its rating, unless a menu of the conversation takes
     # that number (a category): not the 👍/👎 under an answer, which nobody means by "1".

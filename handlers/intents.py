@@ -66,16 +66,25 @@ def asks_how_to_report(text: str) -> bool:
     return bool(_HOW_TO_REPORT.match(" ".join(re.sub(r"[?!.,]+", " ", text).split())))
 
 
-# A phone number left to be called back ("no hp saya 0812… tolong dihubungi", "call me at 0812…").
-_CALL_ME = re.compile(r"\b(?:hubungi|dihubungi|hubungin|telepon|telpon|telfon|ditelepon|ditelpon|call|chat|wa)\b"
-                      r"(?:\s+(?:saya|sy|aku|balik|kembali|me|back))?\b", re.IGNORECASE)
+# Asking to be called or messaged: the verb, and for "call me" a pronoun after it ("tlg hubungi saya", "wa aku ya").
+_CALL_VERBS = (r"(?:hubungi|dihubungi|hubungin|hub|telp|tlp|telepon|telpon|telfon|ditelepon|ditelpon|wa|kontak|call|"
+               r"contact|chat)")
+_CALLING = re.compile(rf"\b{_CALL_VERBS}\b", re.IGNORECASE)
+_CALL_ME = re.compile(rf"\b{_CALL_VERBS}\s+(?:saya|sy|aku|aq|kami|kmi|ane|ambo|me|us|balik|kembali|back)\b",
+                      re.IGNORECASE)
 _CALL_WORDS = 14  # a longer message is a story or a complaint with a number in it, not a request to call
 
 
 def asks_callback(text: str) -> bool:
-    """Tell whether a short message leaves a phone number to be called or messaged back."""
-    return (len(text.split()) <= _CALL_WORDS and has_personal_data(text) and bool(_CALL_ME.search(text))
+    """Tell whether a short message leaves a phone number to be called or messaged back ("no hp saya 0812…
+    tolong dihubungi", "call me at 0812…")."""
+    return (len(text.split()) <= _CALL_WORDS and has_personal_data(text) and bool(_CALLING.search(text))
             and not _QUESTION.search(without_personal_data(text)))
+
+
+def says_call_me(text: str) -> bool:
+    """Tell whether a message asks the bot to call or message the resident ("tlg hubungi saya", "wa aku ya")."""
+    return bool(_CALL_ME.search(text))
 
 
 def is_question(text: str) -> bool:

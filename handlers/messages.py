@@ -14,7 +14,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from rapidfuzz.distance import Levenshtein
+
 COMMANDS = ("start", "bantuan", "lapor", "status", "batal")
+# Slash commands in English, or the menu, read as ours; any other slash word is UNKNOWN_COMMAND.
+_SLASH_ALIASES = {"help": "bantuan", "cancel": "batal", "menu": "start", "mulai": "start", "report": "lapor"}
+UNKNOWN_COMMAND = "unknown"
 _YES_WORDS = frozenset({"ya", "y", "iya", "iy", "iyaa", "yes", "ok", "oke", "okay", "benar", "betul", "bener", "yup",
                         "yep", "iyo", "yo", "sip", "boleh", "setuju", "lanjut"})
 _NO_WORDS = frozenset({"tidak", "tdk", "gak", "ga", "nggak", "ngga", "enggak", "engga", "no", "ndak", "indak", "jangan",
@@ -89,10 +94,26 @@ class InboundMessage:
         if not m:
             return None
         name = m.group(1).lower()
-        if name not in COMMANDS and not (text.startswith("/") and name in ("help", "cancel", "menu")):
-            return None
-        name = {"help": "bantuan", "cancel": "batal", "menu": "start"}.get(name, name)
+        if name not in COMMANDS:
+            if not text.startswith("/"):
+                return None
+            name = _SLASH_ALIASES.get(name) or nearest_command(name) or UNKNOWN_COMMAND
+            if name == UNKNOWN_COMMAND:  # "/xyz" alone: said so, with the commands there are; with words
+                return (name, m.group(1)) if not m.group(2) else None  # after it, the words are read
         return name, (m.group(2) or "").strip()
+
+
+def nearest_command(name: str) -> str | None:
+    """Return the one command a mistyped slash command stands for ("lapr", "stats", "bantu", "laporan"), else
+    None: a command it starts or that starts it (three letters at least), else one a letter away (two for
+    longer commands)."""
+    if len(name) < 3:
+        return None
+    for close in ({c for c in COMMANDS if c.startswith(name) or name.startswith(c)},  # "stat", "laporan"
+                  {c for c in COMMANDS if Levenshtein.distance(name, c, score_cutoff=2) <= (1 if len(c) <= 5 else 2)}):
+        if close:
+            return close.pop() if len(close) == 1 else None
+    return None
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,12 @@ def greeting(city: City, menu: bool = True) -> str:
             f"tahu status laporan Anda. {pointer}").strip()
 
 
+def unknown_command(name: str) -> str:
+    """Return the reply to a slash command the bot does not have ("/xyz"; `name` is letters only)."""
+    return (f"Maaf, perintah /{name} tidak ada. Perintah yang bisa dipakai: /lapor (buat laporan), /status (cek "
+            "laporan), /batal, /bantuan dan /start (menu). Pertanyaan bisa langsung diketik tanpa garis miring.")
+
+
 def help_text(city: City) -> str:
     """Return the help text: commands, example questions and emergency numbers."""
     emergency = city.emergency.strip() or "Dalam keadaan darurat, segera hubungi **112** (gratis, 24 jam)."

@@ -306,6 +306,10 @@ async def test_rating_after_selesai_typed_and_by_button(chat: Chat) -> None:
     assert [r.rating for r in await complaints(chat)] == [5, 4]
     await other.say("nilai 2")  # nothing of theirs to rate
     assert "Tidak ada laporan Anda yang menunggu penilaian" in other.text
+    await other.say("/lapor")  # in the middle of a complaint, the step it waits at is asked again
+    step = other.last[-1].text
+    await other.say("nilai 2")
+    assert "Tidak ada laporan Anda yang menunggu penilaian" in other.last[0].text and other.last[-1].text == step
 
 
 async def test_a_bare_digit_after_an_answer_rates_the_waiting_complaint_not_the_answer(chat: Chat) -> None:
@@ -506,6 +510,9 @@ async def test_a_crime_is_pointed_to_the_police_and_the_resident_may_still_choos
     # "oh ok makasih" means the police note was what they needed: no complaint, and no "pick one" loop.
     await chat.say("berapa nomor polisi")
     assert "Kepolisian" in chat.last[0].text and "Pilih" in chat.text
+    for unclear in ("hmm", "ya", "apa"):  # answers no step: the choice is asked again, nothing is dropped
+        await chat.say(unclear)
+        assert "Pilih" in chat.text and "laporan tidak dibuat" not in chat.text
     await chat.say("oh ok makasih")
     assert "laporan tidak dibuat" in chat.text and not await complaints(chat)
     await chat.say("ya")

@@ -400,6 +400,27 @@ async def test_a_softened_or_slashed_command_word_is_still_the_command(chat: Cha
     assert expected in chat.text
 
 
+@pytest.mark.parametrize(("text", "expected"), [("/lapr", "Ceritakan masalahnya"), ("/lpor", "Ceritakan masalahnya"),
+                                                ("/laporan", "Ceritakan masalahnya"), ("/stats", "belum pernah membuat laporan"),
+                                                ("/bantu", "Cara menggunakan"), ("/batl", "Tidak ada proses"),
+                                                ("/report", "Ceritakan masalahnya"), ("/mulai", "selamat datang")])
+async def test_a_mistyped_slash_command_is_the_command_it_is_close_to(chat: Chat, text: str, expected: str) -> None:
+    await chat.say(text)
+    assert expected in chat.text
+
+
+async def test_an_unknown_slash_command_lists_the_commands_and_keeps_the_complaint_step(chat: Chat) -> None:
+    await chat.say("/xyz")
+    assert "perintah /xyz tidak ada" in chat.text and "/lapor" in chat.text and chat.options
+    await chat.say("/lapr lampu jalan mati di depan rumah sudah seminggu")  # the words after a typo are the story
+    step = chat.last[-1].text
+    assert "Sudah benar?" in step
+    await chat.say("/st")  # too short to guess: unknown, and the complaint's step is asked again
+    assert "perintah /st tidak ada" in chat.last[0].text and chat.last[-1].text == step
+    await chat.say("/tanya cara buat ktp")  # an unknown word with words after it: the words are read
+    assert "perintah" not in chat.last[0].text
+
+
 @pytest.mark.parametrize("text", ["lapor kelahiran bayi", "lapor kematian ke dukcapil", "lapor pindah datang",
                                   "lapor SPT tahunan"])
 async def test_reporting_a_birth_or_death_is_a_registration_question_not_a_complaint(chat: Chat, text: str) -> None:
