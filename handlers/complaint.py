@@ -37,8 +37,28 @@ from knowledge.router import OUTSIDE_OPD_SCORE
 log = logging.getLogger(__name__)
 
 # "ubah lokasi", "ganti foto", "edit instansi" at the summary: go back to that step.
-_EDIT = re.compile(r"^(?:ubah|ganti|edit|koreksi|perbaiki|change|salah)\s+(lokasi|alamat|tempat|foto|gambar|instansi|"
+_EDIT = re.compile(r"^(?:(?:eh|ehh|maaf|sorry|oh|min|tolong|tlg|mau|saya|sy)\s+)*"
+                   r"(?:ubah|ganti|edit|koreksi|perbaiki|change|salah|keliru)\s+(lokasi|alamat|tempat|foto|gambar|instansi|"
                    r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b")
+_PLACE_WORDS = ("lokasi", "alamat", "tempat", "location", "address")
+# A place given as a correction: "eh salah alamat, maksudnya simpang DPR bukan simpang Haru" is "simpang DPR".
+_CORRECTING = re.compile(
+    r"^\W*(?:(?:eh+|maaf|sorry|oh|min|pak|bu|kak)\b\W*)*"
+    r"(?:(?:salah|keliru|ubah|ganti)\s+(?:alamat|lokasi|tempat)(?:nya)?\b\W*"
+    r"(?:(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|seharusnya|harusnya|sebenarnya|"
+    r"jadi|mjd|menjadi)\b\W*)?|"
+    r"(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|seharusnya|harusnya)\b\W*)"
+    r"(?:(?:di|ke)\s+)?(?P<place>.*)$", re.I | re.S)
+_NOT_THERE = re.compile(r"[\s,;]+(?:bukan|bukannya|not)\s+.*$", re.I | re.S)
+
+
+def corrected_place(text: str) -> str:
+    """Return the place a message gives, without the words that say it corrects one ("eh salah alamat,
+    maksudnya simpang DPR bukan simpang Haru" → "simpang DPR"); any other message whole."""
+    m = _CORRECTING.match(text)
+    if m is None:
+        return text.strip()
+    return _NOT_THERE.sub("", m.group("place")).strip(" ,.;:-") or text.strip()
 
 
 # A confirmation sent again this soon after filing is a retry (the reply may never have reached a weak
@@ -75,8 +95,10 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return _urgent_first(turn, await _begin(turn, command[1]))
     if not turn.state.get("flow") and not command and (turn.msg.photo or turn.msg.location):
         return await _begin_with_evidence(turn)
-    if turn.state.get("flow") != "lapor" or command or choice.startswith(("faq:", "nf:", "fb:", "withdraw")):
-        return None  # (a did-you-mean, feedback or withdrawal button pressed mid-flow is answered; the flow waits)
+    if turn.state.get("flow") == "lapor" and choice.startswith(("faq:", "nf:")):  # a did-you-mean choice mid-way:
+        return (await faq.handle(turn) or []) + await reprompt(turn)  # answered, then the step again
+    if turn.state.get("flow") != "lapor" or command or choice.startswith(("fb:", "withdraw")):
+        return None  # (a feedback or withdrawal button pressed mid-flow is answered; the flow waits)
     step = turn.state.get("step", "describe")
     if step == "describe":
         if not turn.msg.photo and asks_information(turn.text):  # a question typed instead: answered, then the step
@@ -87,7 +109,11 @@ async def handle(turn: Turn) -> list[Reply] | None:
     said = words(turn.text)
     edit = _EDIT.match(said) if turn.choice is None and data(turn).get("opd") and step != "confirm_route" else None
     if edit:  # "ubah lokasi" at any step after the OPD was settled
-        return _edit(turn, edit.group(1))
+        replies = _edit(turn, edit.group(1))
+        place = corrected_place(turn.text)
+        if edit.group(1) in _PLACE_WORDS and len(place) >= 3 and words(place) != said:
+            return await _location(turn, place)  # "salah alamat, maksudnya simpang DPR": the new place, given
+        return replies
     if turn.choice is None and said in BACK and step in _PREVIOUS and (
             _PREVIOUS[step] != "confirm_route" or turn.kb.opd(data(turn).get("opd"))):
         return _back(turn, _PREVIOUS[step])
@@ -141,10 +167,16 @@ def ask_current(turn: Turn) -> list[Reply]:
 
 def _reported(turn: Turn, faq_id: str) -> str:
     """Return the description a report from an answer starts with: the resident's own words when they
-    told a problem ("jalan depan rumah rusak parah") rather than asked ("ke mana melapor jalan rusak?")."""
+    told a problem ("jalan depan rumah rusak parah") rather than asked ("ke mana melapor jalan rusak?"), and
+    the router sends those words to the answer's OPD as surely as it must to pass over an outside body (an
+    address alone, "dpn msjd raya jl k.h ahmad dahlan", is no story: the resident is asked for one)."""
     last = turn.state.get("last_question") or {}
     text = str(last.get("text") or "")
-    return text if last.get("faq") == faq_id and not is_question(text) else ""
+    faq = turn.kb.faq(faq_id)
+    if faq is None or last.get("faq") != faq_id or not last.get("own_words", True) or is_question(text):
+        return ""
+    route = turn.router.route(text)
+    return text if route.opd == faq.opd and route.score >= OUTSIDE_OPD_SCORE else ""
 
 
 def _start_flow(turn: Turn) -> bool:
@@ -349,7 +381,9 @@ def _location_received(turn: Turn) -> Reply:
 
 
 
-async def _location(turn: Turn) -> list[Reply]:
+async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
+    """Take the place of the complaint: a pin, coordinates or an address typed (`typed_place` when the
+    correction of an earlier one gave it), or a skip."""
     msg = turn.msg
     pin = (msg.location.latitude, msg.location.longitude, msg.location.address) if msg.location else None
     typed = None if pin else typed_point(turn.text)
@@ -369,8 +403,9 @@ async def _location(turn: Turn) -> list[Reply]:
     elif _button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
         return [Reply(texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
     elif len(turn.text) >= 3:
-        store_location(turn, None, None, turn.text)
-        elsewhere = _address_elsewhere(turn, turn.text)
+        address = typed_place or corrected_place(turn.text)
+        store_location(turn, None, None, address)
+        elsewhere = _address_elsewhere(turn, address)
         if elsewhere:  # kept (the resident may know better), but said: "ubah lokasi" changes it
             return [Reply(texts.address_elsewhere(elsewhere, turn.kb.city.name))] + _after_location(turn)
     else:
@@ -425,6 +460,11 @@ async def _confirm(turn: Turn) -> list[Reply]:
     if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
         if _asks(turn):  # "eh btw syarat akta kematian apa?" at the summary: answered, then asked again
             return faq.answer_question(turn) + await reprompt(turn)
+        if _adds_detail(turn):  # "it's near the Alfamart, smells terrible": added to the story, not dropped
+            lapor = data(turn)
+            lapor["description"] = clean_text(f"{lapor['description']}\n{turn.text}", MAX_DESCRIPTION)[0]
+            turn.record("complaint_step", "detail_added")
+            return [Reply(texts.DETAIL_ADDED)] + ask_confirm(turn)
         return [Reply(texts.CONFIRM_AGAIN)] + ask_confirm(turn)
     lapor = data(turn)
     opd = turn.kb.opd(lapor.get("opd"))
@@ -449,6 +489,17 @@ async def _confirm(turn: Turn) -> list[Reply]:
     turn.state["filed"] = {"ticket": row.ticket, "at": turn.services.now().isoformat()}
     turn.record("complaint_step", "filed", opd=opd.slug, data={"ticket": row.ticket})
     return [Reply(texts.filed(row.ticket, opd.label, row.due_date), options=texts.MENU, kind="filed")]
+
+
+_DETAIL_WORDS = 3  # fewer words at the summary are no detail ("kok lama", "hmm ok")
+
+
+def _adds_detail(turn: Turn) -> bool:
+    """Tell whether a message typed at the summary tells more of the problem (neither yes, a button's label,
+    a thanks nor a question)."""
+    said = words(turn.text)
+    return (turn.choice is None and len(said.split()) >= _DETAIL_WORDS and not _button_label(turn.text)
+            and said not in NOT_AN_ANSWER and small_talk(turn.text) is None and not is_question(turn.text))
 
 
 def _edit(turn: Turn, part: str) -> list[Reply]:

@@ -32,7 +32,7 @@ from typing import Any
 from handlers import complaint, faq, feedback, start, status, texts
 from handlers.commit import TurnCommitter, TurnWrite, note_committed, supports_group_commit
 from handlers.context import Feature, Services, Turn, clean_text
-from handlers.messages import InboundMessage, Option, Reply, pick_option, reply_to_payload
+from handlers.messages import InboundMessage, Option, Reply, pick_label, pick_option, reply_to_payload
 from handlers.ratelimit import RateLimiter, Verdict
 from knowledge.records.leases import ResidentLeases
 from knowledge.records.residents import ResidentTouch
@@ -128,8 +128,11 @@ class Dispatcher:
         text, truncated = clean_text(msg.text or "")
         choice = msg.option
         offered = [Option(label, value) for label, value in state.get("options", [])]
-        if choice is None and text and offered:
-            picked = pick_option(text, offered)
+        earlier = [Option(label, value) for label, value in state.get("earlier_options", [])]
+        if choice is None and text and (offered or earlier):
+            # a number picks from the last list; a label from any list of the last turn (a did-you-mean
+            # shown above a complaint's step: its label is a choice, not the place of the complaint)
+            picked = pick_option(text, offered) or pick_label(text, earlier)
             choice = picked.value if picked else None
         async with services.db.session() as session:
             kb, matcher, router = _knowledge(services.live)
@@ -236,9 +239,12 @@ def _used(session: Any, turn: Turn) -> bool:
 
 
 def _remember_options(state: dict[str, Any], replies: list[Reply]) -> None:
-    """Keep the last offered options so a typed number or label can select one next turn."""
-    offered = next((r.options for r in reversed(replies) if r.options), ())
-    if offered:
-        state["options"] = [[o.label, o.value] for o in offered]
-    else:
-        state.pop("options", None)
+    """Keep the last offered options so a typed number or label can select one next turn, and the options of
+    the turn's other replies for their labels."""
+    with_options = [r for r in replies if r.options]
+    for key, lists in (("options", with_options[-1:]), ("earlier_options", with_options[:-1])):
+        kept = [[o.label, o.value] for r in lists for o in r.options]
+        if kept:
+            state[key] = kept
+        else:
+            state.pop(key, None)

@@ -39,7 +39,10 @@ _ASKING = re.compile(r"\b(?:apa|siapa|kapan|berapa|brp|syarat|syaratnya|bolehkah
 # Asking for information (requirements, a procedure, a cost), not telling a problem: "syarat bikin akta apa ya?".
 _INFORMATION = re.compile(
     r"\b(?:syarat\w*|cara|caranya|prosedur\w*|biaya(?:nya)?|apa\s+(?:saja|aja|aj)|jam\s+buka|"
-    r"how\s+(?:do|can)\s+i|what\s+are\s+the|requirements?)\b", re.I)
+    r"how\s+(?:do|can)\s+i|what\s+are\s+the|requirements?)\b|"
+    # a question about the service itself, opening the message ("apakah nama saya ditampilkan?", "is my name
+    # shown to the agency?"); not "why …?" or "kenapa …?", which tell a problem
+    r"^\W*(?:apakah|apa\s+nama|is|are|do|does|can|will|would|should|what|which|who)\b", re.I)
 
 
 def asks_information(text: str) -> bool:

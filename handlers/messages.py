@@ -163,6 +163,23 @@ def pick_option(text: str, options: tuple[Option, ...] | list[Option]) -> Option
     number = _option_number(t)
     if number is not None:
         return options[number - 1] if 1 <= number <= len(options) else None
+    labelled = pick_label(text, options)
+    if labelled is not None:
+        return labelled
+    # A yes/no question's buttons read "Ya, …" and "Tidak, …": a plain "iya" or "gak" answers it.
+    head = "ya," if t in _YES_WORDS else "tidak," if t in _NO_WORDS else None
+    if head is not None:
+        hits = [o for o in options if o.label.lower().startswith(head)]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def pick_label(text: str, options: tuple[Option, ...] | list[Option]) -> Option | None:
+    """Return the option whose label (or value) a typed answer repeats, else None."""
+    t = " ".join(text.strip().lower().split()).rstrip(".…")
+    if not t:
+        return None
     for o in options:  # a label cut to fit a button ends in "..." or "…", which the typed text lost above
         if t in (o.label.lower().rstrip(".…"), o.value.lower()):
             return o
@@ -171,12 +188,6 @@ def pick_option(text: str, options: tuple[Option, ...] | list[Option]) -> Option
         words = re.sub(r"[^\w\s-]", "", o.label.lower()).strip()
         if words and t == words:
             return o
-    # A yes/no question's buttons read "Ya, …" and "Tidak, …": a plain "iya" or "gak" answers it.
-    head = "ya," if t in _YES_WORDS else "tidak," if t in _NO_WORDS else None
-    if head is not None:
-        hits = [o for o in options if o.label.lower().startswith(head)]
-        if len(hits) == 1:
-            return hits[0]
     return None
 
 

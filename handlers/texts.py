@@ -224,6 +224,7 @@ SEND = Option("Ya, kirim", "confirm:yes")
 CANCEL = Option("Batal", "cmd:batal")
 
 DESCRIBE = "Ceritakan masalahnya: apa, di mana, sejak kapan."
+DETAIL_ADDED = "Baik, keterangan itu kami tambahkan ke laporan. Silakan periksa lagi ringkasannya:"
 EVIDENCE_STORY = ("Untuk membuat laporan, ceritakan masalahnya: apa, di mana, sejak kapan. Ketik **batal** jika "
                   "Anda tidak ingin melapor.")
 DESCRIBE_MORE = "Ceritanya terlalu singkat. Mohon jelaskan apa masalahnya, di mana, dan sejak kapan."
@@ -272,8 +273,8 @@ def location_outside(city_name: str, *, asking: bool) -> str:
 
 
 DESCRIPTION_CUT = "Cerita Anda sangat panjang; yang kami simpan adalah 4.000 karakter pertama."
-CONFIRM_AGAIN = ("Ketik **ya** untuk mengirim laporan, **ubah lokasi**, **ubah foto** atau **ubah instansi** untuk "
-                 "mengganti isinya, atau **batal** untuk membatalkan.")
+CONFIRM_AGAIN = ("Ketik **ya** untuk mengirim laporan, **ubah masalah**, **ubah lokasi**, **ubah foto** atau **ubah "
+                 "instansi** untuk mengganti isinya, atau **batal** untuk membatalkan.")
 
 
 def route_proposal(opd: Opd, category_name: str | None) -> str:
@@ -318,8 +319,8 @@ def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:
         f"- Lokasi: {location}\n"
         f"- Foto: {'ada' if data.get('photo') else 'tidak ada'}\n"
         f"- Nama: {'ditampilkan' if data.get('show_name') else 'anonim'}\n\n"
-        "Ketik **ya** untuk mengirim, **ubah lokasi** / **ubah foto** / **ubah instansi** untuk mengganti, "
-        "atau **batal**."
+        "Ketik **ya** untuk mengirim, **ubah masalah** / **ubah lokasi** / **ubah foto** / **ubah instansi** untuk "
+        "mengganti, atau **batal**."
     )
 
 

@@ -1,0 +1,61 @@
+"""A complaint's content as the resident meant it: corrections, details and buttons typed in the middle
+(from the seventh blind QA pass: an address sent as a story, a button's label saved as the place)."""
+
+from __future__ import annotations
+
+from tests.conftest_chat import Chat
+from tests.test_conversation_complaint import COMPLAINT
+
+
+async def _at_location(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    if "Pilih jenis masalahnya" in chat.text:
+        await chat.say("1")
+
+
+async def test_reporting_from_an_entry_picked_for_a_few_words_asks_for_the_story(chat: Chat) -> None:
+    await chat.say("jalanan komplek")  # a few words the router cannot place surely: no story
+    await chat.say(option="faq:lapor-jalan-rusak")
+    await chat.say(option="report:lapor-jalan-rusak")
+    assert "Ceritakan masalahnya" in chat.text
+
+
+async def test_a_label_of_a_list_above_the_step_is_a_choice_not_the_place(chat: Chat) -> None:
+    await _at_location(chat)
+    await chat.say("gimana jalanan komplek?")  # a question at the place step: a list, then the step again
+    label = "Bagaimana mengurus izin menggali bahu jalan untuk…"  # cut to fit a button: no question mark
+    assert label in [o.label for r in chat.last for o in r.options]
+    await chat.say(label)  # typed (or sent by the web chat) from the list above the step
+    assert chat.last[0].kind == "answer" and "Kirim lokasi" in chat.last[-1].text  # answered, the step again
+    await chat.say("Jl. Sudirman depan SD 12")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    assert "Lokasi: Jl. Sudirman depan SD 12" in chat.text
+
+
+async def test_a_corrected_address_keeps_only_the_new_place(chat: Chat) -> None:
+    await _at_location(chat)
+    await chat.say("simpang haru")
+    await chat.say("eh salah alamat, maksudnya simpang DPR bukan simpang haru")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    assert "Lokasi: simpang DPR" in chat.text and "haru" not in chat.text
+
+
+async def test_a_question_about_the_service_is_no_story(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say("is my name shown to the agency?")
+    assert "Sudah benar?" not in chat.text and "Ceritakan masalahnya" in chat.last[-1].text
+
+
+async def test_more_detail_typed_at_the_summary_is_added_to_the_story(chat: Chat) -> None:
+    await _at_location(chat)
+    for _ in range(3):
+        await chat.say("lewati")
+    assert "Ringkasan laporan" in chat.text and "ubah masalah" in chat.text
+    await chat.say("tumpukannya dekat Alfamart, baunya menyengat sekali")
+    assert "kami tambahkan" in chat.text and "baunya menyengat sekali" in chat.text
+    await chat.say("hmm")  # no detail: the summary's question again
+    assert "kami tambahkan" not in chat.text
