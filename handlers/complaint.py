@@ -26,7 +26,7 @@ from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import MENU_LABELS, asks_information, is_question, police_matter
+from handlers.intents import MENU_LABELS, asks_for_human, asks_information, is_question, police_matter
 from handlers.messages import Reply
 from handlers.smalltalk import small_talk
 from knowledge.kb import Opd
@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 
 # "ubah lokasi", "ganti foto", "edit instansi" at the summary: go back to that step.
 _EDIT = re.compile(r"^(?:(?:eh|ehh|maaf|sorry|oh|min|tolong|tlg|mau|saya|sy)\s+)*"
-                   r"(?:ubah|ganti|edit|koreksi|perbaiki|change|salah|keliru)\s+(lokasi|alamat|tempat|foto|gambar|instansi|"
+                   r"(?:ubah|ganti|edit|koreksi|perbaiki|change|salah|keliru)\s+"
+                   r"(lokasi|alamat|tempat|foto|gambar|instansi|"
                    r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b")
 _PLACE_WORDS = ("lokasi", "alamat", "tempat", "location", "address")
 # A place given as a correction: "eh salah alamat, maksudnya simpang DPR bukan simpang Haru" is "simpang DPR".
@@ -91,8 +92,9 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if choice.startswith("report:"):  # "Buat laporan" under an answer that says to report here
         return await _begin(turn, _reported(turn, choice.removeprefix("report:")))
     command = turn.command
-    if command and command[0] == "lapor":
-        return _urgent_first(turn, await _begin(turn, command[1]))
+    if command and command[0] == "lapor":  # "yes please report it" under an answer is its "Buat laporan"
+        story = _OPENING_LEFTOVER.sub("", command[1]).strip()
+        return _urgent_first(turn, await _begin(turn, story or _offered_report(turn)))
     if not turn.state.get("flow") and not command and (turn.msg.photo or turn.msg.location):
         return await _begin_with_evidence(turn)
     if turn.state.get("flow") == "lapor" and choice.startswith(("faq:", "nf:")):  # a did-you-mean choice mid-way:
@@ -100,6 +102,9 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if turn.state.get("flow") != "lapor" or command or choice.startswith(("fb:", "withdraw")):
         return None  # (a feedback or withdrawal button pressed mid-flow is answered; the flow waits)
     step = turn.state.get("step", "describe")
+    if turn.choice is None and asks_for_human(turn.text):  # no story and no step's answer: said, then the step
+        turn.record("question", "human", answered=True, text=turn.text)
+        return [Reply(texts.NO_HUMAN)] + await reprompt(turn)
     if step == "describe":
         if not turn.msg.photo and asks_information(turn.text):  # a question typed instead: answered, then the step
             return faq.answer_question(turn) + await reprompt(turn)
@@ -179,6 +184,13 @@ def _reported(turn: Turn, faq_id: str) -> str:
     return text if route.opd == faq.opd and route.score >= OUTSIDE_OPD_SCORE else ""
 
 
+def _offered_report(turn: Turn) -> str:
+    """Return the story of the "Buat laporan" button the last reply offered (see `_reported`), if it did."""
+    offered = [value for _label, value in turn.state.get("options", []) + turn.state.get("earlier_options", [])]
+    report = next((value for value in offered if value.startswith("report:")), None)
+    return _reported(turn, report.removeprefix("report:")) if report else ""
+
+
 def _start_flow(turn: Turn) -> bool:
     """Forget any complaint in progress and start a new one at the description step; return True when
     a complaint with a story was dropped."""
@@ -190,7 +202,8 @@ def _start_flow(turn: Turn) -> bool:
 
 
 # What may stand between the word that opens a complaint and its story ("lapor lg min, …", "lapor dong pak: …").
-_OPENING_LEFTOVER = re.compile(r"^(?:(?:min|admin|pak|bu|kak|bang|uda|uni|lg|lagi|ya|nih|dong|dulu|sih)\b[\s,.:;!-]*)+",
+_OPENING_LEFTOVER = re.compile(r"^(?:(?:min|admin|pak|bu|kak|bang|uda|uni|lg|lagi|ya|nih|dong|dulu|sih|please|pls|"
+                               r"saja|aja|sj|aj)\b[\s,.:;!-]*)+",
                                re.IGNORECASE)
 
 

@@ -15,7 +15,8 @@ from handlers import texts
 from handlers.contact import asked_contact, contact_reply
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import asks_callback, asks_how_to_report, names_police, opens_with_salam, police_matter
+from handlers.intents import (asks_callback, asks_for_human, asks_how_to_report, names_police, opens_with_salam,
+                              police_matter)
 from handlers.messages import Option, Reply
 from handlers.followup import about_previous, from_previous, is_short, quoted_lines
 from handlers.multi import answered_questions, numbered, question_parts
@@ -116,6 +117,9 @@ def answer_question(turn: Turn) -> list[Reply]:
     if asks_callback(turn.text):  # "no hp saya 0812… tolong dihubungi": the bot cannot call; it says what it can do
         turn.record("question", "callback", answered=True)
         return replies + [Reply(texts.NO_CALLBACK, options=(texts.REPORT, texts.ASK_AGAIN))]
+    if asks_for_human(turn.text):  # "saya mau bicara sama petugas aja": said honestly, with what can be done
+        turn.record("question", "human", answered=True, text=turn.text)
+        return replies + [Reply(texts.NO_HUMAN, options=(texts.REPORT, texts.ASK_AGAIN))]
     if asks_how_to_report(turn.text):  # "gimana cara laporinnya": here, with the button
         turn.record("question", "how_to_report", answered=True, text=turn.text)
         return replies + [Reply(texts.HOW_TO_REPORT, options=(texts.REPORT, texts.ASK_AGAIN))]

@@ -19,12 +19,19 @@ from knowledge.records.tickets import TICKET_RE
 MENU_LABELS = {o.label.lower(): o.value.removeprefix("cmd:") for o in texts.MENU if o.value.startswith("cmd:")}
 
 _OPENING = re.compile(
-    r"^(?:(?:min|admin|pak|bu|halo|hai|permisi|hi|hello|hey|dear\s+\w+)[\s,.!]+)*"
+    # greetings, and the yes or "then" of a resident who has just read an answer ("iya saya mau lapor",
+    # "ok I want to complain, …", "satu lagi, mau lapor …", "iyo, ambo nio malapor")
+    r"^(?:(?:min|admin|pak|bu|halo|hai|permisi|hi|hello|hey|dear\s+\w+|ya|iya|iyo|yes|yeah|ok|oke|okay|baik|sip|"
+    r"siap|oh|so|then|alright|yaudah|ya\s+udah|kalau\s+gitu|kalo\s+gitu|klo\s+gitu|kalau\s+begitu|satu\s+lagi|"
+    r"one\s+more\s+thing)[\s,.!]+)*"
     r"(?:(?:saya|aku|sy|ak|kami|ambo|i)\s+)?"
-    r"(?:mau|ingin|pengen|pingin|hendak|mo|nio|want\s+to|would\s+like\s+to|'?d\s+like\s+to)\s+"
+    r"(?:(?:mau|ingin|pengen|pingin|hendak|mo|nio|want\s+to|would\s+like\s+to|'?d\s+like\s+to)\s+(?:please\s+)?"
     r"(?:lapor|melapor|ngelapor|malapor|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|"
     r"mengadu|ngadu|mengadukan|buat\s+pengaduan|membuat\s+pengaduan|komplain|complain|"
-    r"report|file\s+a\s+complaint|make\s+a\s+complaint)\b[\s,.:;!-]*(.*)$",
+    r"report|file\s+a\s+complaint|make\s+a\s+complaint)|"
+    # asking the bot to file it ("yes please report it", "ok file a complaint please", "tolong laporkan")
+    r"(?:(?:please|pls|tolong|tlg)\s+)?(?:report\s+it|file\s+(?:a\s+|the\s+)?complaint|laporkan|dilaporkan|"
+    r"buatkan\s+laporan(?:nya)?))\b[\s,.:;!-]*(.*)$",
     re.S | re.I)
 # A question about reporting is for the FAQ ("mau lapor pungli ke mana?", "mau lapor, caranya gimana").
 _QUESTION = re.compile(
@@ -88,6 +95,30 @@ def asks_callback(text: str) -> bool:
 def says_call_me(text: str) -> bool:
     """Tell whether a message asks the bot to call or message the resident ("tlg hubungi saya", "wa aku ya")."""
     return bool(_CALL_ME.search(text))
+
+
+# Asking for a person instead of the bot ("saya mau bicara sama petugas aja", "bisa hubungi operator manusia?",
+# "sambungkan ke petugas dinsos", "can I talk to a human"): the bot says honestly that none answers here.
+_PERSON = (r"(?:petugas|operator|manusia|orang(?:\s+asli)?|admin\s+(?:asli|manusia)|cs|customer\s+service|human|"
+           r"real\s+person|person|agent|staff|officer)")
+_HUMAN = re.compile(
+    rf"\b(?:(?:bicara|berbicara|ngomong|ngobrol|omong|chat|chatting|bicaro|mangecek|talk|speak|hubungi|menghubungi|"
+    rf"sambungkan|sambungin|hubungkan|connect|transfer)\s+(?:(?:sama|dengan|dgn|ke|kepada|jo|to|with|me\s+to|me\s+with)\s+)?"
+    rf"(?:(?:a|an|the|seorang|salah\s+satu)\s+)?{_PERSON}|"
+    rf"(?:mau|minta|ingin|pengen|butuh|need|want)\s+(?:(?:a|an)\s+)?(?:manusia|human)|"
+    rf"(?:petugas|operator|admin|cs)\s+(?:manusia|asli))\b",
+    re.IGNORECASE)
+_HUMAN_WORDS = 14  # a longer message is a story ("petugas kebersihan tidak datang …")
+# Asking for a number or an address is the contact question ("hubungi petugas damkar nomor berapa").
+_CONTACT_ASKED = re.compile(r"\b(?:nomor|nomer|nmr|no|telp|telepon|telpon|tlp|wa|whatsapp|alamat|email|phone|number)\b",
+                            re.IGNORECASE)
+
+
+def asks_for_human(text: str) -> bool:
+    """Tell whether a short message asks to talk to a person rather than the bot."""
+    said = text.replace("/", " ")
+    return (len(said.split()) <= _HUMAN_WORDS and bool(_HUMAN.search(said))
+            and not _CONTACT_ASKED.search(said))
 
 
 def is_question(text: str) -> bool:

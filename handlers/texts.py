@@ -171,6 +171,12 @@ LANGUAGES = ("Saya menjawab dalam Bahasa Indonesia, tetapi pertanyaan dalam baha
 NO_CALLBACK = ("Maaf, layanan ini tidak dapat menelepon atau menghubungi Anda di luar percakapan ini. Jika ada masalah "
                "layanan kota, buat laporan di sini: tanggapan petugas akan dikirim ke percakapan ini. Dalam keadaan "
                "darurat, hubungi **112**.")
+NO_HUMAN = ("Saya asisten otomatis; di percakapan ini belum ada petugas yang membalas langsung. Yang bisa Anda "
+            "lakukan:\n"
+            "- Untuk masalah layanan kota, buat laporan (/lapor): laporan diteruskan ke petugas instansi yang "
+            "menangani, dan tanggapan mereka dikirim ke percakapan ini.\n"
+            "- Untuk menghubungi instansi, tanyakan kontaknya, misalnya \"nomor telepon Dinas Sosial\".\n"
+            "- Dalam keadaan darurat, hubungi **112**.")
 AFTER_EMERGENCY = "Setelah keadaan aman, Anda dapat melaporkan kejadiannya ke instansi kota dengan /lapor."
 HOW_TO_REPORT = ("Anda bisa melapor langsung di sini: tekan **Buat laporan** atau ketik /lapor, lalu ceritakan "
                  "masalahnya dan kirim lokasi (serta foto bila ada). Laporan diteruskan ke instansi yang menangani, "

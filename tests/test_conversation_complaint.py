@@ -428,6 +428,27 @@ async def test_an_answer_that_says_report_here_offers_the_flow_with_the_resident
     assert "Masalah: jalan di depan rumah saya rusak parah, sudah berbulan-bulan" in chat.text
 
 
+@pytest.mark.parametrize("said", ["iya saya mau lapor", "yes please report it", "ok file a complaint please",
+                                  "iyo, ambo nio malapor", "tolong laporkan"])
+async def test_saying_to_report_under_such_an_answer_is_its_button(chat: Chat, said: str) -> None:
+    await chat.say("jalan di depan rumah saya rusak parah, sudah berbulan-bulan")
+    assert "Buat laporan" in chat.options
+    await chat.say(said)  # from the seventh blind QA pass: the answer had been repeated
+    assert "DPUPR" in chat.text and "Sudah benar?" in chat.text
+
+
+@pytest.mark.parametrize(("said", "story"), [
+    ("ok I want to complain, the road near SD 12 has a big hole", "the road near SD 12 has a big hole"),
+    ("satu lagi, mau lapor jalan depan SD 12 berlubang besar", "jalan depan SD 12 berlubang besar")])
+async def test_a_report_opened_after_an_answer_keeps_its_own_story(chat: Chat, said: str, story: str) -> None:
+    await chat.say("ke mana melapor jalan berlubang?")
+    await chat.say(said)
+    assert "DPUPR" in chat.text and "Sudah benar?" in chat.text
+    for answer in ("ya", "lewati", "lewati", "lewati"):
+        await chat.say(answer)
+    assert f"Masalah: {story}\n" in chat.text
+
+
 async def test_reporting_from_an_answer_to_a_question_asks_for_the_problem(chat: Chat) -> None:
     await chat.say("/start")
     await chat.say("ke mana melapor jalan berlubang?")

@@ -59,3 +59,16 @@ async def test_more_detail_typed_at_the_summary_is_added_to_the_story(chat: Chat
     assert "kami tambahkan" in chat.text and "baunya menyengat sekali" in chat.text
     await chat.say("hmm")  # no detail: the summary's question again
     assert "kami tambahkan" not in chat.text
+
+
+async def test_asking_for_a_person_is_told_honestly_what_can_be_done(chat: Chat) -> None:
+    for said in ("saya mau bicara sama petugas aja", "can I talk to a human?", "bisa hubungi admin/operator manusia?"):
+        await chat.say(said)
+        assert "asisten otomatis" in chat.text and "Buat laporan" in chat.options
+    await _at_location(chat)
+    await chat.say("saya mau bicara dengan manusia")  # mid-way: said, and the place asked again (not saved)
+    assert "asisten otomatis" in chat.last[0].text and "Kirim lokasi" in chat.last[-1].text
+    await chat.say("mau minta petugas datang ke Jl. Sudirman")  # a place, not a request for a person
+    await chat.say("lewati")
+    await chat.say("lewati")
+    assert "Lokasi: mau minta petugas datang ke Jl. Sudirman" in chat.text

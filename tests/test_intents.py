@@ -2,7 +2,7 @@
 
 import pytest
 
-from handlers.intents import asks_how_to_report, typed_command
+from handlers.intents import asks_for_human, asks_how_to_report, typed_command
 
 
 @pytest.mark.parametrize(("text", "command"), [
@@ -20,6 +20,11 @@ from handlers.intents import asks_how_to_report, typed_command
     ("min laporan sy udh smp mn", ("status", "")),
     ("status pengaduan pdg-263c85", ("status", "PDG-263C85")),
     ("check my report", ("status", "")),
+    # after an answer: a yes, a "then", or asking the bot to file it
+    ("iya saya mau lapor", ("lapor", "")),
+    ("satu lagi, mau lapor lampu jalan mati", ("lapor", "lampu jalan mati")),
+    ("yes please report it", ("lapor", "")),
+    ("tolong laporkan", ("lapor", "")),
 ])
 def test_a_command_said_in_words(text, command):
     assert typed_command(text) == command
@@ -35,6 +40,9 @@ def test_a_command_said_in_words(text, command):
     "cek status izin",  # DPMPTSP's permit status: an FAQ
     "cek laporan keuangan",
     "pengaduan",
+    "iya saya mau lapor, gimana caranya?",
+    "laporkan ke mana?",
+    "ok",
 ])
 def test_not_a_command(text):
     assert typed_command(text) is None
@@ -51,3 +59,16 @@ def test_not_a_command(text):
 ])
 def test_asking_only_how_to_report(text, only_how):
     assert asks_how_to_report(text) is only_how
+
+
+@pytest.mark.parametrize(("text", "person"), [
+    ("saya mau bicara sama petugas aja", True),
+    ("tolong sambungkan ke petugas dinsos langsung", True),
+    ("bisa hubungi admin/operator manusia?", True),
+    ("I want to speak with an officer", True),
+    ("petugas kebersihan tidak datang ke rumah", False),  # a story
+    ("butuh petugas untuk angkat pohon tumbang", False),  # a request for the service
+    ("hubungi petugas damkar nomor berapa", False),  # the contact question
+])
+def test_asking_for_a_person(text, person):
+    assert asks_for_human(text) is person
