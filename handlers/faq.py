@@ -16,7 +16,7 @@ from handlers.contact import asked_contact, contact_reply
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import (asks_callback, asks_for_human, asks_how_to_report, names_police, opens_with_salam,
-                              police_matter)
+                              police_matter, says_not_that)
 from handlers.messages import Option, Reply
 from handlers.followup import about_previous, from_previous, is_short, quoted_lines
 from handlers.multi import answered_questions, numbered, question_parts
@@ -124,8 +124,10 @@ def answer_question(turn: Turn) -> list[Reply]:
         turn.record("question", "how_to_report", answered=True, text=turn.text)
         return replies + [Reply(texts.HOW_TO_REPORT, options=(texts.REPORT, texts.ASK_AGAIN))]
     previous = turn.state.get("last_question") or {}
-    asked, match = turn.text, turn.matcher.match(turn.text)
     before = turn.kb.faq(previous["faq"]) if previous.get("faq") else None  # the entry answered just before
+    if before is not None and says_not_that(turn.text):  # "bukan itu": a 👎, and the other likely entries
+        return replies + _not_that(turn, before, previous)
+    asked, match = turn.text, turn.matcher.match(turn.text)
     if not match.topic and before is None:  # "syaratnya apa aja?" out of the blue: which service?
         turn.record("question", "clarify", answered=False, text=turn.text)
         return replies + [Reply(texts.WHICH_SERVICE)]
@@ -163,6 +165,20 @@ def answer_question(turn: Turn) -> list[Reply]:
         # and what to do once safe.
         answers = [Reply(texts.AFTER_EMERGENCY, options=(texts.REPORT,))]
     return replies + answers
+
+
+def _not_that(turn: Turn, wrong: Faq, previous: dict[str, Any]) -> list[Reply]:
+    """The resident says the answer missed: record it as a 👎 and offer the other entries their question
+    came near, or ask them to say it in other words."""
+    asked = str(previous.get("text") or "")
+    turn.record("feedback", "down", faq_key=wrong.id, opd=wrong.opd, text=asked or None, answered=False)
+    others = [c.faq for c in turn.matcher.match(asked).candidates if c.faq.id != wrong.id][:3] if asked else []
+    previous["faq"] = None  # no follow-up reads the missed answer
+    if others:
+        previous["suggested"] = [f.id for f in others]
+        options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in others)
+        return [Reply(texts.NOT_THAT_MAYBE, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
+    return [Reply(texts.NOT_THAT, options=(texts.REPORT, texts.ASK_AGAIN))]
 
 
 def _again(faq: Faq) -> Option:

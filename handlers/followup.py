@@ -36,6 +36,13 @@ class Aspect(NamedTuple):
     answer: frozenset[str]  # words an answer line uses for it: such a line is quoted
     web: bool = False  # a web address answers it too ("where", "online")
     contact: bool = False  # the OPD's own contact answers it ("nomornya berapa?"), not lines of the answer
+    not_line: re.Pattern[str] | None = None  # a line that uses the answer words but says something else
+
+
+# A deadline for the resident is not how long the service takes: "Laporkan kelahiran paling lambat 60 hari sejak
+# lahir" does not answer "how long will it take?".
+_DEADLINE = re.compile(r"\bpaling\s+lambat\b[^.\n]*\b(?:sejak|setelah|sesudah|terhitung)\b|\bbatas\s+waktu\b",
+                       re.IGNORECASE)
 
 
 ASPECTS: tuple[Aspect, ...] = (
@@ -46,8 +53,7 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect(frozenset({"laku", "berlaku", "masa", "kedaluwarsa", "kadaluarsa", "valid", "expired", "habis"}),
            frozenset({"laku", "masa", "seumur", "kedaluwarsa", "kadaluarsa", "perpanjang"})),
     Aspect(frozenset({"lama", "waktu", "selesai", "cepat", "proses", "jadi", "terbit", "datang", "ambil", "tunggu"}),
-           frozenset({"hari", "minggu", "bulan", "menit", "selesai", "terbit", "langsung", "cepat", "proses",
-                      "tunggu"})),
+           frozenset({"hari", "minggu", "bulan", "menit", "langsung", "seketika"}), not_line=_DEADLINE),
     Aspect(frozenset({"jam", "buka", "tutup", "jadwal", "libur", "senin", "sabtu", "minggu"}),
            frozenset({"jam", "buka", "tutup", "jadwal", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu",
                       "libur"})),
@@ -127,15 +133,21 @@ def quoted_lines(turn: Turn, faq: Faq) -> list[str]:
     stems = turn.matcher.normalizer.tokens
     asked = set(stems(turn.text))
     aspects = [aspect for aspect in ASPECTS if _stemmed(stems, aspect.asking) & asked]
-    wanted = {w for aspect in aspects for w in _stemmed(stems, aspect.answer)}
+    wanted = [(_stemmed(stems, aspect.answer), aspect.not_line) for aspect in aspects]
     web = any(aspect.web for aspect in aspects)
     if not aspects:
-        wanted = asked - {"apa", "bagaimana", "berapa", "bisa", "boleh", "dapat", "harus", "perlu", "mau"}
+        wanted = [(asked - {"apa", "bagaimana", "berapa", "bisa", "boleh", "dapat", "harus", "perlu", "mau"}, None)]
+
+    def speaks_of(line: str) -> bool:
+        said = set(stems(line))
+        return (any(words & said and not (other and other.search(line)) for words, other in wanted)
+                or bool(web and _WEB.search(line)))
+
     lines = [line.strip() for line in _LINE.split(faq.answer) if line.strip()]
     found: list[str] = []
     i = 0
     while i < len(lines) and len(found) < MAX_LINES:
-        if wanted & set(stems(lines[i])) or (web and _WEB.search(lines[i])):
+        if speaks_of(lines[i]):
             found.append(lines[i])
             if lines[i].endswith(":"):  # a heading: its list is what it says
                 while i + 1 < len(lines) and _LIST_ITEM.match(lines[i + 1]) and len(found) < MAX_LINES + 4:

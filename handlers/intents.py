@@ -121,6 +121,21 @@ def asks_for_human(text: str) -> bool:
             and not _CONTACT_ASKED.search(said))
 
 
+# Telling the bot its answer missed ("bukan itu", "bukan itu maksud saya", "salah min", "not that", "gak nyambung").
+_NOT_THAT = re.compile(
+    r"^\W*(?:bukan|bkn|salah|keliru|not\s+that|wrong(?:\s+answer)?|that'?s\s+not\s+it|that'?s\s+wrong|"
+    r"(?:ga|gak|nggak|ngga|tidak|tdk|nda|ndak|indak)\s+nyambung|jawaban(?:nya)?\s+salah|salah\s+jawab(?:an)?|"
+    r"bukan\s+(?:itu|ini|yang\s+itu|yg\s+itu|itu\s+yang|itu\s+yg))"
+    r"(?:\s+(?:itu|ini|min|kak|pak|bu|ya|dong|deh|sih|maksud\s+(?:saya|sy|aku|ambo)|maksudnya|"
+    r"yang\s+(?:saya|sy)\s+maksud|yg\s+(?:saya|sy)\s+maksud|jawabannya|yang\s+saya\s+tanya|yg\s+sy\s+tanya|"
+    r"i\s+meant|i\s+mean))*\W*$", re.IGNORECASE)
+
+
+def says_not_that(text: str) -> bool:
+    """Tell whether a message only says that the answer just given missed."""
+    return bool(_NOT_THAT.match(text))
+
+
 def is_question(text: str) -> bool:
     """Tell whether a text asks something ("ke mana melapor jalan rusak?") rather than tells a problem."""
     return bool(_QUESTION.search(text) or _ASKING.search(text))

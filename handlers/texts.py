@@ -121,6 +121,9 @@ WHICH_SERVICE = ("Untuk layanan apa? Tulis pertanyaannya lengkap, misalnya: **sy
                  "**biaya akta kelahiran**.")
 FAQ_GONE = "Maaf, informasi itu sudah tidak tersedia. Silakan ketik pertanyaan Anda lagi."
 THANKS_UP = "Terima kasih atas masukan Anda! 🙏"
+NOT_THAT_MAYBE = "Maaf, jawaban tadi belum tepat. Mungkin yang Anda maksud salah satu dari ini?"
+NOT_THAT = ("Maaf, jawaban tadi belum tepat. Coba tuliskan pertanyaan Anda dengan kata lain, misalnya dengan "
+            "menyebut layanannya. Jika ini masalah layanan kota, Anda bisa membuat laporan.")
 THANKS_DOWN = ("Terima kasih atas masukan Anda. Kami akan memperbaiki jawaban ini. Jika masalah Anda belum "
                "selesai, Anda bisa membuat laporan.")
 

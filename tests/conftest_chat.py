@@ -128,3 +128,13 @@ async def chat(chat_services: Services) -> Chat:
     from handlers.dispatch import Dispatcher
 
     return Chat(Dispatcher(chat_services, rate_limit_per_minute=10_000))
+
+
+@pytest.fixture
+async def padang(sqlite_db: Database, tmp_path: Path) -> Chat:
+    """A resident talking to a fresh Dispatcher that answers from the shipped Padang knowledge base."""
+    from handlers.dispatch import Dispatcher
+    from knowledge.kb import default_kb_path
+
+    services = await make_services(sqlite_db, tmp_path / "media", kb=load_kb(default_kb_path()).kb)
+    return Chat(Dispatcher(services, rate_limit_per_minute=10_000))

@@ -364,14 +364,7 @@ async def test_a_question_about_a_crime_points_to_the_police(chat: Chat) -> None
     assert "Kepolisian" in replies[-1].text
 
 
-async def test_a_loosely_related_menu_says_first_that_there_is_no_answer(sqlite_db, tmp_path) -> None:
-    from handlers.dispatch import Dispatcher
-    from knowledge.kb import default_kb_path
-    from knowledge.kbfiles import load_kb
-    from tests.conftest_chat import make_services
-
-    services = await make_services(sqlite_db, tmp_path / "media", kb=load_kb(default_kb_path()).kb)
-    padang = Chat(Dispatcher(services, rate_limit_per_minute=10_000))
+async def test_a_loosely_related_menu_says_first_that_there_is_no_answer(padang: Chat) -> None:
     await padang.say("/start")
     await padang.say("harga emas hari ini")  # nothing in the KB is about it
     assert padang.text.startswith("Maaf, saya belum menemukan jawaban yang pas"), padang.text
@@ -467,14 +460,7 @@ def test_generic_asking_words_name_no_topic() -> None:
         assert matcher.match(text).topic, text
 
 
-async def test_an_off_topic_question_is_not_pinned_on_an_opd(sqlite_db, tmp_path) -> None:
-    from handlers.dispatch import Dispatcher
-    from knowledge.kb import default_kb_path
-    from knowledge.kbfiles import load_kb
-    from tests.conftest_chat import make_services
-
-    services = await make_services(sqlite_db, tmp_path / "media", kb=load_kb(default_kb_path()).kb)
-    padang = Chat(Dispatcher(services, rate_limit_per_minute=10_000))
+async def test_an_off_topic_question_is_not_pinned_on_an_opd(padang: Chat) -> None:
     await padang.say("/start")
     await padang.say("harga emas hari ini")
     await padang.choose("Bukan semuanya")
@@ -511,16 +497,9 @@ async def test_which_languages_and_a_number_to_call_back_get_a_plain_reply(chat:
     assert "081234567890" not in str([e.text for e in await events(chat, "question")])
 
 
-async def test_a_short_follow_up_is_answered_from_the_entry_just_given(sqlite_db, tmp_path) -> None:
+async def test_a_short_follow_up_is_answered_from_the_entry_just_given(padang: Chat) -> None:
     """From the second residents' QA pass, on the shipped KB: short follow-ups had been matched alone, to
     entries sharing a word ("pemasangan reklame", the KTP-el printing time)."""
-    from handlers.dispatch import Dispatcher
-    from knowledge.kb import default_kb_path
-    from knowledge.kbfiles import load_kb
-    from tests.conftest_chat import make_services
-
-    services = await make_services(sqlite_db, tmp_path / "media", kb=load_kb(default_kb_path()).kb)
-    padang = Chat(Dispatcher(services, rate_limit_per_minute=10_000))
     await padang.say("how long does it take?")  # nothing answered yet: which service (was the KTP-el printing time)
     assert "Untuk layanan apa?" in padang.text
     await padang.say("pasang air pdam baru gmn caranya")

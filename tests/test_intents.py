@@ -2,7 +2,7 @@
 
 import pytest
 
-from handlers.intents import asks_for_human, asks_how_to_report, typed_command
+from handlers.intents import asks_for_human, asks_how_to_report, says_not_that, typed_command
 
 
 @pytest.mark.parametrize(("text", "command"), [
@@ -72,3 +72,13 @@ def test_asking_only_how_to_report(text, only_how):
 ])
 def test_asking_for_a_person(text, person):
     assert asks_for_human(text) is person
+
+
+@pytest.mark.parametrize(("text", "missed"), [
+    ("bukan itu", True), ("bukan itu yang saya maksud", True), ("salah min", True), ("not that", True),
+    ("gak nyambung", True),
+    ("bukan itu min, maksud saya akta kematian", False),  # says what was meant: a question of its own
+    ("salah alamat", False), ("bukan KTP tapi KIA", False),
+])
+def test_saying_the_answer_missed(text, missed):
+    assert says_not_that(text) is missed

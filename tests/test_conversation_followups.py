@@ -1,0 +1,25 @@
+"""Follow-ups on the shipped Padang knowledge base, from the seventh blind QA pass."""
+
+from __future__ import annotations
+
+from tests.conftest_chat import Chat
+from tests.test_conversation_questions import events
+
+
+async def test_how_long_is_not_answered_with_a_deadline_or_a_mention_of_issuing(padang: Chat) -> None:
+    await padang.say("gmn cr urus akta lhr anak sy")
+    await padang.say("brp lm jd nya")  # was "paling lambat 60 hari" (the time to report a birth), then "diterbitkan"
+    assert "60 hari" not in padang.text and "diterbitkan" not in padang.text
+    assert "sudah ada di jawaban sebelumnya" in padang.text and "Disdukcapil" in padang.text
+    await padang.say("how long will it take?")  # read with the question before: the entry on processing times
+    assert "hari yang sama" in padang.text
+
+
+async def test_not_that_is_a_thumbs_down_with_the_other_entries(padang: Chat) -> None:
+    await padang.say("cara bayar pbb")
+    assert padang.last[-1].kind == "answer"
+    await padang.say("bukan itu maksud saya")  # was quoted as a follow-up ("Bukan pekerja yang wajib …")
+    assert "belum tepat" in padang.text and padang.options[-1] == "Bukan semuanya"
+    assert not any("Bagaimana cara membayar PBB" in label for label in padang.options)  # not the missed one again
+    [down] = [e for e in await events(padang, "feedback") if e.outcome == "down"]
+    assert down.text == "cara bayar pbb"
