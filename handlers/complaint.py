@@ -78,12 +78,43 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
     filed = turn.state.pop("filed", None)
     if not filed or turn.state.get("flow"):
         return None
-    confirming = turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))
-    if not confirming or turn.services.now() - dt.datetime.fromisoformat(filed["at"]) > FILED_ECHO:
+    if turn.services.now() - dt.datetime.fromisoformat(filed["at"]) > FILED_ECHO:
+        return None
+    if turn.choice is None and _asks_about_it(turn):  # "how long will it take?", "what if they don't come?"
+        return _what_happens_next(turn, filed)
+    if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
         return None
     turn.state["filed"] = filed  # a third try is told the same
     turn.record("complaint_step", "filed_again", data={"ticket": filed["ticket"]})
     return [Reply(texts.filed_already(filed["ticket"]), options=texts.MENU)]
+
+
+# "brp lama ditanggapi?", "kapan diperbaiki?": asking when it is handled, in a few words ("kapan jadwal angkut
+# sampah?" is a question of its own).
+_WHEN = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|kapan|kpn|how\s+long|when)\b", re.IGNORECASE)
+_HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan|ditindaklanjuti|diurus|dibalas|"
+                      r"direspon|laporan\w*|fixed|handled|respond|reply|answered|dealt)\b", re.IGNORECASE)
+_WHEN_WORDS = 6
+
+
+def _asks_about_it(turn: Turn) -> bool:
+    """Tell whether a message is a question naming no topic of its own, or asking in a few words when it is
+    handled: right after filing, it is about the complaint ("terus gimana?", "brp lama ditanggapi?")."""
+    text = turn.text
+    return is_question(text) and (
+        (len(text.split()) <= _WHEN_WORDS and bool(_WHEN.search(text)) and bool(_HANDLED.search(text)))
+        or not turn.matcher.match(text).topic)
+
+
+def _what_happens_next(turn: Turn, filed: dict[str, str]) -> list[Reply]:
+    """Tell who has the complaint just filed, by when it is answered and how the resident hears of it."""
+    opd = turn.kb.opd(filed.get("opd"))
+    if opd is None or not filed.get("due"):
+        return [Reply(texts.filed_already(filed["ticket"]), options=texts.MENU)]
+    turn.state["filed"] = filed  # another question is told the same
+    turn.record("question", "filed_next", opd=opd.slug, answered=True, data={"ticket": filed["ticket"]})
+    due = dt.date.fromisoformat(filed["due"])
+    return [Reply(texts.after_filing(filed["ticket"], opd.label, due), options=texts.MENU)]
 
 
 async def handle(turn: Turn) -> list[Reply] | None:
@@ -499,7 +530,9 @@ async def _confirm(turn: Turn) -> list[Reply]:
     # Commit now: the complaint must exist before the flow is forgotten (a retry finds it by key).
     await turn.session.commit()
     clear(turn.state)
-    turn.state["filed"] = {"ticket": row.ticket, "at": turn.services.now().isoformat()}
+    turn.state.pop("last_question", None)  # a follow-up now is about the complaint, not the answer before it
+    turn.state["filed"] = {"ticket": row.ticket, "at": turn.services.now().isoformat(), "opd": opd.slug,
+                           "due": row.due_date.isoformat()}
     turn.record("complaint_step", "filed", opd=opd.slug, data={"ticket": row.ticket})
     return [Reply(texts.filed(row.ticket, opd.label, row.due_date), options=texts.MENU, kind="filed")]
 

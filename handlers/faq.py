@@ -128,15 +128,17 @@ def answer_question(turn: Turn) -> list[Reply]:
     if before is not None and says_not_that(turn.text):  # "bukan itu": a 👎, and the other likely entries
         return replies + _not_that(turn, before, previous)
     asked, match = turn.text, turn.matcher.match(turn.text)
-    if not match.topic and before is None:  # "syaratnya apa aja?" out of the blue: which service?
+    place_only = match.topic and _names_only_a_place(turn)  # "kalau di kelurahan ulak karang?"
+    follow_up = not match.topic or place_only
+    if follow_up and before is None and not previous.get("text"):  # "syaratnya apa aja?" out of the blue
         turn.record("question", "clarify", answered=False, text=turn.text)
         return replies + [Reply(texts.WHICH_SERVICE)]
-    follow_up = not match.topic
-    if follow_up and before is not None and (lines := quoted_lines(turn, before)):  # "is it free?": that answer says
+    if (follow_up and not place_only and before is not None
+            and (lines := quoted_lines(turn, before))):  # "is it free?": that answer says
         return replies + from_previous(turn, before, _again(before), None, lines)
     if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
         asked = f"{turn.text} {previous['text']}"
-        match = turn.matcher.match(asked)
+        match = turn.matcher.match(previous["text"] if place_only else asked)  # a place's name matches nothing
         if before is not None and (match.faq is None or match.faq.id == before.id):
             return replies + from_previous(turn, before, _again(before), None, lines=[])  # nothing quotable
     elif before is not None and match.faq != before:
@@ -165,6 +167,23 @@ def answer_question(turn: Turn) -> list[Reply]:
         # and what to do once safe.
         answers = [Reply(texts.AFTER_EMERGENCY, options=(texts.REPORT,))]
     return replies + answers
+
+
+# Words that may stand around a place name in a follow-up about it ("kalau di kelurahan ulak karang?").
+_AROUND_A_PLACE = frozenset({"kelurahan", "kel", "kecamatan", "kec", "daerah", "wilayah", "kawasan", "area", "sekitar",
+                             "di", "ke", "dari", "kalau", "klo", "kalo", "kl", "gimana", "bagaimana", "gmn", "gmana",
+                             "bgmn", "yang", "yg", "untuk", "utk", "bagaimano", "baa", "in", "for", "what",
+                             "about", "how", "nya", "juga", "jg", "sama", "ya", "min", "kak", "pak", "bu"})
+
+
+def _names_only_a_place(turn: Turn) -> bool:
+    """Tell whether a message names a kelurahan or kecamatan of the city and nothing else of substance: a
+    follow-up that asks about that place, read with the question before."""
+    rest = turn.services.places.without_names(turn.text)
+    if rest == " ".join(turn.text.lower().split()) or turn.services.places.find(turn.text) is None:
+        return False
+    kept = " ".join(w for w in rest.split() if w not in _AROUND_A_PLACE)
+    return not kept or not turn.matcher.has_topic(turn.matcher.index.query(kept))
 
 
 def _not_that(turn: Turn, wrong: Faq, previous: dict[str, Any]) -> list[Reply]:

@@ -347,6 +347,14 @@ def same_complaint(ticket: str) -> str:
             f"jika sama, ketik **batal**.")
 
 
+def after_filing(ticket: str, opd_label: str, due: dt.date) -> str:
+    """Return what happens to a complaint just filed (asked "how long will it take?" right after)."""
+    return (f"Laporan **{ticket}** sudah diteruskan ke **{opd_label}** dan akan ditanggapi paling lambat "
+            f"{date_long(due)}. Setiap perubahan statusnya kami kabarkan di percakapan ini; Anda juga bisa "
+            f"mengeceknya dengan /status {ticket}. Laporan yang melewati tanggal itu ditandai terlambat di halaman "
+            f"pemantauan Pemerintah Kota.")
+
+
 def filed_already(ticket: str) -> str:
     return (f"Laporan Anda sudah terkirim dengan nomor **{ticket}**; tidak perlu dikirim lagi.\n"
             f"Cek status kapan saja dengan /status {ticket}")

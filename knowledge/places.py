@@ -21,6 +21,8 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 
+# The last word of kelurahan split in parts ("Ulak Karang Utara", "… Selatan").
+_DIRECTIONS = frozenset({"utara", "selatan", "timur", "barat", "tengah"})
 # Pins this far (degrees, about 2 km) outside the city's extent still count: GPS error, a border street.
 BOUNDS_MARGIN = 0.02
 
@@ -70,6 +72,15 @@ class Places:
     def __init__(self, rows: list[tuple[str, str]], bounds: Bounds | None = None):
         self.bounds = bounds
         self._kelurahan = sorted(((_norm(k), Place(k, c)) for k, c in rows), key=lambda p: -len(p[0]))
+        # "Ulak Karang" for "Ulak Karang Utara" and "… Selatan": its kecamatan when the parts share one
+        parts: dict[str, set[str]] = {}
+        for k, c in rows:
+            head, _, last = k.rpartition(" ")
+            if head and last.lower() in _DIRECTIONS:
+                parts.setdefault(_norm(head), set()).add(c)
+        known = {name for name, _ in self._kelurahan}
+        self._kelurahan_bases = sorted(((name, Place(None, next(iter(cs)))) for name, cs in parts.items()
+                                        if len(cs) == 1 and name not in known), key=lambda p: -len(p[0]))
         kecamatan = {c for _, c in rows}
         self._kecamatan = sorted(((_norm(c), Place(None, c)) for c in kecamatan), key=lambda p: -len(p[0]))
 
@@ -98,13 +109,20 @@ class Places:
     def __len__(self) -> int:
         return len(self._kelurahan)
 
+    def without_names(self, text: str) -> str:
+        """Return `text` (normalised: lower case, words only) without the kelurahan and kecamatan it names."""
+        hay = _norm(text)
+        for name, _place in (*self._kelurahan, *self._kelurahan_bases, *self._kecamatan):
+            hay = hay.replace(name, " ")
+        return " ".join(hay.split())
+
     def find(self, text: str) -> Place | None:
         """Return the kelurahan (with its kecamatan) named in `text`, else a kecamatan alone, else None."""
         hay = _norm(text)
         for name, place in self._kelurahan:
             if name in hay:
                 return place
-        for name, place in self._kecamatan:
+        for name, place in (*self._kelurahan_bases, *self._kecamatan):
             if name in hay:
                 return place
         return None

@@ -70,6 +70,8 @@ async def test_whole_flow_with_the_proposed_opd_and_defaults(chat: Chat) -> None
     assert ticket.startswith("TST-")
     assert "Dinas Lingkungan Hidup (DLH)" in chat.text
     assert "paling lambat" in chat.text and f"/status {ticket}" in chat.text
+    await chat.say("kapan jadwal angkut sampah?")  # a question of its own
+    assert "sudah diteruskan" not in chat.text
     [row] = await complaints(chat)
     assert (row.ticket, row.category_code, row.show_name, row.description) == (
         ticket, "sampah-tidak-diangkut", False, COMPLAINT)
@@ -803,3 +805,15 @@ async def test_lapor_with_punctuation_opens_a_complaint_with_the_story_alone(cha
     await chat.say("ya")
     await to_summary(chat)
     assert f"- Masalah: {story}" in chat.text
+
+
+@pytest.mark.parametrize("asked", ["how long will it take?", "brp lama ditanggapi?", "terus gimana?"])
+async def test_a_question_right_after_filing_is_about_the_complaint(chat: Chat, asked: str) -> None:
+    """From the seventh blind QA pass: it had quoted a line of the answer given before the complaint."""
+    await chat.say("sampah di TPS tidak diangkut sudah 3 hari")  # an answer, then its report
+    ticket = await file_complaint(chat)
+    await chat.say(asked)
+    assert f"Laporan **{ticket}** sudah diteruskan ke **Dinas Lingkungan Hidup (DLH)**" in chat.text
+    assert "paling lambat" in chat.text and f"/status {ticket}" in chat.text
+    await chat.say("kapan jadwal angkut sampah?")  # a question of its own
+    assert "sudah diteruskan" not in chat.text

@@ -23,3 +23,23 @@ async def test_not_that_is_a_thumbs_down_with_the_other_entries(padang: Chat) ->
     assert not any("Bagaimana cara membayar PBB" in label for label in padang.options)  # not the missed one again
     [down] = [e for e in await events(padang, "feedback") if e.outcome == "down"]
     assert down.text == "cara bayar pbb"
+
+
+async def test_a_follow_up_naming_only_a_place_is_about_the_question_before(padang: Chat) -> None:
+    await padang.say("jadwal angkut sampah")
+    await padang.say("kalau di kelurahan ulak karang?")  # was the tsunami shelters ("kelurahan" in their answer)
+    offered = " ".join(padang.options)
+    assert "Tempat Evakuasi" not in padang.text + offered and "sampah" in offered
+    await padang.say("cara bayar pbb")
+    await padang.say("kalau di kecamatan kuranji?")  # the PBB answer has nothing by place: said, with the OPD
+    assert "sudah ada di jawaban sebelumnya" in padang.text and "Bapenda" in padang.text
+
+
+async def test_right_after_filing_a_question_is_about_the_complaint_not_the_answer_before(padang: Chat) -> None:
+    await padang.say("sampah di depan rumah sudah 5 hari tidak diangkut")
+    await padang.choose("Buat laporan")
+    for answer in ("ya", "lewati", "lewati", "lewati", "ya"):
+        await padang.say(answer)
+    assert "sudah kami terima" in padang.text
+    await padang.say("what if they don't come?")  # had quoted "- sudah berapa hari sampah tidak diangkut;"
+    assert "sudah diteruskan ke" in padang.text and "berapa hari" not in padang.text

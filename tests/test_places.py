@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from knowledge.kb import default_kb_path
-from knowledge.places import Bounds, Places
+from knowledge.places import Bounds, Place, Places
 
 
 def test_the_shipped_padang_list_finds_the_longest_kelurahan_name() -> None:
@@ -48,3 +48,13 @@ def test_a_bad_bounds_file_is_reported_and_ignored(tmp_path: Path, caplog, conte
     with caplog.at_level(logging.WARNING):
         assert Bounds.from_file(tmp_path / "bounds.tsv") is None
     assert "every shared location is accepted" in caplog.text
+
+
+def test_a_kelurahan_split_in_parts_is_found_by_its_common_name() -> None:
+    places = Places([("Ulak Karang Utara", "Padang Utara"), ("Ulak Karang Selatan", "Padang Utara"),
+                     ("Koto Lalang", "Lubuk Kilangan"), ("Pasar Ambacang", "Kuranji"),
+                     ("Lambung Bukit Timur", "Pauh"), ("Lambung Bukit Barat", "Kuranji")])
+    assert places.find("depan masjid ulak karang") == Place(None, "Padang Utara")  # its kecamatan only
+    assert places.find("ulak karang utara") == Place("Ulak Karang Utara", "Padang Utara")
+    assert places.find("lambung bukit") is None  # the parts are in two kecamatan: no guess
+    assert places.without_names("Kalau di kelurahan Ulak Karang?") == "kalau di kelurahan"
