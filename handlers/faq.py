@@ -139,8 +139,8 @@ def answer_question(turn: Turn) -> list[Reply]:
     if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
         asked = f"{turn.text} {previous['text']}"
         match = turn.matcher.match(previous["text"] if place_only else asked)  # a place's name matches nothing
-        if before is not None and (match.faq is None or match.faq.id == before.id):
-            return replies + from_previous(turn, before, _again(before), None, lines=[])  # nothing quotable
+        if before is not None and (match.faq is None or match.faq.id == before.id):  # nothing quotable: the OPD's
+            return replies + from_previous(turn, before, _again(before), _or_this(_same_opd(turn, before)), lines=[])
     elif before is not None and match.faq != before:
         # Offered beside the quote only when it would have been the answer on its own (not a loose look-alike).
         other = match.faq if match.decision == "answer" else None
@@ -184,6 +184,16 @@ def _names_only_a_place(turn: Turn) -> bool:
         return False
     kept = " ".join(w for w in rest.split() if w not in _AROUND_A_PLACE)
     return not kept or not turn.matcher.has_topic(turn.matcher.index.query(kept))
+
+
+def _same_opd(turn: Turn, faq: Faq) -> Faq | None:
+    """Return another entry of the same OPD that a follow-up asks about when named with the OPD ("buka jam
+    berapa?" after a Disdukcapil answer: Disdukcapil's opening hours), to offer beside "that answer has no more"."""
+    opd = turn.kb.opd(faq.opd)
+    if opd is None:
+        return None
+    best = turn.matcher.match(f"{turn.text} {opd.short_name or opd.name}").best
+    return best.faq if best is not None and best.faq.opd == faq.opd and best.faq.id != faq.id else None
 
 
 def _not_that(turn: Turn, wrong: Faq, previous: dict[str, Any]) -> list[Reply]:

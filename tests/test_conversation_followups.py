@@ -43,3 +43,13 @@ async def test_right_after_filing_a_question_is_about_the_complaint_not_the_answ
     assert "sudah kami terima" in padang.text
     await padang.say("what if they don't come?")  # had quoted "- sudah berapa hari sampah tidak diangkut;"
     assert "sudah diteruskan ke" in padang.text and "berapa hari" not in padang.text
+
+
+async def test_a_follow_up_the_answer_cannot_answer_offers_the_same_opds_entry_for_it(padang: Chat) -> None:
+    await padang.say("syarat akta kelahiran")
+    await padang.say("buka jam berapa?")  # the birth-certificate answer has no hours; Disdukcapil's hours entry does
+    assert "sudah ada di jawaban sebelumnya" in padang.text
+    assert "Atau: Kapan jam layanan Disdukcapil Kota Padang?" in padang.options
+    await padang.say("syarat akta kelahiran")
+    await padang.say("bisa online ndak?")
+    assert any(o.startswith("Atau: Apakah layanan Disdukcapil bisa diurus secara online") for o in padang.options)
