@@ -53,3 +53,13 @@ async def test_a_follow_up_the_answer_cannot_answer_offers_the_same_opds_entry_f
     await padang.say("syarat akta kelahiran")
     await padang.say("bisa online ndak?")
     assert any(o.startswith("Atau: Apakah layanan Disdukcapil bisa diurus secara online") for o in padang.options)
+
+
+async def test_answers_the_seventh_qa_pass_got_wrong(padang: Chat) -> None:
+    await padang.say("anak sy hilng kia nya. gmn ngurus lg")  # was the lost KTP-el's requirements
+    assert "KIA" in padang.text and "hilang atau rusak" in padang.text
+    await padang.say("urang sabalah rumah ambo karaoke sampai jam 2 malam, baa caronyo?")  # was nightclub hours
+    assert "Gangguan ketenteraman" in padang.text
+    await padang.say("di ma kantua camat Kuranji?")
+    await padang.say("nomor telpon nyo ado?")  # was the fire brigade's "Segera hubungi 113"
+    assert "Segera hubungi" not in padang.text
