@@ -21,8 +21,8 @@ from rapidfuzz import fuzz
 from handlers import faq, texts
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
-from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, SKIP, clear,
-                                      data, go, said_yes, store_location, typed_point, words)
+from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, clear,
+                                      data, go, said_yes, says_skip, store_location, typed_point, words)
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
 from handlers.emergency import emergency_reply, is_emergency
@@ -309,6 +309,10 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
         return ask_opd(turn)
     if _asks(turn):  # a question, not a choice: answered, then the choice asked again
         return faq.answer_question(turn) + await reprompt(turn)
+    if _adds_detail(turn):  # "sebenarnya yg lebih parah itu lampu jalan …": the story grows, and is routed again
+        turn.record("complaint_step", "detail_added")
+        story = f"{data(turn).get('description', '')}\n{turn.text}"
+        return [Reply(texts.DETAIL_TAKEN)] + await _describe(turn, story)
     return [Reply(texts.PICK_ONE)] + ask_route(turn)
 
 
@@ -404,7 +408,7 @@ def _to_name(turn: Turn) -> list[Reply]:
 async def _pick_category(turn: Turn) -> list[Reply]:
     lapor = data(turn)
     if not (turn.choice and turn.choice.startswith("cat:")):
-        if words(turn.text) in SKIP:
+        if says_skip(turn.text):
             turn.choice = "cat:-"
         else:
             return [Reply(texts.PICK_ONE)] + ask_category(turn)
@@ -442,7 +446,7 @@ async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
         return [Reply(texts.PHOTO_RECEIVED)] + ask_location(turn)
     elif _asks(turn):  # a question, not a place: answer it, then ask again
         return faq.answer_question(turn) + await reprompt(turn)
-    elif turn.choice == "skip" or words(turn.text) in SKIP:
+    elif turn.choice == "skip" or says_skip(turn.text):
         pass
     elif _button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
         return [Reply(texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
@@ -476,7 +480,7 @@ def _address_elsewhere(turn: Turn, address: str) -> str | None:
 async def _photo(turn: Turn) -> list[Reply]:
     if turn.msg.photo:
         data(turn)["photo"] = turn.msg.photo.path
-    elif not (turn.choice == "skip" or words(turn.text) in SKIP):
+    elif not (turn.choice == "skip" or says_skip(turn.text)):
         if _asks(turn):  # "eh btw syarat bikin kk baru apa ya?": answered, then the photo asked again
             return faq.answer_question(turn) + await reprompt(turn)
         return [Reply(texts.PHOTO_AGAIN, options=(texts.SKIP,), request="photo")]
@@ -487,7 +491,7 @@ async def _name(turn: Turn) -> list[Reply]:
     word = words(turn.text)
     if turn.choice == "name:show" or (turn.choice is None and word in {"tampilkan", "tampilkan nama", "ya"}):
         data(turn)["show_name"] = True
-    elif turn.choice in ("name:anon", "skip") or word in SKIP | {"anonim", "anonymous", "tidak", "rahasiakan"}:
+    elif turn.choice in ("name:anon", "skip") or word in {"anonim", "anonymous", "rahasiakan"} or says_skip(word):
         data(turn)["show_name"] = False
     elif _asks(turn):  # a question at the name step: answered, then the step again
         return faq.answer_question(turn) + await reprompt(turn)

@@ -40,6 +40,23 @@ def said_yes(text: str) -> bool:
     return said in YES or (bool(said) and set(said.split()) <= _YES_SOFT and bool(set(said.split()) & _YES_CORE))
 
 
+# "ndak ado foto", "g ad", "gk punya fotonya min": a skip said in other words.
+_SKIP_NEGATION = {"tidak", "tdk", "gak", "ga", "g", "gk", "nggak", "ngga", "enggak", "engga", "ndak", "nda", "indak",
+                  "no", "nope", "belum", "blm", "ndk", "kagak"}
+_SKIP_WORDS = _SKIP_NEGATION | {"ada", "ado", "ad", "punya", "pny", "have", "foto", "fotonya", "photo", "gambar",
+                                "picture", "pic", "min", "kak", "pak", "bu", "aja", "saja", "sj", "aj", "ya", "deh",
+                                "dulu", "sih", "nya", "i", "don't", "dont", "a", "any", "lewati", "skip"}
+
+
+def says_skip(text: str) -> bool:
+    """Tell whether a message skips an optional step ("lewati", "tidak ada foto", "ndak ado foto", "g ad")."""
+    said = words(text)
+    if said in SKIP:
+        return True
+    parts = said.split()
+    return bool(parts) and len(parts) <= 6 and set(parts) <= _SKIP_WORDS and bool(set(parts) & _SKIP_NEGATION)
+
+
 def words(text: str) -> str:
     """Return the text lower-cased, without punctuation, for matching against the word sets."""
     return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())

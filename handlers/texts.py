@@ -61,7 +61,7 @@ def help_text(city: City) -> str:
     emergency = city.emergency.strip() or "Dalam keadaan darurat, segera hubungi **112** (gratis, 24 jam)."
     return (
         "**Cara menggunakan**\n"
-        "- Ketik pertanyaan Anda, misalnya: cara membuat KTP-el, syarat akta kelahiran, jadwal angkut sampah.\n"
+        "- Ketik pertanyaan Anda, misalnya: syarat KTP-el baru, syarat akta kelahiran, jadwal angkut sampah.\n"
         "- **lapor** — buat laporan atau pengaduan\n"
         "- **status** — cek status laporan Anda (atau **status NOMOR**)\n"
         "- **batal** — batalkan proses yang sedang berjalan\n"
@@ -234,6 +234,7 @@ CANCEL = Option("Batal", "cmd:batal")
 
 DESCRIBE = "Ceritakan masalahnya: apa, di mana, sejak kapan."
 DETAIL_ADDED = "Baik, keterangan itu kami tambahkan ke laporan. Silakan periksa lagi ringkasannya:"
+DETAIL_TAKEN = "Baik, keterangan itu kami tambahkan ke laporan."
 EVIDENCE_STORY = ("Untuk membuat laporan, ceritakan masalahnya: apa, di mana, sejak kapan. Ketik **batal** jika "
                   "Anda tidak ingin melapor.")
 DESCRIBE_MORE = "Ceritanya terlalu singkat. Mohon jelaskan apa masalahnya, di mana, dan sejak kapan."
@@ -342,8 +343,8 @@ def filed(ticket: str, opd_label: str, due: dt.date) -> str:
 
 
 def same_complaint(ticket: str) -> str:
-    return (f"Hari ini Anda sudah mengirim laporan serupa dengan nomor **{ticket}**, dan laporan itu sedang "
-            f"ditangani (cek dengan /status {ticket}). Jika ini masalah lain, ketik **ya** untuk tetap mengirim; "
+    return (f"Hari ini Anda sudah mengirim laporan serupa dengan nomor **{ticket}**, dan laporan itu belum "
+            f"selesai (cek dengan /status {ticket}). Jika ini masalah lain, ketik **ya** untuk tetap mengirim; "
             f"jika sama, ketik **batal**.")
 
 

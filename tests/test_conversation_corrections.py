@@ -72,3 +72,24 @@ async def test_asking_for_a_person_is_told_honestly_what_can_be_done(chat: Chat)
     await chat.say("lewati")
     await chat.say("lewati")
     assert "Lokasi: mau minta petugas datang ke Jl. Sudirman" in chat.text
+
+
+async def test_no_photo_said_in_other_words_skips_the_step(chat: Chat) -> None:
+    await _at_location(chat)
+    await chat.say("Jl. Sudirman depan SD 12")
+    for said in ("ndak ado foto", "i don't have a photo"):  # the seventh QA pass: "ndak ado foto" asked again
+        assert "Kirim foto" in chat.text
+        await chat.say(said)
+        assert "Kirim foto" not in chat.text
+        await chat.say("ubah foto")
+
+
+async def test_more_of_the_story_at_the_route_question_is_added_and_routed_again(chat: Chat) -> None:
+    await chat.say("/lapor")
+    await chat.say("jalan depan SD 12 berlubang besar")
+    assert "DPUPR" in chat.text and "Sudah benar?" in chat.text
+    await chat.say("sebenarnya yg lebih parah itu lubangnya sudah bikin 2 motor jatuh minggu ini")  # was "pick one"
+    assert "kami tambahkan" in chat.text and "Sudah benar?" in chat.text
+    for answer in ("ya", "lewati", "lewati", "lewati"):
+        await chat.say(answer)
+    assert "2 motor jatuh" in chat.text and "berlubang besar" in chat.text

@@ -28,8 +28,11 @@ async def test_not_that_is_a_thumbs_down_with_the_other_entries(padang: Chat) ->
 async def test_a_follow_up_naming_only_a_place_is_about_the_question_before(padang: Chat) -> None:
     await padang.say("jadwal angkut sampah")
     await padang.say("kalau di kelurahan ulak karang?")  # was the tsunami shelters ("kelurahan" in their answer)
-    offered = " ".join(padang.options)
-    assert "Tempat Evakuasi" not in padang.text + offered and "sampah" in offered
+    assert "Tempat Evakuasi" not in padang.text + " ".join(padang.options)
+    assert "sudah ada di jawaban sebelumnya" in padang.text and "Dinas Lingkungan Hidup" in padang.text
+    await padang.say("cara membuat KTP-el")  # a menu (a new KTP-el, a lost one …)
+    await padang.say("kalau di kecamatan kuranji?")  # the same menu, not an entry that says "kecamatan"
+    assert "Bagaimana cara mengurus KTP-el yang hilang?" in padang.options
     await padang.say("cara bayar pbb")
     await padang.say("kalau di kecamatan kuranji?")  # the PBB answer has nothing by place: said, with the OPD
     assert "sudah ada di jawaban sebelumnya" in padang.text and "Bapenda" in padang.text
@@ -63,3 +66,13 @@ async def test_answers_the_seventh_qa_pass_got_wrong(padang: Chat) -> None:
     await padang.say("di ma kantua camat Kuranji?")
     await padang.say("nomor telpon nyo ado?")  # was the fire brigade's "Segera hubungi 113"
     assert "Segera hubungi" not in padang.text
+
+
+async def test_the_help_texts_examples_are_answered(padang: Chat) -> None:
+    """The seventh QA pass found the help's own example ("jadwal angkut sampah") without an answer."""
+    await padang.say("/bantuan")
+    examples = padang.text.split("misalnya: ", 1)[1].split(".\n", 1)[0].split(", ")
+    assert len(examples) == 3
+    for example in examples:
+        await padang.say(example)
+        assert padang.last[-1].kind == "answer", example
