@@ -20,6 +20,7 @@ from handlers.intents import (asks_callback, asks_for_human, asks_how_to_report,
 from handlers.messages import Option, Reply
 from handlers.followup import about_previous, from_previous, is_short, quoted_lines
 from handlers.multi import answered_questions, numbered, question_parts
+from knowledge.decision import ENGLISH_SHARE
 from knowledge.kb import Faq
 from knowledge.matcher import Match
 
@@ -162,6 +163,9 @@ def answer_question(turn: Turn) -> list[Reply]:
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too
     answers = (_several(turn, last, common) or _answered(turn, match, crime, last, common)
                or _contact(turn, common) or _not_answered(turn, match, crime, last, common))
+    if not turn.state.get("english_noted") and turn.matcher.normalizer.english_share(turn.text) >= ENGLISH_SHARE:
+        turn.state["english_noted"] = True  # once: the answers are in Indonesian, English questions are welcome
+        answers = [Reply(texts.ENGLISH_NOTE)] + answers
     if replies and replies[0].kind == "emergency" and answers[-1].kind in ("suggest", "abstain"):
         # In an emergency a "did you mean" menu is noise ("kebakaran di pasar" -> market fees): the numbers,
         # and what to do once safe.

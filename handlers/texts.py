@@ -171,6 +171,8 @@ def complaint_elsewhere(body: str, city: str = "") -> str:
 
 LANGUAGES = ("Saya menjawab dalam Bahasa Indonesia, tetapi pertanyaan dalam bahasa Inggris atau bahasa Minang juga "
              "saya pahami; silakan langsung ketik pertanyaan Anda. (I reply in Indonesian, but you may ask in English.)")
+# Said once, before the first answer to a question in English.
+ENGLISH_NOTE = "(I reply in Indonesian; you are welcome to keep asking in English.)"
 NO_CALLBACK = ("Maaf, layanan ini tidak dapat menelepon atau menghubungi Anda di luar percakapan ini. Jika ada masalah "
                "layanan kota, buat laporan di sini: tanggapan petugas akan dikirim ke percakapan ini. Dalam keadaan "
                "darurat, hubungi **112**.")

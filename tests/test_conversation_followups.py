@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers import texts
 from tests.conftest_chat import Chat
 from tests.test_conversation_questions import events
 
@@ -76,3 +77,12 @@ async def test_the_help_texts_examples_are_answered(padang: Chat) -> None:
     for example in examples:
         await padang.say(example)
         assert padang.last[-1].kind == "answer", example
+
+
+async def test_the_first_english_question_is_told_once_that_answers_are_in_indonesian(padang: Chat) -> None:
+    await padang.say("how do I get a birth certificate for my baby?")
+    assert [r.text for r in padang.last].count(texts.ENGLISH_NOTE) == 1 and padang.last[-1].kind == "answer"
+    await padang.say("how do I pay the property tax?")
+    assert "I reply in Indonesian" not in padang.text
+    await padang.say("how do I extend my KITAS?")  # immigration's, not the city's (the seventh QA pass: a menu)
+    assert "Kantor Imigrasi" in padang.text
