@@ -211,7 +211,7 @@ def _reported(turn: Turn, faq_id: str) -> str:
     faq = turn.kb.faq(faq_id)
     if faq is None or last.get("faq") != faq_id or not last.get("own_words", True) or is_question(text):
         return ""
-    route = turn.router.route(text)
+    route = turn.route(text)
     return text if route.opd == faq.opd and route.score >= OUTSIDE_OPD_SCORE else ""
 
 
@@ -274,7 +274,7 @@ async def _describe(turn: Turn, text: str | None = None) -> list[Reply]:
     lapor["description"] = description
     if cut:
         prefix.append(Reply(texts.DESCRIPTION_CUT))
-    route = turn.router.route(description)
+    route = turn.route(description)
     candidates: list[str] = []
     for slug, _category, _score in route.candidates:
         if slug and slug not in candidates and turn.kb.opd(slug):

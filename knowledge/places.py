@@ -82,6 +82,10 @@ class Places:
         self._kelurahan_bases = sorted(((name, Place(None, next(iter(cs)))) for name, cs in parts.items()
                                         if len(cs) == 1 and name not in known), key=lambda p: -len(p[0]))
         kecamatan = {c for _, c in rows}
+        names = sorted({n.strip() for n, _ in self._kelurahan} | {n.strip() for n, _ in self._kelurahan_bases}
+                       | {_norm(c).strip() for c in kecamatan}, key=len, reverse=True)
+        self._names_re = (re.compile(r"(?<!\w)(?:" + "|".join(r"[\W_]+".join(map(re.escape, n.split())) for n in names)
+                                     + r")(?!\w)", re.IGNORECASE) if names else None)
         self._kecamatan = sorted(((_norm(c), Place(None, c)) for c in kecamatan), key=lambda p: -len(p[0]))
 
     @classmethod
@@ -111,10 +115,14 @@ class Places:
 
     def without_names(self, text: str) -> str:
         """Return `text` (normalised: lower case, words only) without the kelurahan and kecamatan it names."""
-        hay = _norm(text)
-        for name, _place in (*self._kelurahan, *self._kelurahan_bases, *self._kecamatan):
-            hay = hay.replace(name, " ")
-        return " ".join(hay.split())
+        return " ".join(_norm(self.names_blanked(text)).split())
+
+    def names_blanked(self, text: str) -> str:
+        """Return `text` as written, each kelurahan or kecamatan name in it replaced by a space: a complaint's
+        place says where, not what ("lampu jalan mati di kelurahan Ulak Karang" is not the tsunami shelters')."""
+        if self._names_re is None:
+            return text
+        return self._names_re.sub(" ", text)
 
     def find(self, text: str) -> Place | None:
         """Return the kelurahan (with its kecamatan) named in `text`, else a kecamatan alone, else None."""

@@ -93,3 +93,13 @@ async def test_more_of_the_story_at_the_route_question_is_added_and_routed_again
     for answer in ("ya", "lewati", "lewati", "lewati"):
         await chat.say(answer)
     assert "2 motor jatuh" in chat.text and "berlubang besar" in chat.text
+
+
+async def test_a_kelurahan_named_in_the_story_does_not_steer_the_route(padang: Chat) -> None:
+    await padang.say("/lapor")
+    await padang.say("lampu jalan mati di kelurahan ulak karang")  # typed in lower case: was BPBD's
+    assert "Dinas Perhubungan" in padang.text and "Sudah benar?" in padang.text
+    await padang.say("/batal")
+    await padang.say("/lapor")
+    await padang.say("pelayanan di kantor kelurahan Kampung Jao lambat, pegawainya judes")  # was Dukcapil's
+    assert "Diskominfo" in padang.text and "kelurahan atau kecamatan" in padang.text

@@ -58,3 +58,11 @@ def test_a_kelurahan_split_in_parts_is_found_by_its_common_name() -> None:
     assert places.find("ulak karang utara") == Place("Ulak Karang Utara", "Padang Utara")
     assert places.find("lambung bukit") is None  # the parts are in two kecamatan: no guess
     assert places.without_names("Kalau di kelurahan Ulak Karang?") == "kalau di kelurahan"
+
+
+def test_place_names_are_blanked_as_written() -> None:
+    places = Places([("Ulak Karang Utara", "Padang Utara"), ("Ulak Karang Selatan", "Padang Utara")])
+    assert places.names_blanked("Lampu jalan mati di kel. ulak karang, dekat SD 12.") == \
+        "Lampu jalan mati di kel.  , dekat SD 12."
+    assert places.names_blanked("Kec. Padang-Utara") == "Kec.  "
+    assert Places([]).names_blanked("di Ulak Karang") == "di Ulak Karang"
