@@ -23,6 +23,7 @@ from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_des
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
 from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, clear,
                                       data, go, said_yes, says_skip, store_location, typed_point, words)
+from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
 from handlers.emergency import emergency_reply, is_emergency
@@ -32,20 +33,23 @@ from handlers.smalltalk import small_talk
 from knowledge.kb import Opd
 from knowledge.records.complaints import FINAL
 from knowledge.records.models import ComplaintRow
+from knowledge.matcher import split_question
 from knowledge.router import OUTSIDE_OPD_SCORE
 
 log = logging.getLogger(__name__)
 
 # "ubah lokasi", "ganti foto", "edit instansi" at the summary: go back to that step.
 _EDIT = re.compile(r"^(?:(?:eh|ehh|maaf|sorry|oh|min|tolong|tlg|mau|saya|sy)\s+)*"
-                   r"(?:ubah|ganti|edit|koreksi|perbaiki|change|salah|keliru)\s+"
+                   r"(?:(?:ubah|ganti|edit|koreksi|perbaiki|change|salah|keliru)\s+"
                    r"(lokasi|alamat|tempat|foto|gambar|instansi|"
-                   r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b")
+                   r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b|"
+                   r"(lokasi|alamat|tempat|location|address)(?:nya)?\s+(?:salah|keliru|wrong)\b)")
 _PLACE_WORDS = ("lokasi", "alamat", "tempat", "location", "address")
 # A place given as a correction: "eh salah alamat, maksudnya simpang DPR bukan simpang Haru" is "simpang DPR".
 _CORRECTING = re.compile(
     r"^\W*(?:(?:eh+|maaf|sorry|oh|min|pak|bu|kak)\b\W*)*"
-    r"(?:(?:salah|keliru|ubah|ganti)\s+(?:alamat|lokasi|tempat)(?:nya)?\b\W*"
+    r"(?:(?:(?:salah|keliru|ubah|ganti)\s+(?:alamat|lokasi|tempat)(?:nya)?|(?:alamat|lokasi|tempat)(?:nya)?\s+"
+    r"(?:salah|keliru))\b\W*"
     r"(?:(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|seharusnya|harusnya|sebenarnya|"
     r"jadi|mjd|menjadi)\b\W*)?|"
     r"(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|seharusnya|harusnya)\b\W*)"
@@ -91,18 +95,22 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
 
 # "brp lama ditanggapi?", "kapan diperbaiki?": asking when it is handled, in a few words ("kapan jadwal angkut
 # sampah?" is a question of its own).
-_WHEN = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|kapan|kpn|how\s+long|when)\b", re.IGNORECASE)
-_HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan|ditindaklanjuti|diurus|dibalas|"
-                      r"direspon|laporan\w*|fixed|handled|respond|reply|answered|dealt)\b", re.IGNORECASE)
+_WHEN = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|kapan|kpn|bilo|bila|how\s+long|when)\b", re.IGNORECASE)
+_HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan|ditindak|ditindaklanjuti|diurus|dibalas|"
+                      r"direspon|diangkut|diangkuik|dibereskan|diselesaikan|laporan\w*|fixed|handled|respond|reply|"
+                      r"answered|dealt|track|tracked)\b", re.IGNORECASE)
 _WHEN_WORDS = 6
+_BARE_WHEN_WORDS = 3  # "brp lm?", "kapan ya?"
 
 
 def _asks_about_it(turn: Turn) -> bool:
     """Tell whether a message is a question naming no topic of its own, or asking in a few words when it is
     handled: right after filing, it is about the complaint ("terus gimana?", "brp lama ditanggapi?")."""
     text = turn.text
-    return is_question(text) and (
-        (len(text.split()) <= _WHEN_WORDS and bool(_WHEN.search(text)) and bool(_HANDLED.search(text)))
+    n_words = len(text.split())
+    return (is_question(text) or bool(_WHEN.search(text))) and (
+        (n_words <= _BARE_WHEN_WORDS and bool(_WHEN.search(text)))
+        or (n_words <= _WHEN_WORDS and bool(_WHEN.search(text) or "?" in text) and bool(_HANDLED.search(text)))
         or not turn.matcher.match(text).topic)
 
 
@@ -122,6 +130,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
     choice = turn.choice or ""
     if choice.startswith("report:"):  # "Buat laporan" under an answer that says to report here
         return await _begin(turn, _reported(turn, choice.removeprefix("report:")))
+    if choice == texts.REPORT_ALSO.value:  # the other problem told during the last complaint
+        return await _begin(turn, str(turn.state.pop("also", "")))
     command = turn.command
     if command and command[0] == "lapor":  # "yes please report it" under an answer is its "Buat laporan"
         story = _OPENING_LEFTOVER.sub("", command[1]).strip()
@@ -145,9 +155,10 @@ async def handle(turn: Turn) -> list[Reply] | None:
     said = words(turn.text)
     edit = _EDIT.match(said) if turn.choice is None and data(turn).get("opd") and step != "confirm_route" else None
     if edit:  # "ubah lokasi" at any step after the OPD was settled
-        replies = _edit(turn, edit.group(1))
+        part = edit.group(1) or edit.group(2)
+        replies = _edit(turn, part)
         place = corrected_place(turn.text)
-        if edit.group(1) in _PLACE_WORDS and len(place) >= 3 and words(place) != said:
+        if part in _PLACE_WORDS and len(place) >= 3 and words(place) != said:
             return await _location(turn, place)  # "salah alamat, maksudnya simpang DPR": the new place, given
         return replies
     if turn.choice is None and said in BACK and step in _PREVIOUS and (
@@ -209,10 +220,12 @@ def _reported(turn: Turn, faq_id: str) -> str:
     last = turn.state.get("last_question") or {}
     text = str(last.get("text") or "")
     faq = turn.kb.faq(faq_id)
-    if faq is None or last.get("faq") != faq_id or not last.get("own_words", True) or is_question(text):
+    if faq is None or last.get("faq") != faq_id or not last.get("own_words", True):
         return ""
-    route = turn.route(text)
-    return text if route.opd == faq.opd and route.score >= OUTSIDE_OPD_SCORE else ""
+    if is_question(text):  # "My neighbour plays loud karaoke every night. Who can I complain to?": the story
+        text = split_question(text)[1]
+    route = turn.route(text) if len(text) >= MIN_DESCRIPTION else None
+    return text if route is not None and route.opd == faq.opd and route.score >= OUTSIDE_OPD_SCORE else ""
 
 
 def _offered_report(turn: Turn) -> str:
@@ -234,7 +247,7 @@ def _start_flow(turn: Turn) -> bool:
 
 # What may stand between the word that opens a complaint and its story ("lapor lg min, …", "lapor dong pak: …").
 _OPENING_LEFTOVER = re.compile(r"^(?:(?:min|admin|pak|bu|kak|bang|uda|uni|lg|lagi|ya|nih|dong|dulu|sih|please|pls|"
-                               r"saja|aja|sj|aj)\b[\s,.:;!-]*)+",
+                               r"saja|aja|sj|aj|it|this|that|itu|ini|now|sekarang)\b[\s,.:;!-]*)+",
                                re.IGNORECASE)
 
 
@@ -302,7 +315,13 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
     word = words(turn.text)
     if turn.choice == "route:ok" or (turn.choice is None and said_yes(turn.text)):
         return _after_opd(turn)
-    if turn.choice == "route:other" or (turn.choice is None and word in NO):
+    refused = turn.choice is None and _refuses(turn)  # "bukan itu instansinya", "bukan, ini harusnya ke BPBD"
+    if refused and (named := named_opd(turn.text, turn.kb)) is not None:
+        lapor = data(turn)
+        lapor["opd"], lapor["category"] = named.slug, None
+        turn.record("complaint_step", "opd", opd=named.slug)
+        return _after_opd(turn)
+    if turn.choice == "route:other" or (turn.choice is None and word in NO) or refused:
         lapor = data(turn)  # the OPD just turned down is not offered again ("Lainnya" still lists every one)
         lapor["candidates"] = [slug for slug in lapor.get("candidates", []) if slug != lapor.get("opd")]
         go(turn, "pick_opd")
@@ -314,6 +333,14 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
         story = f"{data(turn).get('description', '')}\n{turn.text}"
         return [Reply(texts.DETAIL_TAKEN)] + await _describe(turn, story)
     return [Reply(texts.PICK_ONE)] + ask_route(turn)
+
+
+_REFUSING = re.compile(r"^(?:bukan|bkn|salah|keliru|tidak|tdk|no|not|nope|wrong|ndak|indak|gak|ga|nggak|ngga)\b", re.I)
+
+
+def _refuses(turn: Turn) -> bool:
+    """Tell whether a message turns down the offered OPD ("bukan itu instansinya", "salah, harusnya ke BPBD")."""
+    return bool(_REFUSING.match(words(turn.text))) and not _asks(turn)
 
 
 def _asks(turn: Turn) -> bool:
@@ -450,6 +477,10 @@ async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
         pass
     elif _button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
         return [Reply(texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
+    elif typed_place is None and _tells_another_problem(turn):  # "oh iya satu lagi, lampu jalan … juga mati"
+        data(turn)["also"] = turn.text[:MAX_ALSO]
+        turn.record("complaint_step", "another_problem")
+        return [Reply(texts.ANOTHER_PROBLEM)] + ask_location(turn)
     elif len(turn.text) >= 3:
         address = typed_place or corrected_place(turn.text)
         store_location(turn, None, None, address)
@@ -459,6 +490,21 @@ async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
     else:
         return [Reply(texts.LOCATION_SHORT, options=(texts.SKIP,), request="location")]
     return _after_location(turn)
+
+
+# "satu lagi, lampu jalan di depannya juga mati" at the place step: another problem, not the place.
+_ALSO = re.compile(r"\b(?:satu\s+lagi|ada\s+lagi|juga|jg|selain\s+itu|also|another|one\s+more)\b", re.IGNORECASE)
+MAX_ALSO = 300
+
+
+def _tells_another_problem(turn: Turn) -> bool:
+    """Tell whether a message typed at the place step tells one more problem (a word for "also", and the router
+    places it surely in another category than the complaint's)."""
+    if not _ALSO.search(turn.text) or len(turn.text.split()) < 3:
+        return False
+    route = turn.route(turn.text)
+    return (route.score >= OUTSIDE_OPD_SCORE and route.category is not None
+            and route.category != data(turn).get("category"))
 
 
 # A street, lane or estate named after a city ("Jl. Bandung", "Gg. Jakarta") names no place of its own.
@@ -538,7 +584,11 @@ async def _confirm(turn: Turn) -> list[Reply]:
     turn.state["filed"] = {"ticket": row.ticket, "at": turn.services.now().isoformat(), "opd": opd.slug,
                            "due": row.due_date.isoformat()}
     turn.record("complaint_step", "filed", opd=opd.slug, data={"ticket": row.ticket})
-    return [Reply(texts.filed(row.ticket, opd.label, row.due_date), options=texts.MENU, kind="filed")]
+    filed = [Reply(texts.filed(row.ticket, opd.label, row.due_date), options=texts.MENU, kind="filed")]
+    if lapor.get("also"):  # the other problem told at the place step: now it may be reported too
+        turn.state["also"] = lapor["also"]
+        filed.append(Reply(texts.also_mentioned(lapor["also"]), options=(texts.REPORT_ALSO, texts.ASK_AGAIN)))
+    return filed
 
 
 _DETAIL_WORDS = 3  # fewer words at the summary are no detail ("kok lama", "hmm ok")

@@ -21,7 +21,7 @@ SKIP = {"lewati", "lewat", "skip", "tidak ada", "tdk ada", "gak ada", "ga ada", 
         "tidak ada foto", "tanpa foto", "lanjut", "no", "none", "indak ado", "indak ado foto", "gak punya foto",
         "ga punya foto", "tidak punya foto", "gak ada foto", "ga ada foto", "nggak ada foto", "no photo",
         "nanti aja", "ntar aja", "skip aja", "lewati aja", "lewat aja", "lewati saja"}
-BACK = {"kembali", "balik", "back", "sebelumnya", "ya benar", "yang tadi", "yg tadi", "mundur", "go back"}
+BACK = {"kembali", "balik", "back", "sebelumnya", "yang tadi", "yg tadi", "mundur", "go back"}
 # Said at a step without answering it: thanks and acknowledgements are not a place or a story.
 NOT_AN_ANSWER = {"makasih", "terima kasih", "terimakasih", "makasih min", "thanks", "thank you", "ok", "oke", "okay",
                  "siap", "sip", "baik", "hmm", "hm", "eh", "lho", "loh", "apa", "hah"}
@@ -45,7 +45,7 @@ _SKIP_NEGATION = {"tidak", "tdk", "gak", "ga", "g", "gk", "nggak", "ngga", "engg
                   "no", "nope", "belum", "blm", "ndk", "kagak"}
 _SKIP_WORDS = _SKIP_NEGATION | {"ada", "ado", "ad", "punya", "pny", "have", "foto", "fotonya", "photo", "gambar",
                                 "picture", "pic", "min", "kak", "pak", "bu", "aja", "saja", "sj", "aj", "ya", "deh",
-                                "dulu", "sih", "nya", "i", "don't", "dont", "a", "any", "lewati", "skip"}
+                                "dulu", "sih", "nya", "i", "don't", "dont", "a", "any", "lewati", "skip", "sorry", "maaf", "ndk"}
 
 
 def says_skip(text: str) -> bool:

@@ -56,7 +56,12 @@ def asked_contact(text: str, kb: KnowledgeBase) -> Opd | None:
     if (not said or len(said.split()) > _MAX_WORDS or not _ASKS_CONTACT.search(said) or _OTHER_NUMBERS.search(said)
             or says_call_me(said)):  # "tlg hubungi saya": to be called back, not the office's number
         return None
-    padded = f" {said} "
+    return named_opd(said, kb)
+
+
+def named_opd(text: str, kb: KnowledgeBase) -> Opd | None:
+    """Return the one OPD a text names ("Dinas Sosial", "dukcapil", "BPBD"), else None."""
+    padded = " " + " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split()) + " "
     named = [opd for opd in kb.opds if any(f" {name} " in padded for name in _names(opd))]
     return named[0] if len(named) == 1 else None
 

@@ -140,8 +140,12 @@ def answer_question(turn: Turn) -> list[Reply]:
     if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
         asked = f"{turn.text} {previous['text']}"
         match = turn.matcher.match(previous["text"] if place_only else asked)  # a place's name matches nothing
-        if before is not None and (match.faq is None or match.faq.id == before.id):  # nothing quotable: the OPD's
-            return replies + from_previous(turn, before, _again(before), _or_this(_same_opd(turn, before)), lines=[])
+        if before is not None and (match.faq is None or match.faq.id == before.id):  # nothing quotable
+            same_opd = _same_opd(turn, before)  # "bisa online?" after a Disdukcapil answer: its online entry
+            if same_opd is None or same_opd.decision != "answer":
+                other = same_opd.best.faq if same_opd is not None and same_opd.best is not None else None
+                return replies + from_previous(turn, before, _again(before), _or_this(other), lines=[])
+            match = same_opd
     elif before is not None and match.faq != before:
         # Offered beside the quote only when it would have been the answer on its own (not a loose look-alike).
         other = match.faq if match.decision == "answer" else None
@@ -190,14 +194,16 @@ def _names_only_a_place(turn: Turn) -> bool:
     return not kept or not turn.matcher.has_topic(turn.matcher.index.query(kept))
 
 
-def _same_opd(turn: Turn, faq: Faq) -> Faq | None:
-    """Return another entry of the same OPD that a follow-up asks about when named with the OPD ("buka jam
-    berapa?" after a Disdukcapil answer: Disdukcapil's opening hours), to offer beside "that answer has no more"."""
+def _same_opd(turn: Turn, faq: Faq) -> Match | None:
+    """Return the match of a follow-up asked with the OPD's name ("buka jam berapa?" after a Disdukcapil answer:
+    Disdukcapil's opening hours) when it leads to another entry of that OPD: answered when the matcher would
+    answer it, else offered beside "that answer has no more"."""
     opd = turn.kb.opd(faq.opd)
     if opd is None:
         return None
-    best = turn.matcher.match(f"{turn.text} {opd.short_name or opd.name}").best
-    return best.faq if best is not None and best.faq.opd == faq.opd and best.faq.id != faq.id else None
+    match = turn.matcher.match(f"{turn.text} {opd.short_name or opd.name}")
+    best = match.best
+    return match if best is not None and best.faq.opd == faq.opd and best.faq.id != faq.id else None
 
 
 def _not_that(turn: Turn, wrong: Faq, previous: dict[str, Any]) -> list[Reply]:

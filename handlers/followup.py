@@ -37,12 +37,17 @@ class Aspect(NamedTuple):
     web: bool = False  # a web address answers it too ("where", "online")
     contact: bool = False  # the OPD's own contact answers it ("nomornya berapa?"), not lines of the answer
     not_line: re.Pattern[str] | None = None  # a line that uses the answer words but says something else
+    must: re.Pattern[str] | None = None  # what a line must also say to answer it
 
 
 # A deadline for the resident is not how long the service takes: "Laporkan kelahiran paling lambat 60 hari sejak
 # lahir" does not answer "how long will it take?".
 _DEADLINE = re.compile(r"\bpaling\s+lambat\b[^.\n]*\b(?:sejak|setelah|sesudah|terhitung)\b|\bbatas\s+waktu\b",
                        re.IGNORECASE)
+# Opening hours are said with a time or a day: "tutup" alone is also "cover the water tanks" (3M Plus), and
+# "minggu" is also a week ("setiap minggu").
+_HOURS = re.compile(r"\d{1,2}[.:]\d{2}|\bpukul\b|\b24\s*jam\b|\bjam\s+(?:kerja|layanan|operasional|buka|pelayanan)\b|"
+                    r"\b(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|libur)\b|\bhari\s+kerja\b", re.IGNORECASE)
 
 
 ASPECTS: tuple[Aspect, ...] = (
@@ -56,7 +61,7 @@ ASPECTS: tuple[Aspect, ...] = (
            frozenset({"hari", "minggu", "bulan", "menit", "langsung", "seketika"}), not_line=_DEADLINE),
     Aspect(frozenset({"jam", "buka", "tutup", "jadwal", "libur", "senin", "sabtu", "minggu"}),
            frozenset({"jam", "buka", "tutup", "jadwal", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu",
-                      "libur"})),
+                      "libur"}), must=_HOURS),
     Aspect(frozenset({"mana", "lokasi", "alamat", "kantor", "tempat", "where"}),
            frozenset({"kantor", "mpp", "loket", "alamat", "kelurahan", "melalui", "lewat", "aplikasi", "situs",
                       "laman", "online", "daring", "ajukan", "datang"}), web=True),
@@ -133,14 +138,15 @@ def quoted_lines(turn: Turn, faq: Faq) -> list[str]:
     stems = turn.matcher.normalizer.tokens
     asked = set(stems(turn.text))
     aspects = [aspect for aspect in ASPECTS if _stemmed(stems, aspect.asking) & asked]
-    wanted = [(_stemmed(stems, aspect.answer), aspect.not_line) for aspect in aspects]
+    wanted = [(_stemmed(stems, aspect.answer), aspect.not_line, aspect.must) for aspect in aspects]
     web = any(aspect.web for aspect in aspects)
     if not aspects:
-        wanted = [(asked - {"apa", "bagaimana", "berapa", "bisa", "boleh", "dapat", "harus", "perlu", "mau"}, None)]
+        wanted = [(asked - {"apa", "bagaimana", "berapa", "bisa", "boleh", "dapat", "harus", "perlu", "mau"}, None, None)]
 
     def speaks_of(line: str) -> bool:
         said = set(stems(line))
-        return (any(words & said and not (other and other.search(line)) for words, other in wanted)
+        return (any(words & said and not (other and other.search(line)) and (must is None or must.search(line))
+                    for words, other, must in wanted)
                 or bool(web and _WEB.search(line)))
 
     lines = [line.strip() for line in _LINE.split(faq.answer) if line.strip()]

@@ -21,12 +21,12 @@ MENU_LABELS = {o.label.lower(): o.value.removeprefix("cmd:") for o in texts.MENU
 _OPENING = re.compile(
     # greetings, and the yes or "then" of a resident who has just read an answer ("iya saya mau lapor",
     # "ok I want to complain, …", "satu lagi, mau lapor …", "iyo, ambo nio malapor")
-    r"^(?:(?:min|admin|pak|bu|halo|hai|permisi|hi|hello|hey|dear\s+\w+|ya|iya|iyo|yes|yeah|ok|oke|okay|baik|sip|"
+    r"^(?:(?:min|admin|pak|bu|halo|hai|permisi|hi|hello|hey|dear\s+\w+|ya|iya|iy|y|iyo|yo|yes|yeah|ok|oke|okay|baik|sip|"
     r"siap|oh|so|then|alright|yaudah|ya\s+udah|kalau\s+gitu|kalo\s+gitu|klo\s+gitu|kalau\s+begitu|satu\s+lagi|"
     r"one\s+more\s+thing)[\s,.!]+)*"
     r"(?:(?:saya|aku|sy|ak|kami|ambo|i)\s+)?"
     r"(?:(?:mau|ingin|pengen|pingin|hendak|mo|nio|want\s+to|would\s+like\s+to|'?d\s+like\s+to)\s+(?:please\s+)?"
-    r"(?:lapor|melapor|ngelapor|malapor|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|"
+    r"(?:lapor|melapor|ngelapor|malapor|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|mambuek\s+laporan|"
     r"mengadu|ngadu|mengadukan|buat\s+pengaduan|membuat\s+pengaduan|komplain|complain|"
     r"report|file\s+a\s+complaint|make\s+a\s+complaint)|"
     # asking the bot to file it ("yes please report it", "ok file a complaint please", "tolong laporkan")
@@ -206,6 +206,18 @@ def registers(argument: str) -> bool:
     return bool(_REGISTRATION.match(argument.strip()))
 
 
+# A yes and the bare verb after an answer ("iy lapor aj", "iyo lapor", "ok lapor min").
+_YES_REPORT = re.compile(
+    r"^(?:(?:ya|iya|iy|y|iyo|yo|yes|ok|oke|okay|baik|sip|siap|kalau\s+gitu|klo\s+gitu)[\s,.!]+)+"
+    r"(?:lapor|laporkan|melapor|malapor|report)(?:\s+(?:aja|aj|saja|sj|min|ya|dong|deh|lah|yo|it|sekarang|now))*[\s.!]*$",
+    re.I)
+# The story first, then the wish to report ("lah tigo hari nyo karuah, ambo nio lapor").
+_STORY_THEN_REPORT = re.compile(
+    r"^(?P<story>.{10,}?)[\s,.;!-]+(?:(?:jadi|jd|so|and)\s+)?(?:saya|sy|aku|ambo|i)\s+"
+    r"(?:mau|ingin|nio|want\s+to|would\s+like\s+to)\s+(?:lapor|melapor|malapor|report(?:\s+(?:it|this))?|complain)"
+    r"(?:\s+(?:aja|saja|min|ya|dong))*[\s.!]*$", re.I | re.S)
+
+
 def typed_command(text: str) -> tuple[str, str] | None:
     """Return (command, argument) for a command said in words, else None."""
     said = " ".join(text.split())
@@ -218,10 +230,14 @@ def typed_command(text: str) -> tuple[str, str] | None:
     if len(said.split()) <= _MY_REPORTS_WORDS and not _OPENING.match(said) and (
             _FOLLOW_UP.search(said) or (_MY_REPORTS.search(said) and not _FILING.search(said))):
         return "status", ""
-    m = _OPENING.match(said)
-    if not m or _QUESTION.search(said):
+    if _QUESTION.search(said):
         return None
-    return "lapor", m.group(1).strip()
+    if _YES_REPORT.match(said):
+        return "lapor", ""
+    if m := _STORY_THEN_REPORT.match(said):
+        return "lapor", m.group("story").strip()
+    m = _OPENING.match(said)
+    return ("lapor", m.group(1).strip()) if m else None
 
 
 _SALAM = re.compile(r"^\W*(?:as+alamu'?\s?alaikum|ass?alamualaikum|salamualaikum|asw\b|salam\b(?!\s+kenal))", re.I)

@@ -180,7 +180,8 @@ NO_HUMAN = ("Saya asisten otomatis; di percakapan ini belum ada petugas yang mem
             "lakukan:\n"
             "- Untuk masalah layanan kota, buat laporan (/lapor): laporan diteruskan ke petugas instansi yang "
             "menangani, dan tanggapan mereka dikirim ke percakapan ini.\n"
-            "- Untuk menghubungi instansi, tanyakan kontaknya, misalnya \"nomor telepon Dinas Sosial\".\n"
+            "- Untuk menghubungi instansi, tanyakan kontaknya, misalnya \"kontak Dinas Sosial\"; saya berikan yang "
+            "sudah dicantumkan instansi itu.\n"
             "- Dalam keadaan darurat, hubungi **112**.")
 AFTER_EMERGENCY = "Setelah keadaan aman, Anda dapat melaporkan kejadiannya ke instansi kota dengan /lapor."
 HOW_TO_REPORT = ("Anda bisa melapor langsung di sini: tekan **Buat laporan** atau ketik /lapor, lalu ceritakan "
@@ -237,6 +238,8 @@ CANCEL = Option("Batal", "cmd:batal")
 DESCRIBE = "Ceritakan masalahnya: apa, di mana, sejak kapan."
 DETAIL_ADDED = "Baik, keterangan itu kami tambahkan ke laporan. Silakan periksa lagi ringkasannya:"
 DETAIL_TAKEN = "Baik, keterangan itu kami tambahkan ke laporan."
+ANOTHER_PROBLEM = ("Sepertinya itu masalah lain. Kita selesaikan laporan ini dulu; setelah terkirim, saya ingatkan "
+                   "untuk melaporkan masalah itu juga.")
 EVIDENCE_STORY = ("Untuk membuat laporan, ceritakan masalahnya: apa, di mana, sejak kapan. Ketik **batal** jika "
                   "Anda tidak ingin melapor.")
 DESCRIBE_MORE = "Ceritanya terlalu singkat. Mohon jelaskan apa masalahnya, di mana, dan sejak kapan."
@@ -342,6 +345,14 @@ def filed(ticket: str, opd_label: str, due: dt.date) -> str:
         f"Laporan diteruskan ke **{opd_label}** dan akan ditanggapi paling lambat {date_long(due)}.\n"
         f"Cek status kapan saja dengan /status {ticket}"
     )
+
+
+REPORT_ALSO = Option("Laporkan juga", "also:report")
+
+
+def also_mentioned(text: str) -> str:
+    """Return the reminder, after filing, of another problem the resident told during the complaint."""
+    return f"Tadi Anda juga menyebut: “{text}”. Tekan **Laporkan juga** untuk membuat laporan tentang itu."
 
 
 def same_complaint(ticket: str) -> str:

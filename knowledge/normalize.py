@@ -25,6 +25,7 @@ _URL_RE = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\S+|@\w+")
 _NON_WORD_RE = re.compile(r"[^a-z0-9\-]+")
 _STRETCH_RE = re.compile(r"([a-z])\1{2,}")  # three or more of the same letter: "tolongggg"
 _DOUBLE_RE = re.compile(r"([a-z])\1")
+_VOWEL_RE = re.compile(r"[aeiou]")
 _ASCII_WORD_RE = re.compile(r"[a-z]+")
 _REDUP_DIGIT_RE = re.compile(r"^([a-z]{2,})2$")  # "anak2", "diangkut2"
 # Clitics written after a hyphen ("ktp-nya") or glued to an abbreviation ("kknya").
@@ -211,6 +212,8 @@ class Normalizer:
         # word of three letters or more: an acronym ("sppt", "MPP") must not become a slang abbreviation
         # ("spt" = seperti) or another acronym ("mp").
         single = _DOUBLE_RE.sub(r"\1", candidates[1] if candidates else word)
+        if not _VOWEL_RE.search(word):  # no vowel: an acronym ("SKTT", a foreigner's residence letter), not a typo
+            return candidates[1] if candidates else word
         if len(single) > 2 and single in self.indonesian and self.phrases.get((single,), (single,)) == (single,):
             return single
         return candidates[1] if candidates else word

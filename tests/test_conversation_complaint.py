@@ -807,7 +807,8 @@ async def test_lapor_with_punctuation_opens_a_complaint_with_the_story_alone(cha
     assert f"- Masalah: {story}" in chat.text
 
 
-@pytest.mark.parametrize("asked", ["how long will it take?", "brp lama ditanggapi?", "terus gimana?"])
+@pytest.mark.parametrize("asked", ["how long will it take?", "brp lama ditanggapi?", "terus gimana?", "brp lm?",
+                                   "kapan ditindak ya?", "can I track it online?", "bilo diangkuik?"])
 async def test_a_question_right_after_filing_is_about_the_complaint(chat: Chat, asked: str) -> None:
     """From the seventh blind QA pass: it had quoted a line of the answer given before the complaint."""
     await chat.say("sampah di TPS tidak diangkut sudah 3 hari")  # an answer, then its report

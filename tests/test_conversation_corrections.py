@@ -103,3 +103,39 @@ async def test_a_kelurahan_named_in_the_story_does_not_steer_the_route(padang: C
     await padang.say("/lapor")
     await padang.say("pelayanan di kantor kelurahan Kampung Jao lambat, pegawainya judes")  # was Dukcapil's
     assert "Diskominfo" in padang.text and "kelurahan atau kecamatan" in padang.text
+
+
+async def test_turning_down_the_office_in_words_asks_for_another_or_takes_the_one_named(padang: Chat) -> None:
+    """From the eighth QA pass: "bukan itu instansinya" had been added to the story."""
+    await padang.say("/lapor")
+    await padang.say("pohon besar condong ke jalan di Jl. Bandar Olo, takut roboh kena angin")
+    await padang.say("bukan itu instansinya")
+    assert "Pilih" in padang.text and "kami tambahkan" not in padang.text
+    await padang.say("/batal")
+    await padang.say("/lapor")
+    await padang.say("pohon besar condong ke jalan di Jl. Bandar Olo, takut roboh kena angin")
+    await padang.say("bukan, ini harusnya ke BPBD")
+    assert "kami tambahkan" not in padang.text and "Pilih jenis masalahnya" in padang.last[-1].text
+    for answer in ("Pohon tumbang atau rawan tumbang", "Jl. Bandar Olo", "lewati", "lewati"):
+        await padang.say(answer)
+    assert "Instansi: Badan Penanggulangan Bencana Daerah" in padang.text
+
+
+async def test_another_problem_at_the_place_step_is_kept_for_after_filing(padang: Chat) -> None:
+    await padang.say("/lapor")
+    await padang.say("jalan di depan SD 12 berlubang besar, sudah 2 motor jatuh")
+    await padang.say("ya")
+    await padang.say("Ya, benar")  # the button pressed again: the place is asked again, not the office
+    assert padang.last[-1].request == "location" and "Sudah benar?" not in padang.text
+    await padang.say("oh iya satu lagi, lampu jalan di depannya juga mati")  # had been saved as the place
+    assert "masalah lain" in padang.text and "Kirim lokasi" in padang.last[-1].text
+    await padang.say("Jl. Sudirman depan SD 12")
+    await padang.say("lewati")
+    await padang.say("lewati")
+    assert "Lokasi: Jl. Sudirman depan SD 12" in padang.text
+    await padang.say("alamatnya salah, harusnya Jl. Hamka depan SD 12")  # at the summary: the place, not the story
+    assert "Lokasi: Jl. Hamka depan SD 12" in padang.text and "alamatnya salah" not in padang.text
+    await padang.say("ya")
+    assert "sudah kami terima" in padang.text and "Laporkan juga" in padang.options
+    await padang.choose("Laporkan juga")
+    assert "Dinas Perhubungan" in padang.text and "Sudah benar?" in padang.text

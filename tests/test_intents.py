@@ -25,6 +25,10 @@ from handlers.intents import asks_for_human, asks_how_to_report, says_not_that, 
     ("satu lagi, mau lapor lampu jalan mati", ("lapor", "lampu jalan mati")),
     ("yes please report it", ("lapor", "")),
     ("tolong laporkan", ("lapor", "")),
+    ("iy lapor aj", ("lapor", "")),
+    ("iyo lapor", ("lapor", "")),
+    ("ambo nio mambuek laporan", ("lapor", "")),
+    ("lah tigo hari nyo karuah, ambo nio lapor", ("lapor", "lah tigo hari nyo karuah")),
 ])
 def test_a_command_said_in_words(text, command):
     assert typed_command(text) == command
@@ -43,6 +47,8 @@ def test_a_command_said_in_words(text, command):
     "iya saya mau lapor, gimana caranya?",
     "laporkan ke mana?",
     "ok",
+    "air keruh 3 hari, saya mau lapor ke mana?",
+    "ya",
 ])
 def test_not_a_command(text):
     assert typed_command(text) is None
