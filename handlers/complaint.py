@@ -6,7 +6,8 @@ number or label, and `lewati` on the optional ones. Filing uses the flow's id as
 so a confirmation processed twice (a crash after filing, a retry) files one complaint.
 
 This module reads each step's answer and files the complaint; the questions are in
-`complaint_prompts`, the flow's state and word lists in `complaint_state`.
+`complaint_prompts`, the flow's state and word lists in `complaint_state`, the reading of corrections and
+button labels in `complaint_words`, and what comes straight after filing in `complaint_filed`.
 """
 
 from __future__ import annotations
@@ -23,11 +24,13 @@ from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_des
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
 from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, clear,
                                       data, go, said_yes, says_skip, store_location, typed_point, words)
+from handlers.complaint_words import (PLACE_WORDS, adds_detail, corrected_place, edit_asked, is_button_label,
+                                      refuses, says_also)
 from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import MENU_LABELS, asks_for_human, asks_information, is_question, police_matter
+from handlers.intents import asks_for_human, asks_information, is_question, police_matter
 from handlers.messages import Reply
 from handlers.smalltalk import small_talk
 from knowledge.kb import Opd
@@ -38,91 +41,10 @@ from knowledge.router import OUTSIDE_OPD_SCORE
 
 log = logging.getLogger(__name__)
 
-# "ubah lokasi", "ganti foto", "edit instansi" at the summary: go back to that step.
-_EDIT = re.compile(r"^(?:(?:eh|ehh|maaf|sorry|oh|min|tolong|tlg|mau|saya|sy)\s+)*"
-                   r"(?:(?:ubah|ganti|edit|koreksi|perbaiki|change|salah|keliru)\s+"
-                   r"(lokasi|alamat|tempat|foto|gambar|instansi|"
-                   r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b|"
-                   r"(lokasi|alamat|tempat|location|address)(?:nya)?\s+(?:salah|keliru|wrong)\b)")
-_PLACE_WORDS = ("lokasi", "alamat", "tempat", "location", "address")
-# A place given as a correction: "eh salah alamat, maksudnya simpang DPR bukan simpang Haru" is "simpang DPR".
-_CORRECTING = re.compile(
-    r"^\W*(?:(?:eh+|maaf|sorry|oh|min|pak|bu|kak)\b\W*)*"
-    r"(?:(?:(?:salah|keliru|ubah|ganti)\s+(?:alamat|lokasi|tempat)(?:nya)?|(?:alamat|lokasi|tempat)(?:nya)?\s+"
-    r"(?:salah|keliru))\b\W*"
-    r"(?:(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|seharusnya|harusnya|sebenarnya|"
-    r"jadi|mjd|menjadi)\b\W*)?|"
-    r"(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|seharusnya|harusnya)\b\W*)"
-    r"(?:(?:di|ke)\s+)?(?P<place>.*)$", re.I | re.S)
-_NOT_THERE = re.compile(r"[\s,;]+(?:bukan|bukannya|not)\s+.*$", re.I | re.S)
-
-
-def corrected_place(text: str) -> str:
-    """Return the place a message gives, without the words that say it corrects one ("eh salah alamat,
-    maksudnya simpang DPR bukan simpang Haru" → "simpang DPR"); any other message whole."""
-    m = _CORRECTING.match(text)
-    if m is None:
-        return text.strip()
-    return _NOT_THERE.sub("", m.group("place")).strip(" ,.;:-") or text.strip()
-
-
-# A confirmation sent again this soon after filing is a retry (the reply may never have reached a weak
-# connection): the resident is told the complaint's number again.
-FILED_ECHO = dt.timedelta(minutes=10)
 # The same story (rapidfuzz token_set_ratio, 0-100), or one of the same category, told again within a day
 # while the first is open is likely sent twice: the resident is asked before a second ticket is made.
 REPEAT_WINDOW = dt.timedelta(days=1)
 REPEAT_SIMILARITY = 90
-
-
-async def filed_again(turn: Turn) -> list[Reply] | None:
-    """Answer a confirmation sent again right after the complaint was filed ("ya", "Ya, kirim") with its
-    ticket, instead of "ok" or "that button is no longer valid". Only messages straight after filing are
-    read so: any other message forgets the filing."""
-    filed = turn.state.pop("filed", None)
-    if not filed or turn.state.get("flow"):
-        return None
-    if turn.services.now() - dt.datetime.fromisoformat(filed["at"]) > FILED_ECHO:
-        return None
-    if turn.choice is None and _asks_about_it(turn):  # "how long will it take?", "what if they don't come?"
-        return _what_happens_next(turn, filed)
-    if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
-        return None
-    turn.state["filed"] = filed  # a third try is told the same
-    turn.record("complaint_step", "filed_again", data={"ticket": filed["ticket"]})
-    return [Reply(texts.filed_already(filed["ticket"]), options=texts.MENU)]
-
-
-# "brp lama ditanggapi?", "kapan diperbaiki?": asking when it is handled, in a few words ("kapan jadwal angkut
-# sampah?" is a question of its own).
-_WHEN = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|kapan|kpn|bilo|bila|how\s+long|when)\b", re.IGNORECASE)
-_HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan|ditindak|ditindaklanjuti|diurus|dibalas|"
-                      r"direspon|diangkut|diangkuik|dibereskan|diselesaikan|laporan\w*|fixed|handled|respond|reply|"
-                      r"answered|dealt|track|tracked)\b", re.IGNORECASE)
-_WHEN_WORDS = 6
-_BARE_WHEN_WORDS = 3  # "brp lm?", "kapan ya?"
-
-
-def _asks_about_it(turn: Turn) -> bool:
-    """Tell whether a message is a question naming no topic of its own, or asking in a few words when it is
-    handled: right after filing, it is about the complaint ("terus gimana?", "brp lama ditanggapi?")."""
-    text = turn.text
-    n_words = len(text.split())
-    return (is_question(text) or bool(_WHEN.search(text))) and (
-        (n_words <= _BARE_WHEN_WORDS and bool(_WHEN.search(text)))
-        or (n_words <= _WHEN_WORDS and bool(_WHEN.search(text) or "?" in text) and bool(_HANDLED.search(text)))
-        or not turn.matcher.match(text).topic)
-
-
-def _what_happens_next(turn: Turn, filed: dict[str, str]) -> list[Reply]:
-    """Tell who has the complaint just filed, by when it is answered and how the resident hears of it."""
-    opd = turn.kb.opd(filed.get("opd"))
-    if opd is None or not filed.get("due"):
-        return [Reply(texts.filed_already(filed["ticket"]), options=texts.MENU)]
-    turn.state["filed"] = filed  # another question is told the same
-    turn.record("question", "filed_next", opd=opd.slug, answered=True, data={"ticket": filed["ticket"]})
-    due = dt.date.fromisoformat(filed["due"])
-    return [Reply(texts.after_filing(filed["ticket"], opd.label, due), options=texts.MENU)]
 
 
 async def handle(turn: Turn) -> list[Reply] | None:
@@ -149,16 +71,15 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if step == "describe":
         if not turn.msg.photo and asks_information(turn.text):  # a question typed instead: answered, then the step
             return faq.answer_question(turn) + await reprompt(turn)
-        if _button_label(turn.text):  # "Buat laporan" pressed again is no story
+        if is_button_label(turn.text):  # "Buat laporan" pressed again is no story
             return ask_describe(turn)
         return _urgent_first(turn, await _describe(turn))
     said = words(turn.text)
-    edit = _EDIT.match(said) if turn.choice is None and data(turn).get("opd") and step != "confirm_route" else None
-    if edit:  # "ubah lokasi" at any step after the OPD was settled
-        part = edit.group(1) or edit.group(2)
+    part = edit_asked(turn.text) if turn.choice is None and data(turn).get("opd") and step != "confirm_route" else None
+    if part:  # "ubah lokasi" at any step after the OPD was settled
         replies = _edit(turn, part)
         place = corrected_place(turn.text)
-        if part in _PLACE_WORDS and len(place) >= 3 and words(place) != said:
+        if part in PLACE_WORDS and len(place) >= 3 and words(place) != said:
             return await _location(turn, place)  # "salah alamat, maksudnya simpang DPR": the new place, given
         return replies
     if turn.choice is None and said in BACK and step in _PREVIOUS and (
@@ -172,11 +93,6 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if turn.msg.location and step != "location":  # a place sent early: kept, not refused
         return [_location_received(turn)] + ASKS[step](turn)
     return await STEPS.get(step, _describe)(turn)
-
-
-def _button_label(text: str) -> bool:
-    """Tell whether a text is one of the bot's own button labels (a menu or flow button sent again)."""
-    return texts.is_button_label(text) or " ".join(text.lower().split()).strip(" .!") in MENU_LABELS
 
 
 # "kembali" goes one step back (to the proposed OPD only when there is one); the answers given before it
@@ -315,7 +231,7 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
     word = words(turn.text)
     if turn.choice == "route:ok" or (turn.choice is None and said_yes(turn.text)):
         return _after_opd(turn)
-    refused = turn.choice is None and _refuses(turn)  # "bukan itu instansinya", "bukan, ini harusnya ke BPBD"
+    refused = turn.choice is None and refuses(turn.text)  # "bukan itu instansinya", "bukan, ini harusnya ke BPBD"
     if refused and (named := named_opd(turn.text, turn.kb)) is not None:
         lapor = data(turn)
         lapor["opd"], lapor["category"] = named.slug, None
@@ -328,19 +244,11 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
         return ask_opd(turn)
     if _asks(turn):  # a question, not a choice: answered, then the choice asked again
         return faq.answer_question(turn) + await reprompt(turn)
-    if _adds_detail(turn):  # "sebenarnya yg lebih parah itu lampu jalan …": the story grows, and is routed again
+    if (turn.choice is None and adds_detail(turn.text)):  # "sebenarnya yg lebih parah itu lampu jalan …": the story grows, and is routed again
         turn.record("complaint_step", "detail_added")
         story = f"{data(turn).get('description', '')}\n{turn.text}"
         return [Reply(texts.DETAIL_TAKEN)] + await _describe(turn, story)
     return [Reply(texts.PICK_ONE)] + ask_route(turn)
-
-
-_REFUSING = re.compile(r"^(?:bukan|bkn|salah|keliru|tidak|tdk|no|not|nope|wrong|ndak|indak|gak|ga|nggak|ngga)\b", re.I)
-
-
-def _refuses(turn: Turn) -> bool:
-    """Tell whether a message turns down the offered OPD ("bukan itu instansinya", "salah, harusnya ke BPBD")."""
-    return bool(_REFUSING.match(words(turn.text))) and not _asks(turn)
 
 
 def _asks(turn: Turn) -> bool:
@@ -475,7 +383,7 @@ async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
         return faq.answer_question(turn) + await reprompt(turn)
     elif turn.choice == "skip" or says_skip(turn.text):
         pass
-    elif _button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
+    elif is_button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
         return [Reply(texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
     elif typed_place is None and _tells_another_problem(turn):  # "oh iya satu lagi, lampu jalan … juga mati"
         data(turn)["also"] = turn.text[:MAX_ALSO]
@@ -492,15 +400,13 @@ async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
     return _after_location(turn)
 
 
-# "satu lagi, lampu jalan di depannya juga mati" at the place step: another problem, not the place.
-_ALSO = re.compile(r"\b(?:satu\s+lagi|ada\s+lagi|juga|jg|selain\s+itu|also|another|one\s+more)\b", re.IGNORECASE)
-MAX_ALSO = 300
+MAX_ALSO = 300  # characters kept of another problem told at the place step
 
 
 def _tells_another_problem(turn: Turn) -> bool:
-    """Tell whether a message typed at the place step tells one more problem (a word for "also", and the router
-    places it surely in another category than the complaint's)."""
-    if not _ALSO.search(turn.text) or len(turn.text.split()) < 3:
+    """Tell whether a message typed at the place step tells one more problem ("oh iya satu lagi, lampu jalan
+    di depannya juga mati": it says "also", and the router places it surely in another category)."""
+    if not says_also(turn.text):
         return False
     route = turn.route(turn.text)
     return (route.score >= OUTSIDE_OPD_SCORE and route.category is not None
@@ -554,7 +460,7 @@ async def _confirm(turn: Turn) -> list[Reply]:
     if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
         if _asks(turn):  # "eh btw syarat akta kematian apa?" at the summary: answered, then asked again
             return faq.answer_question(turn) + await reprompt(turn)
-        if _adds_detail(turn):  # "it's near the Alfamart, smells terrible": added to the story, not dropped
+        if (turn.choice is None and adds_detail(turn.text)):  # "it's near the Alfamart, smells terrible": added to the story, not dropped
             lapor = data(turn)
             lapor["description"] = clean_text(f"{lapor['description']}\n{turn.text}", MAX_DESCRIPTION)[0]
             turn.record("complaint_step", "detail_added")
@@ -589,17 +495,6 @@ async def _confirm(turn: Turn) -> list[Reply]:
         turn.state["also"] = lapor["also"]
         filed.append(Reply(texts.also_mentioned(lapor["also"]), options=(texts.REPORT_ALSO, texts.ASK_AGAIN)))
     return filed
-
-
-_DETAIL_WORDS = 3  # fewer words at the summary are no detail ("kok lama", "hmm ok")
-
-
-def _adds_detail(turn: Turn) -> bool:
-    """Tell whether a message typed at the summary tells more of the problem (neither yes, a button's label,
-    a thanks nor a question)."""
-    said = words(turn.text)
-    return (turn.choice is None and len(said.split()) >= _DETAIL_WORDS and not _button_label(turn.text)
-            and said not in NOT_AN_ANSWER and small_talk(turn.text) is None and not is_question(turn.text))
 
 
 def _edit(turn: Turn, part: str) -> list[Reply]:

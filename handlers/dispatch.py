@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from handlers import complaint, faq, feedback, start, status, texts
+from handlers import complaint, complaint_filed, faq, feedback, start, status, texts
 from handlers.commit import TurnCommitter, TurnWrite, note_committed, supports_group_commit
 from handlers.context import Feature, Services, Turn, clean_text
 from handlers.messages import InboundMessage, Option, Reply, pick_label, pick_option, reply_to_payload
@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 
 FEATURES: tuple[Feature, ...] = (
     feedback.rating,  # a complaint's 1–5 rating, asked by a notification: whatever the resident was doing
-    complaint.filed_again,  # "ya" sent again right after filing: the ticket again, not "ok"
+    complaint_filed.filed_again,  # right after filing: "ya" again gets the ticket, "how long?" the deadline
     start.handle,  # /start, /bantuan, /batal, greetings, menu
     complaint.handle,  # /lapor and every step of its flow
     status.handle,  # /status and /status TICKET

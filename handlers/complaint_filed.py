@@ -1,0 +1,71 @@
+"""Right after filing: a confirmation sent again gets the ticket again, and a question about the complaint
+("how long will it take?", "terus gimana?") gets who has it and by when.
+
+The filing itself (handlers.complaint) leaves `state["filed"]` (ticket, time, OPD, due date); only the
+message straight after it is read here, any other forgets it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from handlers import texts
+from handlers.complaint_state import said_yes
+from handlers.context import Turn
+from handlers.intents import is_question
+from handlers.messages import Reply
+
+# A confirmation sent again this soon after filing is a retry (the reply may never have reached a weak
+# connection): the resident is told the complaint's number again.
+FILED_ECHO = dt.timedelta(minutes=10)
+
+
+async def filed_again(turn: Turn) -> list[Reply] | None:
+    """Answer a confirmation sent again right after the complaint was filed ("ya", "Ya, kirim") with its
+    ticket, instead of "ok" or "that button is no longer valid". Only messages straight after filing are
+    read so: any other message forgets the filing."""
+    filed = turn.state.pop("filed", None)
+    if not filed or turn.state.get("flow"):
+        return None
+    if turn.services.now() - dt.datetime.fromisoformat(filed["at"]) > FILED_ECHO:
+        return None
+    if turn.choice is None and _asks_about_it(turn):  # "how long will it take?", "what if they don't come?"
+        return _what_happens_next(turn, filed)
+    if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
+        return None
+    turn.state["filed"] = filed  # a third try is told the same
+    turn.record("complaint_step", "filed_again", data={"ticket": filed["ticket"]})
+    return [Reply(texts.filed_already(filed["ticket"]), options=texts.MENU)]
+
+
+# "brp lama ditanggapi?", "kapan diperbaiki?": asking when it is handled, in a few words ("kapan jadwal angkut
+# sampah?" is a question of its own).
+_WHEN = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|kapan|kpn|bilo|bila|how\s+long|when)\b", re.IGNORECASE)
+_HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan|ditindak|ditindaklanjuti|diurus|dibalas|"
+                      r"direspon|diangkut|diangkuik|dibereskan|diselesaikan|laporan\w*|fixed|handled|respond|reply|"
+                      r"answered|dealt|track|tracked)\b", re.IGNORECASE)
+_WHEN_WORDS = 6
+_BARE_WHEN_WORDS = 3  # "brp lm?", "kapan ya?"
+
+
+def _asks_about_it(turn: Turn) -> bool:
+    """Tell whether a message is a question naming no topic of its own, or asking in a few words when it is
+    handled: right after filing, it is about the complaint ("terus gimana?", "brp lama ditanggapi?")."""
+    text = turn.text
+    n_words = len(text.split())
+    return (is_question(text) or bool(_WHEN.search(text))) and (
+        (n_words <= _BARE_WHEN_WORDS and bool(_WHEN.search(text)))
+        or (n_words <= _WHEN_WORDS and bool(_WHEN.search(text) or "?" in text) and bool(_HANDLED.search(text)))
+        or not turn.matcher.match(text).topic)
+
+
+def _what_happens_next(turn: Turn, filed: dict[str, str]) -> list[Reply]:
+    """Tell who has the complaint just filed, by when it is answered and how the resident hears of it."""
+    opd = turn.kb.opd(filed.get("opd"))
+    if opd is None or not filed.get("due"):
+        return [Reply(texts.filed_already(filed["ticket"]), options=texts.MENU)]
+    turn.state["filed"] = filed  # another question is told the same
+    turn.record("question", "filed_next", opd=opd.slug, answered=True, data={"ticket": filed["ticket"]})
+    due = dt.date.fromisoformat(filed["due"])
+    return [Reply(texts.after_filing(filed["ticket"], opd.label, due), options=texts.MENU)]

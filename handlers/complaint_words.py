@@ -1,0 +1,82 @@
+"""Reading what a resident types during a complaint: a change asked for ("ubah lokasi", "alamatnya salah,
+harusnya …"), a corrected place, turning down the offered OPD, one more problem ("satu lagi, … juga mati"),
+more of the story, or one of the bot's own button labels sent again.
+
+Pure functions over the text; the complaint flow (handlers.complaint) decides what each means at its step.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers import texts
+from handlers.complaint_state import NOT_AN_ANSWER, words
+from handlers.intents import MENU_LABELS, is_question
+from handlers.smalltalk import small_talk
+
+# "ubah lokasi", "ganti foto", "edit instansi" at the summary: go back to that step.
+_EDIT = re.compile(r"^(?:(?:eh|ehh|maaf|sorry|oh|min|tolong|tlg|mau|saya|sy)\s+)*"
+                   r"(?:(?:ubah|ganti|edit|koreksi|perbaiki|change|salah|keliru)\s+"
+                   r"(lokasi|alamat|tempat|foto|gambar|instansi|"
+                   r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b|"
+                   r"(lokasi|alamat|tempat|location|address)(?:nya)?\s+(?:salah|keliru|wrong)\b)")
+PLACE_WORDS = ("lokasi", "alamat", "tempat", "location", "address")
+# A place given as a correction: "eh salah alamat, maksudnya simpang DPR bukan simpang Haru" is "simpang DPR".
+_CORRECTING = re.compile(
+    r"^\W*(?:(?:eh+|maaf|sorry|oh|min|pak|bu|kak)\b\W*)*"
+    r"(?:(?:(?:salah|keliru|ubah|ganti)\s+(?:alamat|lokasi|tempat)(?:nya)?|(?:alamat|lokasi|tempat)(?:nya)?\s+"
+    r"(?:salah|keliru))\b\W*"
+    r"(?:(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|seharusnya|harusnya|sebenarnya|"
+    r"jadi|mjd|menjadi)\b\W*)?|"
+    r"(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|seharusnya|harusnya)\b\W*)"
+    r"(?:(?:di|ke)\s+)?(?P<place>.*)$", re.I | re.S)
+_NOT_THERE = re.compile(r"[\s,;]+(?:bukan|bukannya|not)\s+.*$", re.I | re.S)
+
+
+def corrected_place(text: str) -> str:
+    """Return the place a message gives, without the words that say it corrects one ("eh salah alamat,
+    maksudnya simpang DPR bukan simpang Haru" → "simpang DPR"); any other message whole."""
+    m = _CORRECTING.match(text)
+    if m is None:
+        return text.strip()
+    return _NOT_THERE.sub("", m.group("place")).strip(" ,.;:-") or text.strip()
+
+
+def edit_asked(text: str) -> str | None:
+    """Return the part of the complaint a message asks to change ("ubah lokasi" → "lokasi"), else None."""
+    m = _EDIT.match(words(text))
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def is_button_label(text: str) -> bool:
+    """Tell whether a text is one of the bot's own button labels (a menu or flow button sent again)."""
+    return texts.is_button_label(text) or " ".join(text.lower().split()).strip(" .!") in MENU_LABELS
+
+
+_REFUSING = re.compile(r"^(?:bukan|bkn|salah|keliru|tidak|tdk|no|not|nope|wrong|ndak|indak|gak|ga|nggak|ngga)\b", re.I)
+
+
+def refuses(text: str) -> bool:
+    """Tell whether a message turns down the offered OPD ("bukan itu instansinya", "salah, harusnya ke BPBD")
+    rather than asks something."""
+    return bool(_REFUSING.match(words(text))) and not ("?" in text and is_question(text.replace("?", " ")))
+
+
+# "satu lagi, lampu jalan di depannya juga mati": one more problem.
+_ALSO = re.compile(r"\b(?:satu\s+lagi|ada\s+lagi|juga|jg|selain\s+itu|also|another|one\s+more)\b", re.IGNORECASE)
+
+
+def says_also(text: str) -> bool:
+    """Tell whether a message of a few words at least says "also" ("satu lagi", "juga", "another")."""
+    return len(text.split()) >= 3 and bool(_ALSO.search(text))
+
+
+_DETAIL_WORDS = 3  # fewer words are no detail ("kok lama", "hmm ok")
+
+
+def adds_detail(text: str) -> bool:
+    """Tell whether a message typed at the route question or the summary tells more of the problem (neither
+    yes, a button's label, a thanks nor a question)."""
+    said = words(text)
+    return (len(said.split()) >= _DETAIL_WORDS and not is_button_label(text) and said not in NOT_AN_ANSWER
+            and small_talk(text) is None and not is_question(text))

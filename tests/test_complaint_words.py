@@ -1,0 +1,42 @@
+"""Reading corrections, refusals and more of the story typed during a complaint (handlers.complaint_words)."""
+
+import pytest
+
+from handlers.complaint_words import adds_detail, corrected_place, edit_asked, refuses, says_also
+
+
+@pytest.mark.parametrize(("text", "part"), [
+    ("ubah lokasi", "lokasi"), ("eh salah alamat, maksudnya simpang DPR", "alamat"),
+    ("alamatnya salah, harusnya Jl. Hamka 3", "alamat"), ("ganti fotonya", "foto"),
+    ("lokasi di depan SD 12", None), ("salah paham min", None),
+])
+def test_a_change_asked_for(text, part):
+    assert edit_asked(text) == part
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("eh salah alamat, maksudnya simpang DPR bukan simpang haru", "simpang DPR"),
+    ("alamatnya salah, harusnya Jl. Banuaran Raya no 15", "Jl. Banuaran Raya no 15"),
+    ("jalan bukan main rusaknya", "jalan bukan main rusaknya"),  # no correction: the message whole
+    ("di depan SD 12", "di depan SD 12"),
+])
+def test_a_corrected_place(text, place):
+    assert corrected_place(text) == place
+
+
+@pytest.mark.parametrize(("text", "refused"), [
+    ("bukan itu instansinya", True), ("salah, harusnya ke BPBD", True), ("no, wrong office", True),
+    ("bukan instansi itu ya?", True),  # a question mark alone asks nothing
+    ("bukan, kalau ke BPBD bagaimana caranya?", False),  # a question: answered, not a refusal
+    ("ya benar", False),
+])
+def test_turning_down_the_office(text, refused):
+    assert refuses(text) is refused
+
+
+def test_one_more_problem_and_more_of_the_story():
+    assert says_also("oh iya satu lagi, lampu jalan di depannya juga mati")
+    assert not says_also("juga")
+    assert adds_detail("tumpukannya dekat Alfamart, baunya menyengat sekali")
+    for not_detail in ("hmm ok", "makasih banyak min", "Ya, kirim", "kapan diangkut ya?"):
+        assert not adds_detail(not_detail), not_detail
