@@ -30,6 +30,11 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
         return None
     if turn.services.now() - dt.datetime.fromisoformat(filed["at"]) > FILED_ECHO:
         return None
+    if turn.msg.photo:  # the photo sent just after filing belongs to that complaint (not a new one)
+        return await _photo_after(turn, filed)
+    if turn.choice is None and _ADD_PHOTO.search(turn.text):  # "tambah foto ke laporan": send it now
+        turn.state["filed"] = filed
+        return [Reply(texts.send_photo_now(filed["ticket"]), request="photo")]
     if turn.choice is None and _asks_about_it(turn):  # "how long will it take?", "what if they don't come?"
         return _what_happens_next(turn, filed)
     if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
@@ -69,3 +74,22 @@ def _what_happens_next(turn: Turn, filed: dict[str, str]) -> list[Reply]:
     turn.record("question", "filed_next", opd=opd.slug, answered=True, data={"ticket": filed["ticket"]})
     due = dt.date.fromisoformat(filed["due"])
     return [Reply(texts.after_filing(filed["ticket"], opd.label, due), options=texts.MENU)]
+
+
+# Asking to add a photo to the complaint just filed ("tambah foto ke laporan", "mau kirim foto jg", "can I add a
+# photo").
+_ADD_PHOTO = re.compile(r"\b(?:tambah\w*|kirim|susul\w*|lampir\w*|add|send|attach)\b.{0,20}"
+                        r"\b(?:foto|gambar|photo|picture|pic)", re.IGNORECASE)
+
+
+async def _photo_after(turn: Turn, filed: dict[str, str]) -> list[Reply] | None:
+    """Attach a photo sent right after filing to that complaint, if it has none yet (else a new complaint
+    starts with it, as any photo sent outside a complaint does)."""
+    resident = await turn.resident()
+    added = await turn.services.complaints.add_photo(turn.session, resident.id, filed["ticket"],
+                                                     turn.msg.photo.path)
+    if not added:
+        return None
+    turn.state["filed"] = filed
+    turn.record("complaint_step", "photo_added", data={"ticket": filed["ticket"]})
+    return [Reply(texts.photo_added(filed["ticket"]), options=texts.MENU)]

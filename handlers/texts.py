@@ -369,6 +369,14 @@ def after_filing(ticket: str, opd_label: str, due: dt.date) -> str:
             f"pemantauan Pemerintah Kota.")
 
 
+def send_photo_now(ticket: str) -> str:
+    return f"Silakan kirim fotonya sekarang; foto itu kami tambahkan ke laporan **{ticket}**."
+
+
+def photo_added(ticket: str) -> str:
+    return f"Terima kasih, foto sudah ditambahkan ke laporan **{ticket}**. Cek status kapan saja dengan /status {ticket}"
+
+
 def filed_already(ticket: str) -> str:
     return (f"Laporan Anda sudah terkirim dengan nomor **{ticket}**; tidak perlu dikirim lagi.\n"
             f"Cek status kapan saja dengan /status {ticket}")

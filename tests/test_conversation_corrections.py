@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 from tests.conftest_chat import Chat
-from tests.test_conversation_complaint import COMPLAINT
+from handlers.messages import Photo
+from tests.test_conversation_complaint import COMPLAINT, complaints, file_complaint
 
 
 async def _at_location(chat: Chat) -> None:
@@ -139,3 +140,14 @@ async def test_another_problem_at_the_place_step_is_kept_for_after_filing(padang
     assert "sudah kami terima" in padang.text and "Laporkan juga" in padang.options
     await padang.choose("Laporkan juga")
     assert "Dinas Perhubungan" in padang.text and "Sudah benar?" in padang.text
+
+
+async def test_a_photo_sent_right_after_filing_is_added_to_that_complaint(chat: Chat) -> None:
+    """From the eighth QA pass: "tambah foto ke laporan" had shown the status, and a photo opened a new report."""
+    ticket = await file_complaint(chat)
+    await chat.say("mau tambah foto ke laporan")
+    assert "kirim fotonya sekarang" in chat.text and chat.last[-1].request == "photo"
+    await chat.say(photo=Photo("test/after.jpg"))
+    assert f"foto sudah ditambahkan ke laporan **{ticket}**" in chat.text
+    [row] = await complaints(chat)
+    assert row.photo_path == "test/after.jpg"

@@ -316,3 +316,23 @@ async def test_reassigning_is_not_a_first_response(db: Database, service: Compla
     assert row.first_response_at is None  # the new OPD's response time starts from the filing, not from 0
     row = await set_status(db, service, original.ticket, "diterima", actor="dpupr.admin")
     assert row.first_response_at is not None
+
+
+async def test_a_photo_sent_after_filing_is_added_once_to_the_residents_open_complaint(
+        db: Database, service: ComplaintService) -> None:
+    budi, siti = await resident(db, "1"), await resident(db, "2")
+    row = await file(db, service, budi)
+    async with db.session() as s:
+        assert not await service.add_photo(s, siti.id, row.ticket, "telegram/x.jpg")  # not hers
+        assert await service.add_photo(s, budi.id, row.ticket, "telegram/a.jpg")
+        assert not await service.add_photo(s, budi.id, row.ticket, "telegram/b.jpg")  # it has one now
+        await s.commit()
+    async with db.session() as s:
+        stored = await service.get(s, row.ticket)
+        assert stored.photo_path == "telegram/a.jpg"
+        notes = [e.note for e in await service.timeline(s, stored.id)]
+        assert notes.count("Warga menambahkan foto.") == 1
+    closed = await file(db, service, budi, key="k2")
+    await set_status(db, service, closed.ticket, "selesai", note="Sudah diangkut.")
+    async with db.session() as s:
+        assert not await service.add_photo(s, budi.id, closed.ticket, "telegram/c.jpg")  # closed

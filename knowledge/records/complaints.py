@@ -322,6 +322,18 @@ class ComplaintService:
         await session.flush()
         return True
 
+    async def add_photo(self, session: AsyncSession, resident_id: int, ticket: str, photo_path: str) -> bool:
+        """Attach a photo the resident sent after filing to their open complaint that has none; False when it is
+        not theirs, already closed or already has a photo. The timeline says so."""
+        row = await self.get_for_resident(session, resident_id, ticket)
+        if row is None or row.status in FINAL or row.photo_path:
+            return False
+        row.photo_path, row.updated_at = photo_path, self.clock()
+        session.add(ComplaintEventRow(complaint_id=row.id, status=None, note="Warga menambahkan foto.", internal=False,
+                                      actor="resident", created_at=row.updated_at))
+        await session.flush()
+        return True
+
     async def timeline(self, session: AsyncSession, complaint_id: int) -> list[ComplaintEventRow]:
         """Return a complaint's events, oldest first."""
         rows = await session.scalars(select(ComplaintEventRow).where(ComplaintEventRow.complaint_id == complaint_id)
