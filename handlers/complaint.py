@@ -25,7 +25,7 @@ from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_des
 from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, clear,
                                       data, go, said_yes, says_skip, store_location, typed_point, words)
 from handlers.complaint_words import (PLACE_WORDS, adds_detail, corrected_place, edit_asked, is_button_label,
-                                      refuses, says_also)
+                                      opens_with_yes, refuses, says_also, says_cancel)
 from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
@@ -51,13 +51,15 @@ async def handle(turn: Turn) -> list[Reply] | None:
     """Start the flow on /lapor; otherwise answer the current step when a flow is active."""
     choice = turn.choice or ""
     if choice.startswith("report:"):  # "Buat laporan" under an answer that says to report here
-        return await _begin(turn, _reported(turn, choice.removeprefix("report:")))
+        return await _begin(turn, _reported(turn, choice.removeprefix("report:")), told_before=True)
     if choice == texts.REPORT_ALSO.value:  # the other problem told during the last complaint
         return await _begin(turn, str(turn.state.pop("also", "")))
     command = turn.command
     if command and command[0] == "lapor":  # "yes please report it" under an answer is its "Buat laporan"
-        story = _OPENING_LEFTOVER.sub("", command[1]).strip()
-        return _urgent_first(turn, await _begin(turn, story or _offered_report(turn)))
+        story, offered = _OPENING_LEFTOVER.sub("", command[1]).strip(), _offered_report(turn)
+        if offered and story and turn.route(story).score < OUTSIDE_OPD_SCORE:  # "tidak ada korban pak, tolong
+            story = f"{offered}\n{story}"  # dilaporkan" after telling the problem: both are the story
+        return _urgent_first(turn, await _begin(turn, story or offered, told_before=bool(offered)))
     if not turn.state.get("flow") and not command and (turn.msg.photo or turn.msg.location):
         return await _begin_with_evidence(turn)
     if turn.state.get("flow") == "lapor" and choice.startswith(("faq:", "nf:")):  # a did-you-mean choice mid-way:
@@ -128,27 +130,43 @@ def ask_current(turn: Turn) -> list[Reply]:
     return ASKS.get(turn.state.get("step", "describe"), ask_describe)(turn)
 
 
-def _reported(turn: Turn, faq_id: str) -> str:
+def _reported(turn: Turn, faq_id: str | None) -> str:
     """Return the description a report from an answer starts with: the resident's own words when they
-    told a problem ("jalan depan rumah rusak parah") rather than asked ("ke mana melapor jalan rusak?"), and
-    the router sends those words to the answer's OPD as surely as it must to pass over an outside body (an
-    address alone, "dpn msjd raya jl k.h ahmad dahlan", is no story: the resident is asked for one)."""
+    told a problem ("jalan depan rumah rusak parah") rather than asked ("ke mana melapor jalan rusak?"). After an
+    answer the router must send those words to the answer's OPD as surely as it must to name an OPD at all (an
+    address alone, "dpn msjd raya jl k.h ahmad dahlan", is no story: the resident is asked for one); after a
+    menu or "don't know", a message of the last half hour routed as surely as to pass over an outside body."""
     last = turn.state.get("last_question") or {}
     text = str(last.get("text") or "")
-    faq = turn.kb.faq(faq_id)
-    if faq is None or last.get("faq") != faq_id or not last.get("own_words", True):
+    entry = turn.kb.faq(faq_id) if faq_id else None
+    if not last.get("own_words", True) or (faq_id and (entry is None or last.get("faq") != faq_id)):
+        return ""
+    if entry is None and not _recent(turn, last.get("at")):
         return ""
     if is_question(text):  # "My neighbour plays loud karaoke every night. Who can I complain to?": the story
         text = split_question(text)[1]
     route = turn.route(text) if len(text) >= MIN_DESCRIPTION else None
-    return text if route is not None and route.opd == faq.opd and route.score >= OUTSIDE_OPD_SCORE else ""
+    if route is None:
+        return ""
+    if entry is not None:  # the answer and the router agree on the OPD, the router as sure as it must be to name one
+        return text if route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
+    return text if route.score >= OUTSIDE_OPD_SCORE else ""
+
+
+REPORT_STORY_AGE = dt.timedelta(minutes=30)  # a question this recent may be the story of a report without an answer
+
+
+def _recent(turn: Turn, at: str | None) -> bool:
+    return bool(at) and turn.services.now() - dt.datetime.fromisoformat(at) <= REPORT_STORY_AGE
 
 
 def _offered_report(turn: Turn) -> str:
     """Return the story of the "Buat laporan" button the last reply offered (see `_reported`), if it did."""
     offered = [value for _label, value in turn.state.get("options", []) + turn.state.get("earlier_options", [])]
     report = next((value for value in offered if value.startswith("report:")), None)
-    return _reported(turn, report.removeprefix("report:")) if report else ""
+    if report:
+        return _reported(turn, report.removeprefix("report:"))
+    return _reported(turn, None)  # after a menu or "don't know": the problem the resident told just before
 
 
 def _start_flow(turn: Turn) -> bool:
@@ -167,12 +185,14 @@ _OPENING_LEFTOVER = re.compile(r"^(?:(?:min|admin|pak|bu|kak|bang|uda|uni|lg|lag
                                re.IGNORECASE)
 
 
-async def _begin(turn: Turn, text: str) -> list[Reply]:
-    """Start a complaint ("/lapor", "Buat laporan"), saying so when that drops one not yet sent."""
+async def _begin(turn: Turn, text: str, *, told_before: bool = False) -> list[Reply]:
+    """Start a complaint ("/lapor", "Buat laporan"), saying so when that drops one not yet sent; a story the
+    resident told in an earlier message (`told_before`) is shown, so they see what is reported."""
     dropped = [Reply(texts.DRAFT_DROPPED)] if _start_flow(turn) else []
     text = _OPENING_LEFTOVER.sub("", text)  # "lapor lg min, tagihan air …": the story starts at "tagihan"
     if len(text.strip()) >= MIN_DESCRIPTION:
-        return dropped + await _describe(turn, text)
+        shown = [Reply(texts.story_taken(texts.shown_description(text)))] if told_before else []
+        return dropped + shown + await _describe(turn, text)
     return dropped + ask_describe(turn)
 
 
@@ -244,11 +264,35 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
         return ask_opd(turn)
     if _asks(turn):  # a question, not a choice: answered, then the choice asked again
         return faq.answer_question(turn) + await reprompt(turn)
-    if (turn.choice is None and adds_detail(turn.text)):  # "sebenarnya yg lebih parah itu lampu jalan …": the story grows, and is routed again
+    if turn.choice is None and (other := _typed_beside(turn)) is not None:
+        return other
+    if turn.choice is None and opens_with_yes(turn.text) and _tells_another_problem(turn):
+        data(turn)["also"] = turn.text[:MAX_ALSO]  # "iya. oh iya di situ juga ada juru parkir liar": yes, and one more
+        return [Reply(texts.ANOTHER_PROBLEM)] + _after_opd(turn)
+    if turn.choice is None and adds_detail(turn.text):  # "sebenarnya yg lebih parah itu …": the story grows
         turn.record("complaint_step", "detail_added")
         story = f"{data(turn).get('description', '')}\n{turn.text}"
         return [Reply(texts.DETAIL_TAKEN)] + await _describe(turn, story)
     return [Reply(texts.PICK_ONE)] + ask_route(turn)
+
+
+def _typed_beside(turn: Turn) -> list[Reply] | None:
+    """Read what a resident types at the route question or the summary instead of answering it: a cancel with a
+    reason ("ga jd deh, tkt ktahuan"), or another OPD named in a few words ("ke PDAM aja deh"); else None."""
+    if says_cancel(turn.text):
+        clear(turn.state)
+        turn.record("command", "batal")
+        return [Reply(texts.CANCELLED, options=texts.MENU)]
+    named = named_opd(turn.text, turn.kb) if len(turn.text.split()) <= _NAMING_WORDS else None
+    if named is not None:
+        lapor = data(turn)
+        lapor["opd"], lapor["category"] = named.slug, None
+        turn.record("complaint_step", "opd", opd=named.slug)
+        return _after_opd(turn)
+    return None
+
+
+_NAMING_WORDS = 5  # "ke PDAM aja deh": a longer message naming an office tells more of the story
 
 
 def _asks(turn: Turn) -> bool:
@@ -401,6 +445,7 @@ async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
 
 
 MAX_ALSO = 300  # characters kept of another problem told at the place step
+EDIT_CHOICE = "edit:"  # texts.EDIT_OPTIONS: the part of the complaint to change
 
 
 def _tells_another_problem(turn: Turn) -> bool:
@@ -460,7 +505,13 @@ async def _confirm(turn: Turn) -> list[Reply]:
     if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
         if _asks(turn):  # "eh btw syarat akta kematian apa?" at the summary: answered, then asked again
             return faq.answer_question(turn) + await reprompt(turn)
-        if (turn.choice is None and adds_detail(turn.text)):  # "it's near the Alfamart, smells terrible": added to the story, not dropped
+        if turn.choice and turn.choice.startswith(EDIT_CHOICE):  # a part picked to change
+            return _edit(turn, turn.choice.removeprefix(EDIT_CHOICE))
+        if turn.choice is None and (other := _typed_beside(turn)) is not None:
+            return other
+        if turn.choice is None and refuses(turn.text):  # "eh salah, bukan no 12 tapi no 21": which part?
+            return [Reply(texts.WHICH_PART, options=texts.EDIT_OPTIONS)]
+        if turn.choice is None and adds_detail(turn.text):  # "it's near the Alfamart, smells terrible": to the story
             lapor = data(turn)
             lapor["description"] = clean_text(f"{lapor['description']}\n{turn.text}", MAX_DESCRIPTION)[0]
             turn.record("complaint_step", "detail_added")

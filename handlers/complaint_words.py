@@ -53,7 +53,8 @@ def is_button_label(text: str) -> bool:
     return texts.is_button_label(text) or " ".join(text.lower().split()).strip(" .!") in MENU_LABELS
 
 
-_REFUSING = re.compile(r"^(?:bukan|bkn|salah|keliru|tidak|tdk|no|not|nope|wrong|ndak|indak|gak|ga|nggak|ngga)\b", re.I)
+_REFUSING = re.compile(r"^(?:(?:eh|ehh|oh|maaf|sorry|min)\s+)*"
+                       r"(?:bukan|bkn|salah|keliru|tidak|tdk|no|not|nope|wrong|ndak|indak|gak|ga|nggak|ngga)\b", re.I)
 
 
 def refuses(text: str) -> bool:
@@ -69,6 +70,28 @@ _ALSO = re.compile(r"\b(?:satu\s+lagi|ada\s+lagi|juga|jg|selain\s+itu|also|anoth
 def says_also(text: str) -> bool:
     """Tell whether a message of a few words at least says "also" ("satu lagi", "juga", "another")."""
     return len(text.split()) >= 3 and bool(_ALSO.search(text))
+
+
+# A message opening with a cancel word says to stop, whatever reason follows ("ga jd deh, tkt ktahuan", "never
+# mind, I already reported this earlier", "ok saya telpon PLN aja. batal").
+_CANCEL_OPENING = re.compile(
+    r"^(?:(?:eh|oh|ok|oke|ya|yaudah|ya\s+udah|sorry|maaf)\s+)*"
+    r"(?:batal|batalkan|batalin|cancel|never\s*mind|lupakan|forget\s+it|"
+    r"(?:gak|ga|gk|g|nggak|ngga|enggak|tidak|tdk|ndak|indak)\s+(?:jadi|jd))\b(?!\s+masalah)")  # "tidak jadi masalah": fine
+_CANCEL_CLOSING = re.compile(r"(?:^|[.!,]\s*)(?:batal|cancel|batalkan|gak\s+jadi|ga\s+jadi|ga\s+jd|gak\s+jd)[.!]*$")
+_YES_OPENING = re.compile(r"^(?:ya|iya|iy|iyo|yes|ok|oke|okay|benar|betul|bener|sip|yup)\b")
+
+
+def says_cancel(text: str) -> bool:
+    """Tell whether a message opens or ends with a word that stops the complaint (with a reason around it)."""
+    said = " ".join(text.lower().split())
+    plain = words(text)
+    return bool(_CANCEL_OPENING.match(plain)) or bool(_CANCEL_CLOSING.search(said))
+
+
+def opens_with_yes(text: str) -> bool:
+    """Tell whether a message opens with a yes ("iya. oh iya di situ juga ada juru parkir liar")."""
+    return bool(_YES_OPENING.match(words(text)))
 
 
 _DETAIL_WORDS = 3  # fewer words are no detail ("kok lama", "hmm ok")

@@ -161,7 +161,7 @@ def answer_question(turn: Turn) -> list[Reply]:
             if combined.decision == "answer" and combined.faq not in (before, match.faq):
                 asked, match, follow_up = f"{turn.text} {previous['text']}", combined, True
     last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere,
-                            "own_words": not follow_up}
+                            "own_words": not follow_up, "at": turn.services.now().isoformat()}
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too

@@ -218,6 +218,48 @@ _STORY_THEN_REPORT = re.compile(
     r"(?:\s+(?:aja|saja|min|ya|dong))*[\s.!]*$", re.I | re.S)
 
 
+# A message that only says to report, whatever the fillers ("yes please report", "sy mau lprkan", "tolong
+# dilaporkan", "oke saya lapor sekarang ya", "ya udah jadi lapor deh", "ambo nio lapor se", "lpr").
+_REPORT_VERBS = frozenset({"lapor", "lpr", "lapr", "lprkan", "laporkan", "laporin", "dilaporkan", "dilaporin", "melapor",
+                           "melaporkan", "malapor", "malaporkan", "report", "complain", "komplain", "mengadu", "ngadu"})
+_REPORT_FILLER = frozenset({
+    "ya", "iya", "iy", "y", "yo", "iyo", "yes", "yeah", "ok", "oke", "okay", "okey", "please", "pls", "tolong", "tlg",
+    "saya", "sy", "aku", "ambo", "i", "we", "kami", "mau", "mo", "nio", "ingin", "pengen", "want", "to", "would",
+    "like", "jadi", "jd", "udah", "sudah", "deh", "aja", "aj", "saja", "sj", "se", "sekarang", "skrg", "now", "dong",
+    "min", "pak", "bu", "kak", "it", "this", "that", "itu", "ini", "lah", "kalau", "klo", "gitu", "then", "so",
+    "sip", "baik", "just", "can", "you", "yaudah", "ajalah", "segera", "langsung"})
+_REPORT_WORDS = 8
+
+
+# Saying to report in the middle of a message ("hi im a student at Unand, I want to report that the bus …"): the
+# story is what follows (or, when nothing does, what came before).
+_REPORT_INSIDE = re.compile(
+    r"(?:^|[\s,.;!])(?:i|saya|sy|aku|ambo|kami|we)\s+(?:want\s+to|would\s+like\s+to|'?d\s+like\s+to|mau|ingin|nio|"
+    r"pengen)\s+(?:report|lapor|melapor|malapor|complain|komplain|mengadu)\b(?:\s+(?:that|about|on|tentang|soal|bahwa))?"
+    r"[\s,.:;!-]*(?P<story>.*)$", re.I | re.S)
+# A story ending with a request to report it ("lampu jalan … mati lah duo minggu. tolong dilaporkan yo").
+_ASKED_TO_REPORT = re.compile(
+    r"^(?P<story>.{10,}?)[\s,.;!-]+(?:(?:tolong|tlg|mohon|please|pls)\s+)?(?:dilaporkan|laporkan|dilaporin|"
+    r"report\s+(?:it|this)|ditindaklanjuti)(?:\s+(?:ya|yo|yah|min|pak|bu|dong|segera))*[\s.!]*$", re.I | re.S)
+
+
+def _story_around_report(said: str) -> str | None:
+    """Return the story of a message that says to report in its middle or at its end, else None."""
+    if m := _ASKED_TO_REPORT.match(said):
+        return m.group("story").strip()
+    if m := _REPORT_INSIDE.search(said):
+        story = m.group("story").strip()
+        return story if len(story) >= 10 else said[:m.start()].strip(" ,.;")
+    return None
+
+
+def _only_says_report(said: str) -> bool:
+    """Tell whether a short message says nothing but that the resident wants to report."""
+    tokens = re.sub(r"[^\w\s]", " ", said.lower()).split()
+    return (0 < len(tokens) <= _REPORT_WORDS and any(t in _REPORT_VERBS for t in tokens)
+            and all(t in _REPORT_VERBS or t in _REPORT_FILLER for t in tokens))
+
+
 def typed_command(text: str) -> tuple[str, str] | None:
     """Return (command, argument) for a command said in words, else None."""
     said = " ".join(text.split())
@@ -232,12 +274,14 @@ def typed_command(text: str) -> tuple[str, str] | None:
         return "status", ""
     if _QUESTION.search(said):
         return None
-    if _YES_REPORT.match(said):
+    if _YES_REPORT.match(said) or _only_says_report(said):
         return "lapor", ""
     if m := _STORY_THEN_REPORT.match(said):
         return "lapor", m.group("story").strip()
-    m = _OPENING.match(said)
-    return ("lapor", m.group(1).strip()) if m else None
+    if m := _OPENING.match(said):
+        return "lapor", m.group(1).strip()
+    story = _story_around_report(said)
+    return ("lapor", story) if story is not None else None
 
 
 _SALAM = re.compile(r"^\W*(?:as+alamu'?\s?alaikum|ass?alamualaikum|salamualaikum|asw\b|salam\b(?!\s+kenal))", re.I)

@@ -238,6 +238,9 @@ CANCEL = Option("Batal", "cmd:batal")
 DESCRIBE = "Ceritakan masalahnya: apa, di mana, sejak kapan."
 DETAIL_ADDED = "Baik, keterangan itu kami tambahkan ke laporan. Silakan periksa lagi ringkasannya:"
 DETAIL_TAKEN = "Baik, keterangan itu kami tambahkan ke laporan."
+WHICH_PART = "Bagian mana yang perlu diubah?"
+EDIT_OPTIONS = (Option("Ubah masalah", "edit:masalah"), Option("Ubah lokasi", "edit:lokasi"),
+                Option("Ubah instansi", "edit:instansi"), Option("Ubah foto", "edit:foto"))
 ANOTHER_PROBLEM = ("Sepertinya itu masalah lain. Kita selesaikan laporan ini dulu; setelah terkirim, saya ingatkan "
                    "untuk melaporkan masalah itu juga.")
 EVIDENCE_STORY = ("Untuk membuat laporan, ceritakan masalahnya: apa, di mana, sejak kapan. Ketik **batal** jika "
@@ -348,6 +351,11 @@ def filed(ticket: str, opd_label: str, due: dt.date) -> str:
 
 
 REPORT_ALSO = Option("Laporkan juga", "also:report")
+
+
+def story_taken(story: str) -> str:
+    """Return the note that a report starts with what the resident told before."""
+    return f"Baik, laporan dibuat dari cerita Anda: “{story}” (bisa diubah di ringkasan dengan **ubah masalah**)."
 
 
 def also_mentioned(text: str) -> str:

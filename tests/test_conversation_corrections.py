@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest_chat import Chat
 from handlers.messages import Photo
 from tests.test_conversation_complaint import COMPLAINT, complaints, file_complaint
@@ -151,3 +153,33 @@ async def test_a_photo_sent_right_after_filing_is_added_to_that_complaint(chat: 
     assert f"foto sudah ditambahkan ke laporan **{ticket}**" in chat.text
     [row] = await complaints(chat)
     assert row.photo_path == "test/after.jpg"
+
+
+async def _at_summary(chat: Chat) -> None:
+    await _at_location(chat)
+    for answer in ("Jl. Sudirman no 12", "lewati", "lewati"):
+        await chat.say(answer)
+    assert "Ringkasan laporan" in chat.text
+
+
+@pytest.mark.parametrize("said", ["ga jd deh, tkt ktahuan", "never mind, I already reported this earlier",
+                                  "ok saya telpon PLN aja. batal"])
+async def test_a_cancel_with_a_reason_at_the_summary_cancels(chat: Chat, said: str) -> None:
+    """From the ninth QA pass: each had been added to the story ("Baik, keterangan itu kami tambahkan")."""
+    await _at_summary(chat)
+    await chat.say(said)
+    assert "dibatalkan" in chat.text and "tambahkan" not in chat.text and not await complaints(chat)
+
+
+async def test_at_the_summary_a_no_asks_which_part_and_an_office_named_is_taken(chat: Chat) -> None:
+    await _at_summary(chat)
+    await chat.say("eh salah, bukan no 12 tapi no 21")  # had been added to the story
+    assert "Bagian mana yang perlu diubah?" in chat.text and "Ubah lokasi" in chat.options
+    await chat.say("Ubah lokasi")
+    await chat.say("Jl. Sudirman no 21")
+    assert "Lokasi: Jl. Sudirman no 21" in chat.text
+    await chat.say("ke dinsos aja deh")  # a few words naming an office: that office, its category asked
+    assert "tambahkan" not in chat.text
+    while "Pilih jenis masalahnya" in chat.text:
+        await chat.say("1")
+    assert "Instansi: Dinas Sosial" in chat.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from handlers import texts
 from tests.conftest_chat import Chat
 from tests.test_conversation_questions import events
@@ -106,3 +108,23 @@ async def test_opening_hours_are_quoted_only_from_a_line_with_a_time_or_a_day(pa
     await padang.say("cara minta fogging")
     await padang.say("buka jam berapa?")  # was the 3M Plus line ("menutup tempat air … setiap minggu")
     assert "3M Plus" not in padang.text
+
+
+@pytest.mark.parametrize(("told", "then", "office"), [
+    ("pohon bsar mau tumbang di jln diponegoro dkt museum adityawarman, bhya kl angin kncg", "Buat laporan",
+     "Badan Penanggulangan Bencana Daerah"),
+    ("tolong pak, ado jalan balubang gadang di Jl. Adinegoro dakek Lubuak Buayo, banyak urang jatuah",
+     "ambo nio lapor se lah", "Dinas Pekerjaan Umum"),
+    ("pak tlg ad org buang smph sembarangan tiap mlm di pinggir bndr dkt psar alai", "sy mau lapor ini pak",
+     "Dinas Lingkungan Hidup"),
+    ("the drain in front of our street is completely blocked with plastic and mud, whenever it rains the road "
+     "floods. Jl. Veteran, Purus", "yes i want to report this", "Dinas Pekerjaan Umum"),
+])
+async def test_the_problem_told_first_is_the_story_of_the_report(padang: Chat, told: str, then: str,
+                                                                 office: str) -> None:
+    """From the ninth QA pass: each had been asked "Ceritakan masalahnya" again."""
+    await padang.say(told)
+    if then == "Buat laporan" and then not in padang.options:
+        await padang.choose("Bukan semuanya")
+    await padang.say(then)
+    assert office in padang.text and "Sudah benar?" in padang.text

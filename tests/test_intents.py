@@ -29,6 +29,14 @@ from handlers.intents import asks_for_human, asks_how_to_report, says_not_that, 
     ("iyo lapor", ("lapor", "")),
     ("ambo nio mambuek laporan", ("lapor", "")),
     ("lah tigo hari nyo karuah, ambo nio lapor", ("lapor", "lah tigo hari nyo karuah")),
+    # only saying to report (the ninth QA pass)
+    ("yes please report", ("lapor", "")), ("sy mau lprkan", ("lapor", "")), ("tolong dilaporkan", ("lapor", "")),
+    ("oke saya lapor sekarang ya", ("lapor", "")), ("ya udah jadi lapor deh", ("lapor", "")),
+    ("ambo nio lapor se", ("lapor", "")), ("lpr", ("lapor", "")),
+    ("hi im a student at Unand, I want to report that the bus skips the Unand stop",
+     ("lapor", "the bus skips the Unand stop")),
+    ("lampu jalan di simpang Lapai mati lah duo minggu. tolong dilaporkan yo",
+     ("lapor", "lampu jalan di simpang Lapai mati lah duo minggu")),
 ])
 def test_a_command_said_in_words(text, command):
     assert typed_command(text) == command
