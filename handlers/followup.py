@@ -62,15 +62,16 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect(frozenset({"jam", "buka", "tutup", "jadwal", "libur", "senin", "sabtu", "minggu"}),
            frozenset({"jam", "buka", "tutup", "jadwal", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu",
                       "libur"}), must=_HOURS),
-    Aspect(frozenset({"mana", "lokasi", "alamat", "kantor", "tempat", "where"}),
-           frozenset({"kantor", "mpp", "loket", "alamat", "kelurahan", "melalui", "lewat", "aplikasi", "situs",
-                      "laman", "online", "daring", "ajukan", "datang"}), web=True),
+    Aspect(frozenset({"mana", "lokasi", "tempat", "where"}),  # where to go for it: the lines that name a place
+           frozenset({"kantor", "mpp", "loket", "alamat", "kelurahan", "kecamatan", "gedung", "datang"}), web=True),
     Aspect(frozenset({"online", "daring", "aplikasi", "situs", "website", "laman", "link"}),
            frozenset({"online", "daring", "aplikasi", "situs", "website", "laman", "melalui", "lewat"}), web=True),
     Aspect(frozenset({"syarat", "bawa", "dokumen", "berkas", "document"}),
            frozenset({"syarat", "bawa", "dokumen", "berkas", "fotokopi", "asli", "siapkan", "lampirkan"})),
     Aspect(frozenset({"wakil", "kuasa"}), frozenset({"wakil", "kuasa"})),
-    Aspect(frozenset({"nomor", "telepon", "kontak", "hubung", "call", "wa", "whatsapp", "phone"}),
+    # how to reach the office, or where it is ("kantornya di mana?", "where is the office?"): the OPD's contact
+    Aspect(frozenset({"nomor", "telepon", "kontak", "hubung", "call", "wa", "whatsapp", "phone", "alamat", "kantor",
+                      "office", "address"}),
            frozenset({"telepon", "hubung", "kontak", "hotline", "whatsapp", "112", "113", "119", "110"}), contact=True),
 )
 ASKING_WORDS = frozenset({w for aspect in ASPECTS for w in aspect.asking})
@@ -114,7 +115,7 @@ def from_previous(turn: Turn, faq: Faq, again: Option, other: Option | None,
     stems = turn.matcher.normalizer.tokens
     asked = set(stems(turn.text))
     opd = turn.kb.opd(faq.opd)
-    if opd is not None and any(a.contact and _stemmed(stems, a.asking) & asked for a in ASPECTS):
+    if opd is not None and any(a.contact and _asks_about(turn.text, a, stems, asked) for a in ASPECTS):
         # "ada nomor wa nya?", "nomor telepon dinasnya?": the OPD's contact from its file, said honestly when absent
         return contact_reply(turn, opd, (again, texts.REPORT, texts.ASK_AGAIN), text=turn.text)
     lines = quoted_lines(turn, faq) if lines is None else lines
@@ -137,7 +138,7 @@ def quoted_lines(turn: Turn, faq: Faq) -> list[str]:
     aspect is matched on its own words."""
     stems = turn.matcher.normalizer.tokens
     asked = set(stems(turn.text))
-    aspects = [aspect for aspect in ASPECTS if _stemmed(stems, aspect.asking) & asked]
+    aspects = [aspect for aspect in ASPECTS if _asks_about(turn.text, aspect, stems, asked)]
     wanted = [(_stemmed(stems, aspect.answer), aspect.not_line, aspect.must) for aspect in aspects]
     web = any(aspect.web for aspect in aspects)
     if not aspects:
@@ -161,6 +162,19 @@ def quoted_lines(turn: Turn, faq: Faq) -> list[str]:
                     found.append(lines[i])
         i += 1
     return found
+
+
+# The contact aspect is asked in these words as typed: "nib tu ap" normalises to "nomor induk berusaha", which
+# asks for no phone number.
+_CONTACT_TYPED = re.compile(r"\b(?:nomor|nomer|nmr|no|telp|telepon|telpon|tlp|kontak|hubungi|hub|wa|whatsapp|phone|"
+                            r"call|contact|alamat|address|kantor|kantua|office)", re.IGNORECASE)
+
+
+def _asks_about(text: str, aspect: Aspect, stems: Callable[[str], list[str]], asked: set[str]) -> bool:
+    """Tell whether a follow-up (its tokens `asked`) asks about an aspect."""
+    if not _stemmed(stems, aspect.asking) & asked:
+        return False
+    return not aspect.contact or bool(_CONTACT_TYPED.search(text))
 
 
 def _stemmed(stems: Callable[[str], list[str]], words: Iterable[str]) -> set[str]:

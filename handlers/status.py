@@ -31,6 +31,21 @@ WITHDRAW, WITHDRAW_YES, WITHDRAW_NO = "withdraw:", "withdraw-yes:", "withdraw-no
 _WITHDRAW_WORDS = re.compile(r"\b(?:batal\w*|cabut\w*|tarik|menarik|withdraw|cancel)\b", re.IGNORECASE)
 
 
+# "laporan tadi", "laporan saya", "my last report": the resident's own latest complaint, named without its ticket.
+_LAST_REPORT = re.compile(r"\b(?:laporan|pengaduan|aduan|report|complaint)\w*\s+(?:saya|sy|ku|aku|ambo|tadi|td|"
+                          r"terakhir|barusan|sebelumnya|yang\s+tadi|yg\s+tadi)\b|\b(?:my|the)\s+(?:last\s+)?"
+                          r"(?:report|complaint)\b", re.IGNORECASE)
+WITHDRAW_WORDS = 16  # a longer message tells a story that mentions cancelling
+
+
+async def _latest_withdrawable(turn: Turn) -> str | None:
+    """Return the ticket of the resident's latest complaint that may still be withdrawn, else None."""
+    resident = await turn.resident()
+    rows = await turn.services.complaints.list_for_resident(turn.session, resident.id)
+    open_rows = [r for r in rows if r.status in WITHDRAWABLE]
+    return max(open_rows, key=lambda r: r.created_at).ticket if open_rows else None
+
+
 async def handle(turn: Turn) -> list[Reply] | None:
     """List the resident's complaints, show one ticket's details, or withdraw one."""
     ticket = None
@@ -43,6 +58,13 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if command and command[0] == "batal" and (named := find_city_ticket(command[1] or "", turn.kb.city.code)):
         # "/batal PDG-AWDEKK", even with a complaint draft open (its step is asked again after the answer)
         return await _ask_withdraw(turn, named)
+    if (not choice and not turn.state.get("flow") and len(turn.text.split()) <= WITHDRAW_WORDS
+            and _WITHDRAW_WORDS.search(turn.text) and _LAST_REPORT.search(turn.text)
+            and not find_city_ticket(turn.text, turn.kb.city.code)):
+        # "eh saya mau batalkan laporan tadi, pohonnya sudah dipotong warga": the latest one that can be withdrawn
+        latest = await _latest_withdrawable(turn)
+        if latest is not None:
+            return await _ask_withdraw(turn, latest)
     if choice.startswith("status:"):
         ticket = choice[7:]
     elif not turn.state.get("flow") and len(turn.text.split()) <= ASKING_WORDS and (

@@ -818,3 +818,12 @@ async def test_a_question_right_after_filing_is_about_the_complaint(chat: Chat, 
     assert "paling lambat" in chat.text and f"/status {ticket}" in chat.text
     await chat.say("kapan jadwal angkut sampah?")  # a question of its own
     assert "sudah diteruskan" not in chat.text
+
+
+async def test_withdrawing_the_complaint_just_filed_without_its_ticket(chat: Chat) -> None:
+    """From the ninth QA pass: "eh saya mau batalkan laporan tadi, …" had got unrelated suggestions."""
+    ticket = await file_complaint(chat)
+    await chat.say("eh saya mau batalkan laporan tadi, sampahnya sudah diangkut warga")
+    assert ticket in chat.text and any(o.startswith("Ya") for o in chat.options)
+    await chat.choose(next(o for o in chat.options if o.startswith("Ya")))
+    assert (await complaints(chat))[0].status == "dibatalkan"

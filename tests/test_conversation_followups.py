@@ -128,3 +128,17 @@ async def test_the_problem_told_first_is_the_story_of_the_report(padang: Chat, t
         await padang.choose("Bukan semuanya")
     await padang.say(then)
     assert office in padang.text and "Sudah benar?" in padang.text
+
+
+@pytest.mark.parametrize("asked", ["kantornya di mana?", "where is the office?", "kantornyo dima?"])
+async def test_where_the_office_is_gets_the_opds_contact_not_a_line_of_the_answer(padang: Chat, asked: str) -> None:
+    """From the ninth QA pass: a random line of the answer ("Dari jawaban tentang …") had been quoted."""
+    await padang.say("syarat akta kelahiran")
+    await padang.say(asked)
+    assert "Dari jawaban tentang" not in padang.text and "Disdukcapil" in padang.text and "belum tersedia" in padang.text
+
+
+async def test_an_acronym_expanded_to_nomor_is_not_a_contact_question(padang: Chat) -> None:
+    await padang.say("cara bikin nib")
+    await padang.say("nib tu ap")  # "nomor induk berusaha": was "nomor telepon … DPMPTSP belum tersedia"
+    assert "belum tersedia" not in padang.text
