@@ -30,7 +30,7 @@ from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import asks_for_human, asks_information, is_question, police_matter
+from handlers.intents import asks_for_human, asks_how_long, asks_information, is_question, police_matter
 from handlers.messages import Reply
 from handlers.smalltalk import small_talk
 from knowledge.kb import Opd
@@ -72,7 +72,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return [Reply(texts.NO_HUMAN)] + await reprompt(turn)
     if step == "describe":
         if not turn.msg.photo and asks_information(turn.text):  # a question typed instead: answered, then the step
-            return faq.answer_question(turn) + await reprompt(turn)
+            return await _aside(turn)
         if is_button_label(turn.text):  # "Buat laporan" pressed again is no story
             return ask_describe(turn)
         return _urgent_first(turn, await _describe(turn))
@@ -118,6 +118,16 @@ def _urgent_first(turn: Turn, replies: list[Reply]) -> list[Reply]:
     if is_emergency(turn.text):
         return [emergency_reply(turn.kb.city)] + replies
     return replies
+
+
+async def _aside(turn: Turn) -> list[Reply]:
+    """Answer a question typed in the middle of a complaint, then ask its step again; "how long until someone
+    comes?" is about this complaint: the time the OPD has, once it is sent."""
+    if asks_how_long(turn.text) and not turn.matcher.match(turn.text).topic:
+        days = turn.kb.sla_days(data(turn).get("category"))
+        turn.record("question", "complaint_time", answered=True)
+        return [Reply(texts.time_to_answer(days))] + await reprompt(turn)
+    return faq.answer_question(turn) + await reprompt(turn)
 
 
 async def reprompt(turn: Turn) -> list[Reply]:
@@ -263,7 +273,7 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
         go(turn, "pick_opd")
         return ask_opd(turn)
     if _asks(turn):  # a question, not a choice: answered, then the choice asked again
-        return faq.answer_question(turn) + await reprompt(turn)
+        return await _aside(turn)
     if turn.choice is None and (other := _typed_beside(turn)) is not None:
         return other
     if turn.choice is None and opens_with_yes(turn.text) and _tells_another_problem(turn):
@@ -327,6 +337,8 @@ async def _pick_opd(turn: Turn) -> list[Reply]:
         turn.state["step"] = "pick_opd_all"
         return ask_opd_all(turn)
     opd = turn.kb.opd(turn.choice[4:]) if turn.choice and turn.choice.startswith("opd:") else _typed_opd(turn)
+    if opd is None and turn.choice is None and len(turn.text.split()) <= _NAMING_WORDS:
+        opd = named_opd(turn.text, turn.kb)  # "damkar aja", "ke dinsos"
     if opd is None:
         if turn.choice is None and small_talk(turn.text) in ("thanks", "bye"):
             # "oh ok makasih" after the police note: the resident has what they needed; no complaint is made.
@@ -335,7 +347,7 @@ async def _pick_opd(turn: Turn) -> list[Reply]:
             turn.record("complaint_step", "left")
             return [Reply(texts.NOT_FILED, options=texts.MENU)]
         if turn.choice is None and is_question(turn.text):  # "berapa nomor polisi": answered, then the step again
-            return faq.answer_question(turn) + await reprompt(turn)
+            return await _aside(turn)
         ask = ask_opd_all if turn.state.get("step") == "pick_opd_all" else ask_opd
         return [Reply(texts.PICK_ONE)] + ask(turn)
     lapor = data(turn)
@@ -424,7 +436,7 @@ async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
         data(turn)["photo"] = msg.photo.path
         return [Reply(texts.PHOTO_RECEIVED)] + ask_location(turn)
     elif _asks(turn):  # a question, not a place: answer it, then ask again
-        return faq.answer_question(turn) + await reprompt(turn)
+        return await _aside(turn)
     elif turn.choice == "skip" or says_skip(turn.text):
         pass
     elif is_button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
@@ -479,7 +491,7 @@ async def _photo(turn: Turn) -> list[Reply]:
         data(turn)["photo"] = turn.msg.photo.path
     elif not (turn.choice == "skip" or says_skip(turn.text)):
         if _asks(turn):  # "eh btw syarat bikin kk baru apa ya?": answered, then the photo asked again
-            return faq.answer_question(turn) + await reprompt(turn)
+            return await _aside(turn)
         return [Reply(texts.PHOTO_AGAIN, options=(texts.SKIP,), request="photo")]
     return _to_name(turn)
 
@@ -491,7 +503,7 @@ async def _name(turn: Turn) -> list[Reply]:
     elif turn.choice in ("name:anon", "skip") or word in {"anonim", "anonymous", "rahasiakan"} or says_skip(word):
         data(turn)["show_name"] = False
     elif _asks(turn):  # a question at the name step: answered, then the step again
-        return faq.answer_question(turn) + await reprompt(turn)
+        return await _aside(turn)
     else:
         return [Reply(texts.PICK_ONE)] + ask_name(turn)
     go(turn, "confirm")
@@ -504,7 +516,7 @@ async def _name(turn: Turn) -> list[Reply]:
 async def _confirm(turn: Turn) -> list[Reply]:
     if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
         if _asks(turn):  # "eh btw syarat akta kematian apa?" at the summary: answered, then asked again
-            return faq.answer_question(turn) + await reprompt(turn)
+            return await _aside(turn)
         if turn.choice and turn.choice.startswith(EDIT_CHOICE):  # a part picked to change
             return _edit(turn, turn.choice.removeprefix(EDIT_CHOICE))
         if turn.choice is None and (other := _typed_beside(turn)) is not None:

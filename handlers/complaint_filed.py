@@ -51,6 +51,7 @@ _HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan
                       r"direspon|diangkut|diangkuik|dibereskan|diselesaikan|laporan\w*|fixed|handled|respond|reply|"
                       r"answered|dealt|track|tracked)\b", re.IGNORECASE)
 _WHEN_WORDS = 6
+_CHECKING = frozenset({"cek", "check", "cek dong", "cek ya", "track", "lacak", "pantau", "how do i track it"})
 _BARE_WHEN_WORDS = 3  # "brp lm?", "kapan ya?"
 
 
@@ -58,6 +59,8 @@ def _asks_about_it(turn: Turn) -> bool:
     """Tell whether a message is a question naming no topic of its own, or asking in a few words when it is
     handled: right after filing, it is about the complaint ("terus gimana?", "brp lama ditanggapi?")."""
     text = turn.text
+    if " ".join(text.lower().strip(" ?!.").split()) in _CHECKING:  # "cek": how it stands
+        return True
     n_words = len(text.split())
     return (is_question(text) or bool(_WHEN.search(text))) and (
         (n_words <= _BARE_WHEN_WORDS and bool(_WHEN.search(text)))

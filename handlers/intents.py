@@ -99,7 +99,7 @@ def says_call_me(text: str) -> bool:
 
 # Asking for a person instead of the bot ("saya mau bicara sama petugas aja", "bisa hubungi operator manusia?",
 # "sambungkan ke petugas dinsos", "can I talk to a human"): the bot says honestly that none answers here.
-_PERSON = (r"(?:petugas|operator|manusia|orang(?:\s+asli)?|admin\s+(?:asli|manusia)|cs|customer\s+service|human|"
+_PERSON = (r"(?:petugas|operator|manusia|orang(?:\s+asli)?|urang|admin\s+(?:asli|manusia)|cs|customer\s+service|human|"
            r"real\s+person|person|agent|staff|officer)")
 _HUMAN = re.compile(
     rf"\b(?:(?:bicara|berbicara|ngomong|ngobrol|omong|chat|chatting|bicaro|mangecek|talk|speak|hubungi|menghubungi|"
@@ -134,6 +134,15 @@ _NOT_THAT = re.compile(
 def says_not_that(text: str) -> bool:
     """Tell whether a message only says that the answer just given missed."""
     return bool(_NOT_THAT.match(text))
+
+
+_HOW_LONG = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|bara\s+lamo|how\s+long|kapan\s+(?:ditangani|"
+                       r"diproses|diperbaiki|datang|ditanggapi|dikerjakan)|when\s+will)\b", re.IGNORECASE)
+
+
+def asks_how_long(text: str) -> bool:
+    """Tell whether a message asks how long something takes ("how long until someone comes?", "brp lama?")."""
+    return bool(_HOW_LONG.search(text))
 
 
 def is_question(text: str) -> bool:

@@ -369,6 +369,12 @@ def same_complaint(ticket: str) -> str:
             f"jika sama, ketik **batal**.")
 
 
+def time_to_answer(days: int) -> str:
+    """Return how long the OPD has for a complaint being written (asked in the middle of it)."""
+    return (f"Setelah laporan ini terkirim, instansinya menanggapi paling lambat **{days} hari kerja**, dan setiap "
+            f"perubahan statusnya kami kabarkan di sini.")
+
+
 def after_filing(ticket: str, opd_label: str, due: dt.date) -> str:
     """Return what happens to a complaint just filed (asked "how long will it take?" right after)."""
     return (f"Laporan **{ticket}** sudah diteruskan ke **{opd_label}** dan akan ditanggapi paling lambat "

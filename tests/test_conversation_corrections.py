@@ -183,3 +183,24 @@ async def test_at_the_summary_a_no_asks_which_part_and_an_office_named_is_taken(
     while "Pilih jenis masalahnya" in chat.text:
         await chat.say("1")
     assert "Instansi: Dinas Sosial" in chat.text
+
+
+async def test_small_things_the_ninth_qa_pass_found(padang: Chat) -> None:
+    await padang.say("/lapor")
+    await padang.say("ada sarang tawon besar di plafon rumah, anak saya masih balita")
+    await padang.say("Pilih instansi lain")
+    await padang.say("damkar aja")  # a few words naming the office (had needed the whole label)
+    assert "Pilih instansi" not in padang.text
+    while "Pilih jenis masalahnya" in padang.text:
+        await padang.say("1")
+    await padang.say("how long until someone comes?")  # the time the OPD has, not the KTP-el's printing time
+    assert "hari kerja" in padang.last[0].text and "KTP" not in padang.text
+    await padang.say("ambo nio bicaro jo urang, bukan robot")  # a person asked for, in Minangkabau
+    assert "asisten otomatis" in padang.last[0].text
+    await padang.say("/batal")
+    await padang.say("/lapor")
+    await padang.say("lampu jalan di depan rumah mati sudah seminggu")
+    for answer in ("ya", "lewati", "lewati", "lewati", "ya"):
+        await padang.say(answer)
+    await padang.say("cek")  # right after filing: how it stands
+    assert "sudah diteruskan ke" in padang.text
