@@ -84,6 +84,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
         if part in PLACE_WORDS and len(place) >= 3 and words(place) != said:
             return await _location(turn, place)  # "salah alamat, maksudnya simpang DPR": the new place, given
         return replies
+    if turn.choice is None and step != "describe" and says_cancel(turn.text):  # "ga jadi deh, takut ketahuan"
+        return _cancelled(turn)
     if turn.choice is None and said in BACK and step in _PREVIOUS and (
             _PREVIOUS[step] != "confirm_route" or turn.kb.opd(data(turn).get("opd"))):
         return _back(turn, _PREVIOUS[step])
@@ -120,10 +122,16 @@ def _urgent_first(turn: Turn, replies: list[Reply]) -> list[Reply]:
     return replies
 
 
+# "how long does satpol pp usually take to respond?": about the complaint's handling.
+_RESPONDING = re.compile(r"\b(?:respon\w*|tanggap\w*|ditangani|menangani|datang|come|handle\w*|fix\w*|diperbaiki|"
+                         r"ditindak\w*|diproses)\b", re.IGNORECASE)
+
+
 async def _aside(turn: Turn) -> list[Reply]:
     """Answer a question typed in the middle of a complaint, then ask its step again; "how long until someone
     comes?" is about this complaint: the time the OPD has, once it is sent."""
-    if asks_how_long(turn.text) and not turn.matcher.match(turn.text).topic:
+    if asks_how_long(turn.text) and (not turn.matcher.match(turn.text).topic or named_opd(turn.text, turn.kb)
+                                     or _RESPONDING.search(turn.text)):
         days = turn.kb.sla_days(data(turn).get("category"))
         turn.record("question", "complaint_time", answered=True)
         return [Reply(texts.time_to_answer(days))] + await reprompt(turn)
@@ -290,9 +298,7 @@ def _typed_beside(turn: Turn) -> list[Reply] | None:
     """Read what a resident types at the route question or the summary instead of answering it: a cancel with a
     reason ("ga jd deh, tkt ktahuan"), or another OPD named in a few words ("ke PDAM aja deh"); else None."""
     if says_cancel(turn.text):
-        clear(turn.state)
-        turn.record("command", "batal")
-        return [Reply(texts.CANCELLED, options=texts.MENU)]
+        return _cancelled(turn)
     named = named_opd(turn.text, turn.kb) if len(turn.text.split()) <= _NAMING_WORDS else None
     if named is not None:
         lapor = data(turn)
@@ -303,6 +309,13 @@ def _typed_beside(turn: Turn) -> list[Reply] | None:
 
 
 _NAMING_WORDS = 5  # "ke PDAM aja deh": a longer message naming an office tells more of the story
+
+
+def _cancelled(turn: Turn) -> list[Reply]:
+    """Leave the complaint not sent, as /batal does (a cancel said with a reason around it)."""
+    clear(turn.state)
+    turn.record("command", "batal")
+    return [Reply(texts.CANCELLED, options=texts.MENU)]
 
 
 def _asks(turn: Turn) -> bool:

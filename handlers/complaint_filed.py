@@ -52,7 +52,10 @@ _HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan
                       r"answered|dealt|track|tracked)\b", re.IGNORECASE)
 _WHEN_WORDS = 6
 _CHECKING = frozenset({"cek", "check", "cek dong", "cek ya", "track", "lacak", "pantau", "how do i track it"})
-_BARE_WHEN_WORDS = 3  # "brp lm?", "kapan ya?"
+_BARE_WHEN_WORDS = 3  # "brp lm?", "kapan ya?"; "kapan jadwal angkut sampah?" is a question of its own
+# Not counted among those words: "thanks! how long usually?"
+_COURTESY = frozenset({"thanks", "thank", "you", "thx", "makasih", "terima", "kasih", "ok", "oke", "okay", "usually",
+                       "biasanya", "min", "pak", "bu", "kak"})
 
 
 def _asks_about_it(turn: Turn) -> bool:
@@ -61,7 +64,7 @@ def _asks_about_it(turn: Turn) -> bool:
     text = turn.text
     if " ".join(text.lower().strip(" ?!.").split()) in _CHECKING:  # "cek": how it stands
         return True
-    n_words = len(text.split())
+    n_words = sum(w.strip("!?.,").lower() not in _COURTESY for w in text.split())
     return (is_question(text) or bool(_WHEN.search(text))) and (
         (n_words <= _BARE_WHEN_WORDS and bool(_WHEN.search(text)))
         or (n_words <= _WHEN_WORDS and bool(_WHEN.search(text) or "?" in text) and bool(_HANDLED.search(text)))

@@ -29,9 +29,11 @@ NOT_AN_ANSWER = {"makasih", "terima kasih", "terimakasih", "makasih min", "thank
 
 # "ok kirim aja", "ya sudah benar min": a yes said with softening words (at least one of YES_CORE).
 _YES_CORE = {"ya", "y", "iya", "ok", "oke", "okay", "yes", "benar", "betul", "bener", "setuju", "kirim", "lanjut", "sip",
-             "boleh", "send", "iyo", "batua", "yup", "yep"}
+             "boleh", "send", "iyo", "batua", "yup", "yep", "yo"}
 _YES_SOFT = _YES_CORE | {"aja", "saja", "sudah", "udah", "udh", "sdh", "min", "dong", "deh", "langsung", "silakan",
-                         "silahkan", "please", "it", "go", "ahead", "kak", "pak", "bu", "lah", "yg", "itu", "ini", "tu"}
+                         "silahkan", "please", "it", "go", "ahead", "kak", "pak", "bu", "lah", "yg", "itu", "ini", "tu",
+                         # "yo, kirim lah", "iya kirim nak", "oke lanjut laporannya", "yo bana"
+                         "nak", "bana", "laporannya", "laporan", "lapor", "nya", "sekarang", "skrg"}
 
 
 def said_yes(text: str) -> bool:

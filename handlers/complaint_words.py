@@ -19,15 +19,15 @@ _EDIT = re.compile(r"^(?:(?:eh|ehh|maaf|sorry|oh|min|tolong|tlg|mau|saya|sy)\s+)
                    r"(?:(?:ubah|ganti|edit|koreksi|perbaiki|change|salah|keliru)\s+"
                    r"(lokasi|alamat|tempat|foto|gambar|instansi|"
                    r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b|"
-                   r"(lokasi|alamat|tempat|location|address)(?:nya)?\s+(?:salah|keliru|wrong)\b)")
+                   r"(lokasi|alamat|tempat|location|address)(?:nya|nyo)?\s+(?:salah|keliru|wrong)\b)")
 PLACE_WORDS = ("lokasi", "alamat", "tempat", "location", "address")
 # A place given as a correction: "eh salah alamat, maksudnya simpang DPR bukan simpang Haru" is "simpang DPR".
 _CORRECTING = re.compile(
     r"^\W*(?:(?:eh+|maaf|sorry|oh|min|pak|bu|kak)\b\W*)*"
-    r"(?:(?:(?:salah|keliru|ubah|ganti)\s+(?:alamat|lokasi|tempat)(?:nya)?|(?:alamat|lokasi|tempat)(?:nya)?\s+"
-    r"(?:salah|keliru))\b\W*"
-    r"(?:(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|seharusnya|harusnya|sebenarnya|"
-    r"jadi|mjd|menjadi)\b\W*)?|"
+    r"(?:(?:(?:salah|keliru|ubah|ganti)\s+(?:alamat|lokasi|tempat)(?:nya|nyo)?|(?:alamat|lokasi|tempat)(?:nya|nyo)?\s+"
+    r"(?:salah|keliru)(?:\s+(?:tu|itu|ini))?)\b\W*"
+    r"(?:(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|nan\s+batua|seharusnya|harusnya|"
+    r"sebenarnya|jadi|mjd|menjadi)\b\W*)?|"
     r"(?:maksud(?:nya|\s+saya|\s+sy|ku)?|yang\s+benar|yg\s+benar|yg\s+bener|seharusnya|harusnya)\b\W*)"
     r"(?:(?:di|ke)\s+)?(?P<place>.*)$", re.I | re.S)
 _NOT_THERE = re.compile(r"[\s,;]+(?:bukan|bukannya|not)\s+.*$", re.I | re.S)
@@ -77,9 +77,11 @@ def says_also(text: str) -> bool:
 _CANCEL_OPENING = re.compile(
     r"^(?:(?:eh|oh|ok|oke|ya|yaudah|ya\s+udah|sorry|maaf)\s+)*"
     r"(?:batal|batalkan|batalin|cancel|never\s*mind|lupakan|forget\s+it|"
-    r"(?:gak|ga|gk|g|nggak|ngga|enggak|tidak|tdk|ndak|indak)\s+(?:jadi|jd))\b(?!\s+masalah)")  # "tidak jadi masalah": fine
+    r"(?:gak|ga|gk|g|nggak|ngga|enggak|tidak|tdk|ndak|indak)\s+(?:jadi|jd)|"
+    r"(?:gak|ga|gk|nggak|tidak|tdk|ndak|indak)\s+usah\s+(?:di)?(?:lapor|laporkan|kirim))\b"
+    r"(?!\s+masalah)")  # "tidak jadi masalah" is fine, not a cancel
 _CANCEL_CLOSING = re.compile(r"(?:^|[.!,]\s*)(?:batal|cancel|batalkan|gak\s+jadi|ga\s+jadi|ga\s+jd|gak\s+jd)[.!]*$")
-_YES_OPENING = re.compile(r"^(?:ya|iya|iy|iyo|yes|ok|oke|okay|benar|betul|bener|sip|yup)\b")
+_YES_OPENING = re.compile(r"^(?:ya|iya|iy|iyo|yo|yes|ok|oke|okay|benar|betul|bener|sip|yup)\b")
 
 
 def says_cancel(text: str) -> bool:
@@ -95,6 +97,7 @@ def opens_with_yes(text: str) -> bool:
 
 
 _DETAIL_WORDS = 3  # fewer words are no detail ("kok lama", "hmm ok")
+_YES_WORDS = 4  # a yes of this many words at most is a yes with fillers ("iya kirim nak"), not more of the story
 
 
 def adds_detail(text: str) -> bool:
@@ -102,4 +105,5 @@ def adds_detail(text: str) -> bool:
     yes, a button's label, a thanks nor a question)."""
     said = words(text)
     return (len(said.split()) >= _DETAIL_WORDS and not is_button_label(text) and said not in NOT_AN_ANSWER
-            and small_talk(text) is None and not is_question(text))
+            and small_talk(text) is None and not is_question(text) and not edit_asked(text)
+            and not (opens_with_yes(text) and len(said.split()) <= _YES_WORDS))

@@ -32,7 +32,7 @@ _PEOPLE_IN_DANGER = re.compile(
     rf"\bmenimpa\s+{_PERSON}\b|\b(?:menimpa|tertimpa)\b.*\bada\s+(?:orang|org|anak|korban)\b|"
     r"\b(?:banjir|kebanjiran|air|aia|lift)\b.*\b(?:tidak|tak|indak|ga|gak|nggak|ndak)\s+bisa\s+(?:keluar|kalua)\b|"
     # floodwater in the house at knee height or more ("air sudah masuk rumah setinggi lutut", "banjir sepinggang")
-    r"\b(?:banjir|kebanjiran|banjia|air|aia|aie)\b(?:\s+\S+){0,8}?\s+(?:setinggi\s+|sampai\s+|sampe\s+|ke\s+)?"
+    r"\b(?:banjir|kebanjiran|banjia|air|aia|aie)\b(?:\s+\S+){0,12}?\s+(?:setinggi\s+|sampai\s+|sampe\s+|ke\s+)?"
     r"(?:se|sa)?(?:lutut|lutuik|pinggang|pinggul|dada|dado|leher|paha|atap)\b",
     re.I)
 # Fire, explosions, gas leaks: emergencies when told, unless the message is about a procedure, the past,
@@ -40,6 +40,7 @@ _PEOPLE_IN_DANGER = re.compile(
 _FIRE = re.compile(
     r"\b(?:(?<!pemadam )(?<!pemadaman )(?<!non-)kebakaran|terbakar|kabakaran|tabakar|tabaka|"
     r"api\s*(?:nya)?\s+(?:besar|gadang|membesar|menjalar|merambat)|keluar\s+api|asap\s+tebal|gas\s+bocor|ledakan|meledak|on\s+fire|burning|gas\s+leak|explosion|"
+    r"keluar\s+asap|asap\s+keluar|smoke\s+(?:is\s+)?(?:coming|pouring|billowing)|"
     r"(?:a|the|big|huge|house|building)\s+fire"
     r"(?!\s+(?:brigade|department|station|truck|fighters?|service|hydrant|extinguishers?|drill|safety|alarm|"
     r"insurance|hazard)))\b", re.I)
@@ -108,6 +109,7 @@ _TRIGGER_WORDS = (
     "pembegalan", "penganiayaan", "perkelahian", "tawuran", "accident", "crash", "flash", "robbery", "kalua",
     "keserempet", "diserempet", "pangsan", "kajang", "lutut", "lutuik", "selutut", "pinggang", "sepinggang",
     "pinggul", "dada", "sedada", "leher", "seleher", "paha", "sepaha", "atap", "salutuik", "sapinggang", "sadado",
+    "smoke",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 

@@ -229,14 +229,17 @@ _STORY_THEN_REPORT = re.compile(
 
 # A message that only says to report, whatever the fillers ("yes please report", "sy mau lprkan", "tolong
 # dilaporkan", "oke saya lapor sekarang ya", "ya udah jadi lapor deh", "ambo nio lapor se", "lpr").
-_REPORT_VERBS = frozenset({"lapor", "lpr", "lapr", "lprkan", "laporkan", "laporin", "dilaporkan", "dilaporin", "melapor",
-                           "melaporkan", "malapor", "malaporkan", "report", "complain", "komplain", "mengadu", "ngadu"})
+_REPORT_VERBS = frozenset({"lapor", "lpr", "lapr", "lpor", "lprkan", "laporkan", "laporin", "dilaporkan", "dilaporin",
+                           "melapor", "melaporkan", "malapor", "malaporkan", "report", "complain", "komplain", "mengadu",
+                           "ngadu", "file"})
+_MAKING = frozenset({"buat", "bikin", "buek", "mambuek", "membuat", "make"})  # "buek laporan": making a report
 _REPORT_FILLER = frozenset({
     "ya", "iya", "iy", "y", "yo", "iyo", "yes", "yeah", "ok", "oke", "okay", "okey", "please", "pls", "tolong", "tlg",
     "saya", "sy", "aku", "ambo", "i", "we", "kami", "mau", "mo", "nio", "ingin", "pengen", "want", "to", "would",
     "like", "jadi", "jd", "udah", "sudah", "deh", "aja", "aj", "saja", "sj", "se", "sekarang", "skrg", "now", "dong",
     "min", "pak", "bu", "kak", "it", "this", "that", "itu", "ini", "lah", "kalau", "klo", "gitu", "then", "so",
-    "sip", "baik", "just", "can", "you", "yaudah", "ajalah", "segera", "langsung"})
+    "sip", "baik", "just", "can", "you", "yaudah", "ajalah", "segera", "langsung", "lgsg", "nak", "ibu", "bapak",
+    "bukan", "tanya", "iko", "ko", "for", "me", "kalo", "lai", "a", "complaint", "mah", "jg", "juga", "udh", "sdh"})
 _REPORT_WORDS = 8
 
 
@@ -263,10 +266,18 @@ def _story_around_report(said: str) -> str | None:
 
 
 def _only_says_report(said: str) -> bool:
-    """Tell whether a short message says nothing but that the resident wants to report."""
+    """Tell whether a short message says nothing but that the resident wants to report ("buek laporan" too)."""
     tokens = re.sub(r"[^\w\s]", " ", said.lower()).split()
-    return (0 < len(tokens) <= _REPORT_WORDS and any(t in _REPORT_VERBS for t in tokens)
-            and all(t in _REPORT_VERBS or t in _REPORT_FILLER for t in tokens))
+    verbs = _REPORT_VERBS | ({"laporan"} | _MAKING if set(tokens) & _MAKING and "laporan" in tokens else set())
+    return (0 < len(tokens) <= _REPORT_WORDS and any(t in verbs for t in tokens)
+            and all(t in verbs or t in _REPORT_FILLER for t in tokens))
+
+
+# Saying to report, then what about ("ya udah saya lapor aja soal meteran itu", "jadi lapor deh yang parkir tadi").
+_REPORT_ABOUT = re.compile(
+    r"^(?:(?:" + "|".join(sorted(_REPORT_FILLER, key=len, reverse=True)) + r")[\s,.!]+)*"
+    r"(?:" + "|".join(sorted(_REPORT_VERBS, key=len, reverse=True)) + r")\b(?:[\s,]+(?:aja|aj|saja|deh|dong|ya|lah))*"
+    r"[\s,]+(?:soal|tentang|mengenai|about|yang|yg)\s+(?P<story>.+)$", re.I | re.S)
 
 
 def typed_command(text: str) -> tuple[str, str] | None:
@@ -285,6 +296,8 @@ def typed_command(text: str) -> tuple[str, str] | None:
         return None
     if _YES_REPORT.match(said) or _only_says_report(said):
         return "lapor", ""
+    if m := _REPORT_ABOUT.match(said):
+        return "lapor", m.group("story").strip()
     if m := _STORY_THEN_REPORT.match(said):
         return "lapor", m.group("story").strip()
     if m := _OPENING.match(said):

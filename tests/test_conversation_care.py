@@ -55,6 +55,9 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     # from the residents' QA pass: floodwater in the house at knee height or more, even without "stuck"
     "air sudah masuk rumah setinggi lutut di kuranji, kami harus kemana",
     "banjia lah sapinggang di rumah ambo",
+    # the tenth QA pass: the depth further from the water; smoke seen now
+    "tolong pak, aia lah masuak ka rumah kami di Kampuang Kalawi, lah sapinggang, ado urang gaek nan indak bisa bajalan",
+    "there is smoke coming out of a shophouse on Jalan Niaga right now, what number do I call??",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -85,6 +88,7 @@ def test_emergencies_happening_now(text: str) -> None:
     "kalau banjir setinggi lutut apa yang harus dilakukan",
     "lutut saya sakit, puskesmas buka jam berapa",
     "atap rumah bocor kalau hujan, ada bantuan?",
+    "smoke coming from my neighbours kitchen every day",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)

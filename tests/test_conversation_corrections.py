@@ -204,3 +204,24 @@ async def test_small_things_the_ninth_qa_pass_found(padang: Chat) -> None:
         await padang.say(answer)
     await padang.say("cek")  # right after filing: how it stands
     assert "sudah diteruskan ke" in padang.text
+
+
+async def test_what_the_tenth_qa_pass_found_at_the_summary_and_steps(padang: Chat) -> None:
+    await padang.say("/lapor")
+    await padang.say("lampu jalan di depan rumah mati sudah seminggu")
+    await padang.say("oke lanjut laporannya")  # a yes (had been added to the story)
+    assert "Kirim lokasi" in padang.last[-1].text
+    await padang.say("how long does dishub usually take to respond?")  # the OPD's time, not the KTP-el's
+    assert "hari kerja" in padang.last[0].text
+    await padang.say("ga jadi deh, takut nanti ketahuan sama tetangga")  # had been saved as the place
+    assert "dibatalkan" in padang.text
+    await padang.say("/lapor")
+    await padang.say("lampu jalan di depan rumah mati sudah seminggu")
+    for answer in ("ya", "Jl. Bypass km 6", "lewati", "lewati"):
+        await padang.say(answer)
+    await padang.say("lokasinyo salah tu, nan batua Jl. Bypass km 14")  # Minangkabau: the place, not the story
+    assert "Lokasi: Jl. Bypass km 14" in padang.text
+    await padang.say("yo, kirim lah")  # a yes (had been added to the story and the summary shown again)
+    assert "sudah kami terima" in padang.text
+    [row] = await complaints(padang)
+    assert row.description == "lampu jalan di depan rumah mati sudah seminggu"

@@ -37,6 +37,12 @@ from handlers.intents import asks_for_human, asks_how_to_report, says_not_that, 
      ("lapor", "the bus skips the Unand stop")),
     ("lampu jalan di simpang Lapai mati lah duo minggu. tolong dilaporkan yo",
      ("lapor", "lampu jalan di simpang Lapai mati lah duo minggu")),
+    # the tenth QA pass
+    ("ambo nak malapor se lah", ("lapor", "")), ("ambo nio malaporkan iko", ("lapor", "")),
+    ("buek laporan", ("lapor", "")), ("y udh lpor aja", ("lapor", "")), ("lpor aj lgsg", ("lapor", "")),
+    ("ibu mau lapor nak bukan tanya", ("lapor", "")), ("ok can you file it for me please", ("lapor", "")),
+    ("ya udah saya lapor aja soal meteran itu", ("lapor", "meteran itu")),
+    ("oke kalau gitu jadi lapor deh yang parkir tadi", ("lapor", "parkir tadi")),
 ])
 def test_a_command_said_in_words(text, command):
     assert typed_command(text) == command
