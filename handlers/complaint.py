@@ -152,23 +152,32 @@ def _reported(turn: Turn, faq_id: str | None) -> str:
     """Return the description a report from an answer starts with: the resident's own words when they
     told a problem ("jalan depan rumah rusak parah") rather than asked ("ke mana melapor jalan rusak?"). After an
     answer the router must send those words to the answer's OPD as surely as it must to name an OPD at all (an
-    address alone, "dpn msjd raya jl k.h ahmad dahlan", is no story: the resident is asked for one); after a
-    menu or "don't know", a message of the last half hour routed as surely as to pass over an outside body."""
+    address alone, "dpn msjd raya jl k.h ahmad dahlan", is no story: the resident is asked for one). Otherwise
+    (a menu, "don't know", another question in between) the latest of the resident's recent messages (the last
+    half hour) that the router places as surely as it must to pass over an outside body."""
     last = turn.state.get("last_question") or {}
     text = str(last.get("text") or "")
     entry = turn.kb.faq(faq_id) if faq_id else None
-    if not last.get("own_words", True) or (faq_id and (entry is None or last.get("faq") != faq_id)):
+    if faq_id and (entry is None or last.get("faq") != faq_id or not last.get("own_words", True)):
         return ""
-    if entry is None and not _recent(turn, last.get("at")):
+    if entry is None:  # the latest message of the last half hour that tells a problem the router places surely
+        told = [t for t in reversed(turn.state.get("told", [])) if _recent(turn, t.get("at"))]
+        for candidate in [str(t.get("text") or "") for t in told] or ([text] if _recent(turn, last.get("at")) else []):
+            story = _story_of(candidate)
+            route = turn.route(story) if len(story) >= MIN_DESCRIPTION else None
+            if route is not None and route.score >= OUTSIDE_OPD_SCORE:
+                return story
         return ""
-    if is_question(text):  # "My neighbour plays loud karaoke every night. Who can I complain to?": the story
-        text = split_question(text)[1]
+    text = _story_of(text)
     route = turn.route(text) if len(text) >= MIN_DESCRIPTION else None
-    if route is None:
-        return ""
-    if entry is not None:  # the answer and the router agree on the OPD, the router as sure as it must be to name one
-        return text if route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
-    return text if route.score >= OUTSIDE_OPD_SCORE else ""
+    # the answer and the router agree on the OPD, the router as sure as it must be to name one
+    return text if route is not None and route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
+
+
+def _story_of(text: str) -> str:
+    """Return the story of a message: without its question ("My neighbour plays loud karaoke every night. Who
+    can I complain to?")."""
+    return split_question(text)[1] if is_question(text) else text
 
 
 REPORT_STORY_AGE = dt.timedelta(minutes=30)  # a question this recent may be the story of a report without an answer
@@ -563,6 +572,7 @@ async def _confirm(turn: Turn) -> list[Reply]:
     await turn.session.commit()
     clear(turn.state)
     turn.state.pop("last_question", None)  # a follow-up now is about the complaint, not the answer before it
+    turn.state.pop("told", None)  # and what was told before it is reported
     turn.state["filed"] = {"ticket": row.ticket, "at": turn.services.now().isoformat(), "opd": opd.slug,
                            "due": row.due_date.isoformat()}
     turn.record("complaint_step", "filed", opd=opd.slug, data={"ticket": row.ticket})

@@ -28,6 +28,7 @@ MAX_VALUE_BYTES = 64  # Telegram's callback data limit
 # When the matcher names no OPD, a question about a problem ("limbah pabrik di sungai, lapor ke mana?")
 # is routed like a complaint; only a confident route names an OPD (an off-topic question scores lower).
 ROUTER_OPD_SCORE = 0.45
+TOLD_KEPT = 3  # the resident's latest messages kept as the possible story of a report said later
 LABEL_CHARS = 60
 # An answer saying "report it here" ("ketik /lapor", "melalui layanan pengaduan ini").
 _POINTS_TO_REPORTING = re.compile(r"/lapor\b|pengaduan ini\b", re.I)
@@ -160,9 +161,12 @@ def answer_question(turn: Turn) -> list[Reply]:
             combined = turn.matcher.match(f"{turn.text} {previous['text']}")
             if combined.decision == "answer" and combined.faq not in (before, match.faq):
                 asked, match, follow_up = f"{turn.text} {previous['text']}", combined, True
+    now = turn.services.now().isoformat()
     last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere,
-                            "own_words": not follow_up, "at": turn.services.now().isoformat()}
+                            "own_words": not follow_up, "at": now}
     turn.state["last_question"] = last
+    if not follow_up:  # what the resident told lately: a report said later may be about any of it
+        turn.state["told"] = [*turn.state.get("told", [])[-(TOLD_KEPT - 1):], {"text": turn.text[:500], "at": now}]
     common = {"score": round(float(match.score), 4), "text": turn.text}
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too
     answers = (_several(turn, last, common) or _answered(turn, match, crime, last, common)

@@ -142,3 +142,12 @@ async def test_an_acronym_expanded_to_nomor_is_not_a_contact_question(padang: Ch
     await padang.say("cara bikin nib")
     await padang.say("nib tu ap")  # "nomor induk berusaha": was "nomor telepon … DPMPTSP belum tersedia"
     assert "belum tersedia" not in padang.text
+
+
+async def test_the_story_survives_a_question_in_between(padang: Chat) -> None:
+    """From the tenth QA pass: one message between the story and "lapor" had lost the story."""
+    await padang.say("no water coming out of the tap since yesterday morning in Lubuk Begalung")
+    await padang.say("is PDAM part of the city government?")
+    await padang.say("I want to report it")
+    assert "Perumda Air Minum" in padang.text and "Sudah benar?" in padang.text
+    assert "no water coming out of the tap" in padang.text  # shown to the resident
