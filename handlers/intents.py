@@ -102,8 +102,9 @@ def says_call_me(text: str) -> bool:
 _PERSON = (r"(?:petugas|operator|manusia|orang(?:\s+asli)?|urang|admin\s+(?:asli|manusia)|cs|customer\s+service|human|"
            r"real\s+person|person|agent|staff|officer)")
 _HUMAN = re.compile(
-    rf"\b(?:(?:bicara|berbicara|ngomong|ngobrol|omong|chat|chatting|bicaro|mangecek|talk|speak|hubungi|menghubungi|"
-    rf"sambungkan|sambungin|hubungkan|connect|transfer)\s+(?:(?:sama|dengan|dgn|ke|kepada|jo|to|with|me\s+to|me\s+with)\s+)?"
+    rf"\b(?:(?:bicara|berbicara|ngomong|ngobrol|omong|chat|chatting|bicaro|bacakap|mangecek|talk|speak|hubungi|"
+    rf"menghubungi|sambungkan|sambungin|hubungkan|connect|transfer)\s+"
+    rf"(?:(?:sama|dengan|dgn|ke|kepada|jo|to|with|me\s+to|me\s+with)\s+)?"
     rf"(?:(?:a|an|the|seorang|salah\s+satu)\s+)?{_PERSON}|"
     rf"(?:mau|minta|ingin|pengen|butuh|need|want)\s+(?:(?:a|an)\s+)?(?:manusia|human)|"
     rf"(?:petugas|operator|admin|cs)\s+(?:manusia|asli))\b",

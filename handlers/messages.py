@@ -172,6 +172,14 @@ def pick_option(text: str, options: tuple[Option, ...] | list[Option]) -> Option
         hits = [o for o in options if o.label.lower().startswith(head)]
         if len(hits) == 1:
             return hits[0]
+    # ... and "iya batalkan" answers "Ya, batalkan": the label's words after its yes or no, typed after one's own
+    first, _, rest = t.replace(",", " ").partition(" ")
+    head = "ya," if first in _YES_WORDS else "tidak," if first in _NO_WORDS else None
+    if head is not None and rest.strip():
+        hits = [o for o in options if o.label.lower().startswith(head)
+                and " ".join(o.label.lower()[len(head):].split()) == " ".join(rest.split())]
+        if len(hits) == 1:
+            return hits[0]
     return None
 
 

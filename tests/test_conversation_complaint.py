@@ -827,3 +827,11 @@ async def test_withdrawing_the_complaint_just_filed_without_its_ticket(chat: Cha
     assert ticket in chat.text and any(o.startswith("Ya") for o in chat.options)
     await chat.choose(next(o for o in chat.options if o.startswith("Ya")))
     assert (await complaints(chat))[0].status == "dibatalkan"
+
+
+async def test_the_withdrawal_question_takes_a_typed_yes_with_its_label(chat: Chat) -> None:
+    """From the tenth QA pass: "iya batalkan" at "Yakin ingin membatalkan?" had got "belum punya jawaban"."""
+    ticket = await file_complaint(chat)
+    await chat.say(f"batalkan laporan {ticket}")
+    await chat.say("iya batalkan")
+    assert (await complaints(chat))[0].status == "dibatalkan"

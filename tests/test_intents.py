@@ -86,6 +86,7 @@ def test_asking_only_how_to_report(text, only_how):
     ("tolong sambungkan ke petugas dinsos langsung", True),
     ("bisa hubungi admin/operator manusia?", True),
     ("I want to speak with an officer", True),
+    ("ambo nio bacakap jo urang se lah", True),
     ("petugas kebersihan tidak datang ke rumah", False),  # a story
     ("butuh petugas untuk angkat pohon tumbang", False),  # a request for the service
     ("hubungi petugas damkar nomor berapa", False),  # the contact question
