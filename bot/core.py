@@ -70,7 +70,8 @@ def build_core(settings: Settings, *, db: Database | None = None, observer: Call
     """Build (without I/O) everything a conversation needs."""
     db = db or Database(settings.database_url)
     base_kb = load_base_kb(settings)
-    live = LiveKnowledge(db, base_kb)
+    places = Places.for_kb(settings.kb_path)
+    live = LiveKnowledge(db, base_kb, places=places)
     outbox = Outbox()
     complaints = ComplaintService(lambda: live.kb, outbox, holidays=settings.holidays,
                                   timezone=base_kb.city.timezone)
@@ -79,7 +80,7 @@ def build_core(settings: Settings, *, db: Database | None = None, observer: Call
     state = SqlStateStore(db, cache=db.dialect == "sqlite")
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     services = Services(db=db, live=live, complaints=complaints, outbox=outbox, events=events, state=state,
-                        media_dir=settings.media_dir, now=now, places=Places.for_kb(settings.kb_path))
+                        media_dir=settings.media_dir, now=now, places=places)
     # PostgreSQL is how Tanya Kota runs on several instances: there a resident's turns also take a
     # lease (an advisory lock). SQLite serves one process, whose Dispatcher lock is enough.
     leases = ResidentLeases(db) if db.dialect == "postgresql" else None

@@ -57,8 +57,9 @@ async def handle(turn: Turn) -> list[Reply] | None:
     command = turn.command
     if command and command[0] == "lapor":  # "yes please report it" under an answer is its "Buat laporan"
         story, offered = _OPENING_LEFTOVER.sub("", command[1]).strip(), _offered_report(turn)
-        if offered and story and turn.route(story).score < OUTSIDE_OPD_SCORE:  # "tidak ada korban pak, tolong
-            story = f"{offered}\n{story}"  # dilaporkan" after telling the problem: both are the story
+        # "tidak ada korban pak, tolong dilaporkan" after telling the problem: both are the story
+        if offered and story and turn.router.route(story).score < OUTSIDE_OPD_SCORE:
+            story = f"{offered}\n{story}"
         return _urgent_first(turn, await _begin(turn, story or offered, told_before=bool(offered)))
     if not turn.state.get("flow") and not command and (turn.msg.photo or turn.msg.location):
         return await _begin_with_evidence(turn)
@@ -164,12 +165,12 @@ def _reported(turn: Turn, faq_id: str | None) -> str:
         told = [t for t in reversed(turn.state.get("told", [])) if _recent(turn, t.get("at"))]
         for candidate in [str(t.get("text") or "") for t in told] or ([text] if _recent(turn, last.get("at")) else []):
             story = _story_of(candidate)
-            route = turn.route(story) if len(story) >= MIN_DESCRIPTION else None
+            route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
             if route is not None and route.score >= OUTSIDE_OPD_SCORE:
                 return story
         return ""
     text = _story_of(text)
-    route = turn.route(text) if len(text) >= MIN_DESCRIPTION else None
+    route = turn.router.route(text) if len(text) >= MIN_DESCRIPTION else None
     # the answer and the router agree on the OPD, the router as sure as it must be to name one
     return text if route is not None and route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
 
@@ -250,7 +251,7 @@ async def _describe(turn: Turn, text: str | None = None) -> list[Reply]:
     lapor["description"] = description
     if cut:
         prefix.append(Reply(texts.DESCRIPTION_CUT))
-    route = turn.route(description)
+    route = turn.router.route(description)
     candidates: list[str] = []
     for slug, _category, _score in route.candidates:
         if slug and slug not in candidates and turn.kb.opd(slug):
@@ -487,7 +488,7 @@ def _tells_another_problem(turn: Turn) -> bool:
     di depannya juga mati": it says "also", and the router places it surely in another category)."""
     if not says_also(turn.text):
         return False
-    route = turn.route(turn.text)
+    route = turn.router.route(turn.text)
     return (route.score >= OUTSIDE_OPD_SCORE and route.category is not None
             and route.category != data(turn).get("category"))
 

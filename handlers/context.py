@@ -113,11 +113,6 @@ class Turn:
             return typed_command(self.msg.text)  # "mau lapor, lampu jalan mati", "Buat laporan"
         return command
 
-    def route(self, text: str) -> Any:
-        """Route a complaint text (knowledge.router.Route), the city's kelurahan and kecamatan names left out:
-        they say where, not what, and an entry that lists places would pull the complaint to its OPD."""
-        return self.router.route(self.services.places.names_blanked(text))
-
     async def resident(self) -> ResidentRow:
         """Return the resident's row, creating it on first contact (once per turn)."""
         if self._resident is None:

@@ -297,7 +297,7 @@ def _involves_police(faq: Faq) -> bool:
 
 
 def _routed_opd(turn: Turn) -> str | None:
-    route = turn.route(turn.text)
+    route = turn.router.route(turn.text)
     return route.opd if route.opd and route.score >= ROUTER_OPD_SCORE else None
 
 

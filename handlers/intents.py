@@ -216,20 +216,8 @@ def registers(argument: str) -> bool:
     return bool(_REGISTRATION.match(argument.strip()))
 
 
-# A yes and the bare verb after an answer ("iy lapor aj", "iyo lapor", "ok lapor min").
-_YES_REPORT = re.compile(
-    r"^(?:(?:ya|iya|iy|y|iyo|yo|yes|ok|oke|okay|baik|sip|siap|kalau\s+gitu|klo\s+gitu)[\s,.!]+)+"
-    r"(?:lapor|laporkan|melapor|malapor|report)(?:\s+(?:aja|aj|saja|sj|min|ya|dong|deh|lah|yo|it|sekarang|now))*[\s.!]*$",
-    re.I)
-# The story first, then the wish to report ("lah tigo hari nyo karuah, ambo nio lapor").
-_STORY_THEN_REPORT = re.compile(
-    r"^(?P<story>.{10,}?)[\s,.;!-]+(?:(?:jadi|jd|so|and)\s+)?(?:saya|sy|aku|ambo|i)\s+"
-    r"(?:mau|ingin|nio|want\s+to|would\s+like\s+to)\s+(?:lapor|melapor|malapor|report(?:\s+(?:it|this))?|complain)"
-    r"(?:\s+(?:aja|saja|min|ya|dong))*[\s.!]*$", re.I | re.S)
-
-
-# A message that only says to report, whatever the fillers ("yes please report", "sy mau lprkan", "tolong
-# dilaporkan", "oke saya lapor sekarang ya", "ya udah jadi lapor deh", "ambo nio lapor se", "lpr").
+# A message that only says to report, whatever the fillers ("yes please report", "iy lapor aj", "sy mau lprkan",
+# "tolong dilaporkan", "oke saya lapor sekarang ya", "ya udah jadi lapor deh", "ambo nio lapor se", "lpr").
 _REPORT_VERBS = frozenset({"lapor", "lpr", "lapr", "lpor", "lprkan", "laporkan", "laporin", "dilaporkan", "dilaporin",
                            "melapor", "melaporkan", "malapor", "malaporkan", "report", "complain", "komplain", "mengadu",
                            "ngadu", "file"})
@@ -240,12 +228,13 @@ _REPORT_FILLER = frozenset({
     "like", "jadi", "jd", "udah", "sudah", "deh", "aja", "aj", "saja", "sj", "se", "sekarang", "skrg", "now", "dong",
     "min", "pak", "bu", "kak", "it", "this", "that", "itu", "ini", "lah", "kalau", "klo", "gitu", "then", "so",
     "sip", "baik", "just", "can", "you", "yaudah", "ajalah", "segera", "langsung", "lgsg", "nak", "ibu", "bapak",
-    "bukan", "tanya", "iko", "ko", "for", "me", "kalo", "lai", "a", "complaint", "mah", "jg", "juga", "udh", "sdh"})
+    "bukan", "tanya", "iko", "ko", "for", "me", "kalo", "lai", "a", "complaint", "mah", "jg", "juga", "udh", "sdh",
+    "siap"})
 _REPORT_WORDS = 8
 
 
 # Saying to report in the middle of a message ("hi im a student at Unand, I want to report that the bus …"): the
-# story is what follows (or, when nothing does, what came before).
+# story is what follows (or, when nothing does, what came before: "lah tigo hari nyo karuah, ambo nio lapor").
 _REPORT_INSIDE = re.compile(
     r"(?:^|[\s,.;!])(?:i|saya|sy|aku|ambo|kami|we)\s+(?:want\s+to|would\s+like\s+to|'?d\s+like\s+to|mau|ingin|nio|"
     r"pengen)\s+(?:report|lapor|melapor|malapor|complain|komplain|mengadu)\b(?:\s+(?:that|about|on|tentang|soal|bahwa))?"
@@ -295,11 +284,9 @@ def typed_command(text: str) -> tuple[str, str] | None:
         return "status", ""
     if _QUESTION.search(said):
         return None
-    if _YES_REPORT.match(said) or _only_says_report(said):
+    if _only_says_report(said):
         return "lapor", ""
     if m := _REPORT_ABOUT.match(said):
-        return "lapor", m.group("story").strip()
-    if m := _STORY_THEN_REPORT.match(said):
         return "lapor", m.group("story").strip()
     if m := _OPENING.match(said):
         return "lapor", m.group(1).strip()

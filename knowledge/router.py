@@ -23,6 +23,7 @@ from knowledge.locative import split_place_phrases
 from knowledge.matcher import FEW_ALTERNATIVES, answer_summary, unmentioned_body
 from knowledge.normalize import Normalizer
 from knowledge.opdwords import OpdWords
+from knowledge.places import Places
 from knowledge.privacy import without_personal_data
 
 log = logging.getLogger(__name__)
@@ -68,9 +69,12 @@ class Route:
 class ComplaintRouter:
     """Pick the OPD and complaint category for a complaint text."""
 
-    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer | None = None):
+    def __init__(self, kb: KnowledgeBase, normalizer: Normalizer | None = None, places: Places | None = None):
         self.kb = kb
         self.normalizer = normalizer or Normalizer.default()
+        # The city's kelurahan and kecamatan names say where, not what: left out, an entry that lists places
+        # (BPBD's shelters) does not pull "lampu jalan mati di kelurahan ulak karang" to its OPD.
+        self._places = places
         self._categories = kb.categories
         self._opds = kb.opds
         self._cat_index = LexicalIndex([
@@ -107,6 +111,8 @@ class ComplaintRouter:
         categories: dict[str, tuple[str, float]] = {}  # opd -> its best category and score
         described: dict[str, float] = {}  # opd -> evidence from its own texts (discounted)
         shares: dict[str, float] = {}  # opd -> share of the complaint's specific words that are its own
+        if self._places is not None:
+            text = self._places.names_blanked(text)
         what, where = split_place_phrases(without_personal_data(text))  # "NIK saya …" is not Dukcapil's matter
         terms = self._cat_index.query(what, where, PLACE_WEIGHT)
         if LexicalIndex.has_content(terms, self.normalizer):

@@ -59,7 +59,8 @@ async def make_services(db: Database, media_dir: Path, *, kb: KnowledgeBase | No
         async with db.session() as session:
             await import_kb(session, kb, actor="test")
             await session.commit()
-    live = LiveKnowledge(db, kb)
+    places = Places.for_kb(default_kb_path())
+    live = LiveKnowledge(db, kb, places=places)
     await live.refresh(force=True)
     outbox = Outbox()
     clock = now or (lambda: dt.datetime.now(dt.timezone.utc))
@@ -67,7 +68,7 @@ async def make_services(db: Database, media_dir: Path, *, kb: KnowledgeBase | No
     media_dir.mkdir(parents=True, exist_ok=True)
     return Services(db=db, live=live, complaints=complaints, outbox=outbox, events=EventRecorder(TEST_SECRET),
                     state=SqlStateStore(db), media_dir=media_dir, now=clock,
-                    places=Places.for_kb(default_kb_path()))
+                    places=places)
 
 
 @dataclass

@@ -176,3 +176,11 @@ def test_an_unrouted_complaint_says_whose_matter_it_is():
     router = ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default())
     assert (router.route("lapor listrik padam di kampung saya sejak pagi").elsewhere or "").startswith("PLN")
     assert router.route("ada sesuatu yang aneh").elsewhere is None
+
+
+def test_the_citys_place_names_say_where_not_what() -> None:
+    from knowledge.places import Places
+
+    router = ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default(), Places.for_kb(default_kb_path()))
+    route = router.route("lampu jalan mati di kelurahan ulak karang")  # BPBD's shelter entries list places
+    assert (route.opd, route.category) == ("dishub", "pju-mati")

@@ -24,6 +24,7 @@ from knowledge.matcher import FaqMatcher
 from knowledge.normalize import Normalizer
 from knowledge.records import kbstore
 from knowledge.records.db import Database
+from knowledge.places import Places
 from knowledge.router import ComplaintRouter
 
 log = logging.getLogger(__name__)
@@ -41,9 +42,10 @@ class LiveKnowledge:
     """Hold the current KB snapshot and rebuild it when the database's FAQ revision changes."""
 
     def __init__(self, db: Database, base_kb: KnowledgeBase, *, check_every: float = 2.0,
-                 clock: Callable[[], float] = time.monotonic):
+                 clock: Callable[[], float] = time.monotonic, places: Places | None = None):
         self.db = db
         self.base_kb = base_kb
+        self.places = places  # the city's kelurahan, for the router (knowledge.router)
         self.check_every = check_every
         self._clock = clock
         self._checked = -math.inf
@@ -107,4 +109,4 @@ class LiveKnowledge:
     def _build(self, revision: int, kb: KnowledgeBase) -> Snapshot:
         if self._normalizer is None:
             self._normalizer = Normalizer.default()
-        return Snapshot(revision, kb, FaqMatcher(kb, self._normalizer), ComplaintRouter(kb, self._normalizer))
+        return Snapshot(revision, kb, FaqMatcher(kb, self._normalizer), ComplaintRouter(kb, self._normalizer, self.places))
