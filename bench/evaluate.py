@@ -46,6 +46,7 @@ from knowledge.kb import KnowledgeBase, default_kb_path
 from knowledge.kbfiles import load_kb
 from knowledge.matcher import FaqMatcher
 from knowledge.normalize import Normalizer
+from knowledge.places import Places
 from knowledge.router import ComplaintRouter
 
 log = logging.getLogger(__name__)
@@ -191,7 +192,7 @@ def evaluate_set(s: EvalSet, normalizer: Normalizer, kb: KnowledgeBase | None = 
     if s.sparse:  # the sparse proxy measures the FAQ matcher only
         return result
     if s.complaints.exists():
-        evaluate_complaints(ComplaintRouter(kb, normalizer), _read_jsonl(s.complaints), result)
+        evaluate_complaints(ComplaintRouter(kb, normalizer, Places.for_kb(s.kb_dir)), _read_jsonl(s.complaints), result)
     else:
         result.notes.append(f"{s.name}: no complaints file")
     return result

@@ -68,9 +68,11 @@ def ask_or_route(command: str, kb_dir: str | None, stdin: TextIO, stdout: TextIO
 
         nulls = ASK_NULLS
     else:
+        from knowledge.places import Places
         from knowledge.router import ComplaintRouter
 
-        router = ComplaintRouter(kb, normalizer)
+        # The city's kelurahan list beside the KB (as the chat has it): a place named says where, not what.
+        router = ComplaintRouter(kb, normalizer, Places.for_kb(Path(kb_dir) if kb_dir else default_kb_path()))
 
         def handle(text: str) -> dict[str, Any]:
             r = router.route(text)

@@ -81,6 +81,14 @@ def test_route_and_bad_lines():
     assert broken["error"] and broken["opd"] is None and broken["category"] is None
 
 
+def test_route_leaves_the_citys_place_names_out():
+    # As in the chat: "Ulak Karang" (a kelurahan of Padang, from the KB folder's kelurahan.tsv) says where the
+    # lamp is, not what the complaint is about (its words had sent it to BPBD's tsunami shelters).
+    code, out, err = tanyakota("route", lines=[json.dumps({"text": "lampu jalan mati di kelurahan ulak karang"})])
+    assert code == 0, err
+    assert out[0]["opd"] == "dishub"
+
+
 def test_ask_and_route_with_another_kb(tmp_path):
     (tmp_path / "opd").mkdir()
     (tmp_path / "opd" / "dlh.yaml").write_text(TINY_OPD, encoding="utf-8")
