@@ -22,8 +22,9 @@ from rapidfuzz import fuzz
 from handlers import faq, texts
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
-from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, clear,
-                                      data, go, said_yes, says_skip, store_location, typed_point, words)
+from handlers.complaint_state import (BACK, SET_ASIDE_FOR, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, clear,
+                                      data, go, said_yes, says_skip, set_aside, store_location, take_back,
+                                      typed_point, words)
 from handlers.complaint_words import (PLACE_WORDS, adds_detail, corrected_place, edit_asked, is_button_label,
                                       opens_with_yes, refuses, says_also, says_cancel)
 from handlers.contact import named_opd
@@ -202,6 +203,7 @@ def _start_flow(turn: Turn) -> bool:
     a complaint with a story was dropped."""
     told = bool((turn.state.get("lapor") or {}).get("description"))
     clear(turn.state)
+    turn.state.pop("set_aside", None)  # a new complaint: "kirim yang tadi" would now be unclear
     turn.state.update(flow="lapor", flow_id=secrets.token_hex(12), lapor={})
     go(turn, "describe")
     return told
@@ -323,9 +325,29 @@ _NAMING_WORDS = 5  # "ke PDAM aja deh": a longer message naming an office tells 
 
 def _cancelled(turn: Turn) -> list[Reply]:
     """Leave the complaint not sent, as /batal does (a cancel said with a reason around it)."""
-    clear(turn.state)
+    return cancel(turn)
+
+
+def cancel(turn: Turn) -> list[Reply]:
+    """Leave the complaint in progress not sent (/batal, "ga jadi deh"), setting it aside for a while: a resident
+    who changes their mind gets it back (`taken_back`)."""
+    had_flow = set_aside(turn.state, turn.services.now())
+    turn.state.pop("rating", None)
     turn.record("command", "batal")
-    return [Reply(texts.CANCELLED, options=texts.MENU)]
+    if turn.state.get("set_aside"):
+        minutes = int(SET_ASIDE_FOR.total_seconds() // 60)
+        return [Reply(texts.cancelled_set_aside(minutes), options=(texts.TAKE_BACK, *texts.MENU))]
+    return [Reply(texts.CANCELLED if had_flow else texts.NOTHING_TO_CANCEL, options=texts.MENU)]
+
+
+async def taken_back(turn: Turn) -> list[Reply]:
+    """Bring back the complaint cancelled a little earlier, at the step it was left (or say it is gone)."""
+    if turn.state.get("flow"):  # an old "Lanjutkan laporan" button pressed during another complaint
+        return await reprompt(turn)
+    if not take_back(turn.state, turn.services.now()):
+        return [Reply(texts.TAKE_BACK_GONE, options=texts.MENU)]
+    turn.record("complaint_step", "taken_back", opd=data(turn).get("opd"))
+    return [Reply(texts.TAKEN_BACK)] + ask_current(turn)
 
 
 def _asks(turn: Turn) -> bool:

@@ -6,6 +6,7 @@ The flow lives under `state["lapor"]` with its step in `state["step"]` and its i
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -70,6 +71,33 @@ def clear(state: dict[str, Any]) -> bool:
     for key in ("flow", "step", "flow_id", "lapor"):
         state.pop(key, None)
     return had
+
+
+# A cancelled complaint with a story is kept this long, so a resident who changes their mind ("eh jadi deh, kirim
+# yang tadi") gets it back where they left it instead of telling it all again.
+SET_ASIDE_FOR = dt.timedelta(minutes=30)
+
+
+def set_aside(state: dict[str, Any], now: dt.datetime) -> bool:
+    """Forget the complaint in progress as a cancel does, keeping a draft with a story for SET_ASIDE_FOR
+    (`take_back`); return True if there was one."""
+    draft = {key: state.get(key) for key in ("flow_id", "step", "lapor")} if state.get("flow") == "lapor" else {}
+    had = clear(state)
+    state.pop("set_aside", None)
+    if (draft.get("lapor") or {}).get("description"):
+        state["set_aside"] = {**draft, "at": now.isoformat()}
+    return had
+
+
+def take_back(state: dict[str, Any], now: dt.datetime) -> bool:
+    """Bring back the complaint cancelled within SET_ASIDE_FOR, at the step it was left; return False (and forget
+    it) when there is none or it is older."""
+    kept = state.pop("set_aside", None)
+    if not kept or now - dt.datetime.fromisoformat(kept["at"]) > SET_ASIDE_FOR:
+        return False
+    clear(state)
+    state.update(flow="lapor", flow_id=kept["flow_id"], step=kept["step"] or "describe", lapor=kept["lapor"])
+    return True
 
 
 def data(turn: Turn) -> dict[str, Any]:

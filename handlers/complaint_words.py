@@ -91,6 +91,26 @@ def says_cancel(text: str) -> bool:
     return bool(_CANCEL_OPENING.match(plain)) or bool(_CANCEL_CLOSING.search(said))
 
 
+# "eh jadi deh, kirim yang tadi", "ga jadi batal", "lanjutkan laporan tadi", "I changed my mind, send it": the
+# complaint just cancelled is wanted after all. A word that brings it back, then only softeners and report words
+# ("jadi gimana cara bikin ktp" is a question, not this).
+_TAKE_BACK_OPENING = r"^(?:(?:eh|ehh|oh|hmm|ya|iya|ok|oke|yaudah|tapi|wait|sorry|maaf|min|pak|bu|actually)\s+)*"
+_TAKE_BACK = re.compile(
+    _TAKE_BACK_OPENING + r"(?:jadi|jd|jdi|kirim|kirimkan|kirimin|lanjut|lanjutkan|lanjutin|lanjuikan|teruskan|"
+    r"kembalikan|balikin|undo|restore)"
+    r"(?:\s+(?:deh|dah|aja|ajalah|aj|saja|sajo|lah|dong|se|kok|min|pak|bu|nak|ya|yo|yg|yang|tadi|td|itu|tu|nya|"
+    r"lapor|laporan|laporannya|laporkan|dilapor|dilaporkan|kirim|dikirim|kirimkan|sekarang|skrg|please))*$"
+    r"|" + _TAKE_BACK_OPENING + r"(?:(?:ga|gak|gk|nggak|tidak|tdk|ndak|indak)\s+(?:jadi|jd)\s+batal|batal\s+batal\w*)"
+    r"|\bchanged?\s+my\s+mind\b|\b(?:send|file|submit)\s+it\s+(?:anyway|after\s+all)\b")
+_TAKE_BACK_WORDS = 10
+
+
+def says_take_back(text: str) -> bool:
+    """Tell whether a message of a few words wants the complaint just cancelled after all (`_TAKE_BACK`)."""
+    said = words(text)
+    return len(said.split()) <= _TAKE_BACK_WORDS and bool(_TAKE_BACK.search(said))
+
+
 def opens_with_yes(text: str) -> bool:
     """Tell whether a message opens with a yes ("iya. oh iya di situ juga ada juru parkir liar")."""
     return bool(_YES_OPENING.match(words(text)))

@@ -9,6 +9,7 @@ to ask; thanks ("makasih min"); an acknowledgement ("ok", "siap").
 from __future__ import annotations
 
 from handlers import complaint, texts
+from handlers.complaint_words import says_take_back
 from handlers.context import Turn
 from handlers.intents import opens_with_salam
 from handlers.messages import UNKNOWN_COMMAND, Reply
@@ -25,6 +26,11 @@ async def handle(turn: Turn) -> list[Reply] | None:
     command = turn.command
     name = command[0] if command else None
     greeting_only = False
+    typed_back = turn.choice is None and not turn.state.get("flow") and (
+        plain_words(turn.text) == plain_words(texts.TAKE_BACK.label)  # the button's label typed (or a stale one)
+        or (turn.state.get("set_aside") and says_take_back(turn.text)))  # "eh jadi deh, kirim yang tadi"
+    if turn.choice == texts.TAKE_BACK.value or typed_back:
+        return await complaint.taken_back(turn)
     if name is None and turn.text:
         word = plain_words(turn.text)
         if word in ("menu", "mulai"):  # leaves a flow too, like /start
@@ -104,8 +110,5 @@ async def _unknown(turn: Turn, name: str) -> list[Reply]:
 
 
 def _cancel(turn: Turn) -> list[Reply]:
-    """Leave any flow and show the menu."""
-    had_flow = complaint.clear(turn.state)
-    turn.state.pop("rating", None)
-    turn.record("command", "batal")
-    return [Reply(texts.CANCELLED if had_flow else texts.NOTHING_TO_CANCEL, options=texts.MENU)]
+    """Leave any flow (a complaint is set aside for a while: `complaint.cancel`) and show the menu."""
+    return complaint.cancel(turn)

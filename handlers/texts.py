@@ -86,6 +86,18 @@ def about_bot(city: City) -> str:
 SORRY_NOT_HELPFUL = ("Mohon maaf jika jawaban saya belum membantu. Coba tuliskan pertanyaan Anda dengan kata lain, "
                      "atau sampaikan keluhan Anda sebagai laporan (ketik **lapor**) agar ditangani petugas.")
 CANCELLED = "Baik, proses dibatalkan. Ada lagi yang bisa saya bantu?"
+TAKE_BACK = Option("Lanjutkan laporan", "draft:back")
+TAKEN_BACK = "Baik, laporan Anda tadi saya lanjutkan."
+TAKE_BACK_GONE = ("Maaf, laporan yang dibatalkan tadi sudah tidak tersimpan. Silakan pilih **Buat laporan** untuk "
+                  "melapor lagi.")
+
+
+def cancelled_set_aside(minutes: int) -> str:
+    """Say a complaint was cancelled, and how to bring it back."""
+    return (f"Baik, laporan dibatalkan dan tidak dikirim. Jika berubah pikiran dalam {minutes} menit, pilih "
+            "**Lanjutkan laporan**. Ada lagi yang bisa saya bantu?")
+
+
 NOTHING_TO_CANCEL = "Tidak ada proses yang sedang berjalan. Ada yang bisa saya bantu?"
 ASK_PROMPT = "Silakan ketik pertanyaan Anda, misalnya: cara membuat KTP-el."
 YOU_ARE_WELCOME = "Sama-sama! Senang bisa membantu. Silakan ketik pertanyaan lain kapan saja."

@@ -106,7 +106,7 @@ _ASKING_RE = re.compile(r"\b(bagaimana|gimana|gmn|bgmn|ke ?mana|kemana|di ?mana|
 
 # A message opening with a connective asks its next question ("trs kalo ktp sy rusak gmn"); the connective
 # says nothing about the topic, though in the middle of a sentence "terus" can ("air mati terus").
-_OPENING_CONNECTIVE = re.compile(r"^\s*(?:terus|trus|trs|terusnya|lalu|kemudian|lantas|nah|then|so)\b[\s,.:;-]*",
+_OPENING_CONNECTIVE = re.compile(r"^\s*(?:terus|trus|trs|terusnya|lalu|kemudian|lantas|nah|jadi|jd|then|so)\b[\s,.:;-]*",
                                  re.IGNORECASE)
 
 

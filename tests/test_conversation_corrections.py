@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from tests.conftest_chat import Chat
@@ -225,3 +227,54 @@ async def test_what_the_tenth_qa_pass_found_at_the_summary_and_steps(padang: Cha
     assert "sudah kami terima" in padang.text
     [row] = await complaints(padang)
     assert row.description == "lampu jalan di depan rumah mati sudah seminggu"
+
+
+@pytest.mark.parametrize("cancel", ["/batal", "ga jadi deh, takut ketahuan"])
+@pytest.mark.parametrize("back", ["eh jadi deh, kirim yang tadi", "ga jadi batal", "lanjutkan laporan tadi",
+                                  "I changed my mind, send it", "Lanjutkan laporan"])
+async def test_a_cancelled_complaint_can_be_taken_back(chat: Chat, cancel: str, back: str) -> None:
+    """Tenth QA pass: "eh jadi deh, kirim yang tadi" after cancelling had to tell it all again."""
+    await _at_location(chat)
+    await chat.say(cancel)
+    assert "dibatalkan" in chat.text and "Lanjutkan laporan" in chat.options
+    await chat.say(back)
+    assert "saya lanjutkan" in chat.text and "Kirim lokasi" in chat.last[-1].text  # where it was left
+    await chat.say("Jl. Sudirman depan SD 12")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("ya")
+    filed = await complaints(chat)
+    assert len(filed) == 1 and filed[0].description == COMPLAINT and filed[0].address == "Jl. Sudirman depan SD 12"
+
+
+async def test_a_cancelled_complaint_is_kept_for_half_an_hour_only(chat: Chat) -> None:
+    await _at_location(chat)
+    await chat.say("/batal")
+    start = chat.services.now()
+    chat.services.now = lambda: start + dt.timedelta(minutes=31)
+    await chat.say("eh jadi deh, kirim yang tadi")
+    assert "sudah tidak tersimpan" in chat.text and "Kirim lokasi" not in chat.text
+    await chat.say("Lanjutkan laporan")  # the old button: still nothing to bring back
+    assert "sudah tidak tersimpan" in chat.text and not await complaints(chat)
+
+
+async def test_after_a_cancel_a_question_opening_with_jadi_is_a_question(chat: Chat) -> None:
+    await _at_location(chat)
+    await chat.say("/batal")
+    await chat.say("jadi gimana cara bikin ktp")
+    assert "saya lanjutkan" not in chat.text and "Kirim lokasi" not in chat.text
+
+
+async def test_a_new_complaint_forgets_the_cancelled_one(chat: Chat) -> None:
+    await _at_location(chat)
+    await chat.say("/batal")
+    await chat.say("/lapor")
+    await chat.say("lampu jalan di gang kami mati sejak lebaran")
+    await chat.say("/batal")
+    await chat.say("jadi deh")
+    assert "saya lanjutkan" in chat.text
+    for said in ("ya", "1", "lewati", "lewati", "lewati", "ya"):
+        if said != "1" or "Pilih jenis masalahnya" in chat.text:
+            await chat.say(said)
+    filed = await complaints(chat)
+    assert [c.description for c in filed] == ["lampu jalan di gang kami mati sejak lebaran"]

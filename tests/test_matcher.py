@@ -321,6 +321,15 @@ def test_an_opening_connective_is_not_the_topic(matcher):
         m = matcher.match(text)
         assert m.decision == "answer" and m.faq.id == "ktp-rusak", text
     assert without_opening_connective("terus") == "terus"  # nothing follows: kept
+    assert without_opening_connective("jadi gimana cara bikin ktp") == "gimana cara bikin ktp"
+
+
+def test_an_opening_jadi_is_so_not_done(padang):
+    """ "jadi gimana cara bikin ktp" ("so, how do I …") had been answered with how long a KTP-el takes to be
+    printed ("jadi" as in "brp lama jadinya")."""
+    m = padang.match("jadi gimana cara bikin ktp")
+    assert m.faq is None or m.faq.id != "dukcapil-ktp-el-lama-cetak"
+    assert "dukcapil-ktp-el-baru" in {c.faq.id for c in m.candidates[:3]}
     assert without_opening_connective("air mati terus") == "air mati terus"
 
 
