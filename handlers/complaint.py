@@ -57,7 +57,10 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return await _begin(turn, str(turn.state.pop("also", "")))
     command = turn.command
     if command and command[0] == "lapor":  # "yes please report it" under an answer is its "Buat laporan"
-        story, offered = _OPENING_LEFTOVER.sub("", command[1]).strip(), _offered_report(turn)
+        story = _OPENING_LEFTOVER.sub("", command[1]).strip()
+        offered = _offered_report(turn, story)
+        if offered and story and _refers_to(turn, story, offered):  # "saya mau lapor pohonnya": that story
+            story = ""
         # "tidak ada korban pak, tolong dilaporkan" after telling the problem: both are the story
         if offered and story and turn.router.route(story).score < OUTSIDE_OPD_SCORE:
             story = f"{offered}\n{story}"
@@ -150,13 +153,14 @@ def ask_current(turn: Turn) -> list[Reply]:
     return ASKS.get(turn.state.get("step", "describe"), ask_describe)(turn)
 
 
-def _reported(turn: Turn, faq_id: str | None) -> str:
+def _reported(turn: Turn, faq_id: str | None, about: str = "") -> str:
     """Return the description a report from an answer starts with: the resident's own words when they
     told a problem ("jalan depan rumah rusak parah") rather than asked ("ke mana melapor jalan rusak?"). After an
     answer the router must send those words to the answer's OPD as surely as it must to name an OPD at all (an
     address alone, "dpn msjd raya jl k.h ahmad dahlan", is no story: the resident is asked for one). Otherwise
     (a menu, "don't know", another question in between) the latest of the resident's recent messages (the last
-    half hour) that the router places as surely as it must to pass over an outside body."""
+    half hour) that the router places as surely as it must to pass over an outside body, or places at all when the
+    few words said with "lapor" (`about`) point at it ("saya mau lapor pohonnya")."""
     last = turn.state.get("last_question") or {}
     text = str(last.get("text") or "")
     entry = turn.kb.faq(faq_id) if faq_id else None
@@ -167,13 +171,23 @@ def _reported(turn: Turn, faq_id: str | None) -> str:
         for candidate in [str(t.get("text") or "") for t in told] or ([text] if _recent(turn, last.get("at")) else []):
             story = _story_of(candidate)
             route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
-            if route is not None and route.score >= OUTSIDE_OPD_SCORE:
+            if route is not None and (route.score >= OUTSIDE_OPD_SCORE
+                                      or (route.opd is not None and _refers_to(turn, about, story))):
                 return story
         return ""
     text = _story_of(text)
     route = turn.router.route(text) if len(text) >= MIN_DESCRIPTION else None
     # the answer and the router agree on the OPD, the router as sure as it must be to name one
     return text if route is not None and route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
+
+
+REFERRING_WORDS = 4  # "lapor pohonnya", "lapor soal meteran itu": a few words that name a story told before
+
+
+def _refers_to(turn: Turn, about: str, story: str) -> bool:
+    """Tell whether the few words said with "lapor" name something of a story told before (a word of it)."""
+    tokens = turn.router.normalizer.tokens(about) if about else []
+    return 0 < len(tokens) <= REFERRING_WORDS and bool(set(tokens) & set(turn.router.normalizer.tokens(story)))
 
 
 def _story_of(text: str) -> str:
@@ -189,13 +203,13 @@ def _recent(turn: Turn, at: str | None) -> bool:
     return bool(at) and turn.services.now() - dt.datetime.fromisoformat(at) <= REPORT_STORY_AGE
 
 
-def _offered_report(turn: Turn) -> str:
+def _offered_report(turn: Turn, about: str = "") -> str:
     """Return the story of the "Buat laporan" button the last reply offered (see `_reported`), if it did."""
     offered = [value for _label, value in turn.state.get("options", []) + turn.state.get("earlier_options", [])]
     report = next((value for value in offered if value.startswith("report:")), None)
     if report:
         return _reported(turn, report.removeprefix("report:"))
-    return _reported(turn, None)  # after a menu or "don't know": the problem the resident told just before
+    return _reported(turn, None, about)  # after a menu or "don't know": the problem the resident told just before
 
 
 def _start_flow(turn: Turn) -> bool:

@@ -35,6 +35,8 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
     if turn.choice is None and _ADD_PHOTO.search(turn.text):  # "tambah foto ke laporan": send it now
         turn.state["filed"] = filed
         return [Reply(texts.send_photo_now(filed["ticket"]), request="photo")]
+    if turn.choice is None and _TOO_LONG.search(turn.text):  # "kok lama sampai tanggal 9? dahannya bisa patah"
+        return _what_happens_next(turn, filed, too_long=True)
     if turn.choice is None and _asks_about_it(turn):  # "how long will it take?", "what if they don't come?"
         return _what_happens_next(turn, filed)
     if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
@@ -46,10 +48,16 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
 
 # "brp lama ditanggapi?", "kapan diperbaiki?": asking when it is handled, in a few words ("kapan jadwal angkut
 # sampah?" is a question of its own).
-_WHEN = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|kapan|kpn|bilo|bila|how\s+long|when)\b", re.IGNORECASE)
+_WHEN = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|bara\s+lamo|kapan|kpn|bilo|bila|how\s+long|when)\b",
+                   re.IGNORECASE)
 _HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan|ditindak|ditindaklanjuti|diurus|dibalas|"
                       r"direspon|diangkut|diangkuik|dibereskan|diselesaikan|laporan\w*|fixed|handled|respond|reply|"
-                      r"answered|dealt|track|tracked)\b", re.IGNORECASE)
+                      r"answered|dealt|track|tracked)\b|"
+                      # any passive verb, typed loosely or in Minang ("diangkt nya", "dikarajoan"), not "dimana"
+                      r"\bdi(?!mana|sini|situ|sana|nas\b|nkes|shub|skominfo|sdik|sdukcapil|nsos|buka|tutup)[a-z]{4,}", re.IGNORECASE)
+# "kok lama sampai tanggal 9?", "lama banget": the deadline is the latest, and what to do if it is dangerous now.
+_TOO_LONG = re.compile(r"\b(?:kok\s+lama|lama\s+(?:banget|bgt|amat|sekali|bana)|kelamaan|terlalu\s+lama|"
+                       r"lamo\s+bana|(?:too|that|so)\s+long)\b", re.IGNORECASE)
 _WHEN_WORDS = 6
 _CHECKING = frozenset({"cek", "check", "cek dong", "cek ya", "track", "lacak", "pantau", "how do i track it"})
 _BARE_WHEN_WORDS = 3  # "brp lm?", "kapan ya?"; "kapan jadwal angkut sampah?" is a question of its own
@@ -71,14 +79,18 @@ def _asks_about_it(turn: Turn) -> bool:
         or not turn.matcher.match(text).topic)
 
 
-def _what_happens_next(turn: Turn, filed: dict[str, str]) -> list[Reply]:
-    """Tell who has the complaint just filed, by when it is answered and how the resident hears of it."""
+def _what_happens_next(turn: Turn, filed: dict[str, str], *, too_long: bool = False) -> list[Reply]:
+    """Tell who has the complaint just filed, by when it is answered and how the resident hears of it (to one
+    who finds that too long: that the date is the latest, and the emergency numbers for a danger now)."""
     opd = turn.kb.opd(filed.get("opd"))
     if opd is None or not filed.get("due"):
         return [Reply(texts.filed_already(filed["ticket"]), options=texts.MENU)]
     turn.state["filed"] = filed  # another question is told the same
     turn.record("question", "filed_next", opd=opd.slug, answered=True, data={"ticket": filed["ticket"]})
     due = dt.date.fromisoformat(filed["due"])
+    if too_long:
+        return [Reply(texts.due_is_latest(filed["ticket"], opd.label, due)),
+                Reply(texts.emergency_first(turn.kb.city), options=texts.MENU, kind="emergency")]
     return [Reply(texts.after_filing(filed["ticket"], opd.label, due), options=texts.MENU)]
 
 

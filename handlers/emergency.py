@@ -49,6 +49,10 @@ _EVENT = re.compile(
     r"\b(?:kecelakaan|kacelakaan|tabrakan|tabrak\s+lari|longsor|kebanjiran|banjir\s+bandang|"
     r"perampokan|penjambretan|begal|pembegalan|penganiayaan|perkelahian|tawuran|accident|crash|flash\s+flood|"
     r"robbery)\b", re.I)
+# Asking whom to call because it is an emergency now ("ini darurat gak? saya harus telpon siapa"): the numbers.
+_WHOM_TO_CALL = re.compile(r"\b(?:darurat|emergency|gawat)\b.*\b(?:telp\w*|telepon\w*|telfon\w*|nelpon|"
+                           r"hubungi|call|kontak|contact)\b|\b(?:telp\w*|telepon\w*|telfon\w*|nelpon|hubungi|call)\b"
+                           r".*\b(?:darurat|emergency|gawat)\b", re.I)
 _HIT = re.compile(r"\b(?:ditabrak|tertabrak|keserempet|diserempet)\b", re.I)
 _VICTIMS = re.compile(
     r"\b(?:korban|luka|terluka|luka-luka|berdarah|badarah\w*|meninggal|tewas|injured|hurt|bleeding|victims?)\b|"
@@ -109,7 +113,7 @@ _TRIGGER_WORDS = (
     "pembegalan", "penganiayaan", "perkelahian", "tawuran", "accident", "crash", "flash", "robbery", "kalua",
     "keserempet", "diserempet", "pangsan", "kajang", "lutut", "lutuik", "selutut", "pinggang", "sepinggang",
     "pinggul", "dada", "sedada", "leher", "seleher", "paha", "sepaha", "atap", "salutuik", "sapinggang", "sadado",
-    "smoke",
+    "smoke", "darurat", "emergency", "gawat",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 
@@ -121,7 +125,7 @@ def is_emergency(text: str) -> bool:
     strong = bool(_NOW_STRONG.search(text))
     if _NOT_NOW.search(text) and not strong:
         return False
-    if _PEOPLE_IN_DANGER.search(text) or _FIRE.search(text):
+    if _PEOPLE_IN_DANGER.search(text) or _FIRE.search(text) or _WHOM_TO_CALL.search(text):
         return True
     if _HIT.search(text):  # "motor saya ditabrak, saya luka-luka"; a sign hit by a car is not an emergency
         return bool(_VICTIMS.search(text))

@@ -395,6 +395,13 @@ def after_filing(ticket: str, opd_label: str, due: dt.date) -> str:
             f"pemantauan Pemerintah Kota.")
 
 
+def due_is_latest(ticket: str, opd_label: str, due: dt.date) -> str:
+    """Answer a resident who finds the deadline of the complaint just filed too long."""
+    return (f"Mohon maaf, {date_long(due)} adalah batas **paling lambat**; **{opd_label}** bisa menanganinya lebih "
+            f"cepat. Laporan **{ticket}** sudah mereka terima, dan perubahan statusnya kami kabarkan di sini. Jika "
+            "keadaannya membahayakan orang sekarang, jangan menunggu:")
+
+
 def send_photo_now(ticket: str) -> str:
     return f"Silakan kirim fotonya sekarang; foto itu kami tambahkan ke laporan **{ticket}**."
 

@@ -58,6 +58,9 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     # the tenth QA pass: the depth further from the water; smoke seen now
     "tolong pak, aia lah masuak ka rumah kami di Kampuang Kalawi, lah sapinggang, ado urang gaek nan indak bisa bajalan",
     "there is smoke coming out of a shophouse on Jalan Niaga right now, what number do I call??",
+    # the eleventh: asking whom to call because it is an emergency
+    "ini darurat gak? saya harus telpon siapa",
+    "this is an emergency, who do I call?",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -89,6 +92,8 @@ def test_emergencies_happening_now(text: str) -> None:
     "lutut saya sakit, puskesmas buka jam berapa",
     "atap rumah bocor kalau hujan, ada bantuan?",
     "smoke coming from my neighbours kitchen every day",
+    "kalau darurat telpon siapa?",  # a what-if: the FAQ on 112 answers it
+    "nomor darurat padang berapa",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)

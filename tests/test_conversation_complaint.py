@@ -808,7 +808,8 @@ async def test_lapor_with_punctuation_opens_a_complaint_with_the_story_alone(cha
 
 
 @pytest.mark.parametrize("asked", ["how long will it take?", "brp lama ditanggapi?", "terus gimana?", "brp lm?",
-                                   "kapan ditindak ya?", "can I track it online?", "bilo diangkuik?"])
+                                   "kapan ditindak ya?", "can I track it online?", "bilo diangkuik?",
+                                   "brp lama diangkt nya", "bara lamo baru dikarajoan?"])  # (eleventh pass)
 async def test_a_question_right_after_filing_is_about_the_complaint(chat: Chat, asked: str) -> None:
     """From the seventh blind QA pass: it had quoted a line of the answer given before the complaint."""
     await chat.say("sampah di TPS tidak diangkut sudah 3 hari")  # an answer, then its report
@@ -835,3 +836,26 @@ async def test_the_withdrawal_question_takes_a_typed_yes_with_its_label(chat: Ch
     await chat.say(f"batalkan laporan {ticket}")
     await chat.say("iya batalkan")
     assert (await complaints(chat))[0].status == "dibatalkan"
+
+
+@pytest.mark.parametrize("said", ["kok lama sampai tanggal 9? dahannya bisa patah sewaktu2", "lama banget min",
+                                  "that's too long, it's dangerous"])
+async def test_a_deadline_found_too_long_is_the_latest_with_the_emergency_numbers(chat: Chat, said: str) -> None:
+    """Eleventh QA pass: "kok lama sampai tanggal 9? dahannya bisa patah" right after filing got a KTP-el menu."""
+    ticket = await file_complaint(chat)
+    await chat.say(said)
+    assert "batas **paling lambat**" in chat.text and ticket in chat.text
+    assert chat.last[-1].kind == "emergency" and "112" in chat.last[-1].text
+
+
+async def test_saying_to_report_with_a_word_of_the_story_told_before_reports_that_story(padang: Chat) -> None:
+    """Eleventh QA pass: the story (which the router places at 0.48) was asked for again."""
+    story = "ada pohon besar di depan SD 12 dahannya sudah retak mau patah, anak2 main di bawahnya"
+    await padang.say(story)
+    await padang.say("saya mau lapor pohonnya")
+    assert "laporan dibuat dari cerita Anda" in padang.text and "Badan Penanggulangan Bencana" in padang.text
+    await padang.say("ya")
+    await padang.say("SD 12 jl. rasuna said")
+    await padang.say("lewati")
+    await padang.say("tidak")
+    assert f"- Masalah: {story}" in padang.text and "pohonnya" not in padang.text
