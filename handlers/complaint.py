@@ -31,7 +31,7 @@ from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import asks_for_human, asks_how_long, asks_information, is_question, police_matter
+from handlers.intents import asks_about_privacy, asks_for_human, asks_how_long, asks_information, is_question, police_matter
 from handlers.messages import Reply
 from handlers.smalltalk import small_talk
 from knowledge.kb import Opd
@@ -91,6 +91,10 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return replies
     if turn.choice is None and step != "describe" and says_cancel(turn.text):  # "ga jadi deh, takut ketahuan"
         return _cancelled(turn)
+    if turn.choice is None and asks_about_privacy(turn.text) and (step != "describe" or is_question(turn.text)):
+        # "will my neighbor see my name?" is no place or photo (a story may mention it: "…, takut ketahuan")
+        turn.record("question", "privacy", answered=True, text=turn.text)
+        return [Reply(texts.PRIVACY)] + await reprompt(turn)
     if turn.choice is None and said in BACK and step in _PREVIOUS and (
             _PREVIOUS[step] != "confirm_route" or turn.kb.opd(data(turn).get("opd"))):
         return _back(turn, _PREVIOUS[step])
@@ -338,7 +342,11 @@ _NAMING_WORDS = 5  # "ke PDAM aja deh": a longer message naming an office tells 
 
 
 def _cancelled(turn: Turn) -> list[Reply]:
-    """Leave the complaint not sent, as /batal does (a cancel said with a reason around it)."""
+    """Leave the complaint not sent, as /batal does (a cancel said with a reason around it: one that fears being
+    known as the reporter, "ga jadi deh, takut ketahuan", is told who sees their name first)."""
+    if asks_about_privacy(turn.text):
+        turn.record("question", "privacy", answered=True, text=turn.text)
+        return [Reply(texts.PRIVACY)] + cancel(turn)
     return cancel(turn)
 
 

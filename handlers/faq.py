@@ -15,7 +15,7 @@ from handlers import texts
 from handlers.contact import asked_contact, contact_reply
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import (asks_callback, asks_for_human, asks_how_to_report, names_police, opens_with_salam,
+from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police, opens_with_salam,
                               police_matter, says_not_that)
 from handlers.messages import Option, Reply
 from handlers.followup import about_previous, from_previous, is_short, quoted_lines
@@ -122,6 +122,9 @@ def answer_question(turn: Turn) -> list[Reply]:
     if asks_for_human(turn.text):  # "saya mau bicara sama petugas aja": said honestly, with what can be done
         turn.record("question", "human", answered=True, text=turn.text)
         return replies + [Reply(texts.NO_HUMAN, options=(texts.REPORT, texts.ASK_AGAIN))]
+    if asks_about_privacy(turn.text):  # "perusahaan tau gak kalau saya yg lapor?": what this service does
+        turn.record("question", "privacy", answered=True, text=turn.text)
+        return replies + [Reply(texts.PRIVACY, options=(texts.REPORT, texts.ASK_AGAIN))]
     if asks_how_to_report(turn.text):  # "gimana cara laporinnya": here, with the button
         turn.record("question", "how_to_report", answered=True, text=turn.text)
         return replies + [Reply(texts.HOW_TO_REPORT, options=(texts.REPORT, texts.ASK_AGAIN))]

@@ -115,6 +115,32 @@ _CONTACT_ASKED = re.compile(r"\b(?:nomor|nomer|nmr|no|telp|telepon|telpon|tlp|wa
                             re.IGNORECASE)
 
 
+# Asking who learns who reported ("perusahaan tau gak kalau saya yg lapor?", "will my neighbor see my name?",
+# "identitas pelapor dirahasiakan?") or whether the office will call ("nanti saya dihubungi satpol pp gak?").
+_ME = r"(?:saya|sy|aku|ak|gue|gw|ambo|awak|kami)"
+_PRIVACY = re.compile(
+    rf"\b(?:nama|identitas|nomor|nomer|no\s+hp)\s+(?:{_ME}|pelapor(?:nya)?)\b.{{0,40}}\b(?:rahasia\w*|dirahasia\w*|"
+    r"kelihatan|keliatan|terlihat|dilihat|disebut|muncul|ditampilkan|diketahui|dikasih\w*|diberi\w*|tau|tahu|"
+    r"dijaga|bocor\w*|dibocor\w*|dibuka)\b|"
+    rf"\b(?:tau|tahu|tao|ketahuan|know|knows)\b.{{0,30}}\b{_ME}\s+(?:yang|yg|nan)\s+(?:lapor|melapor\w*|ngelapor\w*|"
+    r"malapor|laporin|ngadu|mengadu)\b|"
+    r"\b(?:takut|khawatir|cemas)\s+ketahuan\b|"
+    r"\b(?:rahasia\w*|dirahasia\w*|anonim\w*)\b.{0,30}\b(?:lapor\w*|pelapor\w*|identitas|nama)\b|"
+    r"\b(?:lapor\w*|pelapor\w*|identitas|nama)\b.{0,30}\b(?:dirahasia\w*|anonim\w*)\b|"
+    rf"\b{_ME}\s+(?:akan\s+|bakal\s+)?dihubungi\s+(?:oleh\s+)?(?:petugas|satpol|dinas|instansi|opd|pihak)\b|"
+    r"\bdihubungi\s+(?:oleh\s+)?(?:petugas|satpol|dinas|instansi|opd)\b.{0,20}\b(?:gak|ga|nggak|tidak|tdk|kah|ya)\b|"
+    r"\b(?:see|know|find\s+out|learn|tell)\b.{0,30}\b(?:my\s+name|it\s+was\s+me|who\s+reported|i\s+reported|"
+    r"my\s+identity|who\s+complained|i\s+complained)\b|"
+    r"\b(?:anonymous\w*|confidential\w*)\b|\b(?:will|would)\s+(?:they|someone|the\s+\w+)\s+(?:call|contact)\s+me\b",
+    re.IGNORECASE)
+_PRIVACY_WORDS = 16  # a longer message is a story that may mention these words
+
+
+def asks_about_privacy(text: str) -> bool:
+    """Tell whether a short message asks who learns who reported, or whether the office will call."""
+    return len(text.split()) <= _PRIVACY_WORDS and bool(_PRIVACY.search(text))
+
+
 def asks_for_human(text: str) -> bool:
     """Tell whether a short message asks to talk to a person rather than the bot."""
     said = text.replace("/", " ")

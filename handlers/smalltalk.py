@@ -20,7 +20,8 @@ THANKS_WORDS = {"terima kasih", "terimakasih", "terimakasi", "trima kasih", "tri
                 "matur nuwun", "maturnuwun", "tarimo kasih", "hatur nuhun", "syukron", "alhamdulillah"}
 ACK_WORDS = {"ok", "oke", "okay", "okey", "okee", "sip", "siap", "baik", "baiklah", "noted", "mantap", "mantab",
              "paham", "oh begitu", "oh gitu", "o gitu", "iya", "ya", "y", "yes", "gak jadi", "ga jadi", "gk jadi",
-             "gajadi", "nggak jadi", "ngga jadi", "enggak jadi", "tidak jadi", "never mind", "nevermind",
+             "gajadi", "nggak jadi", "ngga jadi", "enggak jadi", "tidak jadi", "ndak jadi", "indak jadi", "never mind",
+             "nevermind",
              "great", "good", "nice", "cool", "awesome", "perfect", "alright", "got it", "i see", "understood",
              "mantul", "keren", "oke deh", "okelah"}
 FAREWELL_WORDS = {"bye", "bye bye", "byee", "dadah", "dah", "sampai jumpa", "sampai jumpa lagi", "see you", "goodbye",
@@ -47,7 +48,8 @@ _LAUGHTER = re.compile(r"^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|lol|xixi)$"
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
 _POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "yo", "bgt", "banget", "bngt", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas",
                                "infonya", "informasinya", "info", "bantuannya", "jawabannya", "sekali", "so",
-                               "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh",
+                               "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh", "sdh", "sdah",
+                               "bot", "kamu", "km", "anda",  # "makasih ya bot, kamu membantu sekali"
                                # praise and blessings said with thanks ("sangat membantu", "semoga sehat selalu")
                                "sangat", "membantu", "bermanfaat", "helpful", "jelas", "semoga", "smg", "sehat",
                                "selalu", "sll", "slalu", "sukses", "berkah", "amin", "aamiin", "lancar", "bnyak", "byk",
@@ -72,7 +74,7 @@ _ABOUT_BOT = re.compile(
     r"siapa\s+(?:kamu|km|anda|ini|yang\s+jawab)|apa\s+itu\s+tanya\s+kota|(?:are|r)\s+(?:you|u)\s+(?:a\s+)?(?:bot|robot|human|real|person|ai)|"
     r"who\s+are\s+you|(?:is\s+)?this\s+(?:a\s+)?(?:bot|robot))"
     r"(?:\s+(?:ya|sih|min|sebenarnya|sebenernya|kah|atau\s+\w+|or\s+\w+|manusia\s*kah|\w+kah|manusia|bot|robot|"
-    r"asli|beneran|orang))*$")
+    r"asli|beneran|orang|bukan|bkn|gak|ga|nggak|tidak|not))*$")
 # Asking which languages the bot speaks ("bisa bahasa inggris?", "do you speak english", "bisa bahasa minang?").
 _LANGUAGE = re.compile(
     r"^(?:(?:min|admin|halo|hai|hi|hello)\s+)*(?:(?:kamu|km|anda|bot)\s+)?(?:bisa|bs|can\s+you|do\s+you|could\s+you)\s+"
@@ -164,10 +166,13 @@ def small_talk(text: str) -> str | None:
 
 
 def _thanks_and_bye(phrase: str) -> str | None:
-    """Return "bye" for thanks and a farewell together ("thanks, bye", "makasih ya, dadah")."""
-    rest, farewell = f" {phrase} ", False
+    """Return "bye" for thanks and a farewell together ("thanks, bye", "makasih ya, dadah"), "thanks" for thanks
+    with a "never mind" ("indak jadi, tarimo kasih")."""
+    rest, kinds = f" {phrase} ", set()
     for part, kind in _LONGEST_FIRST:
         if f" {part} " in rest:
             rest = rest.replace(f" {part} ", " ")
-            farewell = farewell or kind == "bye"
-    return "bye" if farewell and all(w in _POLITE_FILLER for w in rest.split()) else None
+            kinds.add(kind)
+    if not all(w in _POLITE_FILLER or w in ACK_WORDS for w in rest.split()):
+        return None
+    return "bye" if "bye" in kinds else "thanks" if "thanks" in kinds else None

@@ -188,6 +188,10 @@ ENGLISH_NOTE = "(I reply in Indonesian; you are welcome to keep asking in Englis
 NO_CALLBACK = ("Maaf, layanan ini tidak dapat menelepon atau menghubungi Anda di luar percakapan ini. Jika ada masalah "
                "layanan kota, buat laporan di sini: tanggapan petugas akan dikirim ke percakapan ini. Dalam keadaan "
                "darurat, hubungi **112**.")
+PRIVACY = ("Identitas Anda hanya terlihat oleh petugas instansi yang menangani laporan. Tanya Kota tidak "
+           "memberikannya kepada pihak yang Anda laporkan (misalnya tetangga atau perusahaan), dan nama Anda hanya "
+           "disebut di publikasi Pemerintah Kota jika Anda mengizinkannya di langkah terakhir laporan.\n"
+           "Petugas menanggapi lewat percakapan ini; jika perlu keterangan tambahan, mereka mengirim pesan di sini.")
 NO_HUMAN = ("Saya asisten otomatis; di percakapan ini belum ada petugas yang membalas langsung. Yang bisa Anda "
             "lakukan:\n"
             "- Untuk masalah layanan kota, buat laporan (/lapor): laporan diteruskan ke petugas instansi yang "

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers.emergency import is_emergency
+from handlers.intents import asks_about_privacy
 from handlers.messages import Option, Photo, pick_option
 from knowledge.records.models import ComplaintRow, EventRow
 from knowledge.records.tickets import find_city_ticket
@@ -380,6 +381,16 @@ async def test_what_the_bot_is_rudeness_emoji_thanks_and_bye(chat: Chat) -> None
     assert not await events(chat, "unanswered")
 
 
+@pytest.mark.parametrize(("said", "reply"), [("ya sdh mksh", "Sama-sama"), ("indak jadi, tarimo kasih", "Sama-sama"),
+                                             ("makasih ya bot, kamu membantu sekali", "Sama-sama"),
+                                             ("apa kabar? kamu manusia bukan?", "asisten virtual")])
+async def test_thanks_and_questions_about_the_bot_in_more_words(chat: Chat, said: str, reply: str) -> None:
+    """Eleventh QA pass: each had got a menu of unrelated entries or "no answer"."""
+    await chat.say("/start")
+    await chat.say(said)
+    assert reply in chat.text and not await events(chat, "unanswered")
+
+
 async def test_a_question_opening_with_the_salam_is_answered_with_it(chat: Chat) -> None:
     await chat.say("/start")
     await chat.say("Assalamualaikum, ktp saya hilang gimana?")
@@ -461,3 +472,33 @@ def test_the_trigger_trie_matches_what_the_plain_alternation_matches():
     assert [bool(trie.search(s)) for s in samples] == [bool(plain.search(s)) for s in samples]
     assert [s for s in samples if trie.search(s)] == ["API nya besar", "apinya", "ada asap", "kebakaran",
                                                        "kbakaran", "tabakar", "rumah terbakar!"]
+
+
+@pytest.mark.parametrize("text", ["will my neighbor see my name?", "perusahaan tau gak kalau saya yg lapor?",
+                                  "nanti saya dihubungi satpol pp gak?", "apakah identitas pelapor dirahasiakan?",
+                                  "I don't want my neighbor to know it was me", "can I report anonymously?"])
+def test_asking_who_learns_who_reported(text: str) -> None:
+    assert asks_about_privacy(text)
+
+
+@pytest.mark.parametrize("text", ["nama saya siapa", "cara ganti nama di kk", "data saya di dtks aman gak",
+                                  "nomor saya 08123 tolong dihubungi", "ktp saya tidak bisa dibuka"])
+def test_not_asking_who_learns_who_reported(text: str) -> None:
+    assert not asks_about_privacy(text)
+
+
+async def test_who_learns_who_reported_is_answered_in_and_out_of_a_complaint(chat: Chat) -> None:
+    """Eleventh QA pass: such questions got menus, and one was saved as the complaint's place."""
+    await chat.say("perusahaan tau gak kalau saya yg lapor?")
+    assert "tidak memberikannya kepada pihak yang Anda laporkan" in chat.text
+    await chat.say("/lapor")
+    await chat.say(COMPLAINT)
+    await chat.say("ya")
+    if "Pilih jenis masalahnya" in chat.text:
+        await chat.say("1")
+    await chat.say("I don't want my neighbor to know it was me")
+    assert "tidak memberikannya" in chat.text and "Kirim lokasi" in chat.last[-1].text
+    await chat.say("Jl. Sudirman depan SD 12")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    assert "Lokasi: Jl. Sudirman depan SD 12" in chat.text and "neighbor" not in chat.text
