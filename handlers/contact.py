@@ -25,7 +25,7 @@ _ASKS_CONTACT = re.compile(
     r"no\s+(?:hp|wa|telp|telepon|tlp|kontak|pengaduan|call\s+center)|nomor|nomer|nmr|"
     r"(?:kantor|kantua)\w*(?:\s+\w+){0,3}\s+(?:di\s*mana|dimana|dmn|mana|where|dima)|"
     r"(?:di\s*mana|dimana|dmn|di\s*ma|dima|where\s+is)\s+(?:kantor|kantua)|"
-    r"phone\s+number|office)\b", re.I)
+    r"phone\s+number|office)(?:nya|nyo)?\b", re.I)  # "alamatnya", "nomornyo"
 # Numbers that are not a way to reach an office ("nomor antrian dukcapil berapa").
 _OTHER_NUMBERS = re.compile(r"\b(?:antrian|antri|registrasi|induk|nik|ktp|kk|rekening|seri|tiket|laporan|izin|"
                             r"npwp|kendaraan|plat|pelat|rumah|pelanggan|tagihan|meteran|sambungan|pendaftaran|queue)\b", re.I)

@@ -12,7 +12,7 @@ import unicodedata
 from typing import Any
 
 from handlers import texts
-from handlers.contact import asked_contact, contact_reply
+from handlers.contact import asked_contact, contact_reply, named_opd
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police, opens_with_salam,
@@ -22,7 +22,7 @@ from handlers.followup import about_previous, from_previous, is_short, quoted_li
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.decision import ENGLISH_SHARE
 from knowledge.kb import Faq
-from knowledge.matcher import Match
+from knowledge.matcher import MAX_SUGGESTIONS, Match
 
 MAX_VALUE_BYTES = 64  # Telegram's callback data limit
 # When the matcher names no OPD, a question about a problem ("limbah pabrik di sungai, lapor ke mana?")
@@ -165,7 +165,8 @@ def answer_question(turn: Turn) -> list[Reply]:
             if combined.decision == "answer" and combined.faq not in (before, match.faq):
                 asked, match, follow_up = f"{turn.text} {previous['text']}", combined, True
     now = turn.services.now().isoformat()
-    last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere,
+    opd = match.opd if match.decision == "answer" else _likely_opd(turn, match)
+    last: dict[str, Any] = {"text": asked[:500], "opd": opd, "faq": None, "elsewhere": match.elsewhere,
                             "own_words": not follow_up, "at": now}
     turn.state["last_question"] = last
     if not follow_up:  # what the resident told lately: a report said later may be about any of it
@@ -280,13 +281,13 @@ def _not_answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
         elsewhere = last["elsewhere"] = texts.POLICE_BODY
     if match.decision == "suggest" and suggestions:
         last["suggested"] = [f.id for f in suggestions]
-        turn.record("question", "suggest", faq_key=suggestions[0].id, opd=match.opd, answered=False, **common)
+        turn.record("question", "suggest", faq_key=suggestions[0].id, opd=last["opd"], answered=False, **common)
         options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in suggestions)
         text = texts.MAYBE_RELATED if match.tentative else texts.DID_YOU_MEAN
         if elsewhere:  # say whose matter it is first; the city's entries stay on offer
             text = f"{texts.handled_elsewhere(elsewhere, turn.kb.city.name)}\n\n{texts.OR_DID_YOU_MEAN}"
         return [Reply(text, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
-    opd = None if elsewhere or match.tentative else match.opd or _routed_opd(turn)
+    opd = None if elsewhere else last["opd"]
     last["opd"] = opd
     turn.record("question", "abstain", opd=opd, answered=False, **common)
     turn.record("unanswered", "abstain", opd=opd, text=turn.text)
@@ -299,9 +300,24 @@ def _involves_police(faq: Faq) -> bool:
     return names_police(" ".join((faq.question, faq.answer, *faq.alternatives, *faq.keywords)))
 
 
-def _routed_opd(turn: Turn) -> str | None:
+def _likely_opd(turn: Turn, match: Match) -> str | None:
+    """Return the OPD a question the bot cannot answer is likely for (said to the resident, and counted for it):
+    the best entry's, when the complaint router names it too or another of the leading entries is that OPD's
+    (alone it named Dinkes for Dinsos's address and Disdukcapil for a cracked branch); else the router's, when one
+    of the leading entries is that OPD's, or when no entry is close. An office the question names comes first."""
+    if match.elsewhere or match.tentative:
+        return None
+    named = named_opd(turn.text, turn.kb)  # "… ke dinsos mana?": the office the resident names
+    if named is not None:
+        return named.slug
     route = turn.router.route(turn.text)
-    return route.opd if route.opd and route.score >= ROUTER_OPD_SCORE else None
+    routed = route.opd if route.opd and route.score >= ROUTER_OPD_SCORE else None
+    if match.opd is None:
+        return routed
+    leading = [c.faq.opd for c in match.candidates[:MAX_SUGGESTIONS]]
+    if match.opd == route.opd or leading.count(match.opd) >= 2:
+        return match.opd
+    return routed if routed in leading else None
 
 
 def _dont_know(turn: Turn, opd_slug: str | None, elsewhere: str | None = None) -> Reply:

@@ -151,3 +151,18 @@ async def test_the_story_survives_a_question_in_between(padang: Chat) -> None:
     await padang.say("I want to report it")
     assert "Perumda Air Minum" in padang.text and "Sudah benar?" in padang.text
     assert "no water coming out of the tap" in padang.text  # shown to the resident
+
+
+async def test_the_office_named_when_there_is_no_answer_is_one_the_evidence_agrees_on(padang: Chat) -> None:
+    """Eleventh QA pass: giving up, the bot named the office of the best entry alone (Disdukcapil for blood
+    donation hours at the PMI, Dinkes for Dinsos's address)."""
+    await padang.say("donor darah di pmi padang buka jam brp?")
+    await padang.say("Bukan semuanya")
+    assert "belum punya jawaban" in padang.text and "Disdukcapil" not in padang.text
+    await padang.say("sy pbi pak dulu gratis skrg mati kartunya. ke dinsos mana alamatnya")  # the office named
+    assert "Dinas Sosial (Dinsos)" in padang.text and "Dinas Kesehatan" not in padang.text
+
+
+async def test_a_university_diploma_is_the_universitys(padang: Chat) -> None:
+    await padang.say("ijazah kuliah saya di unand hilang, bisa minta duplikat dimana?")
+    assert "perguruan tinggi" in padang.text
