@@ -15,8 +15,8 @@ from handlers import texts
 from handlers.contact import asked_contact, contact_reply, named_opd
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police, opens_with_salam,
-                              police_matter, says_not_that)
+from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police,
+                              opens_with_salam, police_matter, says_not_that, wants_to_report_where)
 from handlers.messages import Option, Reply
 from handlers.followup import about_previous, from_previous, is_short, quoted_lines
 from handlers.multi import answered_questions, numbered, question_parts
@@ -257,6 +257,10 @@ def _answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
     faq = match.faq
     if match.decision != "answer" or faq is None:
         return None
+    if wants_to_report_where(turn.text) and not _POINTS_TO_REPORTING.search(faq.answer) and not crime:
+        # "saya mau lapor anjing liarnya, kemana?" had got the first aid for a bite (again): here is where
+        turn.record("question", "how_to_report", answered=True, text=turn.text)
+        return [Reply(texts.HOW_TO_REPORT, options=(texts.REPORT, texts.ASK_AGAIN))]
     last["faq"] = faq.id
     turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
     police = [Reply(texts.POLICE_NOTE)] if crime and not _involves_police(faq) else []

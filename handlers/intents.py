@@ -71,6 +71,19 @@ _HOW_TO_REPORT = re.compile(
     rf"(?:\s+{_FILLER})*$", re.IGNORECASE)
 
 
+# "saya mau lapor anjing liarnya, kemana?": someone who wants to report asking where (here, unless the answer
+# to the question says otherwise: "mau lapor pungli ke mana?" has its own answer).
+_WHERE_TAIL = re.compile(r"[\s,]*\b(?:ke\s*mana|kemana|kmn|kemano|ka\s*ma|dimana|di\s+mana|dmn|where)\b"
+                         r"(?:\s+(?:ya|yah|yo|min|pak|bu|sih|nih|nya))*[\s?!.]*$", re.I)
+
+
+def wants_to_report_where(text: str) -> bool:
+    """Tell whether a message says the resident wants to report something and asks where ("mau lapor X, ke mana?")."""
+    said = " ".join(text.split())
+    rest = _WHERE_TAIL.sub("", said)
+    return rest != said and bool(_OPENING.match(rest)) and not _QUESTION.search(rest)
+
+
 def asks_how_to_report(text: str) -> bool:
     """Tell whether a message only asks how to report, with nothing named to report."""
     return bool(_HOW_TO_REPORT.match(" ".join(re.sub(r"[?!.,]+", " ", text).split())))

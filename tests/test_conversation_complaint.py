@@ -859,3 +859,19 @@ async def test_saying_to_report_with_a_word_of_the_story_told_before_reports_tha
     await padang.say("lewati")
     await padang.say("tidak")
     assert f"- Masalah: {story}" in padang.text and "pohonnya" not in padang.text
+
+
+async def test_wanting_to_report_and_asking_where_gets_the_report_not_the_answer_again(padang: Chat) -> None:
+    """Eleventh QA pass: "saya mau lapor anjing liarnya, kemana?" got the first aid for a bite a second time, and
+    the stray dogs went to Dinkes (the KB had no category for roaming animals)."""
+    await padang.say("anjing liar banyak di komplek kami, kemarin anak tetangga digigit")
+    assert "cuci luka" in padang.text  # the bite first
+    await padang.say("saya mau lapor anjing liarnya, kemana?")
+    assert "melapor langsung di sini" in padang.text and "cuci luka" not in padang.text
+    await padang.say("Buat laporan")
+    assert "laporan dibuat dari cerita Anda" in padang.text and "Satuan Polisi Pamong Praja" in padang.text
+
+
+async def test_asking_where_to_report_what_an_answer_covers_gets_that_answer(padang: Chat) -> None:
+    await padang.say("mau lapor pungli ke mana?")  # its own answer says where (SP4N-LAPOR!, this service)
+    assert padang.last[-1].kind == "answer" and "melapor langsung di sini" not in padang.text
