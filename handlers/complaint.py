@@ -20,7 +20,7 @@ import secrets
 from rapidfuzz import fuzz
 
 from handlers import faq, texts
-from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
+from handlers.complaint_prompts import (ASKS, STORY_PLACE, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
                                         ask_opd, ask_opd_all, ask_photo, ask_route)
 from handlers.complaint_state import (BACK, SET_ASIDE_FOR, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, clear,
                                       data, go, said_yes, says_skip, set_aside, store_location, take_back,
@@ -194,10 +194,26 @@ def _refers_to(turn: Turn, about: str, story: str) -> bool:
     return 0 < len(tokens) <= REFERRING_WORDS and bool(set(tokens) & set(turn.router.normalizer.tokens(story)))
 
 
+# A question's last clause after a comma ("gaji saya belum dibayar 2 bulan …, lapor kemana?"), and the problem
+# a question says it reports ("How do I report that the streetlight outside my house is broken?").
+_ASKED_LAST = re.compile(r"^(?P<story>.+),\s*(?P<asked>[^,]+)$", re.S)
+_REPORT_THAT = re.compile(r"\b(?:report|complain)\s+(?:that|about)\s+(?P<story>.+?)[\s?!.]*$|"
+                          r"\b(?:melaporkan|laporkan|lapor|mengadukan)\s+(?:bahwa|kalau|klo|kalo)\s+(?P<cerita>.+?)[\s?!.]*$",
+                          re.I | re.S)
+
+
 def _story_of(text: str) -> str:
     """Return the story of a message: without its question ("My neighbour plays loud karaoke every night. Who
-    can I complain to?")."""
-    return split_question(text)[1] if is_question(text) else text
+    can I complain to?"; "…, lapor kemana?"), or the problem it asks how to report."""
+    if not is_question(text):
+        return text
+    told = _ASKED_LAST.match(text.strip())
+    if told and is_question(told["asked"]) and not is_question(told["story"]) and len(told["story"]) >= MIN_DESCRIPTION:
+        return told["story"].strip()
+    reported = _REPORT_THAT.search(text)
+    if reported:
+        return (reported["story"] or reported["cerita"]).strip()
+    return split_question(text)[1]
 
 
 REPORT_STORY_AGE = dt.timedelta(minutes=30)  # a question this recent may be the story of a report without an answer
@@ -506,6 +522,8 @@ async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
         return await _aside(turn)
     elif turn.choice == "skip" or says_skip(turn.text):
         pass
+    elif data(turn).get("story_place") and (turn.choice == STORY_PLACE or (turn.choice is None and said_yes(turn.text))):
+        store_location(turn, None, None, data(turn)["story_place"])  # the street the story named, confirmed
     elif is_button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
         return [Reply(texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
     elif typed_place is None and _tells_another_problem(turn):  # "oh iya satu lagi, lampu jalan … juga mati"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from handlers import texts
 from handlers.complaint_state import data
+from handlers.complaint_words import place_in_story
 from handlers.context import Turn
 from handlers.messages import Option, Reply
 from knowledge.kb import Opd
@@ -60,8 +61,18 @@ def ask_category(turn: Turn) -> list[Reply]:
 
 
 def ask_location(turn: Turn) -> list[Reply]:
-    """Ask where."""
-    return [Reply(texts.LOCATION, options=(texts.SKIP,), request="location")]
+    """Ask where, offering the street address the story gave as a button (eleventh QA pass: "I already told
+    you: Jalan Veteran no 55, Purus")."""
+    lapor = data(turn)
+    place = place_in_story(str(lapor.get("description") or ""), turn.services.places)
+    if place is None:
+        lapor.pop("story_place", None)
+        return [Reply(texts.LOCATION, options=(texts.SKIP,), request="location")]
+    lapor["story_place"] = place
+    return [Reply(texts.location_in_story(place), options=(Option(place, STORY_PLACE), texts.SKIP), request="location")]
+
+
+STORY_PLACE = "place:story"  # the button with the address the story gave
 
 
 def ask_photo(turn: Turn) -> list[Reply]:

@@ -13,6 +13,7 @@ from handlers import texts
 from handlers.complaint_state import NOT_AN_ANSWER, words
 from handlers.intents import MENU_LABELS, is_question
 from handlers.smalltalk import small_talk
+from knowledge.places import Places
 
 # "ubah lokasi", "ganti foto", "edit instansi" at the summary: go back to that step.
 _EDIT = re.compile(r"^(?:(?:eh|ehh|maaf|sorry|oh|min|tolong|tlg|mau|saya|sy)\s+)*"
@@ -127,3 +128,30 @@ def adds_detail(text: str) -> bool:
     return (len(said.split()) >= _DETAIL_WORDS and not is_button_label(text) and said not in NOT_AN_ANSWER
             and small_talk(text) is None and not is_question(text) and not edit_asked(text)
             and not (opens_with_yes(text) and len(said.split()) <= _YES_WORDS))
+
+
+# A street address in a story ("lampu jalan di Jalan Veteran no 55, Purus mati"): "jl."/"jln." and a name, or
+# "jalan" and a capitalised name (a lower-case "jalan" is the road the story is about), a house number, and the
+# kelurahan named right after it.
+_STOP = (r"(?=\s*(?:[,.;:!?]|$|\s(?i:yang|yg|sudah|udah|udh|sejak|dari|dr|mati|rusak|is|has|was|since|for|depan|dekat|"
+         r"dkt|sebelah|di|dan|tapi|arah|kel|kelurahan|kec|kecamatan|rt|rw|ada|ga|gak|tidak|belum|blm)\b))")
+_NUMBER = r"(?P<number>\s*(?i:no|nomor|nomer|nr)\.?\s*\d+\w*)?"
+_CAPITALISED = r"[A-Z0-9][\w.'/-]*(?:\s+[A-Z0-9][\w.'/-]*){0,3}"  # "Khatib Sulaiman", "Ahmad Yani"
+_STREET = re.compile(r"\b(?:(?i:jl|jln)\.?\s*|[Jj]alan\s+)(?P<cap>" + _CAPITALISED + ")" + _NUMBER.replace("number", "num")
+                     + r"|\b(?i:jl|jln)\.?\s*(?P<short>[a-z0-9][\w.'/-]*(?:\s+[\w.'/-]+){0,2}?)" + _NUMBER + _STOP)
+MAX_PLACE = 80  # characters of a place taken from a story (a button's label)
+
+
+def place_in_story(story: str, places: Places) -> str | None:
+    """Return the street address a story gives, with the kelurahan named right after it, else None."""
+    m = _STREET.search(story)
+    if m is None or not (m.group("short") or m.group("cap") or "").strip():
+        return None
+    place, rest = story[m.start():m.end()].strip(" ,.;"), story[m.end():]
+    after = re.match(r"\s*,?\s*((?:kel(?:urahan)?\.?\s+)?[\w ]{3,30}?)(?=[,.;!?]|\s+(?:is|sudah|udah|sejak|mati|rusak)\b|$)",
+                     rest, re.IGNORECASE)
+    named = after.group(1) if after else ""
+    if named and places.find(named) is not None and not re.sub(r"\bkel(?:urahan)?\b\.?", " ",
+                                                                places.without_names(named)).strip():
+        place = f"{place}, {after.group(1).strip()}"
+    return place[:MAX_PLACE] if len(place) >= 6 else None

@@ -266,6 +266,12 @@ CHOOSE_OPD = "Laporan ini sebaiknya diteruskan ke instansi mana? Pilih salah sat
 CHOOSE_OPD_ALL = "Pilih instansi tujuan laporan:"
 CHOOSE_CATEGORY = "Pilih jenis masalahnya:"
 LOCATION = "Kirim lokasi (tombol 📍) atau ketik alamat/patokan. Ketik **lewati** jika tidak ada."
+def location_in_story(place: str) -> str:
+    """Ask where, when the story named a street: its button takes that address."""
+    return (f"Apakah lokasinya **{place}**? Pilih tombolnya jika benar, atau kirim lokasi (tombol 📍) / ketik alamat "
+            "yang lebih lengkap. Ketik **lewati** jika tidak ada.")
+
+
 LOCATION_SHORT = "Alamatnya terlalu singkat. Ketik alamat atau patokan, atau ketik **lewati**."
 PHOTO = "Kirim foto (opsional) atau ketik **lewati**."
 PHOTO_AGAIN = "Silakan kirim foto, atau ketik **lewati** jika tidak ada foto."

@@ -2,7 +2,9 @@
 
 import pytest
 
-from handlers.complaint_words import adds_detail, corrected_place, edit_asked, refuses, says_also
+from handlers.complaint_words import adds_detail, corrected_place, edit_asked, place_in_story, refuses, says_also
+from knowledge.kb import default_kb_path
+from knowledge.places import Places
 
 
 @pytest.mark.parametrize(("text", "part"), [
@@ -40,3 +42,18 @@ def test_one_more_problem_and_more_of_the_story():
     assert adds_detail("tumpukannya dekat Alfamart, baunya menyengat sekali")
     for not_detail in ("hmm ok", "makasih banyak min", "Ya, kirim", "kapan diangkut ya?"):
         assert not adds_detail(not_detail), not_detail
+
+
+@pytest.mark.parametrize(("story", "place"), [
+    ("The street light in front of my house on Jalan Veteran no 55, Purus is off for 2 weeks",
+     "Jalan Veteran no 55, Purus"),
+    ("ruko baru di jl. s parman dekat lapai dibangun menutup saluran air", "jl. s parman"),
+    ("lampu jalan mati di Jl. Sudirman depan SD 12", "Jl. Sudirman"),
+    ("sampah di jln. ampang no 12 sudah seminggu", "jln. ampang no 12"),
+    ("pohon tumbang di jalan Khatib Sulaiman, Ulak Karang Utara", "jalan Khatib Sulaiman, Ulak Karang Utara"),
+    ("5 tiang lampu jalan di jl. Adinegoro arah Lubuk Buaya padam semua", "jl. Adinegoro"),
+    ("jalan di depan rumah saya rusak parah", None),  # the road the story is about, no street named
+    ("JALAN RUSAK PARAH", None),
+])
+def test_the_street_a_story_names(story: str, place: str | None) -> None:
+    assert place_in_story(story, Places.for_kb(default_kb_path())) == place

@@ -875,3 +875,20 @@ async def test_wanting_to_report_and_asking_where_gets_the_report_not_the_answer
 async def test_asking_where_to_report_what_an_answer_covers_gets_that_answer(padang: Chat) -> None:
     await padang.say("mau lapor pungli ke mana?")  # its own answer says where (SP4N-LAPOR!, this service)
     assert padang.last[-1].kind == "answer" and "melapor langsung di sini" not in padang.text
+
+
+@pytest.mark.parametrize(("asked", "story"), [
+    ("gaji saya belum dibayar 2 bulan sama perusahaan swasta tempat saya kerja, lapor kemana?",
+     "gaji saya belum dibayar 2 bulan sama perusahaan swasta tempat saya kerja"),
+    ("ada bangunan ruko baru di jl. s parman dibangun sampai menutup saluran air, apa sudah ada izinnya ya?",
+     "ada bangunan ruko baru di jl. s parman dibangun sampai menutup saluran air"),
+    ("Hi, I'm a foreigner living in Padang. How do I report that the streetlight outside my house is broken?",
+     "the streetlight outside my house is broken"),
+])
+async def test_report_from_an_answer_to_a_story_with_its_question_takes_the_story(padang: Chat, asked: str,
+                                                                                 story: str) -> None:
+    """Eleventh QA pass: "Buat laporan" under the answer asked for the story again (one sentence with the
+    question after a comma; a problem inside "how do I report that …")."""
+    await padang.say(asked)
+    await padang.say("Buat laporan")
+    assert "laporan dibuat dari cerita Anda" in padang.text and story in padang.text

@@ -278,3 +278,15 @@ async def test_a_new_complaint_forgets_the_cancelled_one(chat: Chat) -> None:
             await chat.say(said)
     filed = await complaints(chat)
     assert [c.description for c in filed] == ["lampu jalan di gang kami mati sejak lebaran"]
+
+
+async def test_the_street_the_story_named_is_offered_as_the_place(padang: Chat) -> None:
+    """Eleventh QA pass: "I already told you: Jalan Veteran no 55, Purus"."""
+    await padang.say("/lapor")
+    await padang.say("The street light in front of my house on Jalan Veteran no 55, Purus is off for 2 weeks")
+    await padang.say("ya")
+    assert "Jalan Veteran no 55, Purus" in padang.options
+    await padang.say("Jalan Veteran no 55, Purus")
+    await padang.say("lewati")
+    await padang.say("tidak")
+    assert "Lokasi: Jalan Veteran no 55, Purus — Kec. Padang Barat" in padang.text
