@@ -16,7 +16,7 @@ from handlers.contact import asked_contact, contact_reply, named_opd
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police,
-                              opens_with_salam, police_matter, says_not_that, wants_to_report_where)
+                              not_that_but, opens_with_salam, police_matter, says_not_that, wants_to_report_where)
 from handlers.messages import Option, Reply
 from handlers.followup import about_previous, from_previous, is_short, quoted_lines
 from handlers.multi import answered_questions, numbered, question_parts
@@ -132,6 +132,9 @@ def answer_question(turn: Turn) -> list[Reply]:
     before = turn.kb.faq(previous["faq"]) if previous.get("faq") else None  # the entry answered just before
     if before is not None and says_not_that(turn.text):  # "bukan itu": a 👎, and the other likely entries
         return replies + _not_that(turn, before, previous)
+    corrected = not_that_but(turn.text) if before is not None else None
+    if corrected:  # "bukan itu sy mau tau caranya daftar": a 👎, and what they meant (read with the question before)
+        return replies + _meant(turn, before, previous, corrected, crime=police_matter(turn.text, certain_opd=False))
     asked, match = turn.text, turn.matcher.match(turn.text)
     place_only = match.topic and _names_only_a_place(turn)  # "kalau di kelurahan ulak karang?"
     follow_up = not match.topic or place_only
@@ -214,18 +217,42 @@ def _same_opd(turn: Turn, faq: Faq) -> Match | None:
     return match if best is not None and best.faq.opd == faq.opd and best.faq.id != faq.id else None
 
 
-def _not_that(turn: Turn, wrong: Faq, previous: dict[str, Any]) -> list[Reply]:
-    """The resident says the answer missed: record it as a 👎 and offer the other entries their question
-    came near, or ask them to say it in other words."""
+def _not_that(turn: Turn, wrong: Faq, previous: dict[str, Any], match: Match | None = None) -> list[Reply]:
+    """The resident says the answer missed: record it as a 👎 and offer the other entries their question (or the
+    `match` of what they said they meant) came near, or ask them to say it in other words."""
     asked = str(previous.get("text") or "")
     turn.record("feedback", "down", faq_key=wrong.id, opd=wrong.opd, text=asked or None, answered=False)
-    others = [c.faq for c in turn.matcher.match(asked).candidates if c.faq.id != wrong.id][:3] if asked else []
+    if match is None and asked:
+        match = turn.matcher.match(asked)
+    others = [c.faq for c in match.candidates if c.faq.id != wrong.id][:3] if match is not None else []
     previous["faq"] = None  # no follow-up reads the missed answer
     if others:
         previous["suggested"] = [f.id for f in others]
         options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in others)
         return [Reply(texts.NOT_THAT_MAYBE, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
     return [Reply(texts.NOT_THAT, options=(texts.REPORT, texts.ASK_AGAIN))]
+
+
+_NOT_THIS = re.compile(r"\b(?:bukan|bkn|not)\s+(?:(?:yang|yg|the)\s+)?\w+", re.IGNORECASE)
+
+
+def _meant(turn: Turn, wrong: Faq, previous: dict[str, Any], meant: str, *, crime: bool) -> list[Reply]:
+    """Answer what a resident meant after saying the answer missed ("bukan itu, maksud saya cara daftarnya"): the
+    words alone when they name their topic, else read with the question before; never the missed entry again.
+    What they say they did not mean is left out ("caranya daftar, bukan jadwal")."""
+    meant = " ".join(_NOT_THIS.sub(" ", meant).split()) or meant
+    alone = turn.matcher.match(meant)
+    asked = meant if alone.topic else f"{meant} {previous.get('text') or ''}".strip()
+    match = alone if alone.topic else turn.matcher.match(asked)
+    if match.faq is None or match.faq.id == wrong.id:
+        return _not_that(turn, wrong, previous, match)
+    turn.record("feedback", "down", faq_key=wrong.id, opd=wrong.opd, text=str(previous.get("text") or "") or None,
+                answered=False)
+    last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere,
+                            "own_words": alone.topic, "at": turn.services.now().isoformat()}
+    turn.state["last_question"] = last
+    common = {"score": round(float(match.score), 4), "text": turn.text}
+    return _answered(turn, match, crime, last, common) or []
 
 
 def _again(faq: Faq) -> Option:

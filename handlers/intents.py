@@ -176,6 +176,29 @@ def says_not_that(text: str) -> bool:
     return bool(_NOT_THAT.match(text))
 
 
+# "bukan itu sy mau tau caranya daftar", "not that, I meant the opening hours", "salah, maksud saya KK": the
+# answer missed, and what was meant follows.
+_NOT_THAT_BUT = re.compile(
+    r"^\W*(?:bukan\s+(?:itu|ini|yang\s+itu|yg\s+itu|pak|bu|min|kak|bang|uda|uni)|bkn\s+(?:itu|yg\s+itu)|"
+    r"not\s+that(?:\s+one)?|that'?s\s+not\s+it|"
+    r"(?:bukan|salah|keliru)(?=\W*\s+(?:maksud|yang\s+saya\s+maksud|yg\s+sy\s+maksud)))"
+    r"(?:\s+(?:min|kak|pak|bu|ya|dong|deh|sih|jawabannya))*[\s,.!;:-]+"
+    r"(?:(?:maksud\s+(?:saya|sy|aku|ambo)|maksudnya|yang\s+(?:saya|sy)\s+maksud|yg\s+(?:saya|sy)\s+maksud|"
+    r"(?:saya|sy|aku)\s+(?:mau|ingin|pengen)\s+(?:tau|tahu|nanya|tanya)|i\s+meant|i\s+mean|i\s+want\s+to\s+know)"
+    r"\b[\s,:-]*)?(?P<rest>\S.*)$", re.IGNORECASE | re.S)
+_MEANT_WORDS = 2  # fewer words after "bukan itu" say nothing ("bukan itu min")
+
+
+def not_that_but(text: str) -> str | None:
+    """Return what a resident meant after saying the answer missed ("bukan itu sy mau tau caranya daftar" →
+    "caranya daftar"), else None."""
+    m = _NOT_THAT_BUT.match(text)
+    if m is None or says_not_that(text):
+        return None
+    rest = m.group("rest").strip()
+    return rest if len(rest.split()) >= _MEANT_WORDS else None
+
+
 _HOW_LONG = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|bara\s+lamo|how\s+long|kapan\s+(?:ditangani|"
                        r"diproses|diperbaiki|datang|ditanggapi|dikerjakan)|when\s+will)\b", re.IGNORECASE)
 

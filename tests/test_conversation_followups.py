@@ -166,3 +166,21 @@ async def test_the_office_named_when_there_is_no_answer_is_one_the_evidence_agre
 async def test_a_university_diploma_is_the_universitys(padang: Chat) -> None:
     await padang.say("ijazah kuliah saya di unand hilang, bisa minta duplikat dimana?")
     assert "perguruan tinggi" in padang.text
+
+
+async def test_not_that_with_what_was_meant_reads_it_with_the_question_before(padang: Chat) -> None:
+    """Eleventh QA pass: "bukan itu sy mau tau caranya daftar nya bukan jadwal" after the SPMB schedule got
+    BPJS Ketenagakerjaan and permit-status entries."""
+    await padang.say("nak daftar sekolah smp anak sy gmn cranya")
+    missed = padang.last[-1]
+    assert missed.kind == "answer"
+    await padang.say("bukan itu sy mau tau caranya daftar nya bukan jadwal")
+    assert "SPMB" in " ".join(padang.options) and "BPJS" not in " ".join(padang.options)
+    assert missed.text not in padang.text
+    assert len([e for e in await events(padang, "feedback") if e.outcome == "down"]) == 1
+
+
+async def test_not_that_with_a_question_of_its_own_is_answered_and_never_the_missed_entry(padang: Chat) -> None:
+    await padang.say("cara bayar pbb")
+    await padang.say("bukan itu, maksud saya syarat bikin kk baru karena menikah")
+    assert padang.last[-1].kind == "answer" and "KK" in padang.text and "PBB" not in padang.text
