@@ -13,6 +13,7 @@ import re
 from handlers import texts
 from handlers.complaint_state import said_yes
 from handlers.context import Turn
+from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import is_question
 from handlers.messages import Reply
 
@@ -37,6 +38,8 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
         return [Reply(texts.send_photo_now(filed["ticket"]), request="photo")]
     if turn.choice is None and _TOO_LONG.search(turn.text):  # "kok lama sampai tanggal 9? dahannya bisa patah"
         return _what_happens_next(turn, filed, too_long=True)
+    if turn.choice is None and is_emergency(turn.text):  # "how long? the tree can fall anytime": the numbers first
+        return [emergency_reply(turn.kb.city)] + _what_happens_next(turn, filed)
     if turn.choice is None and _asks_about_it(turn):  # "how long will it take?", "what if they don't come?"
         return _what_happens_next(turn, filed)
     if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):

@@ -53,6 +53,16 @@ _EVENT = re.compile(
 _WHOM_TO_CALL = re.compile(r"\b(?:darurat|emergency|gawat)\b.*\b(?:telp\w*|telepon\w*|telfon\w*|nelpon|"
                            r"hubungi|call|kontak|contact)\b|\b(?:telp\w*|telepon\w*|telfon\w*|nelpon|hubungi|call)\b"
                            r".*\b(?:darurat|emergency|gawat)\b", re.I)
+# A hazard about to hurt someone now: a live wire sparking, a tree or a pole about to fall at any moment.
+_HAZARD_NOW = re.compile(
+    r"\b(?:percikan\s+api|berapi|memercik\w*|sparks?|sparking|live\s+wire|"
+    r"(?:can|could|might|may|will)\s+fall\s+(?:any\s*time|any\s+moment|at\s+any\s+moment|now)|about\s+to\s+fall|"
+    r"(?:bisa|mau|hampir|akan|bisa\s+saja)\s+(?:jatuh|roboh|rubuh|tumbang|patah)\s+(?:kapan\s+saja|kapan\s+aja|"
+    r"sewaktu[\s-]*waktu|sewaktu2|sekarang|skrg)|"
+    r"leaning\s+on\s+(?:a\s+|the\s+)?power\s+line|(?:menimpa|nyangkut\s+di|bersandar\s+(?:di|ke)|miring\s+ke)\s+kabel\s+listrik)\b",
+    re.I)
+_WHAT_IF = re.compile(r"\b(?:kalau|kalo|klo|kl|jika|bila|apabila|seandainya|misalnya|if|in\s+case|takut|khawatir|"
+                      r"afraid|worried)\b", re.I)
 _HIT = re.compile(r"\b(?:ditabrak|tertabrak|keserempet|diserempet)\b", re.I)
 _VICTIMS = re.compile(
     r"\b(?:korban|luka|terluka|luka-luka|berdarah|badarah\w*|meninggal|tewas|injured|hurt|bleeding|victims?)\b|"
@@ -113,7 +123,8 @@ _TRIGGER_WORDS = (
     "pembegalan", "penganiayaan", "perkelahian", "tawuran", "accident", "crash", "flash", "robbery", "kalua",
     "keserempet", "diserempet", "pangsan", "kajang", "lutut", "lutuik", "selutut", "pinggang", "sepinggang",
     "pinggul", "dada", "sedada", "leher", "seleher", "paha", "sepaha", "atap", "salutuik", "sapinggang", "sadado",
-    "smoke", "darurat", "emergency", "gawat",
+    "smoke", "darurat", "emergency", "gawat", "percik", "berapi", "memercik", "spark", "live", "fall", "leaning",
+    "jatuh", "roboh", "rubuh", "tumbang", "patah", "menimpa", "nyangkut", "bersandar", "miring",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 
@@ -122,6 +133,8 @@ def is_emergency(text: str) -> bool:
     """Tell whether a message reports a danger to people happening now."""
     if not text or not _TRIGGER.search(text):
         return False
+    if _HAZARD_NOW.search(text) and not _WHAT_IF.search(text):  # "about to fall" says now ("sewaktu-waktu" too)
+        return True
     strong = bool(_NOW_STRONG.search(text))
     if _NOT_NOW.search(text) and not strong:
         return False

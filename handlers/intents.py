@@ -235,7 +235,10 @@ _STATUS = re.compile(
 _MY_REPORTS = re.compile(
     r"\b(?:laporan|pengaduan|aduan|komplain)\s+(?:\w+\s+){0,3}?(?:saya|sy|aku|ambo|kami|gue|gw)\b|"
     r"\b(?:laporanku|pengaduanku)\b|\b(?:my|our)\s+(?:\w+\s+)?(?:reports?|complaints?)\b|^cek\s+status$|"
-    r"\btiket\s+(?:saya|sy|aku)\b", re.I)
+    r"\btiket\s+(?:saya|sy|aku)\b|"
+    # "how can I check the progress?", "cek perkembangannya" (right after filing, or of one's complaint)
+    r"\b(?:check|track|follow)\s+(?:the\s+|its\s+|my\s+)?(?:progress|status)\b|"
+    r"\b(?:cek|lihat|pantau)\s+(?:perkembangan|progres|progress)\w*\b", re.I)
 # A complaint already made, asked after: "laporan yang saya kirim tadi", "saya sudah lapor jalan rusak minggu
 # lalu, kok belum diperbaiki?" (the filing words here tell the past, not a new complaint).
 _FOLLOW_UP = re.compile(

@@ -28,13 +28,13 @@ MAX_LISTED = 10
 ASKING_WORDS = 12  # a message this short that names a ticket asks about it; a longer one tells a story
 # Option values of the withdrawal: asked from the details, then confirmed or not (each ends with the ticket).
 WITHDRAW, WITHDRAW_YES, WITHDRAW_NO = "withdraw:", "withdraw-yes:", "withdraw-no:"
-_WITHDRAW_WORDS = re.compile(r"\b(?:batal\w*|cabut\w*|tarik|menarik|withdraw|cancel)\b", re.IGNORECASE)
+_WITHDRAW_WORDS = re.compile(r"\b(?:di)?(?:batal\w*|cabut\w*|tarik\w*)\b|\b(?:menarik|withdraw|cancel)\b", re.IGNORECASE)
 
 
 # "laporan tadi", "laporan saya", "my last report": the resident's own latest complaint, named without its ticket.
-_LAST_REPORT = re.compile(r"\b(?:laporan|pengaduan|aduan|report|complaint)\w*\s+(?:saya|sy|ku|aku|ambo|tadi|td|"
-                          r"terakhir|barusan|sebelumnya|yang\s+tadi|yg\s+tadi)\b|\b(?:my|the)\s+(?:last\s+)?"
-                          r"(?:report|complaint)\b", re.IGNORECASE)
+_LAST_REPORT = re.compile(r"\b(?:laporan|pengaduan|aduan|report|complaint)\w*\s+(?:\w+\s+){0,2}?(?:saya|sy|ku|aku|ambo|"
+                          r"tadi|td|terakhir|barusan|sebelumnya|yang\s+tadi|yg\s+tadi)\b|\b(?:my|the)\s+(?:last\s+)?"
+                          r"(?:report|complaint)\b|\b(?:laporan|pengaduan|aduan)(?:nya|ku)\b", re.IGNORECASE)
 WITHDRAW_WORDS = 16  # a longer message tells a story that mentions cancelling
 
 
@@ -54,6 +54,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
         if choice.startswith(prefix):  # (a button of an earlier message may be pressed during a complaint)
             replies = await step(turn, choice.removeprefix(prefix))
             return replies + (await complaint.reprompt(turn) if turn.state.get("flow") else [])
+    if (undo := _undo_asked(turn)) is not None:
+        return undo
     command = turn.command
     if command and command[0] == "batal" and (named := find_city_ticket(command[1] or "", turn.kb.city.code)):
         # "/batal PDG-AWDEKK", even with a complaint draft open (its step is asked again after the answer)
@@ -189,7 +191,30 @@ async def _withdraw(turn: Turn, ticket: str) -> list[Reply]:
     if row is None:
         return _not_found()
     turn.record("command", "withdraw", data={"done": True})
+    # kept a little while: "eh jangan dibatalin, salah pencet" cannot undo it, but may report it again
+    turn.state["withdrawn"] = {"ticket": row.ticket, "at": turn.services.now().isoformat(),
+                               "story": row.description[:MAX_REFILED]}
     return [Reply(texts.withdrawn(row.ticket), options=texts.MENU)]
+
+
+MAX_REFILED = 2000  # characters of a withdrawn complaint's story kept to report it again
+UNDO_WINDOW = dt.timedelta(minutes=30)
+# "eh jangan dibatalin, saya salah pencet, aktifkan lagi", "undo", "kembalikan laporannya".
+_UNDO = re.compile(r"\b(?:jangan\s+(?:di)?batal\w*|salah\s+(?:pencet|tekan|klik)|(?:aktifkan|aktifin|hidupkan|buka)\s+"
+                   r"(?:lagi|kembali)|kembalikan\s+laporan\w*|undo|restore\s+it|didn'?t\s+mean\s+to)\b", re.IGNORECASE)
+
+
+def _undo_asked(turn: Turn) -> list[Reply] | None:
+    """Answer a resident who wants back the complaint they withdrew a little earlier: it cannot be undone, but the
+    same story can be reported again with one button."""
+    withdrawn = turn.state.get("withdrawn")
+    if (not withdrawn or turn.choice is not None or turn.state.get("flow") or not _UNDO.search(turn.text)
+            or turn.services.now() - dt.datetime.fromisoformat(withdrawn["at"]) > UNDO_WINDOW):
+        return None
+    turn.state.pop("withdrawn", None)
+    turn.state["also"] = withdrawn["story"]
+    turn.record("command", "withdraw_undo_asked", data={"ticket": withdrawn["ticket"]})
+    return [Reply(texts.withdrawn_for_good(withdrawn["ticket"]), options=(texts.REPORT_AGAIN, *texts.MENU))]
 
 
 def _not_found() -> list[Reply]:

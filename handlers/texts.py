@@ -373,6 +373,13 @@ def filed(ticket: str, opd_label: str, due: dt.date) -> str:
 
 
 REPORT_ALSO = Option("Laporkan juga", "also:report")
+REPORT_AGAIN = Option("Laporkan lagi", "also:report")  # the story of a complaint withdrawn, reported again
+
+
+def withdrawn_for_good(ticket: str) -> str:
+    """Say a withdrawn complaint cannot be brought back, and how to report it again."""
+    return (f"Maaf, laporan **{ticket}** sudah dibatalkan dan tidak bisa diaktifkan lagi. Jika masalahnya masih ada, "
+            "pilih **Laporkan lagi**: ceritanya sudah kami isi, Anda tinggal memeriksa dan mengirimnya.")
 
 
 def story_taken(story: str) -> str:

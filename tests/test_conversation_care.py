@@ -62,6 +62,11 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     # the eleventh: asking whom to call because it is an emergency
     "ini darurat gak? saya harus telpon siapa",
     "this is an emergency, who do I call?",
+    # the twelfth: a hazard about to hurt someone
+    "how long will it take? the tree can fall anytime, it's raining hard",
+    "it's dangerous, the tree is leaning on a power line now",
+    "kabel listrik putus di jalan, masih ada percikan api, orang lewat bahaya",
+    "pohon besar depan sekolah bisa tumbang sewaktu-waktu",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -95,6 +100,8 @@ def test_emergencies_happening_now(text: str) -> None:
     "smoke coming from my neighbours kitchen every day",
     "kalau darurat telpon siapa?",  # a what-if: the FAQ on 112 answers it
     "nomor darurat padang berapa",
+    "kalau pohon bisa tumbang sewaktu-waktu lapor kemana",
+    "what if a tree is about to fall?",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)

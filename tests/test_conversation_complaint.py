@@ -848,6 +848,13 @@ async def test_a_deadline_found_too_long_is_the_latest_with_the_emergency_number
     assert chat.last[-1].kind == "emergency" and "112" in chat.last[-1].text
 
 
+async def test_a_danger_now_right_after_filing_gets_the_emergency_numbers_and_the_complaint(chat: Chat) -> None:
+    """Twelfth QA pass: "how long will it take? the tree can fall anytime" got the KTP-el processing times."""
+    ticket = await file_complaint(chat)
+    await chat.say("how long will it take? the tree can fall anytime, it's raining hard")
+    assert chat.last[0].kind == "emergency" and f"Laporan **{ticket}** sudah diteruskan" in chat.text
+
+
 async def test_saying_to_report_with_a_word_of_the_story_told_before_reports_that_story(padang: Chat) -> None:
     """Eleventh QA pass: the story (which the router places at 0.48) was asked for again."""
     story = "ada pohon besar di depan SD 12 dahannya sudah retak mau patah, anak2 main di bawahnya"
@@ -892,3 +899,23 @@ async def test_report_from_an_answer_to_a_story_with_its_question_takes_the_stor
     await padang.say(asked)
     await padang.say("Buat laporan")
     assert "laporan dibuat dari cerita Anda" in padang.text and story in padang.text
+
+
+@pytest.mark.parametrize("said", ["saya tarik aja deh laporannya", "ktp saya ternyata sudah jadi, laporannya dicabut saja",
+                                  "bukan, saya mau batalkan laporan sampah tadi"])
+async def test_withdrawing_the_latest_complaint_in_other_words(chat: Chat, said: str) -> None:
+    """Twelfth QA pass: each had got FAQ menus; only "batalkan PDG-…" had worked."""
+    ticket = await file_complaint(chat)
+    await chat.say(said)
+    assert f"membatalkan laporan **{ticket}**" in chat.text
+    await chat.say("Ya, batalkan")
+    await chat.say("eh jangan dibatalin, saya salah pencet, aktifkan lagi")
+    assert "tidak bisa diaktifkan lagi" in chat.text and "Laporkan lagi" in chat.options
+    await chat.say("Laporkan lagi")  # the same story, to check and send again
+    assert "Laporan ini akan diteruskan" in chat.text or "Pilih" in chat.text
+
+
+async def test_asking_how_to_check_the_progress_lists_the_complaints(chat: Chat) -> None:
+    ticket = await file_complaint(chat)
+    await chat.say("thanks! how can I check the progress?")
+    assert ticket in chat.text and "Laporan Anda" in chat.text
