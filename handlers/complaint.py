@@ -25,8 +25,9 @@ from handlers.complaint_prompts import (ASKS, STORY_PLACE, ask_category, ask_con
 from handlers.complaint_state import (BACK, SET_ASIDE_FOR, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, clear,
                                       data, go, said_yes, says_skip, set_aside, store_location, take_back,
                                       typed_point, words)
-from handlers.complaint_words import (PLACE_WORDS, adds_detail, corrected_place, edit_asked, is_button_label,
-                                      opens_with_yes, refuses, says_also, says_cancel)
+from handlers.complaint_words import (PLACE_WORDS, adds_detail, besides_the_photo, corrected_place, detail_of, edit_asked,
+                                      is_button_label, opens_with_yes, place_instead, refuses, says_also, says_cancel,
+                                      typed_name)
 from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
@@ -91,6 +92,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return replies
     if turn.choice is None and step != "describe" and says_cancel(turn.text):  # "ga jadi deh, takut ketahuan"
         return _cancelled(turn)
+    if turn.choice is None and step != "describe" and (name := typed_name(turn.text)):
+        return _name_given(turn, name)
     if turn.choice is None and asks_about_privacy(turn.text) and (step != "describe" or is_question(turn.text)):
         # "will my neighbor see my name?" is no place or photo (a story may mention it: "…, takut ketahuan")
         turn.record("question", "privacy", answered=True, text=turn.text)
@@ -577,8 +580,24 @@ async def _photo(turn: Turn) -> list[Reply]:
     elif not (turn.choice == "skip" or says_skip(turn.text)):
         if _asks(turn):  # "eh btw syarat bikin kk baru apa ya?": answered, then the photo asked again
             return await _aside(turn)
+        if turn.choice is None and (moved := place_instead(turn.text, str(data(turn).get("address") or ""))):
+            store_location(turn, None, None, moved)  # "eh maaf salah, bukan di indarung, tapi di …"
+            turn.record("complaint_step", "place_corrected")
+            return [Reply(texts.PLACE_CHANGED)] + ask_photo(turn)
+        detail = besides_the_photo(turn.text) if turn.choice is None else ""
+        if detail and adds_detail(detail):  # "fotonyo beko ambo kirim, lampunyo tiang nomor 45": the pole's number
+            return [_add_detail(turn, detail)] + ask_photo(turn)
         return [Reply(texts.PHOTO_AGAIN, options=(texts.SKIP,), request="photo")]
     return _to_name(turn)
+
+
+def _add_detail(turn: Turn, detail: str | None = None) -> Reply:
+    """Add what the resident typed (or the `detail` of it) to the story ("tambahkan: kemarin anak tetangga digigit"),
+    and say so."""
+    lapor = data(turn)
+    lapor["description"] = clean_text(f"{lapor['description']}\n{detail_of(detail or turn.text)}", MAX_DESCRIPTION)[0]
+    turn.record("complaint_step", "detail_added")
+    return Reply(texts.DETAIL_TAKEN)
 
 
 async def _name(turn: Turn) -> list[Reply]:
@@ -595,6 +614,16 @@ async def _name(turn: Turn) -> list[Reply]:
     return ask_confirm(turn)
 
 
+def _name_given(turn: Turn, name: str) -> list[Reply]:
+    """Put the name a resident typed on the complaint, to be shown (the web chat knows no name); then the step."""
+    lapor = data(turn)
+    lapor["name"], lapor["show_name"] = name, True
+    turn.record("complaint_step", "name_given")
+    if turn.state.get("step") == "name":
+        go(turn, "confirm")
+    return [Reply(texts.name_taken(name))] + ask_current(turn)
+
+
 # --- confirm and file -------------------------------------------------------------------------
 
 
@@ -606,12 +635,14 @@ async def _confirm(turn: Turn) -> list[Reply]:
             return _edit(turn, turn.choice.removeprefix(EDIT_CHOICE))
         if turn.choice is None and (other := _typed_beside(turn)) is not None:
             return other
+        if turn.choice is None and (moved := place_instead(turn.text, str(data(turn).get("address") or ""))):
+            store_location(turn, None, None, moved)  # "salah, bukan di indarung tapi di lubuk begalung"
+            turn.record("complaint_step", "place_corrected")
+            return [Reply(texts.PLACE_CHANGED)] + ask_confirm(turn)
         if turn.choice is None and refuses(turn.text):  # "eh salah, bukan no 12 tapi no 21": which part?
             return [Reply(texts.WHICH_PART, options=texts.EDIT_OPTIONS)]
         if turn.choice is None and adds_detail(turn.text):  # "it's near the Alfamart, smells terrible": to the story
-            lapor = data(turn)
-            lapor["description"] = clean_text(f"{lapor['description']}\n{turn.text}", MAX_DESCRIPTION)[0]
-            turn.record("complaint_step", "detail_added")
+            _add_detail(turn)
             return [Reply(texts.DETAIL_ADDED)] + ask_confirm(turn)
         return [Reply(texts.CONFIRM_AGAIN)] + ask_confirm(turn)
     lapor = data(turn)
@@ -626,6 +657,8 @@ async def _confirm(turn: Turn) -> list[Reply]:
             lapor["repeat_ok"] = True
             turn.record("complaint_step", "repeat_warned", data={"ticket": same.ticket})
             return [Reply(texts.same_complaint(same.ticket), options=(texts.SEND, texts.CANCEL))]
+    if lapor.get("name"):  # the name the resident typed ("nama saya Rahmat Hidayat") is the one the OPD sees
+        resident.display_name = lapor["name"]
     row = await turn.services.complaints.file(
         turn.session, resident=resident, opd=opd.slug, category=lapor.get("category"),
         description=lapor["description"], latitude=lapor.get("latitude"), longitude=lapor.get("longitude"),

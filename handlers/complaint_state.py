@@ -45,10 +45,10 @@ def said_yes(text: str) -> bool:
 
 # "ndak ado foto", "g ad", "gk punya fotonya min": a skip said in other words.
 _SKIP_NEGATION = {"tidak", "tdk", "gak", "ga", "g", "gk", "nggak", "ngga", "enggak", "engga", "ndak", "nda", "indak",
-                  "no", "nope", "belum", "blm", "ndk", "kagak"}
+                  "no", "nope", "belum", "blm", "ndk", "kagak", "don't", "dont", "haven't", "havent", "don", "haven"}
 _SKIP_WORDS = _SKIP_NEGATION | {"ada", "ado", "ad", "punya", "pny", "have", "foto", "fotonya", "photo", "gambar",
                                 "picture", "pic", "min", "kak", "pak", "bu", "aja", "saja", "sj", "aj", "ya", "deh",
-                                "dulu", "sih", "nya", "i", "don't", "dont", "a", "any", "lewati", "skip", "sorry", "maaf", "ndk"}
+                                "dulu", "sih", "nya", "i", "don't", "dont", "a", "any", "t", "have", "lewati", "skip", "sorry", "maaf", "ndk"}
 
 
 def says_skip(text: str) -> bool:

@@ -155,3 +155,63 @@ def place_in_story(story: str, places: Places) -> str | None:
                                                                 places.without_names(named)).strip():
         place = f"{place}, {after.group(1).strip()}"
     return place[:MAX_PLACE] if len(place) >= 6 else None
+
+
+# A resident giving their name for the complaint: "nama saya Rahmat Hidayat", "tolong pakai nama saya Rina Marlina",
+# "nama saya Dewi Lestari, boleh dicantumkan", "my name is John Smith, you can use it".
+_NAME = re.compile(
+    r"^\W*(?:(?:tolong|tlg|mohon|boleh|silakan|pls|please)\s+)?(?:(?:pakai|pake|gunakan|tulis|cantumkan|sebut(?:kan)?|"
+    r"tampilkan|use|put)\s+)?(?:nama\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?)"
+    r"(?:\s+(?:adalah|yaitu|is))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4})"
+    r"\s*(?:[,.;!]|$)", re.IGNORECASE)
+_NOT_A_NAME = frozenset({"siapa", "tidak", "jangan", "dirahasiakan", "disebut", "anonim", "kelihatan", "ditampilkan",
+                         "muncul", "aman", "di", "ga", "gak", "apa", "who", "what", "not", "hidden"})
+
+
+def typed_name(text: str) -> str | None:
+    """Return the name a resident gives for the complaint ("nama saya Rahmat Hidayat" → "Rahmat Hidayat"), else None
+    (not "nama saya jangan disebut")."""
+    m = _NAME.match(text.strip())
+    if m is None:
+        return None
+    name = m.group("name").strip()
+    if {w.lower() for w in name.split()} & _NOT_A_NAME:
+        return None
+    return " ".join(w[:1].upper() + w[1:] for w in name.split())
+
+
+# "eh maaf salah, bukan di indarung, tapi di jalan raya lubuk begalung depan SPBU": the place said instead of another.
+_INSTEAD = re.compile(r"\b(?:bukan|bkn|not)\s+(?:di\s+|in\s+|at\s+)?(?P<old>[^,]+?)[\s,]+(?:tapi|tp|tetapi|melainkan|"
+                      r"harusnya|seharusnya|but)\s+(?:di\s+|in\s+|at\s+)?(?P<new>.+?)[\s.!]*$", re.IGNORECASE | re.S)
+
+
+def place_instead(text: str, address: str) -> str | None:
+    """Return the new place a message gives for the complaint's address, when it says the old one (a word of it)
+    is wrong ("bukan di indarung, tapi di jalan raya lubuk begalung"), else None."""
+    m = _INSTEAD.search(text)
+    if m is None or not address:
+        return None
+    old, where = set(words(m.group("old")).split()), set(words(address).split())
+    named = {w for w in old & where if w.isalpha() and len(w) >= 3} - {"jalan", "depan", "dekat"}
+    return m.group("new").strip() if named else None  # a number alone ("bukan no 12 tapi no 21"): asked which part
+
+
+# What opens a detail added to the story ("tambahkan: kemarin anak tetangga digigit", "oh iya tambahan, …").
+_DETAIL_OPENING = re.compile(r"^\W*(?:(?:oh|eh|o)\s+(?:iya|ya)\s*,?\s*)?(?:tambah(?:kan|an|in)?|add|also|satu\s+lagi)"
+                             r"\s*[:,.-]?\s*(?:(?:ya|yo|lagi)\s*[:,]?\s*)?", re.IGNORECASE)
+
+
+def detail_of(text: str) -> str:
+    """Return a detail added to the story without the words that say it is added ("tambahkan: …" → "…")."""
+    rest = _DETAIL_OPENING.sub("", text, count=1).strip()
+    return rest if len(rest) >= 3 else text.strip()
+
+
+_ABOUT_THE_PHOTO = re.compile(r"\b(?:foto\w*|gambar\w*|photos?|pictures?|pics?)\b", re.IGNORECASE)
+
+
+def besides_the_photo(text: str) -> str:
+    """Return what a message typed at the photo step says besides the photo ("fotonyo beko ambo kirim, lampunyo tiang
+    nomor 45" → "lampunyo tiang nomor 45"; "" when it only speaks of the photo)."""
+    parts = [p.strip() for p in re.split(r"[,.;!]+", text) if p.strip()]
+    return ", ".join(p for p in parts if not _ABOUT_THE_PHOTO.search(p))

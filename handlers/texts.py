@@ -190,7 +190,7 @@ NO_CALLBACK = ("Maaf, layanan ini tidak dapat menelepon atau menghubungi Anda di
                "darurat, hubungi **112**.")
 PRIVACY = ("Identitas Anda hanya terlihat oleh petugas instansi yang menangani laporan. Tanya Kota tidak "
            "memberikannya kepada pihak yang Anda laporkan (misalnya tetangga atau perusahaan), dan nama Anda hanya "
-           "disebut di publikasi Pemerintah Kota jika Anda mengizinkannya di langkah terakhir laporan.\n"
+           "disebut di publikasi Pemerintah Kota jika Anda mengizinkannya; tanpa itu laporan Anda anonim.\n"
            "Petugas menanggapi lewat percakapan ini; jika perlu keterangan tambahan, mereka mengirim pesan di sini.")
 NO_HUMAN = ("Saya asisten otomatis; di percakapan ini belum ada petugas yang membalas langsung. Yang bisa Anda "
             "lakukan:\n"
@@ -254,6 +254,7 @@ CANCEL = Option("Batal", "cmd:batal")
 DESCRIBE = "Ceritakan masalahnya: apa, di mana, sejak kapan."
 DETAIL_ADDED = "Baik, keterangan itu kami tambahkan ke laporan. Silakan periksa lagi ringkasannya:"
 DETAIL_TAKEN = "Baik, keterangan itu kami tambahkan ke laporan."
+PLACE_CHANGED = "Baik, lokasinya kami ganti."
 WHICH_PART = "Bagian mana yang perlu diubah?"
 EDIT_OPTIONS = (Option("Ubah masalah", "edit:masalah"), Option("Ubah lokasi", "edit:lokasi"),
                 Option("Ubah instansi", "edit:instansi"), Option("Ubah foto", "edit:foto"))
@@ -346,6 +347,17 @@ def shown_description(description: str) -> str:
     return description
 
 
+def _name_line(data: dict) -> str:
+    """Say whose name the complaint carries: one the resident typed, the channel's, or none."""
+    if data.get("name"):
+        return f"{data['name']} (boleh disebut)"
+    return "ditampilkan" if data.get("show_name") else "anonim"
+
+
+def name_taken(name: str) -> str:
+    return f"Baik, nama **{name}** kami cantumkan di laporan ini dan boleh disebut bila laporan dipublikasikan."
+
+
 def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:
     """Return the summary the resident confirms before the complaint is filed."""
     location = place(data.get("address"), data.get("latitude"), data.get("longitude"), data.get("kelurahan"),
@@ -358,7 +370,7 @@ def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:
         f"- Kategori: {category_name or 'Lainnya'}\n"
         f"- Lokasi: {location}\n"
         f"- Foto: {'ada' if data.get('photo') else 'tidak ada'}\n"
-        f"- Nama: {'ditampilkan' if data.get('show_name') else 'anonim'}\n\n"
+        f"- Nama: {_name_line(data)}\n\n"
         "Ketik **ya** untuk mengirim, **ubah masalah** / **ubah lokasi** / **ubah foto** / **ubah instansi** untuk "
         "mengganti, atau **batal**."
     )

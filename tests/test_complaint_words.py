@@ -2,7 +2,8 @@
 
 import pytest
 
-from handlers.complaint_words import adds_detail, corrected_place, edit_asked, place_in_story, refuses, says_also
+from handlers.complaint_words import (adds_detail, corrected_place, detail_of, edit_asked, place_in_story, place_instead,
+                                      refuses, says_also, typed_name)
 from knowledge.kb import default_kb_path
 from knowledge.places import Places
 
@@ -57,3 +58,13 @@ def test_one_more_problem_and_more_of_the_story():
 ])
 def test_the_street_a_story_names(story: str, place: str | None) -> None:
     assert place_in_story(story, Places.for_kb(default_kb_path())) == place
+
+
+def test_a_place_said_instead_of_the_one_given() -> None:
+    said = "eh maaf salah, bukan di indarung, tapi di jalan raya lubuk begalung depan SPBU"
+    assert place_instead(said, "jalan raya indarung dekat pasar") == "jalan raya lubuk begalung depan SPBU"
+    assert place_instead(said, "simpang haru") is None  # not the place given: another correction
+    assert place_instead("bukan no 12 tapi no 21", "") is None
+    assert detail_of("tambahkan: kemarin anak tetangga digigit") == "kemarin anak tetangga digigit"
+    assert detail_of("oh iya tambahan, airnya naik") == "airnya naik"
+    assert typed_name("nama saya Rahmat Hidayat") == "Rahmat Hidayat" and typed_name("nama saya jangan disebut") is None

@@ -85,7 +85,7 @@ async def test_no_photo_said_in_other_words_skips_the_step(chat: Chat) -> None:
     for said in ("ndak ado foto", "i don't have a photo"):  # the seventh QA pass: "ndak ado foto" asked again
         assert "Kirim foto" in chat.text
         await chat.say(said)
-        assert "Kirim foto" not in chat.text
+        assert "Kirim foto" not in chat.text and "kirim foto" not in chat.text and "tambahkan" not in chat.text
         await chat.say("ubah foto")
 
 
@@ -290,3 +290,38 @@ async def test_the_street_the_story_named_is_offered_as_the_place(padang: Chat) 
     await padang.say("lewati")
     await padang.say("tidak")
     assert "Lokasi: Jalan Veteran no 55, Purus — Kec. Padang Barat" in padang.text
+
+
+@pytest.mark.parametrize("said", ["nama saya Rahmat Hidayat", "tolong pakai nama saya rahmat hidayat",
+                                  "nama saya Rahmat Hidayat, boleh dicantumkan"])
+async def test_a_name_typed_for_the_complaint_is_its_name_not_more_story(chat: Chat, said: str) -> None:
+    """Twelfth QA pass: "nama saya Rahmat Hidayat" at the summary was added to the problem and 'Nama: anonim' stayed."""
+    from knowledge.records.models import ResidentRow
+
+    await _at_location(chat)
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("tidak")  # no name at the name step first
+    assert "Nama: anonim" in chat.text
+    await chat.say(said)
+    assert "Nama: Rahmat Hidayat (boleh disebut)" in chat.text and "Masalah: " + COMPLAINT + "\n" in chat.text
+    await chat.say("ya")
+    [filed] = await complaints(chat)
+    assert filed.show_name and filed.description == COMPLAINT
+    async with chat.services.db.session() as session:
+        assert (await session.get(ResidentRow, filed.resident_id)).display_name == "Rahmat Hidayat"
+
+
+async def test_a_detail_or_a_corrected_place_at_the_photo_step_is_kept(chat: Chat) -> None:
+    """Twelfth QA pass: both had been dropped with "Silakan kirim foto"; "tambahkan:" had been kept in the story."""
+    await _at_location(chat)
+    await chat.say("jalan raya indarung dekat pasar")
+    await chat.say("oh iya tambahan, airnya sudah menggenang sampai ke teras")
+    assert "kami tambahkan" in chat.text and "Kirim foto" in chat.last[-1].text
+    await chat.say("eh maaf salah, bukan di indarung, tapi di jalan raya lubuk begalung depan SPBU")
+    assert "lokasinya kami ganti" in chat.text and "Kirim foto" in chat.last[-1].text
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("tambahkan: kemarin motor tetangga mogok")
+    assert f"Masalah: {COMPLAINT}\nairnya sudah menggenang sampai ke teras\nkemarin motor tetangga mogok\n" in chat.text
+    assert "Lokasi: jalan raya lubuk begalung depan SPBU" in chat.text and "indarung" not in chat.text
