@@ -32,7 +32,8 @@ from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import asks_about_privacy, asks_for_human, asks_how_long, asks_information, is_question, police_matter
+from handlers.intents import (asks_about_privacy, asks_for_human, asks_how_long, asks_information, is_question,
+                              not_that_but, police_matter, report_asked_about)
 from handlers.messages import Reply
 from handlers.smalltalk import small_talk
 from knowledge.kb import Opd
@@ -176,6 +177,10 @@ def _reported(turn: Turn, faq_id: str | None, about: str = "") -> str:
     if entry is None:  # the latest message of the last half hour that tells a problem the router places surely
         told = [t for t in reversed(turn.state.get("told", [])) if _recent(turn, t.get("at"))]
         for candidate in [str(t.get("text") or "") for t in told] or ([text] if _recent(turn, last.get("at")) else []):
+            named = report_asked_about(candidate)
+            if named is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": no story, it names one
+                about = about or named
+                continue
             story = _story_of(candidate)
             route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
             if route is not None and (route.score >= OUTSIDE_OPD_SCORE
@@ -208,6 +213,7 @@ _REPORT_THAT = re.compile(r"\b(?:report|complain)\s+(?:that|about)\s+(?P<story>.
 def _story_of(text: str) -> str:
     """Return the story of a message: without its question ("My neighbour plays loud karaoke every night. Who
     can I complain to?"; "…, lapor kemana?"), or the problem it asks how to report."""
+    text = not_that_but(text) or text  # "bukan itu, saya mau laporkan bangunan tanpa izin itu"
     if not is_question(text):
         return text
     told = _ASKED_LAST.match(text.strip())

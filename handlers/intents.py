@@ -26,7 +26,7 @@ _OPENING = re.compile(
     r"one\s+more\s+thing)[\s,.!]+)*"
     r"(?:(?:saya|aku|sy|ak|kami|ambo|i)\s+)?"
     r"(?:(?:mau|ingin|pengen|pingin|hendak|mo|nio|want\s+to|would\s+like\s+to|'?d\s+like\s+to)\s+(?:please\s+)?"
-    r"(?:lapor|melapor|ngelapor|malapor|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|mambuek\s+laporan|"
+    r"(?:lapor|melapor|ngelapor|malapor|melaporkan|laporkan|laporin|ngelaporin|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|mambuek\s+laporan|"
     r"mengadu|ngadu|mengadukan|buat\s+pengaduan|membuat\s+pengaduan|komplain|complain|"
     r"report|file\s+a\s+complaint|make\s+a\s+complaint)|"
     # asking the bot to file it ("yes please report it", "ok file a complaint please", "tolong laporkan")
@@ -36,7 +36,8 @@ _OPENING = re.compile(
 # A question about reporting is for the FAQ ("mau lapor pungli ke mana?", "mau lapor, caranya gimana").
 _QUESTION = re.compile(
     r"\?|\b(?:ke\s*mana|kmn|kemana|dimana|di\s+mana|dmn|bagaimana|gimana|gmn|gmna|caranya|cara|apakah|"
-    r"bisa\s*kah|where|how|can\s+i)\b", re.I)
+    r"bisa\s*kah|where|how|can\s+i|"
+    r"kama|kamano|dima|dimano|baa|baa\s+caronyo|caronyo|bara)\b", re.I)  # Minangkabau
 
 
 # Words that make a sentence a question rather than a description of a problem.
@@ -73,15 +74,23 @@ _HOW_TO_REPORT = re.compile(
 
 # "saya mau lapor anjing liarnya, kemana?": someone who wants to report asking where (here, unless the answer
 # to the question says otherwise: "mau lapor pungli ke mana?" has its own answer).
-_WHERE_TAIL = re.compile(r"[\s,]*\b(?:ke\s*mana|kemana|kmn|kemano|ka\s*ma|dimana|di\s+mana|dmn|where)\b"
+_WHERE_TAIL = re.compile(r"[\s,]*\b(?:ke\s*mana|kemana|kmn|kemano|ka\s*ma|kama|dimana|di\s+mana|dmn|where|"
+                         r"caranya|gimana|gmn|bagaimana|baa\s+caronyo|baa|caronyo|how)\b"
                          r"(?:\s+(?:ya|yah|yo|min|pak|bu|sih|nih|nya))*[\s?!.]*$", re.I)
 
 
 def wants_to_report_where(text: str) -> bool:
     """Tell whether a message says the resident wants to report something and asks where ("mau lapor X, ke mana?")."""
+    return report_asked_about(text) is not None
+
+
+def report_asked_about(text: str) -> str | None:
+    """Return what a resident who wants to report and asks where or how names ("ambo nio malapor anjiang liar tu,
+    baa caronyo" → "anjiang liar tu"; "" when nothing), else None."""
     said = " ".join(text.split())
     rest = _WHERE_TAIL.sub("", said)
-    return rest != said and bool(_OPENING.match(rest)) and not _QUESTION.search(rest)
+    m = _OPENING.match(rest) if rest != said else None
+    return m.group(1).strip(" ,.") if m and not _QUESTION.search(rest) else None
 
 
 def asks_how_to_report(text: str) -> bool:
@@ -338,6 +347,7 @@ _REPORT_ABOUT = re.compile(
 def typed_command(text: str) -> tuple[str, str] | None:
     """Return (command, argument) for a command said in words, else None."""
     said = " ".join(text.split())
+    said = not_that_but(said) or said  # "bukan itu, saya mau laporkan bangunan tanpa izin itu": the rest says it
     label = MENU_LABELS.get(said.lower().rstrip(".!"))
     if label:
         return label, ""

@@ -50,6 +50,7 @@ _POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "yo", "bgt", "banget", "bngt", 
                                "infonya", "informasinya", "info", "bantuannya", "jawabannya", "sekali", "so",
                                "much", "very", "a", "lot", "lots", "🙏", "sudah", "udah", "udh", "sdh", "sdah",
                                "bot", "kamu", "km", "anda",  # "makasih ya bot, kamu membantu sekali"
+                               "yaudah", "yaudh", "ydh", "yasudah", "ya", "oke",  # "yaudah deh, makasih ya"
                                # praise and blessings said with thanks ("sangat membantu", "semoga sehat selalu")
                                "sangat", "membantu", "bermanfaat", "helpful", "jelas", "semoga", "smg", "sehat",
                                "selalu", "sll", "slalu", "sukses", "berkah", "amin", "aamiin", "lancar", "bnyak", "byk",
@@ -71,7 +72,8 @@ _EMOJI_WORDS = {"🙏": "makasih", "👍": "ok", "👌": "ok", "✅": "ok", "⭐
 # Asking what the bot is ("kamu siapa", "kamu robot?", "are you a bot").
 _ABOUT_BOT = re.compile(
     r"^(?:(?:min|admin|halo|hai)\s+)*(?:(?:kamu|km|anda|ini|lu|lo|kau)\s+(?:siapa|robot|bot|manusia|orang|ai|asli)|"
-    r"siapa\s+(?:kamu|km|anda|ini|yang\s+jawab)|apa\s+itu\s+tanya\s+kota|(?:are|r)\s+(?:you|u)\s+(?:a\s+)?(?:bot|robot|human|real|person|ai)|"
+    r"siapa\s+(?:kamu|km|anda|ini|yang\s+jawab|yang\s+(?:bikin|buat|membuat)\s+(?:kamu|km|anda|bot\s+ini))|"
+    r"(?:kamu|km|anda)\s+(?:pakai|pake|pakek)\s+ai|apa\s+itu\s+tanya\s+kota|(?:are|r)\s+(?:you|u)\s+(?:a\s+)?(?:bot|robot|human|real|person|ai)|"
     r"who\s+are\s+you|(?:is\s+)?this\s+(?:a\s+)?(?:bot|robot))"
     r"(?:\s+(?:ya|sih|min|sebenarnya|sebenernya|kah|atau\s+\w+|or\s+\w+|manusia\s*kah|\w+kah|manusia|bot|robot|"
     r"asli|beneran|orang|bukan|bkn|gak|ga|nggak|tidak|not))*$")

@@ -390,9 +390,13 @@ async def test_what_the_bot_is_rudeness_emoji_thanks_and_bye(chat: Chat) -> None
 
 @pytest.mark.parametrize(("said", "reply"), [("ya sdh mksh", "Sama-sama"), ("indak jadi, tarimo kasih", "Sama-sama"),
                                              ("makasih ya bot, kamu membantu sekali", "Sama-sama"),
-                                             ("apa kabar? kamu manusia bukan?", "asisten virtual")])
+                                             ("apa kabar? kamu manusia bukan?", "asisten virtual"),
+                                             # the twelfth
+                                             ("yaudah mksh", "Sama-sama"), ("yaudah deh, makasih ya", "Sama-sama"),
+                                             ("siapa yang bikin kamu?", "asisten virtual"),
+                                             ("kamu pakai AI ya?", "asisten virtual")])
 async def test_thanks_and_questions_about_the_bot_in_more_words(chat: Chat, said: str, reply: str) -> None:
-    """Eleventh QA pass: each had got a menu of unrelated entries or "no answer"."""
+    """Eleventh and twelfth QA passes: each had got a menu of unrelated entries or "no answer"."""
     await chat.say("/start")
     await chat.say(said)
     assert reply in chat.text and not await events(chat, "unanswered")

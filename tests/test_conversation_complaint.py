@@ -919,3 +919,17 @@ async def test_asking_how_to_check_the_progress_lists_the_complaints(chat: Chat)
     ticket = await file_complaint(chat)
     await chat.say("thanks! how can I check the progress?")
     assert ticket in chat.text and "Laporan Anda" in chat.text
+
+
+async def test_the_story_of_a_report_leaves_out_a_not_that_and_a_minang_question(padang: Chat) -> None:
+    """Twelfth QA pass: the problem became "bukan itu, saya mau laporkan bangunan tanpa izin itu" or
+    "anjiang liar tu, baa caronyo"."""
+    await padang.say("tetangga saya bangun ruko di atas saluran air tanpa izin, air meluap ke jalan tiap hujan")
+    await padang.say("bukan itu, saya mau laporkan bangunan tanpa izin itu")
+    assert "Laporan ini akan diteruskan" in padang.text and "bukan itu" not in padang.text
+    await padang.say("/batal")
+    await padang.say("ada anjiang liar banyak di kompleks kami, anak-anak takuik kalua rumah")
+    await padang.say("ambo nio malapor anjiang liar tu, baa caronyo")  # wanting to report, asking how: here
+    assert "melapor langsung di sini" in padang.text
+    await padang.say("Buat laporan")
+    assert "“ada anjiang liar banyak di kompleks kami" in padang.text and "Satuan Polisi Pamong Praja" in padang.text
