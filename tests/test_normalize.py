@@ -211,6 +211,7 @@ def test_subsidised_gas_cylinder_reads_as_one_name(norm):
     ("water cut", ["air", "mati", "pdam"]),  # not "cut" = tebang (a tree)
     ("taxpayer", ["wajib", "pajak"]), ("stamp duty", ["meterai"]), ("bike lane", ["jalur", "sepeda"]),
     ("civil service police", ["satpol", "pp"]), ("rejected", ["ditolak"]), ("heirs", ["ahli", "waris"]),
+    ("water not running", ["air", "tidak", "mengalir", "pdam"]),  # twelfth QA pass: had gone to a broken hydrant
 ])
 def test_more_english_civic_vocabulary(norm, text, expected):
     assert norm.words(text) == expected
