@@ -59,11 +59,32 @@ def asked_contact(text: str, kb: KnowledgeBase) -> Opd | None:
     return named_opd(said, kb)
 
 
+def about_reaching(faq_question: str, alternatives: tuple[str, ...] = ()) -> bool:
+    """Tell whether an FAQ entry is itself about reaching an office (its question asks for an address, a number or
+    opening hours: "Nomor berapa yang dihubungi …", "Di mana kantor …")."""
+    return any(_ASKS_CONTACT.search(" ".join(re.sub(r"[^\w\s]", " ", q.lower()).split()))
+               for q in (faq_question, *alternatives))
+
+
 def named_opd(text: str, kb: KnowledgeBase) -> Opd | None:
-    """Return the one OPD a text names ("Dinas Sosial", "dukcapil", "BPBD"), else None."""
+    """Return the one OPD a text names ("Dinas Sosial", "dukcapil", "BPBD", "disnaker" for Disnakerin), else None."""
     padded = " " + " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split()) + " "
     named = [opd for opd in kb.opds if any(f" {name} " in padded for name in _names(opd))]
+    if not named:  # a short name cut by a letter or two, as residents say it ("disnaker")
+        said = set(padded.split())
+        named = [opd for opd in kb.opds if _cut_short_name(opd, said)]
     return named[0] if len(named) == 1 else None
+
+
+_CUT_LETTERS = 2  # "disnaker" for "Disnakerin"
+_CUT_MIN = 6  # shorter words are too often something else
+
+
+def _cut_short_name(opd: Opd, said: set[str]) -> bool:
+    """Tell whether a word said is the OPD's short name without its last letter or two."""
+    short = (opd.short_name or "").lower()
+    return any(len(w) >= _CUT_MIN and short != w and short.startswith(w) and len(short) - len(w) <= _CUT_LETTERS
+               for w in said)
 
 
 def contact_reply(turn: Turn, opd: Opd, options: tuple[Option, ...], **event: Any) -> list[Reply]:

@@ -12,7 +12,7 @@ import unicodedata
 from typing import Any
 
 from handlers import texts
-from handlers.contact import asked_contact, contact_reply, named_opd
+from handlers.contact import about_reaching, asked_contact, contact_reply, named_opd
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police,
@@ -176,7 +176,8 @@ def answer_question(turn: Turn) -> list[Reply]:
         turn.state["told"] = [*turn.state.get("told", [])[-(TOLD_KEPT - 1):], {"text": turn.text[:500], "at": now}]
     common = {"score": round(float(match.score), 4), "text": turn.text}
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too
-    answers = (_several(turn, last, common) or _answered(turn, match, crime, last, common)
+    answers = (_several(turn, last, common) or _contact_first(turn, match, common)
+               or _answered(turn, match, crime, last, common)
                or _contact(turn, common) or _not_answered(turn, match, crime, last, common))
     if not turn.state.get("english_noted") and turn.matcher.normalizer.english_share(turn.text) >= ENGLISH_SHARE:
         turn.state["english_noted"] = True  # once: the answers are in Indonesian, English questions are welcome
@@ -292,6 +293,15 @@ def _answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
     turn.record("question", "answer", faq_key=faq.id, opd=faq.opd, answered=True, **common)
     police = [Reply(texts.POLICE_NOTE)] if crime and not _involves_police(faq) else []
     return police + [answer_reply(turn, faq)]
+
+
+def _contact_first(turn: Turn, match: Match, common: dict[str, Any]) -> list[Reply] | None:
+    """Give the office's contact to a question asking how to reach it, before an answer that is not about reaching
+    an office ("kantor disnaker nya dmn" had got the procedure for a dismissal dispute)."""
+    faq = match.faq
+    if faq is None or about_reaching(faq.question, faq.alternatives):
+        return None
+    return _contact(turn, common)
 
 
 def _contact(turn: Turn, common: dict[str, Any]) -> list[Reply] | None:

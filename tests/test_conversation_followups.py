@@ -184,3 +184,11 @@ async def test_not_that_with_a_question_of_its_own_is_answered_and_never_the_mis
     await padang.say("cara bayar pbb")
     await padang.say("bukan itu, maksud saya syarat bikin kk baru karena menikah")
     assert padang.last[-1].kind == "answer" and "KK" in padang.text and "PBB" not in padang.text
+
+
+async def test_asking_where_an_office_is_gets_its_contact_before_a_look_alike_answer(padang: Chat) -> None:
+    """Twelfth QA pass: "kantor disnaker nya dmn" got the procedure for a dismissal dispute."""
+    await padang.say("kantor disnaker nya dmn")
+    assert "Dinas Tenaga Kerja dan Perindustrian (Disnakerin)" in padang.text and padang.last[-1].kind != "answer"
+    await padang.say("nomor damkar brp")  # an entry about reaching the office still answers
+    assert padang.last[-1].kind == "answer" and "113" in padang.text
