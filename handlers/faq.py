@@ -22,7 +22,7 @@ from handlers.followup import about_previous, from_previous, is_short, quoted_li
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.decision import ENGLISH_SHARE
 from knowledge.kb import Faq
-from knowledge.matcher import MAX_SUGGESTIONS, Match
+from knowledge.matcher import GENERIC_WORDS, MAX_SUGGESTIONS, Match
 
 MAX_VALUE_BYTES = 64  # Telegram's callback data limit
 # When the matcher names no OPD, a question about a problem ("limbah pabrik di sungai, lapor ke mana?")
@@ -145,7 +145,7 @@ def answer_question(turn: Turn) -> list[Reply]:
             and (lines := quoted_lines(turn, before))):  # "is it free?": that answer says
         return replies + from_previous(turn, before, _again(before), None, lines)
     if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
-        asked = f"{turn.text} {previous['text']}"
+        asked = f"{turn.text} {_topic_of(turn, previous['text'])}"  # "trs syaratnya?" after "kapan jadwal SPMB?"
         match = turn.matcher.match(previous["text"] if place_only else asked)  # a place's name matches nothing
         if before is not None and (match.faq is None or match.faq.id == before.id):  # nothing quotable
             same_opd = _same_opd(turn, before)  # "bisa online?" after a Disdukcapil answer: its online entry
@@ -194,6 +194,14 @@ _AROUND_A_PLACE = frozenset({"kelurahan", "kel", "kecamatan", "kec", "daerah", "
                              "di", "ke", "dari", "kalau", "klo", "kalo", "kl", "gimana", "bagaimana", "gmn", "gmana",
                              "bgmn", "yang", "yg", "untuk", "utk", "bagaimano", "baa", "in", "for", "what",
                              "about", "how", "nya", "juga", "jg", "sama", "ya", "min", "kak", "pak", "bu"})
+
+
+def _topic_of(turn: Turn, text: str) -> str:
+    """Return a question without its asking words ("Kapan jadwal SPMB SD dan SMP?" → "SPMB SD dan SMP"): a
+    follow-up asks its own thing about the same topic (the requirements, not the schedule again)."""
+    norm, generic = turn.matcher.normalizer, GENERIC_WORDS
+    kept = [w for w in text.split() if any(t not in generic for t in norm.tokens(w))]
+    return " ".join(kept) if kept else text
 
 
 def _names_only_a_place(turn: Turn) -> bool:

@@ -192,3 +192,11 @@ async def test_asking_where_an_office_is_gets_its_contact_before_a_look_alike_an
     assert "Dinas Tenaga Kerja dan Perindustrian (Disnakerin)" in padang.text and padang.last[-1].kind != "answer"
     await padang.say("nomor damkar brp")  # an entry about reaching the office still answers
     assert padang.last[-1].kind == "answer" and "113" in padang.text
+
+
+async def test_a_follow_up_asks_its_own_thing_about_the_topic_before(padang: Chat) -> None:
+    """Twelfth QA pass: "trs syaratnya apa aja" after the SPMB schedule was read with "kapan jadwal" and answered
+    "already in the answer before"; the topic is SPMB SD, the question its requirements."""
+    await padang.say("Kapan jadwal SPMB SD?")
+    await padang.say("syaratnya apa aja?")
+    assert padang.last[-1].kind == "answer" and "Jalur SD" in padang.text
