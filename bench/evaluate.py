@@ -186,7 +186,8 @@ def evaluate_set(s: EvalSet, normalizer: Normalizer, kb: KnowledgeBase | None = 
     if s.sparse:
         kb = sparse_kb(kb)
     if s.questions.exists():
-        evaluate_questions(FaqMatcher(kb, normalizer, semantic=semantic), _read_jsonl(s.questions), result)
+        evaluate_questions(FaqMatcher(kb, normalizer, semantic=semantic, places=Places.for_kb(s.kb_dir)),
+                           _read_jsonl(s.questions), result)
     else:
         result.notes.append(f"{s.name}: no questions file")
     if s.sparse:  # the sparse proxy measures the FAQ matcher only

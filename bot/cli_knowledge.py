@@ -48,11 +48,15 @@ def ask_or_route(command: str, kb_dir: str | None, stdin: TextIO, stdout: TextIO
         return 2
     from knowledge.normalize import Normalizer
 
+    from knowledge.places import Places
+
     normalizer = Normalizer.default()
+    # The city's kelurahan list beside the KB (as the chat has it): a place named says where, not what.
+    places = Places.for_kb(Path(kb_dir) if kb_dir else default_kb_path())
     if command == "ask":
         from knowledge.matcher import FaqMatcher
 
-        matcher = FaqMatcher(kb, normalizer)
+        matcher = FaqMatcher(kb, normalizer, places=places)
 
         def handle(text: str) -> dict[str, Any]:
             m = matcher.match(text)
@@ -68,11 +72,9 @@ def ask_or_route(command: str, kb_dir: str | None, stdin: TextIO, stdout: TextIO
 
         nulls = ASK_NULLS
     else:
-        from knowledge.places import Places
         from knowledge.router import ComplaintRouter
 
-        # The city's kelurahan list beside the KB (as the chat has it): a place named says where, not what.
-        router = ComplaintRouter(kb, normalizer, Places.for_kb(Path(kb_dir) if kb_dir else default_kb_path()))
+        router = ComplaintRouter(kb, normalizer, places)
 
         def handle(text: str) -> dict[str, Any]:
             r = router.route(text)

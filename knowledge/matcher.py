@@ -26,6 +26,7 @@ from knowledge.decision import DecisionModel, features
 from knowledge.index import Doc, Evidence, LexicalIndex, Term
 from knowledge.kb import Faq, KnowledgeBase
 from knowledge.normalize import Normalizer
+from knowledge.places import Places
 from knowledge.moving import with_direction
 from knowledge.regions import first_words, named_region, own_place
 
@@ -253,8 +254,9 @@ class FaqMatcher:
     """Rank a knowledge base's FAQs for a question and decide whether to answer."""
 
     def __init__(self, kb: KnowledgeBase, normalizer: Normalizer | None = None, *, semantic: bool = False,
-                 decision: DecisionModel | None = None):
+                 decision: DecisionModel | None = None, places: Places | None = None):
         self.kb = kb
+        self.places = places  # the city's kelurahan and kecamatan: a place named says where, weighing as context
         # The learned decision serves the lexical score it was trained on; the semantic blend
         # keeps its hand-set thresholds.
         self.decision = None if semantic else (decision or DecisionModel.shipped())
@@ -302,10 +304,14 @@ class FaqMatcher:
         question itself is too thin to say what it is about)."""
         text = without_opening_connective(text)
         text = with_direction(text, self.normalizer.regions, self._own_place)  # moving in or out (knowledge.moving)
+        named = self.places.names_in(text) if self.places is not None else []
+        where = " ".join(named)
+        if named:  # "kalau di kelurahan ulak karang bisa urus kk?": the place says where, not what (the shelters' entry)
+            text = self.places.names_blanked(text)
         asking, context = split_question(text)
-        terms = self.index.query(asking, context, CONTEXT_WEIGHT)
+        terms = self.index.query(asking, f"{context} {where}".strip(), CONTEXT_WEIGHT)
         if context and sum(t.emphasis == 1.0 and not self.index.light(t.token) for t in terms) <= THIN_ASKING:
-            return self.index.query(text)
+            return self.index.query(text, where, CONTEXT_WEIGHT)
         return terms
 
     def _scored(self, text: str, terms: list[Term]) -> list[tuple[Faq, Evidence]]:

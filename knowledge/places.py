@@ -124,6 +124,10 @@ class Places:
             return text
         return self._names_re.sub(" ", text)
 
+    def names_in(self, text: str) -> list[str]:
+        """Return the kelurahan and kecamatan names a text says, as written."""
+        return [m.group(0) for m in self._names_re.finditer(text)] if self._names_re is not None else []
+
     def find(self, text: str) -> Place | None:
         """Return the kelurahan (with its kecamatan) named in `text`, else a kecamatan alone, else None."""
         hay = _norm(text)

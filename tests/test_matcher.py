@@ -563,3 +563,17 @@ def test_a_feature_far_outside_its_training_range_weighs_as_if_three_deviations_
     assert model.probability([3.0, 0.0]) == model.probability([50.0, 0.0])
     assert model.probability([0.0, -3.0]) == model.probability([0.0, -9.0])
     assert model.probability([2.0, 0.0]) < model.probability([3.0, 0.0])
+
+
+def test_a_kelurahan_named_weighs_as_where_not_what(norm, padang):
+    """Twelfth QA pass: any question naming Ulak Karang got the tsunami-shelter answer (whose text lists kelurahan),
+    "Which puskesmas is for Air Tawar Barat?" the TPS answer. With the city's places, a place named weighs as context."""
+    from knowledge.places import Places
+
+    with_places = FaqMatcher(padang.kb, norm, places=Places.for_kb(default_kb_path()))
+    for text in ("kalau di kelurahan ulak karang bisa urus kk di kantor lurah?",
+                 "kalau di kelurahan ulak karang, puskesmasnya apa namanya?", "Which puskesmas is for Air Tawar Barat?"):
+        assert padang.match(text).decision == "answer"  # without the places: a confident wrong answer
+        m = with_places.match(text)
+        assert m.decision != "answer", text
+    assert with_places.match("gedung evakuasi tsunami dkt ulak karang dmn ya min").faq.id == "bpbd-shelter-tes-terdekat"

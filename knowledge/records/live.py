@@ -109,4 +109,5 @@ class LiveKnowledge:
     def _build(self, revision: int, kb: KnowledgeBase) -> Snapshot:
         if self._normalizer is None:
             self._normalizer = Normalizer.default()
-        return Snapshot(revision, kb, FaqMatcher(kb, self._normalizer), ComplaintRouter(kb, self._normalizer, self.places))
+        return Snapshot(revision, kb, FaqMatcher(kb, self._normalizer, places=self.places),
+                        ComplaintRouter(kb, self._normalizer, self.places))
