@@ -20,26 +20,26 @@ import secrets
 from rapidfuzz import fuzz
 
 from handlers import faq, texts
-from handlers.complaint_prompts import (ASKS, STORY_PLACE, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
-                                        ask_opd, ask_opd_all, ask_photo, ask_route)
-from handlers.complaint_state import (BACK, SET_ASIDE_FOR, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, clear,
+from handlers.complaint_prompts import (ASKS, STORY_PLACE, ask_category, ask_confirm, ask_describe, ask_location,
+                                        ask_name, ask_opd, ask_opd_all, ask_photo, ask_route)
+from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, SET_ASIDE_FOR, clear,
                                       data, go, said_yes, says_skip, set_aside, store_location, take_back,
                                       typed_point, words)
-from handlers.complaint_words import (PLACE_WORDS, adds_detail, besides_the_photo, corrected_place, detail_of, edit_asked,
-                                      is_button_label, opens_with_yes, place_instead, refuses, says_also, says_cancel,
-                                      typed_name)
+from handlers.complaint_story import offered_report, refers_to, reported
+from handlers.complaint_words import (PLACE_WORDS, adds_detail, besides_the_photo, corrected_place, detail_of,
+                                      edit_asked, is_button_label, opens_with_yes, place_instead, refuses, says_also,
+                                      says_cancel, typed_name)
 from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import (asks_about_privacy, asks_for_human, asks_how_long, asks_information, is_question,
-                              not_that_but, police_matter, report_asked_about)
+                              police_matter)
 from handlers.messages import Reply
 from handlers.smalltalk import small_talk
 from knowledge.kb import Opd
 from knowledge.records.complaints import FINAL
 from knowledge.records.models import ComplaintRow
-from knowledge.matcher import split_question
 from knowledge.router import OUTSIDE_OPD_SCORE
 
 log = logging.getLogger(__name__)
@@ -54,14 +54,14 @@ async def handle(turn: Turn) -> list[Reply] | None:
     """Start the flow on /lapor; otherwise answer the current step when a flow is active."""
     choice = turn.choice or ""
     if choice.startswith("report:"):  # "Buat laporan" under an answer that says to report here
-        return await _begin(turn, _reported(turn, choice.removeprefix("report:")), told_before=True)
+        return await _begin(turn, reported(turn, choice.removeprefix("report:")), told_before=True)
     if choice == texts.REPORT_ALSO.value:  # the other problem told during the last complaint
         return await _begin(turn, str(turn.state.pop("also", "")))
     command = turn.command
     if command and command[0] == "lapor":  # "yes please report it" under an answer is its "Buat laporan"
         story = _OPENING_LEFTOVER.sub("", command[1]).strip()
-        offered = _offered_report(turn, story)
-        if offered and story and _refers_to(turn, story, offered):  # "saya mau lapor pohonnya": that story
+        offered = offered_report(turn, story)
+        if offered and story and refers_to(turn, story, offered):  # "saya mau lapor pohonnya": that story
             story = ""
         # "tidak ada korban pak, tolong dilaporkan" after telling the problem: both are the story
         if offered and story and turn.router.route(story).score < OUTSIDE_OPD_SCORE:
@@ -159,86 +159,6 @@ async def reprompt(turn: Turn) -> list[Reply]:
 def ask_current(turn: Turn) -> list[Reply]:
     """Ask the current step's question (again)."""
     return ASKS.get(turn.state.get("step", "describe"), ask_describe)(turn)
-
-
-def _reported(turn: Turn, faq_id: str | None, about: str = "") -> str:
-    """Return the description a report from an answer starts with: the resident's own words when they
-    told a problem ("jalan depan rumah rusak parah") rather than asked ("ke mana melapor jalan rusak?"). After an
-    answer the router must send those words to the answer's OPD as surely as it must to name an OPD at all (an
-    address alone, "dpn msjd raya jl k.h ahmad dahlan", is no story: the resident is asked for one). Otherwise
-    (a menu, "don't know", another question in between) the latest of the resident's recent messages (the last
-    half hour) that the router places as surely as it must to pass over an outside body, or places at all when the
-    few words said with "lapor" (`about`) point at it ("saya mau lapor pohonnya")."""
-    last = turn.state.get("last_question") or {}
-    text = str(last.get("text") or "")
-    entry = turn.kb.faq(faq_id) if faq_id else None
-    if faq_id and (entry is None or last.get("faq") != faq_id or not last.get("own_words", True)):
-        return ""
-    if entry is None:  # the latest message of the last half hour that tells a problem the router places surely
-        told = [t for t in reversed(turn.state.get("told", [])) if _recent(turn, t.get("at"))]
-        for candidate in [str(t.get("text") or "") for t in told] or ([text] if _recent(turn, last.get("at")) else []):
-            named = report_asked_about(candidate)
-            if named is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": no story, it names one
-                about = about or named
-                continue
-            story = _story_of(candidate)
-            route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
-            if route is not None and (route.score >= OUTSIDE_OPD_SCORE
-                                      or (route.opd is not None and _refers_to(turn, about, story))):
-                return story
-        return ""
-    text = _story_of(text)
-    route = turn.router.route(text) if len(text) >= MIN_DESCRIPTION else None
-    # the answer and the router agree on the OPD, the router as sure as it must be to name one
-    return text if route is not None and route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
-
-
-REFERRING_WORDS = 4  # "lapor pohonnya", "lapor soal meteran itu": a few words that name a story told before
-
-
-def _refers_to(turn: Turn, about: str, story: str) -> bool:
-    """Tell whether the few words said with "lapor" name something of a story told before (a word of it)."""
-    tokens = turn.router.normalizer.tokens(about) if about else []
-    return 0 < len(tokens) <= REFERRING_WORDS and bool(set(tokens) & set(turn.router.normalizer.tokens(story)))
-
-
-# A question's last clause after a comma ("gaji saya belum dibayar 2 bulan …, lapor kemana?"), and the problem
-# a question says it reports ("How do I report that the streetlight outside my house is broken?").
-_ASKED_LAST = re.compile(r"^(?P<story>.+),\s*(?P<asked>[^,]+)$", re.S)
-_REPORT_THAT = re.compile(r"\b(?:report|complain)\s+(?:that|about)\s+(?P<story>.+?)[\s?!.]*$|"
-                          r"\b(?:melaporkan|laporkan|lapor|mengadukan)\s+(?:bahwa|kalau|klo|kalo)\s+(?P<cerita>.+?)[\s?!.]*$",
-                          re.I | re.S)
-
-
-def _story_of(text: str) -> str:
-    """Return the story of a message: without its question ("My neighbour plays loud karaoke every night. Who
-    can I complain to?"; "…, lapor kemana?"), or the problem it asks how to report."""
-    text = not_that_but(text) or text  # "bukan itu, saya mau laporkan bangunan tanpa izin itu"
-    if not is_question(text):
-        return text
-    told = _ASKED_LAST.match(text.strip())
-    if told and is_question(told["asked"]) and not is_question(told["story"]) and len(told["story"]) >= MIN_DESCRIPTION:
-        return told["story"].strip()
-    reported = _REPORT_THAT.search(text)
-    if reported:
-        return (reported["story"] or reported["cerita"]).strip()
-    return split_question(text)[1]
-
-
-REPORT_STORY_AGE = dt.timedelta(minutes=30)  # a question this recent may be the story of a report without an answer
-
-
-def _recent(turn: Turn, at: str | None) -> bool:
-    return bool(at) and turn.services.now() - dt.datetime.fromisoformat(at) <= REPORT_STORY_AGE
-
-
-def _offered_report(turn: Turn, about: str = "") -> str:
-    """Return the story of the "Buat laporan" button the last reply offered (see `_reported`), if it did."""
-    offered = [value for _label, value in turn.state.get("options", []) + turn.state.get("earlier_options", [])]
-    report = next((value for value in offered if value.startswith("report:")), None)
-    if report:
-        return _reported(turn, report.removeprefix("report:"))
-    return _reported(turn, None, about)  # after a menu or "don't know": the problem the resident told just before
 
 
 def _start_flow(turn: Turn) -> bool:
@@ -531,7 +451,8 @@ async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
         return await _aside(turn)
     elif turn.choice == "skip" or says_skip(turn.text):
         pass
-    elif data(turn).get("story_place") and (turn.choice == STORY_PLACE or (turn.choice is None and said_yes(turn.text))):
+    elif data(turn).get("story_place") and (turn.choice == STORY_PLACE
+                                            or (turn.choice is None and said_yes(turn.text))):
         store_location(turn, None, None, data(turn)["story_place"])  # the street the story named, confirmed
     elif is_button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
         return [Reply(texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]

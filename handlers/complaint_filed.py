@@ -53,11 +53,12 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
 # sampah?" is a question of its own).
 _WHEN = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|bara\s+lamo|kapan|kpn|bilo|bila|how\s+long|when)\b",
                    re.IGNORECASE)
-_HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan|ditindak|ditindaklanjuti|diurus|dibalas|"
-                      r"direspon|diangkut|diangkuik|dibereskan|diselesaikan|laporan\w*|fixed|handled|respond|reply|"
-                      r"answered|dealt|track|tracked)\b|"
+_HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan|ditindak|ditindaklanjuti|diurus|"
+                      r"dibalas|direspon|diangkut|diangkuik|dibereskan|diselesaikan|laporan\w*|fixed|handled|respond|"
+                      r"reply|answered|dealt|track|tracked)\b|"
                       # any passive verb, typed loosely or in Minang ("diangkt nya", "dikarajoan"), not "dimana"
-                      r"\bdi(?!mana|sini|situ|sana|nas\b|nkes|shub|skominfo|sdik|sdukcapil|nsos|buka|tutup)[a-z]{4,}", re.IGNORECASE)
+                      r"\bdi(?!mana|sini|situ|sana|nas\b|nkes|shub|skominfo|sdik|sdukcapil|nsos|buka|tutup)[a-z]{4,}",
+                      re.IGNORECASE)
 # "kok lama sampai tanggal 9?", "lama banget": the deadline is the latest, and what to do if it is dangerous now.
 _TOO_LONG = re.compile(r"\b(?:kok\s+lama|lama\s+(?:banget|bgt|amat|sekali|bana)|kelamaan|terlalu\s+lama|"
                        r"lamo\s+bana|(?:too|that|so)\s+long)\b", re.IGNORECASE)

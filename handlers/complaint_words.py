@@ -137,9 +137,12 @@ _STOP = (r"(?=\s*(?:[,.;:!?]|$|\s(?i:yang|yg|sudah|udah|udh|sejak|dari|dr|mati|r
          r"dkt|sebelah|di|dan|tapi|arah|kel|kelurahan|kec|kecamatan|rt|rw|ada|ga|gak|tidak|belum|blm)\b))")
 _NUMBER = r"(?P<number>\s*(?i:no|nomor|nomer|nr)\.?\s*\d+\w*)?"
 _CAPITALISED = r"[A-Z0-9][\w.'/-]*(?:\s+[A-Z0-9][\w.'/-]*){0,3}"  # "Khatib Sulaiman", "Ahmad Yani"
-_STREET = re.compile(r"\b(?:(?i:jl|jln)\.?\s*|[Jj]alan\s+)(?P<cap>" + _CAPITALISED + ")" + _NUMBER.replace("number", "num")
+_STREET = re.compile(r"\b(?:(?i:jl|jln)\.?\s*|[Jj]alan\s+)(?P<cap>" + _CAPITALISED + ")"
+                     + _NUMBER.replace("number", "num")
                      + r"|\b(?i:jl|jln)\.?\s*(?P<short>[a-z0-9][\w.'/-]*(?:\s+[\w.'/-]+){0,2}?)" + _NUMBER + _STOP)
 MAX_PLACE = 80  # characters of a place taken from a story (a button's label)
+_KELURAHAN_AFTER = re.compile(r"\s*,?\s*((?:kel(?:urahan)?\.?\s+)?[\w ]{3,30}?)"
+                              r"(?=[,.;!?]|\s+(?:is|sudah|udah|sejak|mati|rusak)\b|$)", re.IGNORECASE)
 
 
 def place_in_story(story: str, places: Places) -> str | None:
@@ -148,8 +151,7 @@ def place_in_story(story: str, places: Places) -> str | None:
     if m is None or not (m.group("short") or m.group("cap") or "").strip():
         return None
     place, rest = story[m.start():m.end()].strip(" ,.;"), story[m.end():]
-    after = re.match(r"\s*,?\s*((?:kel(?:urahan)?\.?\s+)?[\w ]{3,30}?)(?=[,.;!?]|\s+(?:is|sudah|udah|sejak|mati|rusak)\b|$)",
-                     rest, re.IGNORECASE)
+    after = _KELURAHAN_AFTER.match(rest)
     named = after.group(1) if after else ""
     if named and places.find(named) is not None and not re.sub(r"\bkel(?:urahan)?\b\.?", " ",
                                                                 places.without_names(named)).strip():

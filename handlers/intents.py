@@ -26,7 +26,8 @@ _OPENING = re.compile(
     r"one\s+more\s+thing)[\s,.!]+)*"
     r"(?:(?:saya|aku|sy|ak|kami|ambo|i)\s+)?"
     r"(?:(?:mau|ingin|pengen|pingin|hendak|mo|nio|want\s+to|would\s+like\s+to|'?d\s+like\s+to)\s+(?:please\s+)?"
-    r"(?:lapor|melapor|ngelapor|malapor|melaporkan|laporkan|laporin|ngelaporin|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|mambuek\s+laporan|"
+    r"(?:lapor|melapor|ngelapor|malapor|melaporkan|laporkan|laporin|ngelaporin|buat\s+laporan|bikin\s+laporan|"
+    r"membuat\s+laporan|mambuek\s+laporan|"
     r"mengadu|ngadu|mengadukan|buat\s+pengaduan|membuat\s+pengaduan|komplain|complain|"
     r"report|file\s+a\s+complaint|make\s+a\s+complaint)|"
     # asking the bot to file it ("yes please report it", "ok file a complaint please", "tolong laporkan")

@@ -1,0 +1,99 @@
+"""The story of a complaint told before the resident says to report it.
+
+"Buat laporan" under an answer, "saya mau lapor pohonnya" after a menu, "ambo nio malapor" after "don't know":
+the problem the resident already told becomes the complaint's story (shown to them), so they are not asked to
+tell it again. Which earlier message is the story is decided here; the flow (handlers.complaint) starts with it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from handlers import faq
+from handlers.complaint_state import MIN_DESCRIPTION
+from handlers.context import Turn
+from handlers.intents import is_question, not_that_but, report_asked_about
+from knowledge.matcher import split_question
+from knowledge.router import OUTSIDE_OPD_SCORE
+
+
+def reported(turn: Turn, faq_id: str | None, about: str = "") -> str:
+    """Return the description a report from an answer starts with: the resident's own words when they
+    told a problem ("jalan depan rumah rusak parah") rather than asked ("ke mana melapor jalan rusak?"). After an
+    answer the router must send those words to the answer's OPD as surely as it must to name an OPD at all (an
+    address alone, "dpn msjd raya jl k.h ahmad dahlan", is no story: the resident is asked for one). Otherwise
+    (a menu, "don't know", another question in between) the latest of the resident's recent messages (the last
+    half hour) that the router places as surely as it must to pass over an outside body, or places at all when the
+    few words said with "lapor" (`about`) point at it ("saya mau lapor pohonnya")."""
+    last = turn.state.get("last_question") or {}
+    text = str(last.get("text") or "")
+    entry = turn.kb.faq(faq_id) if faq_id else None
+    if faq_id and (entry is None or last.get("faq") != faq_id or not last.get("own_words", True)):
+        return ""
+    if entry is None:  # the latest message of the last half hour that tells a problem the router places surely
+        told = [t for t in reversed(turn.state.get("told", [])) if _recent(turn, t.get("at"))]
+        for candidate in [str(t.get("text") or "") for t in told] or ([text] if _recent(turn, last.get("at")) else []):
+            named = report_asked_about(candidate)
+            if named is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": no story, it names one
+                about = about or named
+                continue
+            story = _story_of(candidate)
+            route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
+            if route is not None and (route.score >= OUTSIDE_OPD_SCORE
+                                      or (route.opd is not None and refers_to(turn, about, story))):
+                return story
+        return ""
+    text = _story_of(text)
+    route = turn.router.route(text) if len(text) >= MIN_DESCRIPTION else None
+    # the answer and the router agree on the OPD, the router as sure as it must be to name one
+    return text if route is not None and route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
+
+
+REFERRING_WORDS = 4  # "lapor pohonnya", "lapor soal meteran itu": a few words that name a story told before
+
+
+def refers_to(turn: Turn, about: str, story: str) -> bool:
+    """Tell whether the few words said with "lapor" name something of a story told before (a word of it)."""
+    tokens = turn.router.normalizer.tokens(about) if about else []
+    return 0 < len(tokens) <= REFERRING_WORDS and bool(set(tokens) & set(turn.router.normalizer.tokens(story)))
+
+
+# A question's last clause after a comma ("gaji saya belum dibayar 2 bulan …, lapor kemana?"), and the problem
+# a question says it reports ("How do I report that the streetlight outside my house is broken?").
+_ASKED_LAST = re.compile(r"^(?P<story>.+),\s*(?P<asked>[^,]+)$", re.S)
+_REPORT_THAT = re.compile(r"\b(?:report|complain)\s+(?:that|about)\s+(?P<story>.+?)[\s?!.]*$|"
+                          r"\b(?:melaporkan|laporkan|lapor|mengadukan)\s+(?:bahwa|kalau|klo|kalo)\s+"
+                          r"(?P<cerita>.+?)[\s?!.]*$", re.I | re.S)
+
+
+def _story_of(text: str) -> str:
+    """Return the story of a message: without its question ("My neighbour plays loud karaoke every night. Who
+    can I complain to?"; "…, lapor kemana?"), or the problem it asks how to report."""
+    text = not_that_but(text) or text  # "bukan itu, saya mau laporkan bangunan tanpa izin itu"
+    if not is_question(text):
+        return text
+    told = _ASKED_LAST.match(text.strip())
+    if (told and is_question(told["asked"]) and not is_question(told["story"])
+            and len(told["story"]) >= MIN_DESCRIPTION):
+        return told["story"].strip()
+    reported = _REPORT_THAT.search(text)
+    if reported:
+        return (reported["story"] or reported["cerita"]).strip()
+    return split_question(text)[1]
+
+
+REPORT_STORY_AGE = dt.timedelta(minutes=30)  # a question this recent may be the story of a report without an answer
+
+
+def _recent(turn: Turn, at: str | None) -> bool:
+    return bool(at) and turn.services.now() - dt.datetime.fromisoformat(at) <= REPORT_STORY_AGE
+
+
+def offered_report(turn: Turn, about: str = "") -> str:
+    """Return the story of the "Buat laporan" button the last reply offered (see `reported`), if it did."""
+    offered = [value for _label, value in turn.state.get("options", []) + turn.state.get("earlier_options", [])]
+    report = next((value for value in offered if value.startswith("report:")), None)
+    if report:
+        return reported(turn, report.removeprefix("report:"))
+    return reported(turn, None, about)  # after a menu or "don't know": the problem the resident told just before
