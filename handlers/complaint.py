@@ -27,8 +27,8 @@ from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO
                                       typed_point, words)
 from handlers.complaint_story import offered_report, refers_to, reported
 from handlers.complaint_words import (PLACE_WORDS, adds_detail, besides_the_photo, corrected_place, detail_of,
-                                      edit_asked, is_button_label, opens_with_yes, place_instead, refuses, says_also,
-                                      says_cancel, typed_name)
+                                      edit_asked, hides_name, is_button_label, opens_with_yes, place_instead,
+                                      refuses, removes_name, says_also, says_cancel, typed_name)
 from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from knowledge.regions import named_region, own_place
@@ -93,8 +93,10 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return replies
     if turn.choice is None and step != "describe" and says_cancel(turn.text):  # "ga jadi deh, takut ketahuan"
         return _cancelled(turn)
-    if turn.choice is None and step != "describe" and (name := typed_name(turn.text)):
-        return _name_given(turn, name)
+    if turn.choice is None and step != "describe" and (named := typed_name(turn.text)):
+        return _name_given(turn, *named)
+    if turn.choice is None and step != "describe" and hides_name(turn.text):  # "jangan disebut namanya"
+        return _name_hidden(turn)
     if turn.choice is None and asks_about_privacy(turn.text) and (step != "describe" or is_question(turn.text)):
         # "will my neighbor see my name?" is no place or photo (a story may mention it: "…, takut ketahuan")
         turn.record("question", "privacy", answered=True, text=turn.text)
@@ -541,14 +543,28 @@ async def _name(turn: Turn) -> list[Reply]:
     return ask_confirm(turn)
 
 
-def _name_given(turn: Turn, name: str) -> list[Reply]:
-    """Put the name a resident typed on the complaint, to be shown (the web chat knows no name); then the step."""
+def _name_given(turn: Turn, name: str, shown: bool) -> list[Reply]:
+    """Put the name a resident typed on the complaint (the web chat knows no name), published only when they say it
+    may be; then the step."""
     lapor = data(turn)
-    lapor["name"], lapor["show_name"] = name, True
+    lapor["name"], lapor["show_name"] = name, shown
     turn.record("complaint_step", "name_given")
     if turn.state.get("step") == "name":
         go(turn, "confirm")
-    return [Reply(texts.name_taken(name))] + ask_current(turn)
+    return [Reply(texts.name_taken(name, shown))] + ask_current(turn)
+
+
+def _name_hidden(turn: Turn) -> list[Reply]:
+    """Keep the reporter's name out of publication ("jangan disebut namanya", "anonim saja"), or remove the name
+    given ("hapus nama saya"); then the step."""
+    lapor = data(turn)
+    lapor["show_name"] = False
+    if removes_name(turn.text):
+        lapor.pop("name", None)
+    turn.record("complaint_step", "name_hidden")
+    if turn.state.get("step") == "name":
+        go(turn, "confirm")
+    return [Reply(texts.NAME_HIDDEN)] + ask_current(turn)
 
 
 # --- confirm and file -------------------------------------------------------------------------

@@ -100,6 +100,7 @@ _TAKE_BACK = re.compile(
     _TAKE_BACK_OPENING + r"(?:jadi|jd|jdi|kirim|kirimkan|kirimin|lanjut|lanjutkan|lanjutin|lanjuikan|teruskan|"
     r"kembalikan|balikin|undo|restore)"
     r"(?:\s+(?:deh|dah|aja|ajalah|aj|saja|sajo|lah|dong|se|kok|min|pak|bu|nak|ya|yo|yg|yang|tadi|td|itu|tu|nya|"
+    r"saya|sy|aku|ambo|"
     r"lapor|laporan|laporannya|laporkan|dilapor|dilaporkan|kirim|dikirim|kirimkan|sekarang|skrg|please))*$"
     r"|" + _TAKE_BACK_OPENING + r"(?:(?:ga|gak|gk|nggak|tidak|tdk|ndak|indak)\s+(?:jadi|jd)\s+batal|batal\s+batal\w*)"
     r"|\bchanged?\s+my\s+mind\b|\b(?:send|file|submit)\s+it\s+(?:anyway|after\s+all)\b")
@@ -107,9 +108,11 @@ _TAKE_BACK_WORDS = 10
 
 
 def says_take_back(text: str) -> bool:
-    """Tell whether a message of a few words wants the complaint just cancelled after all (`_TAKE_BACK`)."""
-    said = words(text)
-    return len(said.split()) <= _TAKE_BACK_WORDS and bool(_TAKE_BACK.search(said))
+    """Tell whether a message of a few words, or its last sentence ("hmm, tapi trotoarnya memang bahaya. kirim aja
+    deh laporannya tadi"), wants the complaint just cancelled after all (`_TAKE_BACK`)."""
+    last = re.split(r"[.!?]\s+", text.strip())[-1]
+    return any(len(said.split()) <= _TAKE_BACK_WORDS and bool(_TAKE_BACK.search(said))
+               for said in {words(text), words(last)})
 
 
 def opens_with_yes(text: str) -> bool:
@@ -160,26 +163,52 @@ def place_in_story(story: str, places: Places) -> str | None:
 
 
 # A resident giving their name for the complaint: "nama saya Rahmat Hidayat", "tolong pakai nama saya Rina Marlina",
-# "nama saya Dewi Lestari, boleh dicantumkan", "my name is John Smith, you can use it".
+# "nama saya Dewi Lestari, boleh dicantumkan", "atas nama Rudi Hartono", "my name is John Smith, you can use it".
 _NAME = re.compile(
     r"^\W*(?:(?:tolong|tlg|mohon|boleh|silakan|pls|please)\s+)?(?:(?:pakai|pake|gunakan|tulis|cantumkan|sebut(?:kan)?|"
-    r"tampilkan|use|put)\s+)?(?:nama\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?)"
+    r"tampilkan|use|put)\s+)?(?:nama\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|atas\s+nama)"
     r"(?:\s+(?:adalah|yaitu|is))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4})"
     r"\s*(?:[,.;!]|$)", re.IGNORECASE)
-_NOT_A_NAME = frozenset({"siapa", "tidak", "jangan", "dirahasiakan", "disebut", "anonim", "kelihatan", "ditampilkan",
-                         "muncul", "aman", "di", "ga", "gak", "apa", "who", "what", "not", "hidden"})
+_NOT_A_NAME = frozenset({"siapa", "tidak", "jangan", "jgn", "dirahasiakan", "disebut", "anonim", "kelihatan",
+                         "ditampilkan", "muncul", "aman", "di", "ga", "gak", "apa", "who", "what", "not", "hidden"})
+# Said with the name: it may be published ("boleh disebut", "tolong pakai nama saya"), or not ("tapi jangan disebut").
+_NAME_SHOWN = re.compile(r"\b(?:pakai|pake|gunakan|cantumkan|dicantumkan|tampilkan|ditampilkan|sebut(?:kan)?|"
+                         r"disebut(?:kan)?|boleh|use|put|show|mention)\b", re.IGNORECASE)
+_NAME_HIDDEN = re.compile(r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|gak\s+usah|gausah|anonim\w*|rahasia\w*|"
+                          r"dirahasiakan|sembunyikan|hapus|don'?t|do\s+not|hide|anonymous\w*)\b", re.IGNORECASE)
 
 
-def typed_name(text: str) -> str | None:
-    """Return the name a resident gives for the complaint ("nama saya Rahmat Hidayat" → "Rahmat Hidayat"), else None
-    (not "nama saya jangan disebut")."""
+def typed_name(text: str) -> tuple[str, bool] | None:
+    """Return the name a resident gives for the complaint and whether it may be published ("nama saya Rahmat
+    Hidayat, boleh disebut" → ("Rahmat Hidayat", True); "nama saya Hendra, tapi jangan disebut ya" → ("Hendra",
+    False): only the OPD sees it), else None (not "nama saya jangan disebut")."""
     m = _NAME.match(text.strip())
     if m is None:
         return None
     name = m.group("name").strip()
     if {w.lower() for w in name.split()} & _NOT_A_NAME:
         return None
-    return " ".join(w[:1].upper() + w[1:] for w in name.split())
+    shown = bool(_NAME_SHOWN.search(text)) and not _NAME_HIDDEN.search(text)
+    return " ".join(w[:1].upper() + w[1:] for w in name.split()), shown
+
+
+# Asking that the name not be published, or be removed: "jangan disebut namanya", "anonim saja", "hapus nama saya",
+# "nama saya jangan ditampilkan", "keep me anonymous".
+_HIDE_NAME = re.compile(
+    r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|gak\s+usah|gausah)\s+(?:di)?(?:sebut|tampil|cantum|pakai|pake)\w*|"
+    r"\bnama\w*\s+(?:saya\s+|sy\s+)?(?:jangan|jgn)\b|^\W*anonim\w*(?:\s+(?:saja|aja|ya|yo|min|pak|bu))*\W*$|"
+    r"\b(?:hapus|rahasiakan|sembunyikan)\s+nama|\bdon'?t\s+(?:use|show|mention|publish)\s+my\s+name|"
+    r"\b(?:keep\s+(?:me\s+|it\s+)?)?anonymous(?:ly)?\b", re.IGNORECASE)
+
+
+def hides_name(text: str) -> bool:
+    """Tell whether a message asks that the reporter's name not be published (or be removed)."""
+    return bool(_HIDE_NAME.search(text)) and typed_name(text) is None
+
+
+def removes_name(text: str) -> bool:
+    """Tell whether a message asks to remove the name given ("hapus nama saya")."""
+    return bool(re.search(r"\bhapus\s+nama|\bremove\s+my\s+name", text, re.IGNORECASE))
 
 
 # "eh maaf salah, bukan di indarung, tapi di jalan raya lubuk begalung depan SPBU": the place said instead of another.

@@ -28,7 +28,8 @@ MAX_LISTED = 10
 ASKING_WORDS = 12  # a message this short that names a ticket asks about it; a longer one tells a story
 # Option values of the withdrawal: asked from the details, then confirmed or not (each ends with the ticket).
 WITHDRAW, WITHDRAW_YES, WITHDRAW_NO = "withdraw:", "withdraw-yes:", "withdraw-no:"
-_WITHDRAW_WORDS = re.compile(r"\b(?:di)?(?:batal\w*|cabut\w*|tarik\w*)\b|\b(?:menarik|withdraw|cancel)\b",
+_WITHDRAW_WORDS = re.compile(r"\b(?:di)?(?:batal\w*|cabut\w*|tarik\w*|hapus\w*)\b|\b(?:menarik|withdraw|cancel)\b|"
+                             r"\b(?:ga|gak|nggak|tidak|tdk|jangan|ndak|indak)\s+(?:usah\s+)?(?:di)?proses\w*",
                              re.IGNORECASE)
 
 

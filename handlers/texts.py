@@ -350,12 +350,19 @@ def shown_description(description: str) -> str:
 def _name_line(data: dict) -> str:
     """Say whose name the complaint carries: one the resident typed, the channel's, or none."""
     if data.get("name"):
-        return f"{data['name']} (boleh disebut)"
+        return f"{data['name']} ({'boleh disebut' if data.get('show_name') else 'tidak disebut di publikasi'})"
     return "ditampilkan" if data.get("show_name") else "anonim"
 
 
-def name_taken(name: str) -> str:
-    return f"Baik, nama **{name}** kami cantumkan di laporan ini dan boleh disebut bila laporan dipublikasikan."
+def name_taken(name: str, shown: bool) -> str:
+    if shown:
+        return f"Baik, nama **{name}** kami cantumkan di laporan ini dan boleh disebut bila laporan dipublikasikan."
+    return (f"Baik, nama **{name}** kami cantumkan untuk petugas instansi saja; nama itu tidak disebut bila laporan "
+            "dipublikasikan.")
+
+
+NAME_HIDDEN = ("Baik, nama Anda tidak akan disebut bila laporan dipublikasikan. Petugas instansi yang menangani tetap "
+               "dapat melihat identitas Anda untuk menindaklanjuti laporan.")
 
 
 def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:

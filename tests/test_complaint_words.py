@@ -67,4 +67,7 @@ def test_a_place_said_instead_of_the_one_given() -> None:
     assert place_instead("bukan no 12 tapi no 21", "") is None
     assert detail_of("tambahkan: kemarin anak tetangga digigit") == "kemarin anak tetangga digigit"
     assert detail_of("oh iya tambahan, airnya naik") == "airnya naik"
-    assert typed_name("nama saya Rahmat Hidayat") == "Rahmat Hidayat" and typed_name("nama saya jangan disebut") is None
+    assert typed_name("nama saya Rahmat Hidayat") == ("Rahmat Hidayat", False)  # for the OPD; published only if said
+    assert typed_name("nama saya Dewi Lestari, boleh dicantumkan") == ("Dewi Lestari", True)
+    assert typed_name("nama saya Hendra, tapi jangan disebut ya") == ("Hendra", False)
+    assert typed_name("nama saya jangan disebut") is None

@@ -902,7 +902,10 @@ async def test_report_from_an_answer_to_a_story_with_its_question_takes_the_stor
 
 
 @pytest.mark.parametrize("said", ["saya tarik aja deh laporannya", "ktp saya ternyata sudah jadi, laporannya dicabut saja",
-                                  "bukan, saya mau batalkan laporan sampah tadi"])
+                                  "bukan, saya mau batalkan laporan sampah tadi",
+                                  # the thirteenth
+                                  "laporan sampah tadi tolong dihapus aja, ternyata sudah dibersihkan",
+                                  "laporannya ga usah diproses lagi"])
 async def test_withdrawing_the_latest_complaint_in_other_words(chat: Chat, said: str) -> None:
     """Twelfth QA pass: each had got FAQ menus; only "batalkan PDG-…" had worked."""
     ticket = await file_complaint(chat)

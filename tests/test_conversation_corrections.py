@@ -231,7 +231,9 @@ async def test_what_the_tenth_qa_pass_found_at_the_summary_and_steps(padang: Cha
 
 @pytest.mark.parametrize("cancel", ["/batal", "ga jadi deh, takut ketahuan"])
 @pytest.mark.parametrize("back", ["eh jadi deh, kirim yang tadi", "ga jadi batal", "lanjutkan laporan tadi",
-                                  "I changed my mind, send it", "Lanjutkan laporan"])
+                                  "I changed my mind, send it", "Lanjutkan laporan",
+                                  "hmm, tapi trotoarnya memang bahaya. kirim aja deh laporannya tadi",  # the thirteenth
+                                  "eh tunggu, PLN bilang itu punya pemko. jadi saya lapor aja"])
 async def test_a_cancelled_complaint_can_be_taken_back(chat: Chat, cancel: str, back: str) -> None:
     """Tenth QA pass: "eh jadi deh, kirim yang tadi" after cancelling had to tell it all again."""
     await _at_location(chat)
@@ -292,10 +294,13 @@ async def test_the_street_the_story_named_is_offered_as_the_place(padang: Chat) 
     assert "Lokasi: Jalan Veteran no 55, Purus — Kec. Padang Barat" in padang.text
 
 
-@pytest.mark.parametrize("said", ["nama saya Rahmat Hidayat", "tolong pakai nama saya rahmat hidayat",
-                                  "nama saya Rahmat Hidayat, boleh dicantumkan"])
-async def test_a_name_typed_for_the_complaint_is_its_name_not_more_story(chat: Chat, said: str) -> None:
-    """Twelfth QA pass: "nama saya Rahmat Hidayat" at the summary was added to the problem and 'Nama: anonim' stayed."""
+@pytest.mark.parametrize(("said", "shown"), [("nama saya Rahmat Hidayat", False),
+                                             ("tolong pakai nama saya rahmat hidayat", True),
+                                             ("nama saya Rahmat Hidayat, boleh dicantumkan", True),
+                                             ("nama saya Rahmat Hidayat, tapi jangan disebut ya", False)])
+async def test_a_name_typed_for_the_complaint_is_its_name_not_more_story(chat: Chat, said: str, shown: bool) -> None:
+    """Twelfth QA pass: "nama saya Rahmat Hidayat" at the summary was added to the problem and 'Nama: anonim' stayed;
+    thirteenth: "…, tapi jangan disebut ya" had been marked to be published. Published only when said."""
     from knowledge.records.models import ResidentRow
 
     await _at_location(chat)
@@ -304,10 +309,11 @@ async def test_a_name_typed_for_the_complaint_is_its_name_not_more_story(chat: C
     await chat.say("tidak")  # no name at the name step first
     assert "Nama: anonim" in chat.text
     await chat.say(said)
-    assert "Nama: Rahmat Hidayat (boleh disebut)" in chat.text and "Masalah: " + COMPLAINT + "\n" in chat.text
+    line = "boleh disebut" if shown else "tidak disebut di publikasi"
+    assert f"Nama: Rahmat Hidayat ({line})" in chat.text and "Masalah: " + COMPLAINT + "\n" in chat.text
     await chat.say("ya")
     [filed] = await complaints(chat)
-    assert filed.show_name and filed.description == COMPLAINT
+    assert filed.show_name == shown and filed.description == COMPLAINT
     async with chat.services.db.session() as session:
         assert (await session.get(ResidentRow, filed.resident_id)).display_name == "Rahmat Hidayat"
 
@@ -325,3 +331,18 @@ async def test_a_detail_or_a_corrected_place_at_the_photo_step_is_kept(chat: Cha
     await chat.say("tambahkan: kemarin motor tetangga mogok")
     assert f"Masalah: {COMPLAINT}\nairnya sudah menggenang sampai ke teras\nkemarin motor tetangga mogok\n" in chat.text
     assert "Lokasi: jalan raya lubuk begalung depan SPBU" in chat.text and "indarung" not in chat.text
+
+
+@pytest.mark.parametrize("said", ["lho saya bilang JANGAN disebut namanya", "anonim saja", "hapus nama saya"])
+async def test_a_name_kept_out_of_publication_when_asked(chat: Chat, said: str) -> None:
+    """Thirteenth QA pass: "jangan disebut" after a name was added to the story and the name stayed published."""
+    await _at_location(chat)
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("tolong pakai nama saya Hendra")
+    assert "Nama: Hendra (boleh disebut)" in chat.text
+    await chat.say(said)
+    assert "tidak akan disebut" in chat.text and "JANGAN" not in chat.text and "Nama: Hendra (boleh" not in chat.text
+    await chat.say("ya")
+    [filed] = await complaints(chat)
+    assert not filed.show_name and filed.description == COMPLAINT
