@@ -257,6 +257,15 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
         lapor["candidates"] = [slug for slug in lapor.get("candidates", []) if slug != lapor.get("opd")]
         go(turn, "pick_opd")
         return ask_opd(turn)
+    if turn.choice is None and (why := _QUESTIONED.match(turn.text)):  # "lho kok perhubungan? ini soal bansos PKH"
+        rest = why.group("rest").strip()
+        if adds_detail(rest):  # what it is about, said: the story grows and is routed again
+            turn.record("complaint_step", "detail_added")
+            return [Reply(texts.DETAIL_TAKEN)] + await _describe(turn, f"{data(turn).get('description', '')}\n{rest}")
+        lapor = data(turn)
+        lapor["candidates"] = [slug for slug in lapor.get("candidates", []) if slug != lapor.get("opd")]
+        go(turn, "pick_opd")
+        return ask_opd(turn)
     if _asks(turn):  # a question, not a choice: answered, then the choice asked again
         return await _aside(turn)
     if turn.choice is None and (other := _typed_beside(turn)) is not None:
@@ -269,6 +278,12 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
         story = f"{data(turn).get('description', '')}\n{turn.text}"
         return [Reply(texts.DETAIL_TAKEN)] + await _describe(turn, story)
     return [Reply(texts.PICK_ONE)] + ask_route(turn)
+
+
+# Questioning the office proposed: "lho kok perhubungan? ini soal bansos PKH saya", "kok dinas perdagangan? ini
+# selokan".
+_QUESTIONED = re.compile(r"^\W*(?:(?:lho|loh|lah|eh|lo)\s+)?kok\b[^?!.]{0,40}[?!.]+\s*(?P<rest>.*)$",
+                         re.IGNORECASE | re.S)
 
 
 def _typed_beside(turn: Turn) -> list[Reply] | None:

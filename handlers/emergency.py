@@ -32,7 +32,8 @@ _PEOPLE_IN_DANGER = re.compile(
     rf"\bmenimpa\s+{_PERSON}\b|\b(?:menimpa|tertimpa)\b.*\bada\s+(?:orang|org|anak|korban)\b|"
     r"\b(?:banjir|kebanjiran|air|aia|lift)\b.*\b(?:tidak|tak|indak|ga|gak|nggak|ndak)\s+bisa\s+(?:keluar|kalua)\b|"
     # floodwater in the house at knee height or more ("air sudah masuk rumah setinggi lutut", "banjir sepinggang")
-    r"\b(?:banjir|kebanjiran|banjia|air|aia|aie)\b(?:\s+\S+){0,12}?\s+(?:setinggi\s+|sampai\s+|sampe\s+|ke\s+)?"
+    r"\b(?:banjir|kebanjiran|banjia|air|aia|aie|airnya|aianyo)\b(?:\s+\S+){0,12}?\s+"
+    r"(?:setinggi\s+|sampai\s+|sampe\s+|ke\s+)?"
     r"(?:se|sa)?(?:lutut|lutuik|pinggang|pinggul|dada|dado|leher|paha|atap)\b",
     re.I)
 # Fire, explosions, gas leaks: emergencies when told, unless the message is about a procedure, the past,
@@ -59,8 +60,13 @@ _HAZARD_NOW = re.compile(
     r"(?:can|could|might|may|will)\s+fall\s+(?:any\s*time|any\s+moment|at\s+any\s+moment|now)|about\s+to\s+fall|"
     r"(?:bisa|mau|hampir|akan|bisa\s+saja)\s+(?:jatuh|roboh|rubuh|tumbang|patah)\s+(?:kapan\s+saja|kapan\s+aja|"
     r"sewaktu[\s-]*waktu|sewaktu2|sekarang|skrg)|"
-    r"leaning\s+on\s+(?:a\s+|the\s+)?power\s+line|(?:menimpa|nyangkut\s+di|bersandar\s+(?:di|ke)|miring\s+ke)\s+kabel\s+listrik)\b",
+    r"leaning\s+on\s+(?:a\s+|the\s+)?power\s+line|"
+    # water rising now ("air sungai naik terus, sudah hampir masuk rumah", "the water keeps rising")
+    r"(?:air|airnya|aia|banjir|sungai|water|river)\b[^.?!]{0,40}\b(?:naik\s+terus|terus\s+naik|makin\s+(?:tinggi|naik)|"
+    r"keeps?\s+rising|rising\s+fast)|(?:menimpa|nyangkut\s+di|bersandar\s+(?:di|ke)|miring\s+ke)\s+kabel\s+listrik)\b",
     re.I)
+# Money rising is no danger ("air pdam naik terus tagihannya").
+_MONEY = re.compile(r"\b(?:tagihan\w*|rekening|tarif|harga|biaya|iuran|bill|price)\b", re.I)
 _WHAT_IF = re.compile(r"\b(?:kalau|kalo|klo|kl|jika|bila|apabila|seandainya|misalnya|if|in\s+case|takut|khawatir|"
                       r"afraid|worried)\b", re.I)
 _HIT = re.compile(r"\b(?:ditabrak|tertabrak|keserempet|diserempet)\b", re.I)
@@ -124,7 +130,8 @@ _TRIGGER_WORDS = (
     "keserempet", "diserempet", "pangsan", "kajang", "lutut", "lutuik", "selutut", "pinggang", "sepinggang",
     "pinggul", "dada", "sedada", "leher", "seleher", "paha", "sepaha", "atap", "salutuik", "sapinggang", "sadado",
     "smoke", "darurat", "emergency", "gawat", "percik", "berapi", "memercik", "spark", "live", "fall", "leaning",
-    "jatuh", "roboh", "rubuh", "tumbang", "patah", "menimpa", "nyangkut", "bersandar", "miring",
+    "jatuh", "roboh", "rubuh", "tumbang", "patah", "menimpa", "nyangkut", "bersandar", "miring", "naik", "makin",
+    "keep", "rising", "airnya", "aianyo",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 
@@ -133,7 +140,7 @@ def is_emergency(text: str) -> bool:
     """Tell whether a message reports a danger to people happening now."""
     if not text or not _TRIGGER.search(text):
         return False
-    if _HAZARD_NOW.search(text) and not _WHAT_IF.search(text):  # "about to fall" says now ("sewaktu-waktu" too)
+    if _HAZARD_NOW.search(text) and not _WHAT_IF.search(text) and not _MONEY.search(text):  # "about to fall": now
         return True
     strong = bool(_NOW_STRONG.search(text))
     if _NOT_NOW.search(text) and not strong:

@@ -67,6 +67,9 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     "it's dangerous, the tree is leaning on a power line now",
     "kabel listrik putus di jalan, masih ada percikan api, orang lewat bahaya",
     "pohon besar depan sekolah bisa tumbang sewaktu-waktu",
+    # the thirteenth: water rising, water in the house
+    "air sungai di belakang rumah naik terus, sudah hampir masuk rumah, hujan belum berhenti",
+    "airnya sudah masuk rumah sekarang, selutut",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -102,6 +105,7 @@ def test_emergencies_happening_now(text: str) -> None:
     "nomor darurat padang berapa",
     "kalau pohon bisa tumbang sewaktu-waktu lapor kemana",
     "what if a tree is about to fall?",
+    "air pdam naik terus tagihannya", "harga naik terus",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)

@@ -346,3 +346,15 @@ async def test_a_name_kept_out_of_publication_when_asked(chat: Chat, said: str) 
     await chat.say("ya")
     [filed] = await complaints(chat)
     assert not filed.show_name and filed.description == COMPLAINT
+
+
+async def test_questioning_the_office_proposed_with_what_it_is_about_routes_again(padang: Chat) -> None:
+    """Thirteenth QA pass: "lho kok perhubungan? ini soal bansos PKH saya yang tidak cair" got the same Dishub
+    proposal again; "kok dinas perdagangan? ini selokan, harusnya ke PU" was saved as the place."""
+    await padang.say("/lapor")
+    await padang.say("saya sudah terdaftar dulu, tapi sekarang berhenti")
+    assert "Dinas Perhubungan" in padang.text  # "berhenti" read as a bus stop
+    await padang.say("lho kok perhubungan? ini soal bansos PKH saya yang tidak cair")
+    assert "Dinas Sosial (Dinsos)" in padang.text and "Sudah benar?" in padang.text
+    await padang.say("kok dinas sosial?")  # no reason given: the other offices
+    assert "instansi mana" in padang.text and "Dinas Sosial" not in " ".join(padang.options[:3])
