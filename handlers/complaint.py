@@ -253,19 +253,10 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
         turn.record("complaint_step", "opd", opd=named.slug)
         return _after_opd(turn)
     if turn.choice == "route:other" or (turn.choice is None and word in NO) or refused:
-        lapor = data(turn)  # the OPD just turned down is not offered again ("Lainnya" still lists every one)
-        lapor["candidates"] = [slug for slug in lapor.get("candidates", []) if slug != lapor.get("opd")]
-        go(turn, "pick_opd")
-        return ask_opd(turn)
+        return _other_offices(turn)
     if turn.choice is None and (why := _QUESTIONED.match(turn.text)):  # "lho kok perhubungan? ini soal bansos PKH"
-        rest = why.group("rest").strip()
-        if adds_detail(rest):  # what it is about, said: the story grows and is routed again
-            turn.record("complaint_step", "detail_added")
-            return [Reply(texts.DETAIL_TAKEN)] + await _describe(turn, f"{data(turn).get('description', '')}\n{rest}")
-        lapor = data(turn)
-        lapor["candidates"] = [slug for slug in lapor.get("candidates", []) if slug != lapor.get("opd")]
-        go(turn, "pick_opd")
-        return ask_opd(turn)
+        rest = why.group("rest").strip()  # what it is about, said: the story grows and is routed again
+        return await _story_grows(turn, rest) if adds_detail(rest) else _other_offices(turn)
     if _asks(turn):  # a question, not a choice: answered, then the choice asked again
         return await _aside(turn)
     if turn.choice is None and (other := _typed_beside(turn)) is not None:
@@ -274,10 +265,22 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
         data(turn)["also"] = turn.text[:MAX_ALSO]  # "iya. oh iya di situ juga ada juru parkir liar": yes, and one more
         return [Reply(texts.ANOTHER_PROBLEM)] + _after_opd(turn)
     if turn.choice is None and adds_detail(turn.text):  # "sebenarnya yg lebih parah itu …": the story grows
-        turn.record("complaint_step", "detail_added")
-        story = f"{data(turn).get('description', '')}\n{turn.text}"
-        return [Reply(texts.DETAIL_TAKEN)] + await _describe(turn, story)
+        return await _story_grows(turn, turn.text)
     return [Reply(texts.PICK_ONE)] + ask_route(turn)
+
+
+def _other_offices(turn: Turn) -> list[Reply]:
+    """Ask which office instead of the one proposed (not offered again; "Lainnya" still lists every one)."""
+    lapor = data(turn)
+    lapor["candidates"] = [slug for slug in lapor.get("candidates", []) if slug != lapor.get("opd")]
+    go(turn, "pick_opd")
+    return ask_opd(turn)
+
+
+async def _story_grows(turn: Turn, more: str) -> list[Reply]:
+    """Add what the resident said to the story and route it again."""
+    turn.record("complaint_step", "detail_added")
+    return [Reply(texts.DETAIL_TAKEN)] + await _describe(turn, f"{data(turn).get('description', '')}\n{more}")
 
 
 # Questioning the office proposed: "lho kok perhubungan? ini soal bansos PKH saya", "kok dinas perdagangan? ini

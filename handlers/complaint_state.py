@@ -48,7 +48,7 @@ _SKIP_NEGATION = {"tidak", "tdk", "gak", "ga", "g", "gk", "nggak", "ngga", "engg
                   "no", "nope", "belum", "blm", "ndk", "kagak", "don't", "dont", "haven't", "havent", "don", "haven"}
 _SKIP_WORDS = _SKIP_NEGATION | {"ada", "ado", "ad", "punya", "pny", "have", "foto", "fotonya", "photo", "gambar",
                                 "picture", "pic", "min", "kak", "pak", "bu", "aja", "saja", "sj", "aj", "ya", "deh",
-                                "dulu", "sih", "nya", "i", "don't", "dont", "a", "any", "t", "have", "lewati", "skip", "sorry", "maaf", "ndk"}
+                                "dulu", "sih", "nya", "i", "a", "any", "t", "lewati", "skip", "sorry", "maaf"}
 
 
 def says_skip(text: str) -> bool:

@@ -206,9 +206,12 @@ def hides_name(text: str) -> bool:
     return bool(_HIDE_NAME.search(text)) and typed_name(text) is None
 
 
+_REMOVE_NAME = re.compile(r"\bhapus\s+nama|\bremove\s+my\s+name", re.IGNORECASE)
+
+
 def removes_name(text: str) -> bool:
     """Tell whether a message asks to remove the name given ("hapus nama saya")."""
-    return bool(re.search(r"\bhapus\s+nama|\bremove\s+my\s+name", text, re.IGNORECASE))
+    return bool(_REMOVE_NAME.search(text))
 
 
 # "eh maaf salah, bukan di indarung, tapi di jalan raya lubuk begalung depan SPBU": the place said instead of another.

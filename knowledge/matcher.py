@@ -107,8 +107,8 @@ _ASKING_RE = re.compile(r"\b(bagaimana|gimana|gmn|bgmn|ke ?mana|kemana|di ?mana|
 
 # A message opening with a connective asks its next question ("trs kalo ktp sy rusak gmn"); the connective
 # says nothing about the topic, though in the middle of a sentence "terus" can ("air mati terus").
-_OPENING_CONNECTIVE = re.compile(r"^\s*(?:terus|trus|trs|terusnya|lalu|kemudian|lantas|nah|jadi|jd|then|so)\b[\s,.:;-]*",
-                                 re.IGNORECASE)
+_OPENING_CONNECTIVE = re.compile(r"^\s*(?:terus|trus|trs|terusnya|lalu|kemudian|lantas|nah|jadi|jd|then|so)\b"
+                                 r"[\s,.:;-]*", re.IGNORECASE)
 
 
 def without_opening_connective(text: str) -> str:
@@ -304,10 +304,9 @@ class FaqMatcher:
         question itself is too thin to say what it is about)."""
         text = without_opening_connective(text)
         text = with_direction(text, self.normalizer.regions, self._own_place)  # moving in or out (knowledge.moving)
-        named = self.places.names_in(text) if self.places is not None else []
+        # "kalau di kelurahan ulak karang bisa urus kk?": a place says where, not what (the shelters' entry)
+        text, named = self.places.names_taken_out(text) if self.places is not None else (text, [])
         where = " ".join(named)
-        if named:  # "kalau di kelurahan ulak karang bisa urus kk?": the place says where, not what (the shelters' entry)
-            text = self.places.names_blanked(text)
         asking, context = split_question(text)
         terms = self.index.query(asking, f"{context} {where}".strip(), CONTEXT_WEIGHT)
         if context and sum(t.emphasis == 1.0 and not self.index.light(t.token) for t in terms) <= THIN_ASKING:

@@ -120,13 +120,19 @@ class Places:
     def names_blanked(self, text: str) -> str:
         """Return `text` as written, each kelurahan or kecamatan name in it replaced by a space: a complaint's
         place says where, not what ("lampu jalan mati di kelurahan Ulak Karang" is not the tsunami shelters')."""
-        if self._names_re is None:
-            return text
-        return self._names_re.sub(" ", text)
+        return self.names_taken_out(text)[0]
 
-    def names_in(self, text: str) -> list[str]:
-        """Return the kelurahan and kecamatan names a text says, as written."""
-        return [m.group(0) for m in self._names_re.finditer(text)] if self._names_re is not None else []
+    def names_taken_out(self, text: str) -> tuple[str, list[str]]:
+        """Return `names_blanked(text)` and the names taken out of it, as written (one pass over the text)."""
+        if self._names_re is None:
+            return text, []
+        named: list[str] = []
+
+        def out(m: re.Match[str]) -> str:
+            named.append(m.group(0))
+            return " "
+
+        return self._names_re.sub(out, text), named
 
     def find(self, text: str) -> Place | None:
         """Return the kelurahan (with its kecamatan) named in `text`, else a kecamatan alone, else None."""
