@@ -140,25 +140,30 @@ _STOP = (r"(?=\s*(?:[,.;:!?]|$|\s(?i:yang|yg|sudah|udah|udh|sejak|dari|dr|mati|r
          r"dkt|sebelah|di|dan|tapi|arah|kel|kelurahan|kec|kecamatan|rt|rw|ada|ga|gak|tidak|belum|blm)\b))")
 _NUMBER = r"(?P<number>\s*(?i:no|nomor|nomer|nr)\.?\s*\d+\w*)?"
 _CAPITALISED = r"[A-Z0-9][\w.'/-]*(?:\s+[A-Z0-9][\w.'/-]*){0,3}"  # "Khatib Sulaiman", "Ahmad Yani"
-_STREET = re.compile(r"\b(?:(?i:jl|jln)\.?\s*|[Jj]alan\s+)(?P<cap>" + _CAPITALISED + ")"
+_STREET = re.compile(r"\b(?:(?i:jln|jl)\.?\s*|[Jj]alan\s+)(?P<cap>" + _CAPITALISED + ")"
                      + _NUMBER.replace("number", "num")
-                     + r"|\b(?i:jl|jln)\.?\s*(?P<short>[a-z0-9][\w.'/-]*(?:\s+[\w.'/-]+){0,2}?)" + _NUMBER + _STOP)
+                     + r"|\b(?i:jln|jl)\.?\s*(?P<short>[a-z0-9][\w.'/-]*(?:\s+[\w.'/-]+){0,2}?)" + _NUMBER + _STOP)
 MAX_PLACE = 80  # characters of a place taken from a story (a button's label)
-_KELURAHAN_AFTER = re.compile(r"\s*,?\s*((?:kel(?:urahan)?\.?\s+)?[\w ]{3,30}?)"
-                              r"(?=[,.;!?]|\s+(?:is|sudah|udah|sejak|mati|rusak)\b|$)", re.IGNORECASE)
+# Between a street and the kelurahan after it: "Jl. Veteran, kel. Purus", "jalan Khatib Sulaiman Ulak Karang Utara".
+_BEFORE_KELURAHAN = re.compile(r"[\s,]*(?:di\s+)?(?:(?:kel(?:urahan)?|kec(?:amatan)?)\.?\s*)?", re.IGNORECASE)
 
 
 def place_in_story(story: str, places: Places) -> str | None:
-    """Return the street address a story gives, with the kelurahan named right after it, else None."""
+    """Return the street address a story gives, with the kelurahan or kecamatan named right after it, else None."""
     m = _STREET.search(story)
-    if m is None or not (m.group("short") or m.group("cap") or "").strip():
+    name = m and (m.group("short") or m.group("cap") or "").strip()
+    if not name:
         return None
-    place, rest = story[m.start():m.end()].strip(" ,.;"), story[m.end():]
-    after = _KELURAHAN_AFTER.match(rest)
-    named = after.group(1) if after else ""
-    if named and places.find(named) is not None and not re.sub(r"\bkel(?:urahan)?\b\.?", " ",
-                                                                places.without_names(named)).strip():
-        place = f"{place}, {after.group(1).strip()}"
+    street_end = m.end()
+    # The street's own name is at least its first word ("Jalan Purus" is a street); a place named after it
+    # ends the street, even when the street's pattern ran on into it ("Khatib Sulaiman Ulak Karang …").
+    after_first_word = story.index(name, m.start()) + len(name.split()[0])
+    named = places.next_name(story, after_first_word)
+    place = story[m.start():street_end].strip(" ,.;")
+    if named is not None and (named.start() < street_end or _BEFORE_KELURAHAN.fullmatch(story, street_end, named.start())):
+        street = story[m.start():min(named.start(), street_end)]
+        street = re.sub(r"[\s,]*(?:di\s+)?(?:(?:kel(?:urahan)?|kec(?:amatan)?)\.?)?\s*$", "", street, flags=re.IGNORECASE)
+        place = f"{street.strip(' ,.;')}, {named.group(0)}"
     return place[:MAX_PLACE] if len(place) >= 6 else None
 
 

@@ -32,7 +32,7 @@ _OTHER_NUMBERS = re.compile(r"\b(?:antrian|antri|registrasi|induk|nik|ktp|kk|rek
 _MAX_WORDS = 12  # a longer message tells a story that mentions an office, it does not ask for its number
 
 
-def _names(opd: Opd) -> set[str]:
+def office_names(opd: Opd) -> set[str]:
     """Return how residents name an OPD: its name, short name, slug, and the short name without the
     "dis"/"din" of "Dinas" ("Disdukcapil" → "dukcapil", "Dinsos" → "sos" is too short to keep)."""
     names = {opd.name.lower(), opd.slug.replace("-", " ")}
@@ -69,7 +69,7 @@ def about_reaching(faq_question: str, alternatives: tuple[str, ...] = ()) -> boo
 def named_opd(text: str, kb: KnowledgeBase) -> Opd | None:
     """Return the one OPD a text names ("Dinas Sosial", "dukcapil", "BPBD", "disnaker" for Disnakerin), else None."""
     padded = " " + " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split()) + " "
-    named = [opd for opd in kb.opds if any(f" {name} " in padded for name in _names(opd))]
+    named = [opd for opd in kb.opds if any(f" {name} " in padded for name in office_names(opd))]
     if not named:  # a short name cut by a letter or two, as residents say it ("disnaker")
         said = set(padded.split())
         named = [opd for opd in kb.opds if _cut_short_name(opd, said)]

@@ -18,10 +18,10 @@ from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police,
                               not_that_but, opens_with_salam, police_matter, says_not_that, wants_to_report_where)
 from handlers.messages import Option, Reply
-from handlers.followup import about_previous, from_previous, is_short, quoted_lines
+from handlers.followup import about_previous, from_previous, is_short, office_only, quoted_lines
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.decision import ENGLISH_SHARE
-from knowledge.kb import Faq
+from knowledge.kb import Faq, Opd
 from knowledge.matcher import GENERIC_WORDS, MAX_SUGGESTIONS, Match
 
 MAX_VALUE_BYTES = 64  # Telegram's callback data limit
@@ -145,7 +145,11 @@ def answer_question(turn: Turn) -> list[Reply]:
             and (lines := quoted_lines(turn, before))):  # "is it free?": that answer says
         return replies + from_previous(turn, before, _again(before), None, lines)
     if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
-        asked = f"{turn.text} {_topic_of(turn, previous['text'])}"  # "trs syaratnya?" after "kapan jadwal SPMB?"
+        topic = _topic_of(turn, previous["text"])
+        office = None if place_only else office_only(turn, topic)
+        if office is not None:  # "syaratnya apa aja?" after "jam buka disdukcapil?": which of its services?
+            return replies + _which_service(turn, office, f"{turn.text} {topic}")
+        asked = f"{turn.text} {topic}"  # "trs syaratnya?" after "kapan jadwal SPMB?"
         match = turn.matcher.match(previous["text"] if place_only else asked)  # a place's name matches nothing
         if before is not None and (match.faq is None or match.faq.id == before.id):  # nothing quotable
             same_opd = _same_opd(turn, before)  # "bisa online?" after a Disdukcapil answer: its online entry
@@ -202,6 +206,18 @@ def _topic_of(turn: Turn, text: str) -> str:
     norm, generic = turn.matcher.normalizer, GENERIC_WORDS
     kept = [w for w in text.split() if any(t not in generic for t in norm.tokens(w))]
     return " ".join(kept) if kept else text
+
+
+def _which_service(turn: Turn, opd: Opd, asked: str) -> list[Reply]:
+    """Ask which of an office's services a follow-up is about, offering the office's entries that fit it best."""
+    faqs = [c.faq for c in turn.matcher.match(asked).candidates if c.faq.opd == opd.slug][:MAX_SUGGESTIONS]
+    turn.state["last_question"] = {"text": asked[:500], "opd": opd.slug, "faq": None, "elsewhere": None,
+                                   "own_words": False, "suggested": [f.id for f in faqs],
+                                   "at": turn.services.now().isoformat()}
+    turn.record("question", "clarify", opd=opd.slug, answered=False, text=turn.text)
+    options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in faqs)
+    return [Reply(texts.which_service_of(opd.short_name or opd.name, bool(options)),
+                  options=options + ((texts.NONE_OF_THESE,) if options else (texts.ASK_AGAIN,)), kind="suggest")]
 
 
 def _names_only_a_place(turn: Turn) -> bool:

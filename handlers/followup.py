@@ -16,10 +16,10 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from handlers import texts
-from handlers.contact import contact_reply
+from handlers.contact import contact_reply, named_opd, office_names
 from handlers.context import Turn
 from handlers.messages import Option, Reply
-from knowledge.kb import Faq
+from knowledge.kb import Faq, Opd
 from knowledge.matcher import GENERIC_WORDS
 
 FOLLOW_UP_WORDS = 4  # content words a follow-up may have; a longer question says what it is about
@@ -38,6 +38,7 @@ class Aspect(NamedTuple):
     contact: bool = False  # the OPD's own contact answers it ("nomornya berapa?"), not lines of the answer
     not_line: re.Pattern[str] | None = None  # a line that uses the answer words but says something else
     must: re.Pattern[str] | None = None  # what a line must also say to answer it
+    of_a_service: bool = False  # each service has its own (the requirements), not the office as a whole (its hours)
 
 
 # A deadline for the resident is not how long the service takes: "Laporkan kelahiran paling lambat 60 hari sejak
@@ -54,11 +55,12 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect(frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "pungut", "cicil", "murah", "mahal",
                       "uang", "ongkos", "free", "cost", "denda"}),
            frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "rp", "pungut", "cicil", "uang",
-                      "ongkos", "denda"})),
+                      "ongkos", "denda"}), of_a_service=True),
     Aspect(frozenset({"laku", "berlaku", "masa", "kedaluwarsa", "kadaluarsa", "valid", "expired", "habis"}),
-           frozenset({"laku", "masa", "seumur", "kedaluwarsa", "kadaluarsa", "perpanjang"})),
+           frozenset({"laku", "masa", "seumur", "kedaluwarsa", "kadaluarsa", "perpanjang"}), of_a_service=True),
     Aspect(frozenset({"lama", "waktu", "selesai", "cepat", "proses", "jadi", "terbit", "datang", "ambil", "tunggu"}),
-           frozenset({"hari", "minggu", "bulan", "menit", "langsung", "seketika"}), not_line=_DEADLINE),
+           frozenset({"hari", "minggu", "bulan", "menit", "langsung", "seketika"}), not_line=_DEADLINE,
+           of_a_service=True),
     Aspect(frozenset({"jam", "buka", "tutup", "jadwal", "libur", "senin", "sabtu", "minggu"}),
            frozenset({"jam", "buka", "tutup", "jadwal", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu",
                       "libur"}), must=_HOURS),
@@ -67,8 +69,9 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect(frozenset({"online", "daring", "aplikasi", "situs", "website", "laman", "link"}),
            frozenset({"online", "daring", "aplikasi", "situs", "website", "laman", "melalui", "lewat"}), web=True),
     Aspect(frozenset({"syarat", "bawa", "dokumen", "berkas", "document"}),
-           frozenset({"syarat", "bawa", "dokumen", "berkas", "fotokopi", "asli", "siapkan", "lampirkan"})),
-    Aspect(frozenset({"wakil", "kuasa"}), frozenset({"wakil", "kuasa"})),
+           frozenset({"syarat", "bawa", "dokumen", "berkas", "fotokopi", "asli", "siapkan", "lampirkan"}),
+           of_a_service=True),
+    Aspect(frozenset({"wakil", "kuasa"}), frozenset({"wakil", "kuasa"}), of_a_service=True),
     # how to reach the office, or where it is ("kantornya di mana?", "where is the office?"): the OPD's contact
     Aspect(frozenset({"nomor", "telepon", "kontak", "hubung", "call", "wa", "whatsapp", "phone", "alamat", "kantor",
                       "office", "address"}),
@@ -102,6 +105,26 @@ def about_previous(turn: Turn, faq: Faq, alone: Faq | None = None) -> bool:
         return False
     return not (topic and alone is not None and topic <= _tokens(turn, _phrasing(alone))
                 and not topic <= _tokens(turn, _phrasing(faq)))
+
+
+def office_only(turn: Turn, topic: str) -> Opd | None:
+    """Return the OPD a follow-up is about when it asks what each of its services has on its own (the
+    requirements, the cost) and the question before named only that office: "syaratnya apa aja?" after "jam buka
+    disdukcapil?" is about no service yet (read together they matched the divorce certificate's requirements)."""
+    stems = turn.matcher.normalizer.tokens
+    asked = set(stems(turn.text))
+    if not any(a.of_a_service and _asks_about(turn.text, a, stems, asked) for a in ASPECTS):
+        return None
+    opd = named_opd(topic, turn.kb)
+    if opd is None:
+        return None
+    rest = " " + " ".join(re.sub(r"[^\w\s]", " ", topic.lower()).split()) + " "
+    for name in sorted(office_names(opd), key=len, reverse=True):
+        rest = rest.replace(f" {name} ", " ")
+    index = turn.matcher.index
+    topic_words = [t for t in index.query(rest) if not index.light(t.token) and t.token not in GENERIC_WORDS
+                   and t.token not in NOT_TOPIC and t.token not in ASKING_WORDS]
+    return None if topic_words else opd
 
 
 def _phrasing(faq: Faq) -> tuple[str, ...]:

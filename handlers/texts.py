@@ -131,6 +131,14 @@ NONE_OF_THESE = Option("Bukan semuanya", "nf:none")
 NO_ANSWER = "Maaf, saya belum punya jawaban untuk pertanyaan itu."
 WHICH_SERVICE = ("Untuk layanan apa? Tulis pertanyaannya lengkap, misalnya: **syarat membuat KTP-el** atau "
                  "**biaya akta kelahiran**.")
+
+
+def which_service_of(office: str, offered: bool) -> str:
+    """Ask which of an office's services a follow-up ("syaratnya apa aja?") is about."""
+    choose = "Pilih di bawah, atau tulis" if offered else "Tulis"
+    return f"Untuk layanan {office} yang mana? {choose} pertanyaannya lengkap dengan nama layanannya."
+
+
 FAQ_GONE = "Maaf, informasi itu sudah tidak tersedia. Silakan ketik pertanyaan Anda lagi."
 THANKS_UP = "Terima kasih atas masukan Anda! 🙏"
 NOT_THAT_MAYBE = "Maaf, jawaban tadi belum tepat. Mungkin yang Anda maksud salah satu dari ini?"

@@ -134,6 +134,10 @@ class Places:
 
         return self._names_re.sub(out, text), named
 
+    def next_name(self, text: str, pos: int = 0) -> re.Match[str] | None:
+        """Return the first kelurahan or kecamatan name in `text` at or after `pos`, as matched, else None."""
+        return self._names_re.search(text, pos) if self._names_re is not None else None
+
     def find(self, text: str) -> Place | None:
         """Return the kelurahan (with its kecamatan) named in `text`, else a kecamatan alone, else None."""
         hay = _norm(text)

@@ -53,6 +53,11 @@ def test_one_more_problem_and_more_of_the_story():
     ("sampah di jln. ampang no 12 sudah seminggu", "jln. ampang no 12"),
     ("pohon tumbang di jalan Khatib Sulaiman, Ulak Karang Utara", "jalan Khatib Sulaiman, Ulak Karang Utara"),
     ("5 tiang lampu jalan di jl. Adinegoro arah Lubuk Buaya padam semua", "jl. Adinegoro"),
+    # the kelurahan after the street, however it is joined to it
+    ("pohon tumbang di Jalan Khatib Sulaiman Ulak Karang Utara sudah 2 hari", "Jalan Khatib Sulaiman, Ulak Karang Utara"),
+    ("lampu mati di jl. Veteran, kel. Purus dekat masjid", "jl. Veteran, Purus"),
+    ("lampu mati di Jl Veteran No 5 Purus dekat masjid", "Jl Veteran No 5, Purus"),
+    ("lampu mati di Jalan Purus IV dekat pantai", "Jalan Purus IV"),  # a street named after a kelurahan
     ("jalan di depan rumah saya rusak parah", None),  # the road the story is about, no street named
     ("JALAN RUSAK PARAH", None),
 ])

@@ -200,3 +200,19 @@ async def test_a_follow_up_asks_its_own_thing_about_the_topic_before(padang: Cha
     await padang.say("Kapan jadwal SPMB SD?")
     await padang.say("syaratnya apa aja?")
     assert padang.last[-1].kind == "answer" and "Jalur SD" in padang.text
+
+
+async def test_a_follow_up_about_a_service_after_a_question_about_the_office_asks_which_service(padang: Chat) -> None:
+    await padang.say("jam buka disdukcapil?")
+    assert "hari kerja (Senin–Jumat)" in padang.text
+    await padang.say("syaratnya apa aja?")  # the 14th session: the divorce certificate's requirements were quoted
+    assert "Untuk layanan Disdukcapil yang mana?" in padang.text and "Pengadilan" not in padang.text
+    assert padang.options[-1] == "Bukan semuanya" and len(padang.options) >= 2
+    await padang.choose(padang.options[0])  # one of Disdukcapil's entries, answered
+    assert padang.last[-1].kind == "answer" and "Disdukcapil" in padang.text
+    await padang.say("jam buka disdukcapil?")
+    await padang.say("alamatnya dimana?")  # about the office itself: not asked which service
+    assert "yang mana?" not in padang.text
+    await padang.say("syarat akta kelahiran")
+    await padang.say("biayanya berapa?")  # a service named before: answered from it
+    assert "yang mana?" not in padang.text
