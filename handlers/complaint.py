@@ -25,9 +25,9 @@ from handlers.complaint_prompts import (ASKS, STORY_PLACE, ask_category, ask_con
 from handlers.complaint_state import (BACK, MAX_DESCRIPTION, MIN_DESCRIPTION, NO, NOT_AN_ANSWER, SET_ASIDE_FOR, clear,
                                       data, go, said_yes, says_skip, set_aside, store_location, take_back,
                                       typed_point, words)
-from handlers.complaint_story import offered_report, refers_to, reported
-from handlers.complaint_words import (PLACE_WORDS, adds_detail, besides_the_photo, corrected_place, detail_of,
-                                      edit_asked, hides_name, is_button_label, opens_with_yes, place_instead,
+from handlers.complaint_story import offered_report, place_told, recent, refers_to, reported, told_lately
+from handlers.complaint_words import (PLACE_WORDS, about_instead, adds_detail, besides_the_photo, corrected_place, detail_of,
+                                      edit_asked, hides_name, is_button_label, opens_with_yes, place_fix, place_instead,
                                       refuses, removes_name, says_also, says_cancel, typed_name)
 from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
@@ -60,6 +60,10 @@ async def handle(turn: Turn) -> list[Reply] | None:
     command = turn.command
     if command and command[0] == "lapor":  # "yes please report it" under an answer is its "Buat laporan"
         story = _OPENING_LEFTOVER.sub("", command[1]).strip()
+        if len(story) < MIN_DESCRIPTION and turn.state.get("flow") == "lapor" and data(turn).get("description"):
+            # "lapor" again mid-way (at "Sudah benar?"): the complaint being written goes on, not dropped
+            turn.record("command", "lapor_again")
+            return [Reply(texts.DRAFT_GOES_ON)] + await reprompt(turn)
         offered = offered_report(turn, story)
         if offered and story and refers_to(turn, story, offered):  # "saya mau lapor pohonnya": that story
             story = ""
@@ -67,6 +71,11 @@ async def handle(turn: Turn) -> list[Reply] | None:
         if offered and story and turn.router.route(story).score < OUTSIDE_OPD_SCORE:
             story = f"{offered}\n{story}"
         return _urgent_first(turn, await _begin(turn, story or offered, told_before=bool(offered)))
+    if not turn.state.get("flow") and not command and turn.choice is None and (place := place_told(turn)):
+        # "sy di jln gajah mada …" after telling a problem: where it is, kept for the report it offers
+        turn.state["told_place"] = {"text": place, "at": turn.services.now().isoformat()}
+        turn.record("question", "place", answered=True)
+        return [Reply(texts.place_noted(place), options=(texts.REPORT, texts.ASK_AGAIN))]
     if not turn.state.get("flow") and not command and (turn.msg.photo or turn.msg.location):
         return await _begin_with_evidence(turn)
     if turn.state.get("flow") == "lapor" and choice.startswith(("faq:", "nf:")):  # a did-you-mean choice mid-way:
@@ -78,6 +87,9 @@ async def handle(turn: Turn) -> list[Reply] | None:
         turn.record("question", "human", answered=True, text=turn.text)
         return [Reply(texts.NO_HUMAN)] + await reprompt(turn)
     if step == "describe":
+        if turn.choice == texts.TOLD_STORY.value and (told := data(turn).get("told_story")):
+            shown = Reply(texts.story_taken(texts.shown_description(told)))
+            return _urgent_first(turn, [shown] + await _describe(turn, told))
         if not turn.msg.photo and asks_information(turn.text):  # a question typed instead: answered, then the step
             return await _aside(turn)
         if is_button_label(turn.text):  # "Buat laporan" pressed again is no story
@@ -175,7 +187,7 @@ def _start_flow(turn: Turn) -> bool:
 
 
 # What may stand between the word that opens a complaint and its story ("lapor lg min, …", "lapor dong pak: …").
-_OPENING_LEFTOVER = re.compile(r"^(?:(?:min|admin|pak|bu|kak|bang|uda|uni|lg|lagi|ya|nih|dong|dulu|sih|please|pls|"
+_OPENING_LEFTOVER = re.compile(r"^(?:(?:min|admin|pak|bu|kak|bang|uda|uni|lg|lagi|ya|nih|dong|dulu|sih|please|pls|lah|deh|"
                                r"saja|aja|sj|aj|it|this|that|itu|ini|now|sekarang)\b[\s,.:;!-]*)+",
                                re.IGNORECASE)
 
@@ -183,11 +195,16 @@ _OPENING_LEFTOVER = re.compile(r"^(?:(?:min|admin|pak|bu|kak|bang|uda|uni|lg|lag
 async def _begin(turn: Turn, text: str, *, told_before: bool = False) -> list[Reply]:
     """Start a complaint ("/lapor", "Buat laporan"), saying so when that drops one not yet sent; a story the
     resident told in an earlier message (`told_before`) is shown, so they see what is reported."""
+    told_place = turn.state.pop("told_place", None)  # an address given just before ("sy di jln gajah mada …")
     dropped = [Reply(texts.DRAFT_DROPPED)] if _start_flow(turn) else []
+    if told_place and recent(turn, told_place.get("at")):
+        data(turn)["told_place"] = told_place["text"]
     text = _OPENING_LEFTOVER.sub("", text)  # "lapor lg min, tagihan air …": the story starts at "tagihan"
     if len(text.strip()) >= MIN_DESCRIPTION:
         shown = [Reply(texts.story_taken(texts.shown_description(text)))] if told_before else []
         return dropped + shown + await _describe(turn, text)
+    if told := told_lately(turn):  # told just before, not placed surely: offered, not assumed
+        data(turn)["told_story"] = told
     return dropped + ask_describe(turn)
 
 
@@ -216,6 +233,7 @@ async def _describe(turn: Turn, text: str | None = None) -> list[Reply]:
     if len(description) < MIN_DESCRIPTION:
         return prefix + [Reply(texts.DESCRIBE_MORE if description else texts.DESCRIBE)]
     lapor["description"] = description
+    lapor.pop("told_story", None)
     if cut:
         prefix.append(Reply(texts.DESCRIPTION_CUT))
     route = turn.router.route(description)
@@ -252,6 +270,8 @@ async def _confirm_route(turn: Turn) -> list[Reply]:
         lapor["opd"], lapor["category"] = named.slug, None
         turn.record("complaint_step", "opd", opd=named.slug)
         return _after_opd(turn)
+    if refused and (about := about_instead(turn.text)):  # "bukan, iko soal jalan balubang": the story grows
+        return await _story_grows(turn, about)
     if turn.choice == "route:other" or (turn.choice is None and word in NO) or refused:
         return _other_offices(turn)
     if turn.choice is None and (why := _QUESTIONED.match(turn.text)):  # "lho kok perhubungan? ini soal bansos PKH"
@@ -289,12 +309,20 @@ _QUESTIONED = re.compile(r"^\W*(?:(?:lho|loh|lah|eh|lo)\s+)?kok\b[^?!.]{0,40}[?!
                          re.IGNORECASE | re.S)
 
 
+# Sending the complaint to another office, said in a longer message: "eh kayaknya ini lebih ke sampah ya, ke DLH aja
+# deh", "harusnya ke dinas sosial".
+_TO_OFFICE = re.compile(r"\b(?:ke|sama|ka)\s+\w+(?:\s+\w+){0,3}\s+(?:aja|saja|sj|aj|ajo|sajo)\b|"
+                        r"\b(?:harusnya|seharusnya|mestinya|sebaiknya)\s+(?:ke|ka)\b|\b(?:send|forward)\s+it\s+to\b",
+                        re.IGNORECASE)
+
+
 def _typed_beside(turn: Turn) -> list[Reply] | None:
     """Read what a resident types at the route question or the summary instead of answering it: a cancel with a
     reason ("ga jd deh, tkt ktahuan"), or another OPD named in a few words ("ke PDAM aja deh"); else None."""
     if says_cancel(turn.text):
         return _cancelled(turn)
-    named = named_opd(turn.text, turn.kb) if len(turn.text.split()) <= _NAMING_WORDS else None
+    few = len(turn.text.split()) <= _NAMING_WORDS
+    named = named_opd(turn.text, turn.kb) if few or _TO_OFFICE.search(turn.text) else None
     if named is not None:
         lapor = data(turn)
         lapor["opd"], lapor["category"] = named.slug, None
@@ -339,7 +367,13 @@ async def taken_back(turn: Turn) -> list[Reply]:
 
 def _asks(turn: Turn) -> bool:
     """Tell whether a message typed at a step is a question (a question mark alone is not: "tau kan min?")."""
-    return turn.choice is None and "?" in turn.text and is_question(turn.text.replace("?", " "))
+    return turn.choice is None and "?" in turn.text and (is_question(turn.text.replace("?", " "))
+                                                         or bool(_YES_NO.match(turn.text)))
+
+
+# A yes-no question ("bisa minta kiriman air tangki gak dari pdam?", "boleh ga …?"): no place, no photo.
+_YES_NO = re.compile(r"^\W*(?:(?:min|pak|bu|kak|eh|oh|terus|trus|trs)\W+)*(?:bisa|bisakah|boleh|bolehkah|ada|adakah|"
+                     r"apa|apakah|perlu|harus|can|could|is|are|do|does|will)\b[^?]*\?", re.I)
 
 
 async def _same_as_recent(turn: Turn, resident_id: int, description: str, category: str | None) -> ComplaintRow | None:
@@ -383,7 +417,8 @@ async def _pick_opd(turn: Turn) -> list[Reply]:
         ask = ask_opd_all if turn.state.get("step") == "pick_opd_all" else ask_opd
         return [Reply(texts.PICK_ONE)] + ask(turn)
     lapor = data(turn)
-    lapor["opd"], lapor["category"] = opd.slug, None
+    if opd.slug != lapor.get("opd"):  # the office proposed chosen again from the list keeps its category
+        lapor["opd"], lapor["category"] = opd.slug, None
     turn.record("complaint_step", "opd", opd=opd.slug)
     return _after_opd(turn)
 
@@ -491,6 +526,18 @@ async def _location(turn: Turn, typed_place: str | None = None) -> list[Reply]:
     return _after_location(turn)
 
 
+def _place_fixed(turn: Turn) -> Reply | None:
+    """Amend the address typed with the part a correction gives ("eh salah, blok G no 5 maksudnya"): kept beside
+    it, since it may correct only a part ("komplek wisma indah 3 blok F, lapai (ralat: blok G no 5)")."""
+    address = str(data(turn).get("address") or "")
+    fix = place_fix(turn.text) if address else None
+    if not fix:
+        return None
+    store_location(turn, None, None, texts.amended_place(address, fix))
+    turn.record("complaint_step", "place_corrected")
+    return Reply(texts.PLACE_CHANGED)
+
+
 MAX_ALSO = 300  # characters kept of another problem told at the place step
 EDIT_CHOICE = "edit:"  # texts.EDIT_OPTIONS: the part of the complaint to change
 
@@ -531,6 +578,8 @@ async def _photo(turn: Turn) -> list[Reply]:
             store_location(turn, None, None, moved)  # "eh maaf salah, bukan di indarung, tapi di …"
             turn.record("complaint_step", "place_corrected")
             return [Reply(texts.PLACE_CHANGED)] + ask_photo(turn)
+        if turn.choice is None and (fixed := _place_fixed(turn)):  # "eh salah, blok G no 5 maksudnya"
+            return [fixed] + ask_photo(turn)
         detail = besides_the_photo(turn.text) if turn.choice is None else ""
         if detail and adds_detail(detail):  # "fotonyo beko ambo kirim, lampunyo tiang nomor 45": the pole's number
             return [_add_detail(turn, detail)] + ask_photo(turn)
@@ -600,6 +649,8 @@ async def _confirm(turn: Turn) -> list[Reply]:
             store_location(turn, None, None, moved)  # "salah, bukan di indarung tapi di lubuk begalung"
             turn.record("complaint_step", "place_corrected")
             return [Reply(texts.PLACE_CHANGED)] + ask_confirm(turn)
+        if turn.choice is None and (fixed := _place_fixed(turn)):
+            return [fixed] + ask_confirm(turn)
         if turn.choice is None and refuses(turn.text):  # "eh salah, bukan no 12 tapi no 21": which part?
             return [Reply(texts.WHICH_PART, options=texts.EDIT_OPTIONS)]
         if turn.choice is None and adds_detail(turn.text):  # "it's near the Alfamart, smells terrible": to the story

@@ -15,7 +15,10 @@ from knowledge.kb import Opd
 
 
 def ask_describe(turn: Turn) -> list[Reply]:
-    """Ask what happened."""
+    """Ask what happened, offering the problem the resident told just before when there is one (`told_lately`)."""
+    told = data(turn).get("told_story")
+    if told:
+        return [Reply(texts.describe_or_told(texts.shown_description(told)), options=(texts.TOLD_STORY,))]
     return [Reply(texts.DESCRIBE)]
 
 
@@ -64,7 +67,7 @@ def ask_location(turn: Turn) -> list[Reply]:
     """Ask where, offering the street address the story gave as a button (eleventh QA pass: "I already told
     you: Jalan Veteran no 55, Purus")."""
     lapor = data(turn)
-    place = place_in_story(str(lapor.get("description") or ""), turn.services.places)
+    place = place_in_story(str(lapor.get("description") or ""), turn.services.places) or lapor.get("told_place")
     if place is None:
         lapor.pop("story_place", None)
         return [Reply(texts.LOCATION, options=(texts.SKIP,), request="location")]

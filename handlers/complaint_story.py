@@ -12,6 +12,7 @@ import re
 
 from handlers import faq
 from handlers.complaint_state import MIN_DESCRIPTION
+from handlers.complaint_words import MAX_PLACE, place_in_story
 from handlers.context import Turn
 from handlers.intents import is_question, not_that_but, report_asked_about
 from knowledge.matcher import split_question
@@ -32,8 +33,8 @@ def reported(turn: Turn, faq_id: str | None, about: str = "") -> str:
     if faq_id and (entry is None or last.get("faq") != faq_id or not last.get("own_words", True)):
         return ""
     if entry is None:  # the latest message of the last half hour that tells a problem the router places surely
-        told = [t for t in reversed(turn.state.get("told", [])) if _recent(turn, t.get("at"))]
-        for candidate in [str(t.get("text") or "") for t in told] or ([text] if _recent(turn, last.get("at")) else []):
+        told = [t for t in reversed(turn.state.get("told", [])) if recent(turn, t.get("at"))]
+        for candidate in [str(t.get("text") or "") for t in told] or ([text] if recent(turn, last.get("at")) else []):
             named = report_asked_about(candidate)
             if named is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": no story, it names one
                 about = about or named
@@ -48,6 +49,42 @@ def reported(turn: Turn, faq_id: str | None, about: str = "") -> str:
     route = turn.router.route(text) if len(text) >= MIN_DESCRIPTION else None
     # the answer and the router agree on the OPD, the router as sure as it must be to name one
     return text if route is not None and route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
+
+
+def told_lately(turn: Turn) -> str:
+    """Return the problem the resident told in their latest message of the last half hour when the router did not
+    place it surely enough to take it as the story unasked ("anak tetangga main petasan tiap malam, berisik dan
+    bahaya"): offered as a button where the story is asked for. A question is no problem told."""
+    told = [t for t in reversed(turn.state.get("told", [])) if recent(turn, t.get("at"))]
+    if not told:
+        return ""
+    latest = str(told[0].get("text") or "")
+    if is_question(latest) or report_asked_about(latest) is not None:
+        return ""
+    story = _story_of(latest)
+    return story if len(story) >= MIN_DESCRIPTION else ""
+
+
+# What stands around an address a resident gives on its own ("sy di jln gajah mada gunung pangilun").
+_ADDRESS_OPENING = re.compile(r"^\W*(?:(?:sy|saya|aku|ambo|rumah\s+(?:saya|sy|aku|ambo)|lokasi\w*|alamat\w*|tempat\w*|"
+                              r"posisi\w*|di|tu|itu|ini|nya|min|pak|bu|kak|tepatnya)\b\W*)+", re.IGNORECASE)
+PLACE_WORDS_AT_MOST = 12
+
+
+def place_told(turn: Turn) -> str | None:
+    """Return the place a message gives on its own right after the resident told a problem ("sy di jln gajah mada
+    gunung pangilun dpn toko harapan" after "sampah di dpn rmh sy udh seminggu gk diangkut"): where the problem
+    is, kept for the report (no question, and no problem of its own the router would place)."""
+    text = turn.text.strip()
+    if "?" in text or len(text.split()) > PLACE_WORDS_AT_MOST or is_question(text) or not told_lately(turn):
+        return None
+    places = turn.services.places
+    if place_in_story(text, places) is None and places.find(text) is None:
+        return None
+    if turn.router.route(text).score >= faq.ROUTER_OPD_SCORE:  # "jalan rusak di jl sudirman": a story of its own
+        return None
+    place = _ADDRESS_OPENING.sub("", text).strip(" ,.;")[:MAX_PLACE]  # offered as a button at the place step
+    return place if len(place) >= 3 else None
 
 
 REFERRING_WORDS = 4  # "lapor pohonnya", "lapor soal meteran itu": a few words that name a story told before
@@ -86,7 +123,7 @@ def _story_of(text: str) -> str:
 REPORT_STORY_AGE = dt.timedelta(minutes=30)  # a question this recent may be the story of a report without an answer
 
 
-def _recent(turn: Turn, at: str | None) -> bool:
+def recent(turn: Turn, at: str | None) -> bool:
     return bool(at) and turn.services.now() - dt.datetime.fromisoformat(at) <= REPORT_STORY_AGE
 
 

@@ -58,6 +58,23 @@ _REFUSING = re.compile(r"^(?:(?:eh|ehh|oh|maaf|sorry|min)\s+)*"
                        r"(?:bukan|bkn|salah|keliru|tidak|tdk|no|not|nope|wrong|ndak|indak|gak|ga|nggak|ngga)\b", re.I)
 
 
+# What a refusal of the office says the complaint is about instead: "bukan, iko soal jalan balubang", "salah, ini
+# tentang sampah numpuk", "no, it's about the broken road".
+_ABOUT_INSTEAD = re.compile(r"^\W*(?:(?:ini|iko|itu|tu|it\s?s|it'?s|it\s+is|this\s+is|ini\s+tu|masalahnya)\s+)?"
+                            r"(?:soal|tentang|masalah|about|mengenai|terkait|perihal)\s+(?P<about>.{3,})$",
+                            re.IGNORECASE | re.S)
+
+
+def about_instead(text: str) -> str | None:
+    """Return what a message turning down the office says the complaint is about ("bukan, iko soal jalan
+    balubang" → "jalan balubang"), else None."""
+    m = _REFUSING.match(words(text))
+    if m is None:
+        return None
+    rest = _ABOUT_INSTEAD.match(words(text)[m.end():].strip())
+    return rest.group("about").strip() if rest else None
+
+
 def refuses(text: str) -> bool:
     """Tell whether a message turns down the offered OPD ("bukan itu instansinya", "salah, harusnya ke BPBD")
     rather than asks something."""
@@ -100,7 +117,7 @@ _TAKE_BACK = re.compile(
     _TAKE_BACK_OPENING + r"(?:jadi|jd|jdi|kirim|kirimkan|kirimin|lanjut|lanjutkan|lanjutin|lanjuikan|teruskan|"
     r"kembalikan|balikin|undo|restore)"
     r"(?:\s+(?:deh|dah|aja|ajalah|aj|saja|sajo|lah|dong|se|kok|min|pak|bu|nak|ya|yo|yg|yang|tadi|td|itu|tu|nya|"
-    r"saya|sy|aku|ambo|"
+    r"saya|sy|aku|ambo|lanjut|lanjutkan|lanjutin|lanjuikan|teruskan|kirimin|"
     r"lapor|laporan|laporannya|laporkan|dilapor|dilaporkan|kirim|dikirim|kirimkan|sekarang|skrg|please))*$"
     r"|" + _TAKE_BACK_OPENING + r"(?:(?:ga|gak|gk|nggak|tidak|tdk|ndak|indak)\s+(?:jadi|jd)\s+batal|batal\s+batal\w*)"
     r"|\bchanged?\s+my\s+mind\b|\b(?:send|file|submit)\s+it\s+(?:anyway|after\s+all)\b")
@@ -170,12 +187,16 @@ def place_in_story(story: str, places: Places) -> str | None:
 # A resident giving their name for the complaint: "nama saya Rahmat Hidayat", "tolong pakai nama saya Rina Marlina",
 # "nama saya Dewi Lestari, boleh dicantumkan", "atas nama Rudi Hartono", "my name is John Smith, you can use it".
 _NAME = re.compile(
-    r"^\W*(?:(?:tolong|tlg|mohon|boleh|silakan|pls|please)\s+)?(?:(?:pakai|pake|gunakan|tulis|cantumkan|sebut(?:kan)?|"
-    r"tampilkan|use|put)\s+)?(?:nama\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|atas\s+nama)"
+    r"^\W*(?:(?:bukan\s+itu|bkn\s+itu|eh|oh|oh\s+iya|oiya|maaf|ini)\W+)*"  # "bukan itu, nama sy nasrul"
+    r"(?:(?:tolong|tlg|mohon|boleh|silakan|pls|please)\s+)?(?:(?:pakai|pake|gunakan|tulis|cantumkan|sebut(?:kan)?|"
+    r"tampilkan|use|put)\s+)?(?:nam[ao]\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|"
+    r"atas\s+nama|(?:saya|sy|aku|ambo|ini|i'?m|i\s+am|this\s+is)\s+(?:pak|bu|bpk|ibu|bapak|uda|uni|mr|mrs|ms)\.?)"
     r"(?:\s+(?:adalah|yaitu|is))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4})"
     r"\s*(?:[,.;!]|$)", re.IGNORECASE)
 _NOT_A_NAME = frozenset({"siapa", "tidak", "jangan", "jgn", "dirahasiakan", "disebut", "anonim", "kelihatan",
-                         "ditampilkan", "muncul", "aman", "di", "ga", "gak", "apa", "who", "what", "not", "hidden"})
+                         "ditampilkan", "muncul", "aman", "di", "ga", "gak", "apa", "who", "what", "not", "hidden",
+                         # "saya pak RT", "ini bu guru": a role, not a name
+                         "rt", "rw", "guru", "lurah", "camat", "dokter", "ketua", "kepala", "warga", "pedagang"})
 # Said with the name: it may be published ("boleh disebut", "tolong pakai nama saya"), or not ("tapi jangan disebut").
 _NAME_SHOWN = re.compile(r"\b(?:pakai|pake|gunakan|cantumkan|dicantumkan|tampilkan|ditampilkan|sebut(?:kan)?|"
                          r"disebut(?:kan)?|boleh|use|put|show|mention)\b", re.IGNORECASE)
@@ -222,6 +243,25 @@ def removes_name(text: str) -> bool:
 # "eh maaf salah, bukan di indarung, tapi di jalan raya lubuk begalung depan SPBU": the place said instead of another.
 _INSTEAD = re.compile(r"\b(?:bukan|bkn|not)\s+(?:di\s+|in\s+|at\s+)?(?P<old>[^,]+?)[\s,]+(?:tapi|tp|tetapi|melainkan|"
                       r"harusnya|seharusnya|but)\s+(?:di\s+|in\s+|at\s+)?(?P<new>.+?)[\s.!]*$", re.IGNORECASE | re.S)
+
+
+# "eh salah, blok G no 5 maksudnya", "ralat: rumah no 12": a correction that gives a part of an address.
+_PLACE_FIX = re.compile(r"^\W*(?:(?:eh+|maaf|sorry|oh|min|pak|bu)\W+)*(?:salah|keliru|ralat)\b\W*"
+                        r"(?:(?:maksud(?:nya|ku|\s+saya|\s+sy)?|yang\s+benar|yg\s+bener|yg\s+benar)\W+)?"
+                        r"(?P<fix>.+?)\W*(?:\b(?:maksud(?:nya|ku|\s+saya|\s+sy)?|yang\s+benar|yg\s+bener)\W*)?$",
+                        re.IGNORECASE)
+_ADDRESS_PART = re.compile(r"\b(?:blok|no|nomor|jl|jln|jalan|gang|gg|lorong|rt|rw|komplek|kompleks|perumahan|perum|"
+                           r"depan|dekat|samping|belakang|simpang|kelurahan|kel)\b", re.IGNORECASE)
+
+
+def place_fix(text: str) -> str | None:
+    """Return the part of an address a correction gives ("eh salah, blok G no 5 maksudnya" → "blok G no 5"), else
+    None (a correction of something else: "eh salah, bukan sampah tapi limbah")."""
+    m = _PLACE_FIX.match(text.strip())
+    if m is None or re.search(r"\b(?:bukan|bkn|not)\b", m.group("fix"), re.IGNORECASE):
+        return None
+    fix = m.group("fix").strip(" ,.;:-")
+    return fix if _ADDRESS_PART.search(fix) and len(fix.split()) <= 12 else None
 
 
 def place_instead(text: str, address: str) -> str | None:

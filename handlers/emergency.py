@@ -25,7 +25,13 @@ _PEOPLE_IN_DANGER = re.compile(
     r"tersengat\s+listrik|kesetrum|terjebak(?!\s+macet)|kejebak(?!\s+macet)|terperangkap|terkurung|tertimbun|"
     r"terjepit|kejepit|gantung\s+diri|bunuh\s+diri|tertimpa(?!\s+musibah)|trapped|drowning|"
     r"unconscious|not\s+breathing|electrocuted|suicide|stuck\s+(?:on|in)\s+(?:the|our|a)\s+"
-    r"(?:roof|house|building|lift|elevator|car))\b|"
+    r"(?:roof|house|building|lift|elevator|car)|(?:kena|terkena|mengalami|having|has|is\s+having)\s+(?:a\s+)?"
+    r"(?:serangan\s+jantung|heart\s+attack|stroke)|can'?t\s+breathe)\b|"
+    rf"\b(?:{_PERSON}|saya|sy|aku|ambo)\s+(?:\w+\s+){{0,2}}(?:sesak|susah|sulit)\s+(?:napas|nafas|bernapas|bernafas)\b|"
+    # "my neighbour collapsed", "ayah saya tiba-tiba jatuh tidak bergerak" (a person, not a building)
+    rf"\b(?:{_PERSON}|neighbou?r|mother|mom|father|dad|grandmother|grandma|grandfather|grandpa|husband|wife|friend|"
+    r"son|daughter|man|woman|he|she|tetangga\w*|suami\w*|istri\w*|teman\w*)\s+(?:\w+\s+){0,2}"
+    r"(?:collapsed|fainted|passed\s+out|has\s+collapsed|jatuh\s+(?:tidak|tak|ga|gak)\s+(?:bergerak|sadar))\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|hanyuik|terseret|tabanam|(?:ga|gak|nggak|tidak|tak|indak|ndak)\s+sadar)\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,3}}(?:tergeletak|terkapar)\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,4}}kajang\w*|"  # Minangkabau kejang (a seizure); also an awning
@@ -131,7 +137,8 @@ _TRIGGER_WORDS = (
     "pinggul", "dada", "sedada", "leher", "seleher", "paha", "sepaha", "atap", "salutuik", "sapinggang", "sadado",
     "smoke", "darurat", "emergency", "gawat", "percik", "berapi", "memercik", "spark", "live", "fall", "leaning",
     "jatuh", "roboh", "rubuh", "tumbang", "patah", "menimpa", "nyangkut", "bersandar", "miring", "naik", "makin",
-    "keep", "rising", "airnya", "aianyo",
+    "keep", "rising", "airnya", "aianyo", "serangan", "heart", "sesak", "susah", "sulit", "breathe", "collapsed",
+    "fainted", "passed",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 

@@ -18,7 +18,8 @@ from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police,
                               not_that_but, opens_with_salam, police_matter, says_not_that, wants_to_report_where)
 from handlers.messages import Option, Reply
-from handlers.followup import about_previous, from_previous, is_short, office_only, quoted_lines
+from handlers.followup import (about_previous, from_previous, is_short, office_only, quoted_lines,
+                               shared_with_previous)
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.decision import ENGLISH_SHARE
 from knowledge.kb import Faq, Opd
@@ -171,6 +172,9 @@ def answer_question(turn: Turn) -> list[Reply]:
             combined = turn.matcher.match(f"{turn.text} {previous['text']}")
             if combined.decision == "answer" and combined.faq not in (before, match.faq):
                 asked, match, follow_up = f"{turn.text} {previous['text']}", combined, True
+            elif alone is not None and match.decision == "answer" and shared_with_previous(turn, before, alone):
+                # "zonasi nya gmn" after primary school: school zoning or the city plan's? Both offered.
+                return replies + _either(turn, match, combined, before)
     now = turn.services.now().isoformat()
     opd = match.opd if match.decision == "answer" else _likely_opd(turn, match)
     last: dict[str, Any] = {"text": asked[:500], "opd": opd, "faq": None, "elsewhere": match.elsewhere,
@@ -218,6 +222,21 @@ def _which_service(turn: Turn, opd: Opd, asked: str) -> list[Reply]:
     options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in faqs)
     return [Reply(texts.which_service_of(opd.short_name or opd.name, bool(options)),
                   options=options + ((texts.NONE_OF_THESE,) if options else (texts.ASK_AGAIN,)), kind="suggest")]
+
+
+def _either(turn: Turn, alone: Match, combined: Match, before: Faq) -> list[Reply]:
+    """Offer the entry a short question matched alone and the office's entries it fits read with the question
+    before (not the one just answered): "did you mean" with both readings."""
+    assert alone.faq is not None
+    theirs = [c.faq for c in combined.candidates if c.faq.opd == before.opd and c.faq.id != before.id]
+    faqs = [alone.faq] + [f for f in theirs if f.id != alone.faq.id][:MAX_SUGGESTIONS - 1]
+    turn.state["last_question"] = {"text": turn.text[:500], "opd": None, "faq": None, "elsewhere": None,
+                                   "own_words": True, "suggested": [f.id for f in faqs],
+                                   "at": turn.services.now().isoformat()}
+    turn.record("question", "suggest", faq_key=faqs[0].id, answered=False, score=round(float(alone.score), 4),
+                text=turn.text)
+    options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in faqs)
+    return [Reply(texts.DID_YOU_MEAN, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
 
 
 def _names_only_a_place(turn: Turn) -> bool:

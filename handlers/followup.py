@@ -93,18 +93,37 @@ def about_previous(turn: Turn, faq: Faq, alone: Faq | None = None) -> bool:
     """Tell whether a short question's topic words all appear in the entry just answered (none: a question
     about it, such as "is it free?"), unless the entry it matches `alone` is worded with them and that one
     is not: "kalau ktp rusak gimana" after the lost-KTP answer is the damaged-KTP entry's question."""
-    index = turn.matcher.index
-    terms = [t for t in index.query(turn.text) if not index.light(t.token)]
-    if len(terms) > FOLLOW_UP_WORDS:
+    topic = _topic_words(turn)
+    if topic is None:
         return False
-    regions = turn.matcher.normalizer.regions
-    # Words no entry knows (a typo, a regional word) cannot point elsewhere; nor do negations and particles.
-    topic = {t.token for t in terms if t.match is not None and t.token not in GENERIC_WORDS
-             and t.token not in NOT_TOPIC and t.token not in regions and t.token not in ASKING_WORDS}
     if not topic <= _tokens(turn, (*_phrasing(faq), faq.answer)):
         return False
     return not (topic and alone is not None and topic <= _tokens(turn, _phrasing(alone))
                 and not topic <= _tokens(turn, _phrasing(faq)))
+
+
+def _topic_words(turn: Turn) -> set[str] | None:
+    """Return the words of a short question that name its topic, or None when it is too long to be a follow-up.
+    Words no entry knows (a typo, a regional word) cannot point elsewhere; nor do negations and particles."""
+    index = turn.matcher.index
+    terms = [t for t in index.query(turn.text) if not index.light(t.token)]
+    if len(terms) > FOLLOW_UP_WORDS:
+        return None
+    regions = turn.matcher.normalizer.regions
+    return {t.token for t in terms if t.match is not None and t.token not in GENERIC_WORDS
+            and t.token not in NOT_TOPIC and t.token not in regions and t.token not in ASKING_WORDS}
+
+
+def shared_with_previous(turn: Turn, before: Faq, alone: Faq) -> bool:
+    """Tell whether a short question's topic is worded both in the entry it matches alone and in the entries of the
+    office answered just before, another office: "zonasi nya gmn" after the age to start primary school matched
+    the city plan's zoning (KRK) alone, while the school admissions' routes speak of zoning too."""
+    topic = _topic_words(turn)
+    if not topic or alone.opd == before.opd:
+        return False
+    office = turn.kb.opd(before.opd)
+    worded = _tokens(turn, [p for f in (office.faqs if office else ()) for p in _phrasing(f)])
+    return topic <= worded and topic <= _tokens(turn, _phrasing(alone))
 
 
 def office_only(turn: Turn, topic: str) -> Opd | None:

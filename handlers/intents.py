@@ -28,7 +28,7 @@ _OPENING = re.compile(
     r"(?:(?:mau|ingin|pengen|pingin|hendak|mo|nio|want\s+to|would\s+like\s+to|'?d\s+like\s+to)\s+(?:please\s+)?"
     r"(?:lapor|melapor|ngelapor|malapor|melaporkan|laporkan|laporin|ngelaporin|buat\s+laporan|bikin\s+laporan|"
     r"membuat\s+laporan|mambuek\s+laporan|"
-    r"mengadu|ngadu|mengadukan|buat\s+pengaduan|membuat\s+pengaduan|komplain|complain|"
+    r"mengadu|ngadu|mangadu|mengadukan|buat\s+pengaduan|membuat\s+pengaduan|komplain|complain|"
     r"report|file\s+a\s+complaint|make\s+a\s+complaint)|"
     # asking the bot to file it ("yes please report it", "ok file a complaint please", "tolong laporkan")
     r"(?:(?:please|pls|tolong|tlg)\s+)?(?:report\s+it|file\s+(?:a\s+|the\s+)?complaint|laporkan|dilaporkan|"
@@ -146,7 +146,7 @@ _PRIVACY = re.compile(
     r"kelihatan|keliatan|terlihat|dilihat|disebut|muncul|ditampilkan|diketahui|dikasih\w*|diberi\w*|tau|tahu|"
     r"dijaga|bocor\w*|dibocor\w*|dibuka)\b|"
     rf"\b(?:tau|tahu|tao|ketahuan|know|knows)\b.{{0,30}}\b{_ME}\s+(?:yang|yg|nan)\s+(?:lapor|melapor\w*|ngelapor\w*|"
-    r"malapor|laporin|ngadu|mengadu)\b|"
+    r"malapor|laporin|ngadu|mengadu|mangadu)\b|"
     r"\b(?:takut|khawatir|cemas)\s+ketahuan\b|"
     r"\b(?:rahasia\w*|dirahasia\w*|anonim\w*)\b.{0,30}\b(?:lapor\w*|pelapor\w*|identitas|nama)\b|"
     r"\b(?:lapor\w*|pelapor\w*|identitas|nama)\b.{0,30}\b(?:dirahasia\w*|anonim\w*)\b|"
@@ -294,7 +294,7 @@ def registers(argument: str) -> bool:
 # A message that only says to report, whatever the fillers ("yes please report", "iy lapor aj", "sy mau lprkan",
 # "tolong dilaporkan", "oke saya lapor sekarang ya", "ya udah jadi lapor deh", "ambo nio lapor se", "lpr").
 _REPORT_VERBS = frozenset({"lapor", "lpr", "lapr", "lpor", "lprkan", "laporkan", "laporin", "dilaporkan", "dilaporin",
-                           "melapor", "melaporkan", "malapor", "malaporkan", "report", "complain", "komplain", "mengadu",
+                           "melapor", "melaporkan", "malapor", "malaporkan", "report", "complain", "komplain", "mengadu", "mangadu",
                            "ngadu", "file"})
 _MAKING = frozenset({"buat", "bikin", "buek", "mambuek", "membuat", "make"})  # "buek laporan": making a report
 _REPORT_FILLER = frozenset({
@@ -312,7 +312,7 @@ _REPORT_WORDS = 8
 # story is what follows (or, when nothing does, what came before: "lah tigo hari nyo karuah, ambo nio lapor").
 _REPORT_INSIDE = re.compile(
     r"(?:^|[\s,.;!])(?:i|saya|sy|aku|ambo|kami|we)\s+(?:want\s+to|would\s+like\s+to|'?d\s+like\s+to|mau|ingin|nio|"
-    r"pengen)\s+(?:report|lapor|melapor|malapor|complain|komplain|mengadu)\b(?:\s+(?:that|about|on|tentang|soal|bahwa))?"
+    r"pengen)\s+(?:report|lapor|melapor|malapor|complain|komplain|mengadu|mangadu)\b(?:\s+(?:that|about|on|tentang|soal|bahwa))?"
     r"[\s,.:;!-]*(?P<story>.*)$", re.I | re.S)
 # A story ending with a request to report it ("lampu jalan … mati lah duo minggu. tolong dilaporkan yo").
 _ASKED_TO_REPORT = re.compile(

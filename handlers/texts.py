@@ -243,8 +243,7 @@ def opd_contact(opd: Opd) -> str:
         return f"Kontak **{opd.label}**:\n{lines}"
     known = f" Yang kami punya:\n{lines}" if lines else ""
     return (f"Maaf, nomor telepon dan alamat **{opd.label}** belum tersedia di layanan ini.{known}\n\n"
-            "Anda juga dapat menyampaikan keperluan Anda sebagai laporan di sini. Dalam keadaan darurat, "
-            "hubungi **112** (gratis, 24 jam).")
+            "Anda juga dapat menyampaikan keperluan Anda sebagai laporan di sini.")
 
 
 # --- complaints -----------------------------------------------------------------------------
@@ -301,6 +300,8 @@ PICK_ONE = "Silakan pilih salah satu pilihan di bawah, atau ketik **batal** untu
 LOCATION_AGAIN = ("Itu bukan alamat. Ketik alamat atau patokan tempat masalahnya, kirim lokasi (tombol 📍), "
                   "atau ketik **lewati**.")
 DRAFT_DROPPED = "Laporan yang belum terkirim dibatalkan."
+DRAFT_GOES_ON = ("Laporan Anda sedang kami siapkan, mari kita lanjutkan. (Untuk membuat laporan lain, ketik **batal** "
+                 "dulu.)")
 NOT_FILED = ("Baik, laporan tidak dibuat. Jika nanti ada masalah layanan kota yang ingin dilaporkan, ketik /lapor; "
              "pertanyaan juga boleh langsung diketik.")
 PHOTO_RECEIVED = "Foto diterima."
@@ -407,6 +408,25 @@ def withdrawn_for_good(ticket: str) -> str:
     """Say a withdrawn complaint cannot be brought back, and how to report it again."""
     return (f"Maaf, laporan **{ticket}** sudah dibatalkan dan tidak bisa diaktifkan lagi. Jika masalahnya masih ada, "
             "pilih **Laporkan lagi**: ceritanya sudah kami isi, Anda tinggal memeriksa dan mengirimnya.")
+
+
+TOLD_STORY = Option("Laporkan cerita tadi", "story:told")
+
+
+def describe_or_told(story: str) -> str:
+    """Ask for the story, offering the problem the resident told just before."""
+    return f"{DESCRIBE}\n\nAtau pilih **{TOLD_STORY.label}** untuk melaporkan: “{story}”."
+
+
+def place_noted(place: str) -> str:
+    """Say that a place given on its own after a problem was told is kept for the report."""
+    return (f"Baik, lokasinya kami catat: “{place}”. Untuk melaporkan masalah tadi, pilih **{REPORT.label}**; lokasi "
+            "ini akan kami tawarkan saat ditanya.")
+
+
+def amended_place(address: str, fix: str) -> str:
+    """Return an address with the correction the resident gave of a part of it."""
+    return f"{address} (ralat: {fix})"
 
 
 def story_taken(story: str) -> str:

@@ -2,6 +2,7 @@
 
 import pytest
 
+from handlers.complaint_state import says_skip
 from handlers.complaint_words import (adds_detail, corrected_place, detail_of, edit_asked, place_in_story, place_instead,
                                       refuses, says_also, typed_name)
 from knowledge.kb import default_kb_path
@@ -76,3 +77,27 @@ def test_a_place_said_instead_of_the_one_given() -> None:
     assert typed_name("nama saya Dewi Lestari, boleh dicantumkan") == ("Dewi Lestari", True)
     assert typed_name("nama saya Hendra, tapi jangan disebut ya") == ("Hendra", False)
     assert typed_name("nama saya jangan disebut") is None
+
+
+@pytest.mark.parametrize(("said", "name"), [
+    # the fourteenth QA pass: these were added to the story, the name left "anonim"
+    ("sy pak nasrul", ("Nasrul", False)),
+    ("namo ambo Yusrizal", ("Yusrizal", False)),
+    ("bukan itu, nama sy nasrul", ("Nasrul", False)),
+    ("ini bu Rina, boleh disebut", ("Rina", True)),
+    ("I am Mr. John Smith", ("John Smith", False)),
+    ("saya pak RT 03", None),  # a role, not a name
+    ("saya bu guru di SD 12", None),
+    ("sy mau lapor", None),
+])
+def test_names_said_the_way_residents_introduce_themselves(said: str, name: tuple[str, bool] | None) -> None:
+    assert typed_name(said) == name
+
+
+@pytest.mark.parametrize(("said", "skips"), [
+    ("lewati aja", True), ("skip dulu deh", True), ("lewatin aja", True),
+    ("ada fotonya tapi ga bisa kirim, lewati aja", True),  # the fourteenth QA pass: asked again
+    ("tidak ada foto", True), ("jangan dilewati", False), ("lampu jalan dilewati truk tiap malam", False),
+])
+def test_skipping_an_optional_step(said: str, skips: bool) -> None:
+    assert says_skip(said) is skips

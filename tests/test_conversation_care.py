@@ -70,6 +70,9 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     # the thirteenth: water rising, water in the house
     "air sungai di belakang rumah naik terus, sudah hampir masuk rumah, hujan belum berhenti",
     "airnya sudah masuk rumah sekarang, selutut",
+    # the fourteenth QA pass ("my neighbour collapsed" got a did-you-mean menu)
+    "hello where can i get an ambulance in padang, my neighbour collapsed", "my dad is having a heart attack",
+    "ayah saya kena serangan jantung, tolong", "nenek sesak napas parah sekarang",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -106,6 +109,8 @@ def test_emergencies_happening_now(text: str) -> None:
     "kalau pohon bisa tumbang sewaktu-waktu lapor kemana",
     "what if a tree is about to fall?",
     "air pdam naik terus tagihannya", "harga naik terus",
+    "the old bridge collapsed last year", "apakah BPJS menanggung serangan jantung?",
+    "kalau anak saya sesak napas ke puskesmas mana?",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)
@@ -298,6 +303,7 @@ async def test_asking_for_an_opds_contact_gets_that_opds_contact(chat: Chat) -> 
     assert "Kontak **Dinas Lingkungan Hidup (DLH)**" in chat.text and "Jl. Bersih No. 2" in chat.text
     await chat.say("berapa nomor telepon dinas sosial?")  # the test KB gives Dinsos no contact
     assert "Dinas Sosial" in chat.text and "belum tersedia" in chat.text and "Lingkungan" not in chat.text
+    assert "112" not in chat.text  # the fourteenth QA pass: an office's address is no emergency
     [unanswered] = await events(chat, "unanswered")
     assert unanswered.opd == "dinsos" and unanswered.outcome == "contact"
     outcomes = [(e.outcome, e.opd, e.answered) for e in await events(chat, "question")]

@@ -233,7 +233,8 @@ async def test_what_the_tenth_qa_pass_found_at_the_summary_and_steps(padang: Cha
 @pytest.mark.parametrize("back", ["eh jadi deh, kirim yang tadi", "ga jadi batal", "lanjutkan laporan tadi",
                                   "I changed my mind, send it", "Lanjutkan laporan",
                                   "hmm, tapi trotoarnya memang bahaya. kirim aja deh laporannya tadi",  # the thirteenth
-                                  "eh tunggu, PLN bilang itu punya pemko. jadi saya lapor aja"])
+                                  "eh tunggu, PLN bilang itu punya pemko. jadi saya lapor aja",
+                                  "eh jadi deh, lanjutin laporan tadi"])  # the fourteenth
 async def test_a_cancelled_complaint_can_be_taken_back(chat: Chat, cancel: str, back: str) -> None:
     """Tenth QA pass: "eh jadi deh, kirim yang tadi" after cancelling had to tell it all again."""
     await _at_location(chat)
@@ -358,3 +359,36 @@ async def test_questioning_the_office_proposed_with_what_it_is_about_routes_agai
     assert "Dinas Sosial (Dinsos)" in padang.text and "Sudah benar?" in padang.text
     await padang.say("kok dinas sosial?")  # no reason given: the other offices
     assert "instansi mana" in padang.text and "Dinas Sosial" not in " ".join(padang.options[:3])
+
+
+async def test_what_residents_typed_mid_way_in_the_fourteenth_qa_pass_is_used_not_added_to_the_story(
+        padang: Chat) -> None:
+    story = "got depan rumah saya di Jl. Parak Gadang tersumbat sampah sejak 2 minggu, tiap hujan meluap"
+    await padang.say("/lapor")
+    await padang.say(story)
+    await padang.say("ya")
+    await padang.say("bisa minta kiriman air tangki gak dari pdam?")  # a question: answered, not the place
+    assert "kirim lokasi" in padang.text.lower() and "Kirim foto" not in padang.text
+    await padang.say("komplek wisma indah 3 blok F, lapai")
+    await padang.say("eh salah, blok G no 5 maksudnya")  # the place amended, not the story
+    assert "lokasinya kami ganti" in padang.text and "Kirim foto" in padang.text
+    await padang.say("lewati")
+    if "nama" in padang.text.lower() and "Ringkasan" not in padang.text:
+        await padang.say("lewati")
+    await padang.say("sy pak nasrul")  # a name, not a detail of the story
+    assert "nama **Nasrul**" in padang.text
+    await padang.say("eh kayaknya ini lebih ke sampah ya, ke DLH aja deh")  # another office, in a sentence
+    assert "Pilih jenis masalahnya" in padang.text
+    await padang.say("Sampah tidak diangkut")
+    assert "Instansi: Dinas Lingkungan Hidup" in padang.text
+    assert f"Masalah: {story}\n" in padang.text + "\n" and "nasrul" not in padang.text.lower().split("nama:")[0]
+    assert "Lokasi: komplek wisma indah 3 blok F, lapai (ralat: blok G no 5)" in padang.text
+
+
+async def test_turning_down_the_office_with_what_it_is_about_routes_the_story_again(padang: Chat) -> None:
+    """Fourteenth QA pass: "bukan, iko soal jalan balubang" listed other offices and lost what it said."""
+    await padang.say("/lapor")
+    await padang.say("tolong ditindak, sudah lama dibiarkan begini di dekat rumah kami")
+    await padang.say("bukan, iko soal jalan balubang")
+    assert "keterangan itu kami tambahkan" in padang.text and "(DPUPR)" in padang.text
+    assert "Jalan rusak" in padang.text

@@ -216,3 +216,18 @@ async def test_a_follow_up_about_a_service_after_a_question_about_the_office_ask
     await padang.say("syarat akta kelahiran")
     await padang.say("biayanya berapa?")  # a service named before: answered from it
     assert "yang mana?" not in padang.text
+
+
+async def test_a_short_question_worded_in_two_offices_entries_offers_both(padang: Chat) -> None:
+    """Fourteenth QA pass: "zonasi nya gmn" after the primary school questions got the city plan's zoning (KRK)."""
+    await padang.say("anak sy mau masuk sd negeri tahun ini gmn daftarnya")
+    await padang.say("umur brp minimal")
+    await padang.say("zonasi nya gmn")
+    assert padang.last[-1].kind == "suggest" and "Keterangan Rencana Kota" in padang.options[0]
+    assert any("SPMB" in label for label in padang.options[1:])
+    await padang.say("umur brp minimal masuk sd")
+    await padang.say("cara bikin ktp")  # another office's topic, not worded in its entries: answered
+    assert padang.last[-1].kind in ("answer", "suggest") and "Rencana Kota" not in padang.text
+    await padang.say("syarat pbg")
+    await padang.say("zonasi nya gmn")  # after the building permit the zoning entry is no other office's: answered
+    assert padang.last[-1].kind == "answer"

@@ -12,6 +12,7 @@ from handlers.intents import asks_for_human, asks_how_to_report, says_not_that, 
     ("saya mau buat laporan", ("lapor", "")),
     ("min, mau lapor lampu jalan mati di depan SD 12", ("lapor", "lampu jalan mati di depan SD 12")),
     ("ambo nio malapor", ("lapor", "")),
+    ("ambo nio mangadu", ("lapor", "")),  # the fourteenth QA pass: a did-you-mean menu
     ("I would like to file a complaint", ("lapor", "")),
     ("I want to report a broken street light", ("lapor", "a broken street light")),
     ("Hi, I want to report a big pothole on Jalan Hamka", ("lapor", "a big pothole on Jalan Hamka")),
