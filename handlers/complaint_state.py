@@ -57,12 +57,14 @@ def says_skip(text: str) -> bool:
     if said in SKIP:
         return True
     parts = said.split()
-    if len(parts) <= _SKIP_SAID_LAST_WORDS and _SKIP_SAID_LAST.search(said):  # "ada fotonya tapi ga bisa kirim, lewati aja"
+    # "ada fotonya tapi ga bisa kirim, lewati aja": a reason, then the skip
+    if len(parts) <= _SKIP_SAID_LAST_WORDS and _SKIP_SAID_LAST.search(said):
         return True
     return bool(parts) and len(parts) <= 6 and set(parts) <= _SKIP_WORDS and bool(set(parts) & _SKIP_NEGATION)
 
 
-_SKIP_SAID_LAST = re.compile(r"\b(?:lewati|lewatin|lewatkan|skip)(?:\s+(?:aja|saja|sj|aj|ajo|dulu|deh|ya|yo|it|min|pak|bu))*$")
+_SKIP_SAID_LAST = re.compile(r"\b(?:lewati|lewatin|lewatkan|skip)"
+                             r"(?:\s+(?:aja|saja|sj|aj|ajo|dulu|deh|ya|yo|it|min|pak|bu))*$")
 _SKIP_SAID_LAST_WORDS = 12
 
 

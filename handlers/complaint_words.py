@@ -165,6 +165,9 @@ MAX_PLACE = 80  # characters of a place taken from a story (a button's label)
 _BEFORE_KELURAHAN = re.compile(r"[\s,]*(?:di\s+)?(?:(?:kel(?:urahan)?|kec(?:amatan)?)\.?\s*)?", re.IGNORECASE)
 
 
+_KELURAHAN_WORD_LAST = re.compile(r"[\s,]*(?:di\s+)?(?:(?:kel(?:urahan)?|kec(?:amatan)?)\.?)?\s*$", re.IGNORECASE)
+
+
 def place_in_story(story: str, places: Places) -> str | None:
     """Return the street address a story gives, with the kelurahan or kecamatan named right after it, else None."""
     m = _STREET.search(story)
@@ -177,9 +180,9 @@ def place_in_story(story: str, places: Places) -> str | None:
     after_first_word = story.index(name, m.start()) + len(name.split()[0])
     named = places.next_name(story, after_first_word)
     place = story[m.start():street_end].strip(" ,.;")
-    if named is not None and (named.start() < street_end or _BEFORE_KELURAHAN.fullmatch(story, street_end, named.start())):
-        street = story[m.start():min(named.start(), street_end)]
-        street = re.sub(r"[\s,]*(?:di\s+)?(?:(?:kel(?:urahan)?|kec(?:amatan)?)\.?)?\s*$", "", street, flags=re.IGNORECASE)
+    if named is not None and (named.start() < street_end
+                              or _BEFORE_KELURAHAN.fullmatch(story, street_end, named.start())):
+        street = _KELURAHAN_WORD_LAST.sub("", story[m.start():min(named.start(), street_end)])
         place = f"{street.strip(' ,.;')}, {named.group(0)}"
     return place[:MAX_PLACE] if len(place) >= 6 else None
 

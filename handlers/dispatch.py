@@ -29,7 +29,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from handlers import complaint, complaint_filed, faq, feedback, start, status, texts
+from handlers import complaint, complaint_filed, complaint_flow, faq, feedback, start, status, texts
 from handlers.commit import TurnCommitter, TurnWrite, note_committed, supports_group_commit
 from handlers.context import Feature, Services, Turn, clean_text
 from handlers.messages import InboundMessage, Option, Reply, pick_label, pick_option, reply_to_payload
@@ -199,7 +199,7 @@ class Dispatcher:
             if not turn.text:
                 turn.record("other", "photo_failed")
                 if turn.state.get("flow") == "lapor":
-                    return before + complaint.ask_current(turn)
+                    return before + complaint_flow.ask_current(turn)
                 return before + [Reply(texts.PHOTO_FAILED_NEXT, options=texts.MENU)]
             turn.msg = replace(turn.msg, unsupported=None)  # its caption is read as a message of its own
         for feature in self.features:

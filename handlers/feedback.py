@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from handlers import complaint, texts
+from handlers import complaint_flow, texts
 from handlers.context import Turn
 from handlers.messages import Reply
 
@@ -100,4 +100,4 @@ async def _rate(turn: Turn, ticket: str, n: int) -> list[Reply]:
 
 def _back_to_flow(turn: Turn) -> list[Reply]:
     """After a rating given in the middle of a complaint, ask that complaint's open step again."""
-    return complaint.ask_current(turn) if turn.state.get("flow") == "lapor" else []
+    return complaint_flow.ask_current(turn) if turn.state.get("flow") == "lapor" else []

@@ -294,8 +294,8 @@ def registers(argument: str) -> bool:
 # A message that only says to report, whatever the fillers ("yes please report", "iy lapor aj", "sy mau lprkan",
 # "tolong dilaporkan", "oke saya lapor sekarang ya", "ya udah jadi lapor deh", "ambo nio lapor se", "lpr").
 _REPORT_VERBS = frozenset({"lapor", "lpr", "lapr", "lpor", "lprkan", "laporkan", "laporin", "dilaporkan", "dilaporin",
-                           "melapor", "melaporkan", "malapor", "malaporkan", "report", "complain", "komplain", "mengadu", "mangadu",
-                           "ngadu", "file"})
+                           "melapor", "melaporkan", "malapor", "malaporkan", "report", "complain", "komplain", "mengadu",
+                           "mangadu", "ngadu", "file"})
 _MAKING = frozenset({"buat", "bikin", "buek", "mambuek", "membuat", "make"})  # "buek laporan": making a report
 _REPORT_FILLER = frozenset({
     "ya", "iya", "iy", "y", "yo", "iyo", "yes", "yeah", "ok", "oke", "okay", "okey", "please", "pls", "tolong", "tlg",
@@ -312,7 +312,8 @@ _REPORT_WORDS = 8
 # story is what follows (or, when nothing does, what came before: "lah tigo hari nyo karuah, ambo nio lapor").
 _REPORT_INSIDE = re.compile(
     r"(?:^|[\s,.;!])(?:i|saya|sy|aku|ambo|kami|we)\s+(?:want\s+to|would\s+like\s+to|'?d\s+like\s+to|mau|ingin|nio|"
-    r"pengen)\s+(?:report|lapor|melapor|malapor|complain|komplain|mengadu|mangadu)\b(?:\s+(?:that|about|on|tentang|soal|bahwa))?"
+    r"pengen)\s+(?:report|lapor|melapor|malapor|complain|komplain|mengadu|mangadu)\b"
+    r"(?:\s+(?:that|about|on|tentang|soal|bahwa))?"
     r"[\s,.:;!-]*(?P<story>.*)$", re.I | re.S)
 # A story ending with a request to report it ("lampu jalan … mati lah duo minggu. tolong dilaporkan yo").
 _ASKED_TO_REPORT = re.compile(

@@ -8,7 +8,8 @@ to ask; thanks ("makasih min"); an acknowledgement ("ok", "siap").
 
 from __future__ import annotations
 
-from handlers import complaint, texts
+from handlers import complaint, complaint_flow, texts
+from handlers.complaint_state import clear
 from handlers.complaint_words import says_take_back
 from handlers.context import Turn
 from handlers.intents import opens_with_salam
@@ -78,7 +79,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
 
 def _start(turn: Turn) -> list[Reply]:
     """Greet the resident and show what the bot does (saying so when that drops a complaint not yet sent)."""
-    dropped = complaint.clear(turn.state)
+    dropped = clear(turn.state)
     turn.state["greeted"] = True
     turn.record("command", "start")
     return ([Reply(texts.DRAFT_DROPPED)] if dropped else []) + [
@@ -96,7 +97,7 @@ async def _help(turn: Turn) -> list[Reply]:
     turn.record("command", "bantuan")
     replies = [Reply(texts.help_text(turn.kb.city), options=() if turn.state.get("flow") else texts.MENU)]
     if turn.state.get("flow"):
-        replies += await complaint.reprompt(turn)
+        replies += await complaint_flow.reprompt(turn)
     return replies
 
 
@@ -106,9 +107,9 @@ async def _unknown(turn: Turn, name: str) -> list[Reply]:
     turn.record("command", UNKNOWN_COMMAND)
     in_flow = turn.state.get("flow") == "lapor"
     replies = [Reply(texts.unknown_command(name), options=() if in_flow else texts.MENU)]
-    return replies + (await complaint.reprompt(turn) if in_flow else [])
+    return replies + (await complaint_flow.reprompt(turn) if in_flow else [])
 
 
 def _cancel(turn: Turn) -> list[Reply]:
-    """Leave any flow (a complaint is set aside for a while: `complaint.cancel`) and show the menu."""
-    return complaint.cancel(turn)
+    """Leave any flow (a complaint is set aside for a while: `complaint_flow.cancel`) and show the menu."""
+    return complaint_flow.cancel(turn)

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from handlers import complaint, texts
+from handlers import complaint_flow, texts
 from handlers.context import Turn
 from handlers.messages import Option, Reply
 from knowledge.records.complaints import FINAL, RATEABLE, WITHDRAWABLE, ComplaintError, status_label
@@ -55,7 +55,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
     for prefix, step in ((WITHDRAW, _ask_withdraw), (WITHDRAW_YES, _withdraw), (WITHDRAW_NO, _keep)):
         if choice.startswith(prefix):  # (a button of an earlier message may be pressed during a complaint)
             replies = await step(turn, choice.removeprefix(prefix))
-            return replies + (await complaint.reprompt(turn) if turn.state.get("flow") else [])
+            return replies + (await complaint_flow.reprompt(turn) if turn.state.get("flow") else [])
     if (undo := _undo_asked(turn)) is not None:
         return undo
     command = turn.command
@@ -87,7 +87,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
         ticket = None  # "status laporan saya": words, no ticket number; the list answers it
     replies = await (_detail(turn, ticket) if ticket else _list(turn))
     if turn.state.get("flow"):
-        replies += await complaint.reprompt(turn)
+        replies += await complaint_flow.reprompt(turn)
     return replies
 
 

@@ -1,0 +1,184 @@
+"""The /lapor flow's first steps: the story, and the office it goes to (the router's proposal confirmed or
+turned down, another office chosen, a category). What a resident types instead of a choice is read as meant: a
+question is answered, "lho kok perhubungan? ini soal bansos" or "bukan, iko soal jalan balubang" adds to the story
+and routes it again, "… ke DLH aja deh" takes that office.
+"""
+
+from __future__ import annotations
+
+import re
+
+from handlers import texts
+from handlers.complaint_flow import (MAX_ALSO, after_category, after_opd, aside, asks, cancelled, location_received,
+                                     tells_another_problem)
+from handlers.complaint_prompts import ask_category, ask_opd, ask_opd_all, ask_route
+from handlers.complaint_state import MAX_DESCRIPTION, MIN_DESCRIPTION, NO, clear, data, go, said_yes, says_skip, words
+from handlers.complaint_words import about_instead, adds_detail, opens_with_yes, refuses, says_cancel
+from handlers.contact import named_opd
+from handlers.context import Turn, clean_text
+from handlers.intents import is_question, police_matter
+from handlers.messages import Reply
+from handlers.smalltalk import small_talk
+from knowledge.kb import Opd
+from knowledge.router import OUTSIDE_OPD_SCORE
+
+
+async def describe(turn: Turn, text: str | None = None) -> list[Reply]:
+    lapor = data(turn)
+    msg = turn.msg
+    prefix: list[Reply] = []
+    if msg.photo:
+        lapor["photo"] = msg.photo.path
+        text = text or msg.photo.caption
+        prefix.append(Reply(texts.PHOTO_RECEIVED))
+    if msg.location:
+        prefix.append(location_received(turn))
+    description, cut = clean_text(text if text is not None else msg.text, MAX_DESCRIPTION)
+    if len(description) < MIN_DESCRIPTION:
+        return prefix + [Reply(texts.DESCRIBE_MORE if description else texts.DESCRIBE)]
+    lapor["description"] = description
+    lapor.pop("told_story", None)
+    if cut:
+        prefix.append(Reply(texts.DESCRIPTION_CUT))
+    route = turn.router.route(description)
+    candidates: list[str] = []
+    for slug, _category, _score in route.candidates:
+        if slug and slug not in candidates and turn.kb.opd(slug):
+            candidates.append(slug)
+    lapor["candidates"] = candidates[:4]
+    opd = turn.kb.opd(route.opd)
+    # A crime goes to the police unless the router is as sure as it must be to pass over an outside body.
+    police = police_matter(f"{turn.text} {description}",  # "mau lapor polisi, hp hilang" started the flow
+                           certain_opd=opd is not None and route.score >= OUTSIDE_OPD_SCORE)
+    if opd is None or police:
+        go(turn, "pick_opd")
+        if police:
+            prefix.append(Reply(texts.police_report(turn.kb.city.name)))
+        elif route.elsewhere:  # "listrik padam": say whose matter it is; the resident may still choose an OPD
+            prefix.append(Reply(texts.complaint_elsewhere(route.elsewhere, turn.kb.city.name)))
+        return prefix + ask_opd(turn)
+    lapor["opd"] = opd.slug
+    category = turn.kb.category(route.category)
+    lapor["category"] = category.code if category and category.opd == opd.slug else None
+    go(turn, "confirm_route")
+    return prefix + ask_route(turn)
+
+
+async def confirm_route(turn: Turn) -> list[Reply]:
+    word = words(turn.text)
+    if turn.choice == "route:ok" or (turn.choice is None and said_yes(turn.text)):
+        return after_opd(turn)
+    refused = turn.choice is None and refuses(turn.text)  # "bukan itu instansinya", "bukan, ini harusnya ke BPBD"
+    if refused and (named := named_opd(turn.text, turn.kb)) is not None:
+        lapor = data(turn)
+        lapor["opd"], lapor["category"] = named.slug, None
+        turn.record("complaint_step", "opd", opd=named.slug)
+        return after_opd(turn)
+    if refused and (about := about_instead(turn.text)):  # "bukan, iko soal jalan balubang": the story grows
+        return await _story_grows(turn, about)
+    if turn.choice == "route:other" or (turn.choice is None and word in NO) or refused:
+        return _other_offices(turn)
+    if turn.choice is None and (why := _QUESTIONED.match(turn.text)):  # "lho kok perhubungan? ini soal bansos PKH"
+        rest = why.group("rest").strip()  # what it is about, said: the story grows and is routed again
+        return await _story_grows(turn, rest) if adds_detail(rest) else _other_offices(turn)
+    if asks(turn):  # a question, not a choice: answered, then the choice asked again
+        return await aside(turn)
+    if turn.choice is None and (other := typed_beside(turn)) is not None:
+        return other
+    if turn.choice is None and opens_with_yes(turn.text) and tells_another_problem(turn):
+        data(turn)["also"] = turn.text[:MAX_ALSO]  # "iya. oh iya di situ juga ada juru parkir liar": yes, and one more
+        return [Reply(texts.ANOTHER_PROBLEM)] + after_opd(turn)
+    if turn.choice is None and adds_detail(turn.text):  # "sebenarnya yg lebih parah itu …": the story grows
+        return await _story_grows(turn, turn.text)
+    return [Reply(texts.PICK_ONE)] + ask_route(turn)
+
+
+def _other_offices(turn: Turn) -> list[Reply]:
+    """Ask which office instead of the one proposed (not offered again; "Lainnya" still lists every one)."""
+    lapor = data(turn)
+    lapor["candidates"] = [slug for slug in lapor.get("candidates", []) if slug != lapor.get("opd")]
+    go(turn, "pick_opd")
+    return ask_opd(turn)
+
+
+async def _story_grows(turn: Turn, more: str) -> list[Reply]:
+    """Add what the resident said to the story and route it again."""
+    turn.record("complaint_step", "detail_added")
+    return [Reply(texts.DETAIL_TAKEN)] + await describe(turn, f"{data(turn).get('description', '')}\n{more}")
+
+
+# Questioning the office proposed: "lho kok perhubungan? ini soal bansos PKH saya", "kok dinas perdagangan? ini
+# selokan".
+_QUESTIONED = re.compile(r"^\W*(?:(?:lho|loh|lah|eh|lo)\s+)?kok\b[^?!.]{0,40}[?!.]+\s*(?P<rest>.*)$",
+                         re.IGNORECASE | re.S)
+
+
+# Sending the complaint to another office, said in a longer message: "eh kayaknya ini lebih ke sampah ya, ke DLH aja
+# deh", "harusnya ke dinas sosial".
+_TO_OFFICE = re.compile(r"\b(?:ke|sama|ka)\s+\w+(?:\s+\w+){0,3}\s+(?:aja|saja|sj|aj|ajo|sajo)\b|"
+                        r"\b(?:harusnya|seharusnya|mestinya|sebaiknya)\s+(?:ke|ka)\b|\b(?:send|forward)\s+it\s+to\b",
+                        re.IGNORECASE)
+
+
+def typed_beside(turn: Turn) -> list[Reply] | None:
+    """Read what a resident types at the route question or the summary instead of answering it: a cancel with a
+    reason ("ga jd deh, tkt ktahuan"), or another OPD named in a few words ("ke PDAM aja deh"); else None."""
+    if says_cancel(turn.text):
+        return cancelled(turn)
+    few = len(turn.text.split()) <= _NAMING_WORDS
+    named = named_opd(turn.text, turn.kb) if few or _TO_OFFICE.search(turn.text) else None
+    if named is not None:
+        lapor = data(turn)
+        lapor["opd"], lapor["category"] = named.slug, None
+        turn.record("complaint_step", "opd", opd=named.slug)
+        return after_opd(turn)
+    return None
+
+
+_NAMING_WORDS = 5  # "ke PDAM aja deh": a longer message naming an office tells more of the story
+
+
+def _typed_opd(turn: Turn) -> Opd | None:
+    """Return the OPD a resident typed by its short name or slug ("dlh", "Dinas Sosial")."""
+    word = words(turn.text)
+    for opd in turn.kb.opds:
+        if word and word in (opd.slug, (opd.short_name or "").lower(), opd.name.lower()):
+            return opd
+    return None
+
+
+async def pick_opd(turn: Turn) -> list[Reply]:
+    if turn.choice == "opd:*":
+        turn.state["step"] = "pick_opd_all"
+        return ask_opd_all(turn)
+    opd = turn.kb.opd(turn.choice[4:]) if turn.choice and turn.choice.startswith("opd:") else _typed_opd(turn)
+    if opd is None and turn.choice is None and len(turn.text.split()) <= _NAMING_WORDS:
+        opd = named_opd(turn.text, turn.kb)  # "damkar aja", "ke dinsos"
+    if opd is None:
+        if turn.choice is None and small_talk(turn.text) in ("thanks", "bye"):
+            # "oh ok makasih" after the police note: the resident has what they needed; no complaint is made.
+            # A bare "ya" or "hmm" answers no step: the choice is asked again.
+            clear(turn.state)
+            turn.record("complaint_step", "left")
+            return [Reply(texts.NOT_FILED, options=texts.MENU)]
+        if turn.choice is None and is_question(turn.text):  # "berapa nomor polisi": answered, then the step again
+            return await aside(turn)
+        ask = ask_opd_all if turn.state.get("step") == "pick_opd_all" else ask_opd
+        return [Reply(texts.PICK_ONE)] + ask(turn)
+    lapor = data(turn)
+    if opd.slug != lapor.get("opd"):  # the office proposed chosen again from the list keeps its category
+        lapor["opd"], lapor["category"] = opd.slug, None
+    turn.record("complaint_step", "opd", opd=opd.slug)
+    return after_opd(turn)
+
+
+async def pick_category(turn: Turn) -> list[Reply]:
+    lapor = data(turn)
+    if not (turn.choice and turn.choice.startswith("cat:")):
+        if says_skip(turn.text):
+            turn.choice = "cat:-"
+        else:
+            return [Reply(texts.PICK_ONE)] + ask_category(turn)
+    category = turn.kb.category(turn.choice[4:])
+    lapor["category"] = category.code if category and category.opd == lapor.get("opd") else None
+    return after_category(turn)
