@@ -27,7 +27,8 @@ from handlers.complaint_place import (add_detail, location_step, name_given, nam
                                       place_fixed)
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_opd,
                                         ask_opd_all, ask_photo)
-from handlers.complaint_route import confirm_route, describe, pick_category, pick_opd, typed_beside
+from handlers.complaint_route import (confirm_route, describe, office_instead, pick_category, pick_opd, to_office,
+                                      typed_beside)
 from handlers.complaint_state import BACK, MIN_DESCRIPTION, clear, data, go, said_yes, store_location, take_back, words
 from handlers.complaint_story import offered_report, place_told, recent, refers_to, reported, told_lately
 from handlers.complaint_words import (PLACE_WORDS, adds_detail, corrected_place, edit_asked, hides_name,
@@ -65,13 +66,18 @@ async def handle(turn: Turn) -> list[Reply] | None:
             # "lapor" again mid-way (at "Sudah benar?"): the complaint being written goes on, not dropped
             turn.record("command", "lapor_again")
             return [Reply(texts.DRAFT_GOES_ON)] + await reprompt(turn)
+        named = typed_name(story) if story else None  # "saya ingin membuat laporan. Atas nama Bu Wati."
+        story = "" if named else story
         offered = offered_report(turn, story)
         if offered and story and refers_to(turn, story, offered):  # "saya mau lapor pohonnya": that story
             story = ""
         # "tidak ada korban pak, tolong dilaporkan" after telling the problem: both are the story
         if offered and story and turn.router.route(story).score < OUTSIDE_OPD_SCORE:
             story = f"{offered}\n{story}"
-        return urgent_first(turn, await _begin(turn, story or offered, told_before=bool(offered)))
+        replies = await _begin(turn, story or offered, told_before=bool(offered))
+        if named:  # the complaint's name, as if typed at a step
+            data(turn)["name"], data(turn)["show_name"] = named
+        return urgent_first(turn, replies)
     if not turn.state.get("flow") and not command and turn.choice is None and (place := place_told(turn)):
         # "sy di jln gajah mada …" after telling a problem: where it is, kept for the report it offers
         turn.state["told_place"] = {"text": place, "at": turn.services.now().isoformat()}
@@ -104,6 +110,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
         if part in PLACE_WORDS and len(place) >= 3 and words(place) != said:
             return await location_step(turn, place)  # "salah alamat, maksudnya simpang DPR": the new place, given
         return replies
+    if turn.choice is None and step != "describe" and (office := office_instead(turn)) is not None:
+        return to_office(turn, office)  # "eh ga jadi, ke dishub aja deh": that office, not a cancel
     if turn.choice is None and step != "describe" and says_cancel(turn.text):  # "ga jadi deh, takut ketahuan"
         return cancelled(turn)
     if turn.choice is None and step != "describe" and (named := typed_name(turn.text)):
@@ -156,7 +164,7 @@ def _start_flow(turn: Turn) -> bool:
 
 # What may stand between the word that opens a complaint and its story ("lapor lg min, …", "lapor dong pak: …").
 _OPENING_LEFTOVER = re.compile(r"^(?:(?:min|admin|pak|bu|kak|bang|uda|uni|lg|lagi|ya|nih|dong|dulu|sih|please|pls|"
-                               r"lah|deh|"
+                               r"lah|deh|about|tentang|soal|mengenai|bahwa|"
                                r"saja|aja|sj|aj|it|this|that|itu|ini|now|sekarang)\b[\s,.:;!-]*)+",
                                re.IGNORECASE)
 

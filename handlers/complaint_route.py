@@ -121,18 +121,29 @@ _TO_OFFICE = re.compile(r"\b(?:ke|sama|ka)\s+\w+(?:\s+\w+){0,3}\s+(?:aja|saja|sj
 
 
 def typed_beside(turn: Turn) -> list[Reply] | None:
-    """Read what a resident types at the route question or the summary instead of answering it: a cancel with a
-    reason ("ga jd deh, tkt ktahuan"), or another OPD named in a few words ("ke PDAM aja deh"); else None."""
+    """Read what a resident types at the route question or the summary instead of answering it: another OPD named
+    in a few words ("ke PDAM aja deh"), or a cancel with a reason ("ga jd deh, tkt ktahuan"); else None."""
+    few = len(turn.text.split()) <= _NAMING_WORDS
+    named = named_opd(turn.text, turn.kb) if few else office_instead(turn)
+    if named is not None:
+        return to_office(turn, named)
     if says_cancel(turn.text):
         return cancelled(turn)
-    few = len(turn.text.split()) <= _NAMING_WORDS
-    named = named_opd(turn.text, turn.kb) if few or _TO_OFFICE.search(turn.text) else None
-    if named is not None:
-        lapor = data(turn)
-        lapor["opd"], lapor["category"] = named.slug, None
-        turn.record("complaint_step", "opd", opd=named.slug)
-        return after_opd(turn)
     return None
+
+
+def office_instead(turn: Turn) -> Opd | None:
+    """Return the office a message says the complaint goes to instead ("eh kayaknya ini lebih ke sampah ya, ke DLH
+    aja deh", "eh ga jadi, ke dishub aja deh": not a cancel), else None."""
+    return named_opd(turn.text, turn.kb) if _TO_OFFICE.search(turn.text) else None
+
+
+def to_office(turn: Turn, opd: Opd) -> list[Reply]:
+    """Send the complaint to the office the resident named, then go on to its next unanswered step."""
+    lapor = data(turn)
+    lapor["opd"], lapor["category"] = opd.slug, None  # named again after a "bukan": its category is asked
+    turn.record("complaint_step", "opd", opd=opd.slug)
+    return after_opd(turn)
 
 
 _NAMING_WORDS = 5  # "ke PDAM aja deh": a longer message naming an office tells more of the story

@@ -30,11 +30,13 @@ NOT_AN_ANSWER = {"makasih", "terima kasih", "terimakasih", "makasih min", "thank
 
 # "ok kirim aja", "ya sudah benar min": a yes said with softening words (at least one of YES_CORE).
 _YES_CORE = {"ya", "y", "iya", "ok", "oke", "okay", "yes", "benar", "betul", "bener", "setuju", "kirim", "lanjut", "sip",
-             "boleh", "send", "iyo", "batua", "yup", "yep", "yo"}
+             "boleh", "send", "iyo", "batua", "yup", "yep", "yo", "kirimlah", "kirimkan"}
 _YES_SOFT = _YES_CORE | {"aja", "saja", "sudah", "udah", "udh", "sdh", "min", "dong", "deh", "langsung", "silakan",
                          "silahkan", "please", "it", "go", "ahead", "kak", "pak", "bu", "lah", "yg", "itu", "ini", "tu",
                          # "yo, kirim lah", "iya kirim nak", "oke lanjut laporannya", "yo bana"
-                         "nak", "bana", "laporannya", "laporan", "lapor", "nya", "sekarang", "skrg"}
+                         "nak", "bana", "laporannya", "laporan", "lapor", "nya", "sekarang", "skrg",
+                         # "kirim se lah", "iya buat laporan", "kirim sajo"
+                         "se", "sajo", "ajo", "buat", "bikin"}
 
 
 def said_yes(text: str) -> bool:

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from handlers import faq
-from handlers.complaint_state import MIN_DESCRIPTION
+from handlers.complaint_state import MIN_DESCRIPTION, words
 from handlers.complaint_words import MAX_PLACE, place_in_story
 from handlers.context import Turn
 from handlers.intents import is_question, not_that_but, report_asked_about
@@ -39,6 +39,8 @@ def reported(turn: Turn, faq_id: str | None, about: str = "") -> str:
             if named is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": no story, it names one
                 about = about or named
                 continue
+            if only_a_place(turn, candidate):  # "rmh sy di lubuk begalung": where, not what (the router had 0.65)
+                continue
             story = _story_of(candidate)
             route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
             if route is not None and (route.score >= OUTSIDE_OPD_SCORE
@@ -51,24 +53,59 @@ def reported(turn: Turn, faq_id: str | None, about: str = "") -> str:
     return text if route is not None and route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
 
 
+TOLD_JOINED = 3  # the resident's latest statements joined as the story offered ("pohon tumbang …", "anaknya …")
+
+
 def told_lately(turn: Turn) -> str:
-    """Return the problem the resident told in their latest message of the last half hour when the router did not
+    """Return the problem the resident told in their latest messages of the last half hour when the router did not
     place it surely enough to take it as the story unasked ("anak tetangga main petasan tiap malam, berisik dan
-    bahaya"): offered as a button where the story is asked for. A question is no problem told."""
-    told = [t for t in reversed(turn.state.get("told", [])) if recent(turn, t.get("at"))]
-    if not told:
-        return ""
-    latest = str(told[0].get("text") or "")
-    if is_question(latest) or report_asked_about(latest) is not None:
-        return ""
-    story = _story_of(latest)
+    bahaya"): offered as a button where the story is asked for. Up to TOLD_JOINED statements told one after another
+    are joined ("pohon tumbang menimpa rumah …" and "anaknya udh dibawa ke rs, skrg pohonnya masih nutup jalan");
+    a question ends them, and a place alone is no problem told."""
+    stories: list[str] = []
+    for told in reversed(turn.state.get("told", [])):
+        text = str(told.get("text") or "")
+        if (not recent(turn, told.get("at")) or is_question(text) or report_asked_about(text) is not None
+                or len(stories) == TOLD_JOINED):
+            break
+        if not only_a_place(turn, text):
+            stories.insert(0, _story_of(text))
+    story = "\n".join(stories)
     return story if len(story) >= MIN_DESCRIPTION else ""
 
 
 # What stands around an address a resident gives on its own ("sy di jln gajah mada gunung pangilun").
-_ADDRESS_OPENING = re.compile(r"^\W*(?:(?:sy|saya|aku|ambo|rumah\s+(?:saya|sy|aku|ambo)|lokasi\w*|alamat\w*|tempat\w*|"
-                              r"posisi\w*|di|tu|itu|ini|nya|min|pak|bu|kak|tepatnya)\b\W*)+", re.IGNORECASE)
+_ADDRESS_OPENING = re.compile(r"^\W*(?:(?:sy|saya|aku|ambo|(?:rumah|rmh|umah)\s+(?:saya|sy|aku|ambo)|lokasi\w*|"
+                              r"alamat\w*|tempat\w*|posisi\w*|di|tu|itu|ini|nya|min|pak|bu|kak|tepatnya)\b\W*)+",
+                              re.IGNORECASE)
 PLACE_WORDS_AT_MOST = 12
+
+
+# Words around an address that tell no problem ("rmh sy di lubuk begalung", "di jalan Parak Gadang, dakek SD 12").
+_ADDRESS_WORDS = frozenset({
+    "di", "ke", "dari", "dekat", "dkt", "dakek", "depan", "dpn", "didepan", "samping", "sebelah", "belakang",
+    "seberang", "arah", "ujung", "sekitar", "no", "nomor", "rt", "rw", "kel", "kelurahan", "kec", "kecamatan",
+    "jalan", "jl", "jln", "gang", "gg", "lorong", "komplek", "kompleks", "perumahan", "perum", "blok", "raya",
+    "rumah", "rmh", "masjid", "mesjid", "musala", "surau", "sekolah", "sd", "smp", "sma", "sdn", "smpn", "kantor",
+    "toko", "warung", "simpang", "jembatan", "terminal", "sy", "saya", "aku", "ambo", "kami", "tinggal", "alamat",
+    "alamatnya", "lokasi", "lokasinya", "tempatnya", "tepatnya", "persisnya", "yang", "yg", "itu", "ini", "tu", "nya",
+    "min", "pak", "bu", "kak", "and", "near", "in", "at", "the", "my", "house", "street", "road", "of", "beside",
+    "next", "to", "behind", "front", "live", "i"})
+
+
+def only_a_place(turn: Turn, text: str) -> bool:
+    """Tell whether a message gives where and nothing of what: a street or a kelurahan, with words around an address
+    and landmarks ("sy di jln gajah mada gunung pangilun dpn toko harapan"), and no problem the router would place
+    in what is left ("jalan rusak parah di jl. sudirman" tells one)."""
+    places = turn.services.places
+    street = place_in_story(text, places)
+    if street is None and places.find(text) is None:
+        return False
+    rest = text
+    for part in (street or "").split(", "):
+        rest = re.sub(re.escape(part), " ", rest, flags=re.IGNORECASE) if part else rest
+    left = [w for w in words(places.names_blanked(rest)).split() if w not in _ADDRESS_WORDS and not w.isdigit()]
+    return not left or turn.router.route(" ".join(left)).score < faq.ROUTER_OPD_SCORE
 
 
 def place_told(turn: Turn) -> str | None:
@@ -78,10 +115,7 @@ def place_told(turn: Turn) -> str | None:
     text = turn.text.strip()
     if "?" in text or len(text.split()) > PLACE_WORDS_AT_MOST or is_question(text) or not told_lately(turn):
         return None
-    places = turn.services.places
-    if place_in_story(text, places) is None and places.find(text) is None:
-        return None
-    if turn.router.route(text).score >= faq.ROUTER_OPD_SCORE:  # "jalan rusak di jl sudirman": a story of its own
+    if not only_a_place(turn, text):  # "jalan rusak di jl sudirman": a story of its own
         return None
     place = _ADDRESS_OPENING.sub("", text).strip(" ,.;")[:MAX_PLACE]  # offered as a button at the place step
     return place if len(place) >= 3 else None

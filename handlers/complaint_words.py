@@ -34,9 +34,17 @@ _CORRECTING = re.compile(
 _NOT_THERE = re.compile(r"[\s,;]+(?:bukan|bukannya|not)\s+.*$", re.I | re.S)
 
 
+# "i already told you, jalan veteran near purus beach", "kan tadi sudah saya bilang, …": the place follows.
+_ALREADY_SAID = re.compile(r"^\W*(?:i\s+(?:already\s+)?told\s+you|as\s+i\s+said|(?:kan\s+)?(?:tadi\s+)?(?:kan\s+)?"
+                           r"(?:sudah|udah|sdh|udh)\s+(?:saya\s+|sy\s+|aku\s+)?(?:bilang|sebut\w*|kasih\s+tau))\b"
+                           r"(?:\s+(?:tadi|kok|kan|min|pak|bu))*[\s,.:;!-]+", re.IGNORECASE)
+
+
 def corrected_place(text: str) -> str:
     """Return the place a message gives, without the words that say it corrects one ("eh salah alamat,
-    maksudnya simpang DPR bukan simpang Haru" → "simpang DPR"); any other message whole."""
+    maksudnya simpang DPR bukan simpang Haru" → "simpang DPR") or was said before ("i already told you, …");
+    any other message whole."""
+    text = _ALREADY_SAID.sub("", text) or text
     m = _CORRECTING.match(text)
     if m is None:
         return text.strip()
@@ -176,12 +184,14 @@ def place_in_story(story: str, places: Places) -> str | None:
         return None
     street_end = m.end()
     # The street's own name is at least its first word ("Jalan Purus" is a street); a place named after it
-    # ends the street, even when the street's pattern ran on into it ("Khatib Sulaiman Ulak Karang …").
-    after_first_word = story.index(name, m.start()) + len(name.split()[0])
-    named = places.next_name(story, after_first_word)
+    # ends the street, even when the street's pattern ran on into it, after two words or a number ("Khatib
+    # Sulaiman Ulak Karang …", "Veteran No 5 Purus"; "Jl. Bandar Olo" is one street).
+    name_start = story.index(name, m.start())
+    named = places.next_name(story, name_start + len(name.split()[0]))
     place = story[m.start():street_end].strip(" ,.;")
-    if named is not None and (named.start() < street_end
-                              or _BEFORE_KELURAHAN.fullmatch(story, street_end, named.start())):
+    inside = named is not None and named.start() < street_end and (
+        len(story[name_start:named.start()].split()) >= 2 or bool(re.search(r"\d", story[name_start:named.start()])))
+    if named is not None and (inside or _BEFORE_KELURAHAN.fullmatch(story, street_end, named.start())):
         street = _KELURAHAN_WORD_LAST.sub("", story[m.start():min(named.start(), street_end)])
         place = f"{street.strip(' ,.;')}, {named.group(0)}"
     return place[:MAX_PLACE] if len(place) >= 6 else None
@@ -193,13 +203,15 @@ _NAME = re.compile(
     r"^\W*(?:(?:bukan\s+itu|bkn\s+itu|eh|oh|oh\s+iya|oiya|maaf|ini)\W+)*"  # "bukan itu, nama sy nasrul"
     r"(?:(?:tolong|tlg|mohon|boleh|silakan|pls|please)\s+)?(?:(?:pakai|pake|gunakan|tulis|cantumkan|sebut(?:kan)?|"
     r"tampilkan|use|put)\s+)?(?:nam[ao]\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|"
-    r"atas\s+nama|(?:saya|sy|aku|ambo|ini|i'?m|i\s+am|this\s+is)\s+(?:pak|bu|bpk|ibu|bapak|uda|uni|mr|mrs|ms)\.?)"
+    r"atas\s+nama|(?:saya|sy|aku|ambo|ini|i'?m|i\s+am|this\s+is)\s+(?:pak|bu|bpk|ibu|bapak|uda|uni|mr|mrs|ms)\b\.?)"
     r"(?:\s+(?:adalah|yaitu|is))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4})"
     r"\s*(?:[,.;!]|$)", re.IGNORECASE)
 _NOT_A_NAME = frozenset({"siapa", "tidak", "jangan", "jgn", "dirahasiakan", "disebut", "anonim", "kelihatan",
                          "ditampilkan", "muncul", "aman", "di", "ga", "gak", "apa", "who", "what", "not", "hidden",
                          # "saya pak RT", "ini bu guru": a role, not a name
-                         "rt", "rw", "guru", "lurah", "camat", "dokter", "ketua", "kepala", "warga", "pedagang"})
+                         "rt", "rw", "guru", "lurah", "camat", "dokter", "ketua", "kepala", "warga", "pedagang",
+                         # "Saya Tinggal, …": a capitalised word that is no name
+                         "tinggal", "mau", "ingin", "sudah", "baru", "punya", "lagi", "juga", "sendiri", "bingung"})
 # Said with the name: it may be published ("boleh disebut", "tolong pakai nama saya"), or not ("tapi jangan disebut").
 _NAME_SHOWN = re.compile(r"\b(?:pakai|pake|gunakan|cantumkan|dicantumkan|tampilkan|ditampilkan|sebut(?:kan)?|"
                          r"disebut(?:kan)?|boleh|use|put|show|mention)\b", re.IGNORECASE)
@@ -207,14 +219,18 @@ _NAME_HIDDEN = re.compile(r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|ga
                           r"dirahasiakan|sembunyikan|hapus|don'?t|do\s+not|hide|anonymous\w*)\b", re.IGNORECASE)
 
 
+# "ambo Rahmi, no hp 0812…", "Saya Budi Santoso": a capitalised name right after "saya", then a comma or the end.
+_INTRODUCED = re.compile(r"^\W*(?i:saya|sy|aku|ambo)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\s*(?:,|\.?$)")
+
+
 def typed_name(text: str) -> tuple[str, bool] | None:
     """Return the name a resident gives for the complaint and whether it may be published ("nama saya Rahmat
     Hidayat, boleh disebut" → ("Rahmat Hidayat", True); "nama saya Hendra, tapi jangan disebut ya" → ("Hendra",
     False): only the OPD sees it), else None (not "nama saya jangan disebut")."""
-    m = _NAME.match(text.strip())
+    m = _NAME.match(text.strip()) or _INTRODUCED.match(text.strip())
     if m is None:
         return None
-    name = m.group("name").strip()
+    name = m.group("name").strip().rstrip(".")
     if {w.lower() for w in name.split()} & _NOT_A_NAME:
         return None
     shown = bool(_NAME_SHOWN.search(text)) and not _NAME_HIDDEN.search(text)
@@ -227,7 +243,11 @@ _HIDE_NAME = re.compile(
     r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|gak\s+usah|gausah)\s+(?:di)?(?:sebut|tampil|cantum|pakai|pake)\w*|"
     r"\bnama\w*\s+(?:saya\s+|sy\s+)?(?:jangan|jgn)\b|^\W*anonim\w*(?:\s+(?:saja|aja|ya|yo|min|pak|bu))*\W*$|"
     r"\b(?:hapus|rahasiakan|sembunyikan)\s+nama|\bdon'?t\s+(?:use|show|mention|publish)\s+my\s+name|"
-    r"\b(?:keep\s+(?:me\s+|it\s+)?)?anonymous(?:ly)?\b", re.IGNORECASE)
+    r"\b(?:keep\s+(?:me\s+|it\s+)?)?anonymous(?:ly)?\b|"
+    # "saya tidak mau kasih nama", "ndak nio manyabuik namo"
+    r"\b(?:tidak|tdk|ga|gak|nggak|ndak|indak|enggak)\s+(?:mau|mo|ingin|usah|nio)\s+(?:kasih|kasi|kase|sebut\w*|"
+    r"manyabuik|pakai|pake|kasih\s+tau)\s+(?:nama|namo)|\bdon'?t\s+want\s+to\s+(?:give|share)\s+my\s+name",
+    re.IGNORECASE)
 
 
 def hides_name(text: str) -> bool:
@@ -235,7 +255,11 @@ def hides_name(text: str) -> bool:
     return bool(_HIDE_NAME.search(text)) and typed_name(text) is None
 
 
-_REMOVE_NAME = re.compile(r"\bhapus\s+nama|\bremove\s+my\s+name", re.IGNORECASE)
+_REMOVE_NAME = re.compile(r"\bhapus\s+nama|\bremove\s+my\s+name|"
+                          # "saya tidak mau kasih nama": none given, not one hidden
+                          r"\b(?:tidak|tdk|ga|gak|nggak|ndak|indak|enggak)\s+(?:mau|mo|ingin|nio)\s+"
+                          r"(?:kasih|kasi|kase)\s+(?:nama|namo)|\bdon'?t\s+want\s+to\s+(?:give|share)\s+my\s+name",
+                          re.IGNORECASE)
 
 
 def removes_name(text: str) -> bool:

@@ -22,6 +22,7 @@ _OPENING = re.compile(
     # greetings, and the yes or "then" of a resident who has just read an answer ("iya saya mau lapor",
     # "ok I want to complain, …", "satu lagi, mau lapor …", "iyo, ambo nio malapor")
     r"^(?:(?:min|admin|pak|bu|halo|hai|permisi|hi|hello|hey|dear\s+\w+|ya|iya|iy|y|iyo|yo|yes|yeah|ok|oke|okay|baik|sip|"
+    r"selamat\s+(?:pagi|siang|sore|malam)|assalamu'?alaikum\w*|good\s+(?:morning|afternoon|evening)|"
     r"siap|oh|so|then|alright|yaudah|ya\s+udah|kalau\s+gitu|kalo\s+gitu|klo\s+gitu|kalau\s+begitu|satu\s+lagi|"
     r"one\s+more\s+thing)[\s,.!]+)*"
     r"(?:(?:saya|aku|sy|ak|kami|ambo|i)\s+)?"
@@ -29,9 +30,10 @@ _OPENING = re.compile(
     r"(?:lapor|melapor|ngelapor|malapor|melaporkan|laporkan|laporin|ngelaporin|buat\s+laporan|bikin\s+laporan|"
     r"membuat\s+laporan|mambuek\s+laporan|"
     r"mengadu|ngadu|mangadu|mengadukan|buat\s+pengaduan|membuat\s+pengaduan|komplain|complain|"
-    r"report|file\s+a\s+complaint|make\s+a\s+complaint)|"
+    r"report|file\s+a\s+complaint|make\s+a\s+complaint|make\s+a\s+report|file\s+a\s+report)|"
     # asking the bot to file it ("yes please report it", "ok file a complaint please", "tolong laporkan")
-    r"(?:(?:please|pls|tolong|tlg)\s+)?(?:report\s+it|file\s+(?:a\s+|the\s+)?complaint|laporkan|dilaporkan|"
+    r"(?:(?:please|pls|tolong|tlg)\s+)?(?:report\s+it|(?:file|make)\s+(?:a\s+|the\s+)?(?:complaint|report)|laporkan|"
+    r"dilaporkan|"
     r"buatkan\s+laporan(?:nya)?))\b[\s,.:;!-]*(.*)$",
     re.S | re.I)
 # A question about reporting is for the FAQ ("mau lapor pungli ke mana?", "mau lapor, caranya gimana").
@@ -69,7 +71,8 @@ _HOW_TO_REPORT = re.compile(
     rf"cara(?:nya)?\s+{_REPORT_WORD}(?:\s+(?:gimana|gmn|bagaimana|gmna))?|"
     rf"{_REPORT_WORD}(?:\s+(?:nya|ke|di))?\s+(?:mana|kemana|kmn|dimana|dmn|gimana|gmn|bagaimana)|"
     rf"{_REPORT_WORD},?\s+(?:cara(?:nya)?\s+)?(?:gimana|gmn|bagaimana|gmna)|"
-    r"how\s+(?:do\s+i|can\s+i|to)\s+(?:report|complain|file\s+a\s+complaint))"
+    r"how\s+(?:do\s+i|can\s+i|to)\s+(?:report|complain|file\s+a\s+complaint)|"
+    r"where\s+(?:do|can|should)\s+i\s+(?:report|complain|file\s+a\s+complaint)(?:\s+(?:here|to))?)"
     rf"(?:\s+{_FILLER})*$", re.IGNORECASE)
 
 

@@ -59,6 +59,7 @@ def test_one_more_problem_and_more_of_the_story():
     ("lampu mati di jl. Veteran, kel. Purus dekat masjid", "jl. Veteran, Purus"),
     ("lampu mati di Jl Veteran No 5 Purus dekat masjid", "Jl Veteran No 5, Purus"),
     ("lampu mati di Jalan Purus IV dekat pantai", "Jalan Purus IV"),  # a street named after a kelurahan
+    ("pohon besar condong ke jalan di Jl. Bandar Olo, takut roboh", "Jl. Bandar Olo"),  # "Olo" ends no street
     ("jalan di depan rumah saya rusak parah", None),  # the road the story is about, no street named
     ("JALAN RUSAK PARAH", None),
 ])
@@ -71,6 +72,8 @@ def test_a_place_said_instead_of_the_one_given() -> None:
     assert place_instead(said, "jalan raya indarung dekat pasar") == "jalan raya lubuk begalung depan SPBU"
     assert place_instead(said, "simpang haru") is None  # not the place given: another correction
     assert place_instead("bukan no 12 tapi no 21", "") is None
+    assert corrected_place("i already told you, jalan veteran near purus beach") == "jalan veteran near purus beach"
+    assert corrected_place("kan tadi sudah saya bilang, depan SD 12") == "depan SD 12"
     assert detail_of("tambahkan: kemarin anak tetangga digigit") == "kemarin anak tetangga digigit"
     assert detail_of("oh iya tambahan, airnya naik") == "airnya naik"
     assert typed_name("nama saya Rahmat Hidayat") == ("Rahmat Hidayat", False)  # for the OPD; published only if said

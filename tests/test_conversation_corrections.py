@@ -392,3 +392,47 @@ async def test_turning_down_the_office_with_what_it_is_about_routes_the_story_ag
     await padang.say("bukan, iko soal jalan balubang")
     assert "keterangan itu kami tambahkan" in padang.text and "(DPUPR)" in padang.text
     assert "Jalan rusak" in padang.text
+
+
+async def test_what_residents_typed_in_the_fifteenth_qa_pass(padang: Chat) -> None:
+    await padang.say("air pdam mati udh 3 hr di rmh sy")
+    await padang.say("rmh sy di lubuk begalung")  # a place, not a story (the router had placed it at DLH, 0.65)
+    assert "lokasinya kami catat: “lubuk begalung”" in padang.text
+    await padang.say("iya lapor aja")
+    assert "cerita Anda: “air pdam mati udh 3 hr di rmh sy”" in padang.text and "(PDAM)" in padang.text
+    await padang.say("iya buat laporan")  # a yes at the route question
+    if "Pilih jenis masalahnya" in padang.text:
+        await padang.say("1")
+    assert padang.options[0] == "lubuk begalung"
+    await padang.choose(padang.options[0])
+    await padang.say("lewati")
+    await padang.say("ambo Rahmi, no hp 081234567890")  # a name (the phone number dropped), not the story
+    assert "nama **Rahmi**" in padang.text and "Masalah: air pdam mati udh 3 hr di rmh sy\n" in padang.text
+    await padang.say("saya tidak mau kasih nama")
+    assert "Nama: anonim" in padang.text
+    await padang.say("eh ga jadi, ke dishub aja deh")  # another office, not a cancel
+    assert "dibatalkan" not in padang.text and "Pilih jenis masalahnya" in padang.text
+    await padang.say("Lainnya / tidak tahu")
+    assert "Instansi: Dinas Perhubungan" in padang.text
+    await padang.say("kirim se lah")  # a yes in Minang
+    assert "sudah kami terima" in padang.text
+
+
+async def test_statements_told_one_after_another_are_offered_together(padang: Chat) -> None:
+    await padang.say("pohon tumbang menimpa rumah tetangga, anak kecil luka")
+    await padang.say("anaknya udh dibawa ke rs, skrg pohonnya masih nutup jalan")
+    await padang.say("/lapor")
+    if "Laporkan cerita tadi" in padang.options:  # not placed surely: offered, both statements
+        assert "pohon tumbang menimpa rumah tetangga" in padang.text and "masih nutup jalan" in padang.text
+        await padang.choose("Laporkan cerita tadi")
+    assert "Badan Penanggulangan Bencana" in padang.text  # had gone to Dinkes with the last statement alone
+
+
+async def test_a_name_said_with_the_wish_to_report_is_the_complaints_name(padang: Chat) -> None:
+    await padang.say("tetangga setiap sore membakar sampah plastik, asapnya masuk ke rumah")
+    await padang.say("Ya, saya ingin membuat laporan. Atas nama Bu Wati.")
+    assert "Atas nama" not in padang.text
+    await padang.say("ya")
+    await padang.say("lewati")
+    await padang.say("lewati")
+    assert "Nama: Bu Wati (tidak disebut di publikasi)" in padang.text and "Wati" not in padang.text.split("Nama:")[0]

@@ -104,3 +104,13 @@ def test_asking_for_a_person(text, person):
 ])
 def test_saying_the_answer_missed(text, missed):
     assert says_not_that(text) is missed
+
+
+@pytest.mark.parametrize("text", ["yes make a report", "selamat siang, mau lapor", "assalamualaikum, sy mau lapor",
+                                  "I want to make a report", "yes please file a report"])
+def test_wanting_to_report_in_the_fifteenth_qa_pass(text: str) -> None:
+    assert typed_command(text) == ("lapor", "")  # had got did-you-mean menus ("assalamualaikum" as the story)
+
+
+def test_asking_where_to_complain_in_english() -> None:
+    assert asks_how_to_report("where do i complain")
