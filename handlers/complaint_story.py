@@ -33,24 +33,32 @@ def reported(turn: Turn, faq_id: str | None, about: str = "") -> str:
     if faq_id and (entry is None or last.get("faq") != faq_id or not last.get("own_words", True)):
         return ""
     if entry is None:  # the latest message of the last half hour that tells a problem the router places surely
-        told = [t for t in reversed(turn.state.get("told", [])) if recent(turn, t.get("at"))]
-        for candidate in [str(t.get("text") or "") for t in told] or ([text] if recent(turn, last.get("at")) else []):
-            named = report_asked_about(candidate)
-            if named is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": no story, it names one
-                about = about or named
-                continue
-            if only_a_place(turn, candidate):  # "rmh sy di lubuk begalung": where, not what (the router had 0.65)
-                continue
-            story = _story_of(candidate)
-            route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
-            if route is not None and (route.score >= OUTSIDE_OPD_SCORE
-                                      or (route.opd is not None and refers_to(turn, about, story))):
-                return story
-        return ""
+        return _latest_story(turn, [text] if recent(turn, last.get("at")) else [], about)
+    if report_asked_about(text) is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": the story told before
+        return _latest_story(turn, [], about)
     text = _story_of(text)
     route = turn.router.route(text) if len(text) >= MIN_DESCRIPTION else None
     # the answer and the router agree on the OPD, the router as sure as it must be to name one
     return text if route is not None and route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
+
+
+def _latest_story(turn: Turn, otherwise: list[str], about: str) -> str:
+    """Return the latest of the resident's messages of the last half hour (else of `otherwise`) that tells a problem
+    the router places surely, or places at all when the words said with "lapor" (`about`) point at it."""
+    told = [t for t in reversed(turn.state.get("told", [])) if recent(turn, t.get("at"))]
+    for candidate in [str(t.get("text") or "") for t in told] or otherwise:
+        named = report_asked_about(candidate)
+        if named is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": no story, it names one
+            about = about or named
+            continue
+        if only_a_place(turn, candidate):  # "rmh sy di lubuk begalung": where, not what (the router had 0.65)
+            continue
+        story = _story_of(candidate)
+        route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
+        if route is not None and (route.score >= OUTSIDE_OPD_SCORE
+                                  or (route.opd is not None and refers_to(turn, about, story))):
+            return story
+    return ""
 
 
 TOLD_JOINED = 3  # the resident's latest statements joined as the story offered ("pohon tumbang …", "anaknya …")

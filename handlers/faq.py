@@ -18,7 +18,7 @@ from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police,
                               not_that_but, opens_with_salam, police_matter, says_not_that, wants_to_report_where)
 from handlers.messages import Option, Reply
-from handlers.followup import (about_previous, from_previous, is_short, office_only, quoted_lines,
+from handlers.followup import (about_previous, asks_office_hours, from_previous, is_short, office_only, quoted_lines,
                                shared_with_previous)
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.decision import ENGLISH_SHARE
@@ -152,6 +152,10 @@ def answer_question(turn: Turn) -> list[Reply]:
             return replies + _which_service(turn, office, f"{turn.text} {topic}")
         asked = f"{turn.text} {topic}"  # "trs syaratnya?" after "kapan jadwal SPMB?"
         match = turn.matcher.match(previous["text"] if place_only else asked)  # a place's name matches nothing
+        if before is not None and not place_only and asks_office_hours(turn):
+            # "jam buka kantornya jam berapa" after Disdukcapil's online services: its office's hours, not the
+            # entry the question before that one was about
+            match = _same_opd(turn, before) or match
         if before is not None and (match.faq is None or match.faq.id == before.id):  # nothing quotable
             same_opd = _same_opd(turn, before)  # "bisa online?" after a Disdukcapil answer: its online entry
             if same_opd is None or same_opd.decision != "answer":

@@ -75,7 +75,7 @@ ASPECTS: tuple[Aspect, ...] = (
     # how to reach the office, or where it is ("kantornya di mana?", "where is the office?"): the OPD's contact
     Aspect(frozenset({"nomor", "telepon", "kontak", "hubung", "call", "wa", "whatsapp", "phone", "alamat", "kantor",
                       "office", "address"}),
-           frozenset({"telepon", "hubung", "kontak", "hotline", "whatsapp", "112", "113", "119", "110"}), contact=True),
+           frozenset({"telepon", "hubung", "kontak", "whatsapp", "112", "113", "119", "110"}), contact=True),
 )
 ASKING_WORDS = frozenset({w for aspect in ASPECTS for w in aspect.asking})
 _LINE = re.compile(r"\n+")
@@ -126,6 +126,13 @@ def shared_with_previous(turn: Turn, before: Faq, alone: Faq) -> bool:
     return topic <= worded and topic <= _tokens(turn, _phrasing(alone))
 
 
+def asks_office_hours(turn: Turn) -> bool:
+    """Tell whether a follow-up asks when the office is open ("jam buka kantornya jam berapa", "sabtu buka?")."""
+    stems = turn.matcher.normalizer.tokens
+    asked = set(stems(turn.text))
+    return any(a.must is _HOURS and _asks_about(turn.text, a, stems, asked) for a in ASPECTS)
+
+
 def office_only(turn: Turn, topic: str) -> Opd | None:
     """Return the OPD a follow-up is about when it asks what each of its services has on its own (the
     requirements, the cost) and the question before named only that office: "syaratnya apa aja?" after "jam buka
@@ -157,7 +164,9 @@ def from_previous(turn: Turn, faq: Faq, again: Option, other: Option | None,
     stems = turn.matcher.normalizer.tokens
     asked = set(stems(turn.text))
     opd = turn.kb.opd(faq.opd)
-    if opd is not None and any(a.contact and _asks_about(turn.text, a, stems, asked) for a in ASPECTS):
+    aspects = [a for a in ASPECTS if _asks_about(turn.text, a, stems, asked)]
+    if opd is not None and any(a.contact for a in aspects) and all(a.contact or a.web for a in aspects):
+        # ("jam buka kantornya jam berapa" asks the hours, not the number: the "kantor" in it is no contact asked)
         # "ada nomor wa nya?", "nomor telepon dinasnya?": the OPD's contact from its file, said honestly when absent
         return contact_reply(turn, opd, (again, texts.REPORT, texts.ASK_AGAIN), text=turn.text)
     lines = quoted_lines(turn, faq) if lines is None else lines

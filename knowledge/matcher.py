@@ -94,6 +94,7 @@ GENERIC_WORDS = frozenset({
     "jadi", "selesai", "terbit", "datang", "ambil", "proses", "tunggu",  # "brp lama jadinya?", "how long does it take"
     "nomor", "telepon", "hubung", "kontak", "whatsapp", "email",  # "nomor telpon nyo ado?": which office?
     "sampai", "orang",  # "how long until someone comes?"
+    "wajib", "bulan", "tahun", "minggu", "per",  # "wajib ga?" after the KIA, "how much per month" after the garbage fee
 })
 # Below this probability that the best entry is right, "did you mean" is put as "no answer; maybe related".
 # Set on the dev sets (all of them, 2026-12-07): 235 of the 576 menus shown for off-topic questions fall

@@ -884,8 +884,9 @@ async def test_wanting_to_report_and_asking_where_gets_the_report_not_the_answer
     the stray dogs went to Dinkes (the KB had no category for roaming animals)."""
     await padang.say("anjing liar banyak di komplek kami, kemarin anak tetangga digigit")
     assert "cuci luka" in padang.text  # the bite first
-    await padang.say("saya mau lapor anjing liarnya, kemana?")
-    assert "melapor langsung di sini" in padang.text and "cuci luka" not in padang.text
+    await padang.say("saya mau lapor anjing liarnya, kemana?")  # here (since session 19 Satpol PP's own entry says so)
+    assert ("melapor langsung di sini" in padang.text or "layanan pengaduan ini" in padang.text)
+    assert "cuci luka" not in padang.text and "Buat laporan" in padang.options
     await padang.say("Buat laporan")
     assert "laporan dibuat dari cerita Anda" in padang.text and "Satuan Polisi Pamong Praja" in padang.text
 
@@ -944,7 +945,7 @@ async def test_the_story_of_a_report_leaves_out_a_not_that_and_a_minang_question
     await padang.say("/batal")
     await padang.say("ada anjiang liar banyak di kompleks kami, anak-anak takuik kalua rumah")
     await padang.say("ambo nio malapor anjiang liar tu, baa caronyo")  # wanting to report, asking how: here
-    assert "melapor langsung di sini" in padang.text
+    assert "melapor langsung di sini" in padang.text or "layanan pengaduan ini" in padang.text
     await padang.say("Buat laporan")
     assert "“ada anjiang liar banyak di kompleks kami" in padang.text and "Satuan Polisi Pamong Praja" in padang.text
 

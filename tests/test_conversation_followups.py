@@ -231,3 +231,21 @@ async def test_a_short_question_worded_in_two_offices_entries_offers_both(padang
     await padang.say("syarat pbg")
     await padang.say("zonasi nya gmn")  # after the building permit the zoning entry is no other office's: answered
     assert padang.last[-1].kind == "answer"
+
+
+async def test_short_follow_ups_of_the_fifteenth_qa_pass_keep_the_topic(padang: Chat) -> None:
+    await padang.say("kia utk anak sy umur 4 th gmn buatnya")
+    await padang.say("wajib ga")  # had offered environmental permits (AMDAL) and restaurant tax
+    assert "AMDAL" not in padang.text + " ".join(padang.options) and "Disdukcapil" in padang.text
+    await padang.say("yo how do i get my trash picked up, just moved into a kos in Ulak Karang")
+    await padang.say("how much per month")  # had answered the age to start primary school ("6 bulan")
+    assert "retribusi sampah" in (padang.options or [""])[0] + padang.text and "SD" not in padang.text
+
+
+async def test_asking_the_offices_hours_after_a_follow_up_gets_its_hours(padang: Chat) -> None:
+    """Fifteenth QA pass: "jam buka kantornya jam berapa" got "no phone number or address" (the "kantor" in it),
+    and "hotline" had made every line saying "layanan" a contact line."""
+    await padang.say("cara menambah anggota keluarga di kk")
+    await padang.say("bisa online ga?")
+    await padang.say("jam buka kantornya jam berapa")
+    assert "hari kerja (Senin–Jumat)" in padang.text and "belum tersedia" not in padang.text
