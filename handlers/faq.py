@@ -2,7 +2,8 @@
 
 This is the last feature asked: any text no other feature claimed is a question. Input the
 bot cannot read (voice, stickers, a stray photo, emoji only, garbage) gets a polite answer
-saying what the bot can do.
+saying what the bot can do. A question is first read with the one before it (`faq_context`: follow-ups, "bukan
+itu"); the replies about entries are built in `faq_reply`.
 """
 
 from __future__ import annotations
@@ -15,24 +16,20 @@ from handlers import texts
 from handlers.contact import about_reaching, asked_contact, contact_reply, named_opd
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
+from handlers.faq_context import not_that, read_with_previous
+from handlers.faq_reply import POINTS_TO_REPORTING, answer_reply, option_label, option_value
 from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police,
                               not_that_but, opens_with_salam, police_matter, says_not_that, wants_to_report_where)
 from handlers.messages import Option, Reply
-from handlers.followup import (about_previous, asks_office_hours, from_previous, is_short, office_only, quoted_lines,
-                               shared_with_previous)
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.decision import ENGLISH_SHARE
-from knowledge.kb import Faq, Opd
-from knowledge.matcher import GENERIC_WORDS, MAX_SUGGESTIONS, Match
+from knowledge.kb import Faq
+from knowledge.matcher import MAX_SUGGESTIONS, Match
 
-MAX_VALUE_BYTES = 64  # Telegram's callback data limit
 # When the matcher names no OPD, a question about a problem ("limbah pabrik di sungai, lapor ke mana?")
 # is routed like a complaint; only a confident route names an OPD (an off-topic question scores lower).
 ROUTER_OPD_SCORE = 0.45
 TOLD_KEPT = 3  # the resident's latest messages kept as the possible story of a report said later
-LABEL_CHARS = 60
-# An answer saying "report it here" ("ketik /lapor", "melalui layanan pengaduan ini").
-_POINTS_TO_REPORTING = re.compile(r"/lapor\b|pengaduan ini\b", re.I)
 _PUNCT = set(".,?!-'\"/():;%&+")
 _PLAIN = re.compile(r"[A-Za-z0-9\s.,?!\-'\"/():;%&+]*")  # ASCII letters, digits, spaces and _PUNCT only
 
@@ -55,18 +52,6 @@ def _readable(text: str) -> bool:
     return broken <= len(text) * 0.05 and wordish >= len(text) * 0.5
 
 
-def _label(question: str) -> str:
-    """Return an option label: the FAQ question, cut at a word to fit a button."""
-    if len(question) <= LABEL_CHARS:
-        return question
-    return question[: LABEL_CHARS - 1].rsplit(" ", 1)[0].rstrip(" ,.;:") + "…"
-
-
-def _value(prefix: str, key: str, suffix: str = "") -> str:
-    value = f"{prefix}:{key}{suffix}"
-    return value if len(value.encode()) <= MAX_VALUE_BYTES else f"{prefix}:~{suffix}"
-
-
 async def handle(turn: Turn) -> list[Reply] | None:
     """Answer a question, a did-you-mean choice, or unreadable input."""
     msg = turn.msg
@@ -86,21 +71,6 @@ async def handle(turn: Turn) -> list[Reply] | None:
         turn.record("other", "unreadable")
         return [Reply(texts.NOT_UNDERSTOOD, options=texts.MENU)]
     return _with_salam(turn, answer_question(turn))
-
-
-def answer_reply(turn: Turn, faq: Faq) -> Reply:
-    """Return an FAQ's answer with its source OPD and the 👍/👎 question; an answer that tells the
-    resident to report through this service also offers the complaint flow as a button."""
-    opd = turn.kb.opd(faq.opd)
-    parts = [faq.answer.strip()]
-    if opd:
-        parts.append(texts.source_line(opd))
-    parts.append(texts.HELPFUL)
-    options = (Option(texts.HELPFUL_YES, _value("fb", faq.id, ":up")),
-               Option(texts.HELPFUL_NO, _value("fb", faq.id, ":down")))
-    if _POINTS_TO_REPORTING.search(faq.answer):
-        options += (Option(texts.REPORT.label, _value("report", faq.id)),)
-    return Reply("\n\n".join(parts), options=options, kind="answer")
 
 
 def _with_salam(turn: Turn, replies: list[Reply]) -> list[Reply]:
@@ -132,53 +102,14 @@ def answer_question(turn: Turn) -> list[Reply]:
     previous = turn.state.get("last_question") or {}
     before = turn.kb.faq(previous["faq"]) if previous.get("faq") else None  # the entry answered just before
     if before is not None and says_not_that(turn.text):  # "bukan itu": a 👎, and the other likely entries
-        return replies + _not_that(turn, before, previous)
+        return replies + not_that(turn, before, previous)
     corrected = not_that_but(turn.text) if before is not None else None
     if corrected:  # "bukan itu sy mau tau caranya daftar": a 👎, and what they meant (read with the question before)
         return replies + _meant(turn, before, previous, corrected, crime=police_matter(turn.text, certain_opd=False))
-    asked, match = turn.text, turn.matcher.match(turn.text)
-    place_only = match.topic and _names_only_a_place(turn)  # "kalau di kelurahan ulak karang?"
-    follow_up = not match.topic or place_only
-    if follow_up and before is None and not previous.get("text"):  # "syaratnya apa aja?" out of the blue
-        turn.record("question", "clarify", answered=False, text=turn.text)
-        return replies + [Reply(texts.WHICH_SERVICE)]
-    if (follow_up and not place_only and before is not None
-            and (lines := quoted_lines(turn, before))):  # "is it free?": that answer says
-        return replies + from_previous(turn, before, _again(before), None, lines)
-    if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
-        topic = _topic_of(turn, previous["text"])
-        office = None if place_only else office_only(turn, topic)
-        if office is not None:  # "syaratnya apa aja?" after "jam buka disdukcapil?": which of its services?
-            return replies + _which_service(turn, office, f"{turn.text} {topic}")
-        asked = f"{turn.text} {topic}"  # "trs syaratnya?" after "kapan jadwal SPMB?"
-        match = turn.matcher.match(previous["text"] if place_only else asked)  # a place's name matches nothing
-        if before is not None and not place_only and asks_office_hours(turn):
-            # "jam buka kantornya jam berapa" after Disdukcapil's online services: its office's hours, not the
-            # entry the question before that one was about
-            match = _same_opd(turn, before) or match
-        if before is not None and (match.faq is None or match.faq.id == before.id):  # nothing quotable
-            same_opd = _same_opd(turn, before)  # "bisa online?" after a Disdukcapil answer: its online entry
-            if same_opd is None or same_opd.decision != "answer":
-                other = same_opd.best.faq if same_opd is not None and same_opd.best is not None else None
-                return replies + from_previous(turn, before, _again(before), _or_this(other), lines=[])
-            match = same_opd
-    elif before is not None and match.faq != before:
-        # Offered beside the quote only when it would have been the answer on its own (not a loose look-alike).
-        other = match.faq if match.decision == "answer" else None
-        alone = match.best.faq if match.best is not None and match.best.faq.id != before.id else None
-        if about_previous(turn, before, alone):
-            # "brp lama pemasangannya" after the PDAM connection answer: about that, not the billboard tax
-            return replies + from_previous(turn, before, _again(before), _or_this(other))
-        if is_short(turn):
-            # Read with the question before, a third entry that fits both ("kalau telat dendanya berapa?" after
-            # paying the PBB: the PBB fine, not the vehicle tax's); a new question lands on the one before or
-            # on its own answer, and is answered on its own.
-            combined = turn.matcher.match(f"{turn.text} {previous['text']}")
-            if combined.decision == "answer" and combined.faq not in (before, match.faq):
-                asked, match, follow_up = f"{turn.text} {previous['text']}", combined, True
-            elif alone is not None and match.decision == "answer" and shared_with_previous(turn, before, alone):
-                # "zonasi nya gmn" after primary school: school zoning or the city plan's? Both offered.
-                return replies + _either(turn, match, combined, before)
+    reading = read_with_previous(turn, previous, before)
+    if isinstance(reading, list):  # answered from the answer before, or asked which one it is about
+        return replies + reading
+    asked, match, follow_up = reading
     now = turn.services.now().isoformat()
     opd = match.opd if match.decision == "answer" else _likely_opd(turn, match)
     last: dict[str, Any] = {"text": asked[:500], "opd": opd, "faq": None, "elsewhere": match.elsewhere,
@@ -201,86 +132,6 @@ def answer_question(turn: Turn) -> list[Reply]:
     return replies + answers
 
 
-# Words that may stand around a place name in a follow-up about it ("kalau di kelurahan ulak karang?").
-_AROUND_A_PLACE = frozenset({"kelurahan", "kel", "kecamatan", "kec", "daerah", "wilayah", "kawasan", "area", "sekitar",
-                             "di", "ke", "dari", "kalau", "klo", "kalo", "kl", "gimana", "bagaimana", "gmn", "gmana",
-                             "bgmn", "yang", "yg", "untuk", "utk", "bagaimano", "baa", "in", "for", "what",
-                             "about", "how", "nya", "juga", "jg", "sama", "ya", "min", "kak", "pak", "bu"})
-
-
-def _topic_of(turn: Turn, text: str) -> str:
-    """Return a question without its asking words ("Kapan jadwal SPMB SD dan SMP?" → "SPMB SD dan SMP"): a
-    follow-up asks its own thing about the same topic (the requirements, not the schedule again)."""
-    norm, generic = turn.matcher.normalizer, GENERIC_WORDS
-    kept = [w for w in text.split() if any(t not in generic for t in norm.tokens(w))]
-    return " ".join(kept) if kept else text
-
-
-def _which_service(turn: Turn, opd: Opd, asked: str) -> list[Reply]:
-    """Ask which of an office's services a follow-up is about, offering the office's entries that fit it best."""
-    faqs = [c.faq for c in turn.matcher.match(asked).candidates if c.faq.opd == opd.slug][:MAX_SUGGESTIONS]
-    turn.state["last_question"] = {"text": asked[:500], "opd": opd.slug, "faq": None, "elsewhere": None,
-                                   "own_words": False, "suggested": [f.id for f in faqs],
-                                   "at": turn.services.now().isoformat()}
-    turn.record("question", "clarify", opd=opd.slug, answered=False, text=turn.text)
-    options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in faqs)
-    return [Reply(texts.which_service_of(opd.short_name or opd.name, bool(options)),
-                  options=options + ((texts.NONE_OF_THESE,) if options else (texts.ASK_AGAIN,)), kind="suggest")]
-
-
-def _either(turn: Turn, alone: Match, combined: Match, before: Faq) -> list[Reply]:
-    """Offer the entry a short question matched alone and the office's entries it fits read with the question
-    before (not the one just answered): "did you mean" with both readings."""
-    assert alone.faq is not None
-    theirs = [c.faq for c in combined.candidates if c.faq.opd == before.opd and c.faq.id != before.id]
-    faqs = [alone.faq] + [f for f in theirs if f.id != alone.faq.id][:MAX_SUGGESTIONS - 1]
-    turn.state["last_question"] = {"text": turn.text[:500], "opd": None, "faq": None, "elsewhere": None,
-                                   "own_words": True, "suggested": [f.id for f in faqs],
-                                   "at": turn.services.now().isoformat()}
-    turn.record("question", "suggest", faq_key=faqs[0].id, answered=False, score=round(float(alone.score), 4),
-                text=turn.text)
-    options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in faqs)
-    return [Reply(texts.DID_YOU_MEAN, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
-
-
-def _names_only_a_place(turn: Turn) -> bool:
-    """Tell whether a message names a kelurahan or kecamatan of the city and nothing else of substance: a
-    follow-up that asks about that place, read with the question before."""
-    rest = turn.services.places.without_names(turn.text)
-    if rest == " ".join(turn.text.lower().split()) or turn.services.places.find(turn.text) is None:
-        return False
-    kept = " ".join(w for w in rest.split() if w not in _AROUND_A_PLACE)
-    return not kept or not turn.matcher.has_topic(turn.matcher.index.query(kept))
-
-
-def _same_opd(turn: Turn, faq: Faq) -> Match | None:
-    """Return the match of a follow-up asked with the OPD's name ("buka jam berapa?" after a Disdukcapil answer:
-    Disdukcapil's opening hours) when it leads to another entry of that OPD: answered when the matcher would
-    answer it, else offered beside "that answer has no more"."""
-    opd = turn.kb.opd(faq.opd)
-    if opd is None:
-        return None
-    match = turn.matcher.match(f"{turn.text} {opd.short_name or opd.name}")
-    best = match.best
-    return match if best is not None and best.faq.opd == faq.opd and best.faq.id != faq.id else None
-
-
-def _not_that(turn: Turn, wrong: Faq, previous: dict[str, Any], match: Match | None = None) -> list[Reply]:
-    """The resident says the answer missed: record it as a 👎 and offer the other entries their question (or the
-    `match` of what they said they meant) came near, or ask them to say it in other words."""
-    asked = str(previous.get("text") or "")
-    turn.record("feedback", "down", faq_key=wrong.id, opd=wrong.opd, text=asked or None, answered=False)
-    if match is None and asked:
-        match = turn.matcher.match(asked)
-    others = [c.faq for c in match.candidates if c.faq.id != wrong.id][:3] if match is not None else []
-    previous["faq"] = None  # no follow-up reads the missed answer
-    if others:
-        previous["suggested"] = [f.id for f in others]
-        options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in others)
-        return [Reply(texts.NOT_THAT_MAYBE, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
-    return [Reply(texts.NOT_THAT, options=(texts.REPORT, texts.ASK_AGAIN))]
-
-
 _NOT_THIS = re.compile(r"\b(?:bukan|bkn|not)\s+(?:(?:yang|yg|the)\s+)?\w+", re.IGNORECASE)
 
 
@@ -293,7 +144,7 @@ def _meant(turn: Turn, wrong: Faq, previous: dict[str, Any], meant: str, *, crim
     asked = meant if alone.topic else f"{meant} {previous.get('text') or ''}".strip()
     match = alone if alone.topic else turn.matcher.match(asked)
     if match.faq is None or match.faq.id == wrong.id:
-        return _not_that(turn, wrong, previous, match)
+        return not_that(turn, wrong, previous, match)
     turn.record("feedback", "down", faq_key=wrong.id, opd=wrong.opd, text=str(previous.get("text") or "") or None,
                 answered=False)
     last: dict[str, Any] = {"text": asked[:500], "opd": match.opd, "faq": None, "elsewhere": match.elsewhere,
@@ -301,16 +152,6 @@ def _meant(turn: Turn, wrong: Faq, previous: dict[str, Any], meant: str, *, crim
     turn.state["last_question"] = last
     common = {"score": round(float(match.score), 4), "text": turn.text}
     return _answered(turn, match, crime, last, common) or []
-
-
-def _again(faq: Faq) -> Option:
-    """The button that shows an entry's answer again."""
-    return Option(texts.SEE_ANSWER_AGAIN, _value("faq", faq.id))
-
-
-def _or_this(faq: Faq | None) -> Option | None:
-    """The button offering another entry a follow-up may have meant ("Atau: …")."""
-    return Option(_label(f"Atau: {faq.question}"), _value("faq", faq.id)) if faq is not None else None
 
 
 def _several(turn: Turn, last: dict[str, Any], common: dict[str, Any]) -> list[Reply] | None:
@@ -332,7 +173,7 @@ def _answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
     faq = match.faq
     if match.decision != "answer" or faq is None:
         return None
-    if wants_to_report_where(turn.text) and not _POINTS_TO_REPORTING.search(faq.answer) and not crime:
+    if wants_to_report_where(turn.text) and not POINTS_TO_REPORTING.search(faq.answer) and not crime:
         # "saya mau lapor anjing liarnya, kemana?" had got the first aid for a bite (again): here is where
         turn.record("question", "how_to_report", answered=True, text=turn.text)
         return [Reply(texts.HOW_TO_REPORT, options=(texts.REPORT, texts.ASK_AGAIN))]
@@ -370,7 +211,7 @@ def _not_answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
     if match.decision == "suggest" and suggestions:
         last["suggested"] = [f.id for f in suggestions]
         turn.record("question", "suggest", faq_key=suggestions[0].id, opd=last["opd"], answered=False, **common)
-        options = tuple(Option(_label(f.question), _value("faq", f.id)) for f in suggestions)
+        options = tuple(Option(option_label(f.question), option_value("faq", f.id)) for f in suggestions)
         text = texts.MAYBE_RELATED if match.tentative else texts.DID_YOU_MEAN
         if elsewhere:  # say whose matter it is first; the city's entries stay on offer
             text = f"{texts.handled_elsewhere(elsewhere, turn.kb.city.name)}\n\n{texts.OR_DID_YOU_MEAN}"

@@ -1,0 +1,155 @@
+"""A question read with the one before it: a follow-up takes the topic of the question before ("trs syaratnya?"
+after "kapan jadwal SPMB?"), is answered from the answer just given (handlers.followup), or is asked which of an
+office's services it means; "bukan itu" is a 👎 that offers the other likely entries.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from handlers import texts
+from handlers.context import Turn
+from handlers.faq_reply import again, option_label, option_value, or_this
+from handlers.followup import (about_previous, asks_office_hours, from_previous, is_short, office_only, quoted_lines,
+                               shared_with_previous)
+from handlers.messages import Option, Reply
+from knowledge.kb import Faq, Opd
+from knowledge.matcher import GENERIC_WORDS, MAX_SUGGESTIONS, Match
+
+
+class Reading(NamedTuple):
+    """A question read with the one before: the text matched, its match, and whether it was a follow-up."""
+
+    asked: str
+    match: Match
+    follow_up: bool
+
+
+def read_with_previous(turn: Turn, previous: dict[str, Any], before: Faq | None) -> Reading | list[Reply]:
+    """Read the turn's question with the question before (`previous`, the entry answered then: `before`): a
+    follow-up ("biayanya berapa?") takes that topic, a short question may fit a third entry read with it; the
+    replies when it is answered from the answer before or asked which service it is about, else the reading."""
+    asked, match = turn.text, turn.matcher.match(turn.text)
+    place_only = match.topic and names_only_a_place(turn)  # "kalau di kelurahan ulak karang?"
+    follow_up = not match.topic or place_only
+    if follow_up and before is None and not previous.get("text"):  # "syaratnya apa aja?" out of the blue
+        turn.record("question", "clarify", answered=False, text=turn.text)
+        return [Reply(texts.WHICH_SERVICE)]
+    if (follow_up and not place_only and before is not None
+            and (lines := quoted_lines(turn, before))):  # "is it free?": that answer says
+        return from_previous(turn, before, again(before), None, lines)
+    if follow_up:  # a follow-up ("biayanya berapa?") is about what the question answered before was about
+        topic = topic_of(turn, previous["text"])
+        office = None if place_only else office_only(turn, topic)
+        if office is not None:  # "syaratnya apa aja?" after "jam buka disdukcapil?": which of its services?
+            return which_service(turn, office, f"{turn.text} {topic}")
+        asked = f"{turn.text} {topic}"  # "trs syaratnya?" after "kapan jadwal SPMB?"
+        match = turn.matcher.match(previous["text"] if place_only else asked)  # a place's name matches nothing
+        if before is not None and not place_only and asks_office_hours(turn):
+            # "jam buka kantornya jam berapa" after Disdukcapil's online services: its office's hours, not the
+            # entry the question before that one was about
+            match = same_opd(turn, before) or match
+        if before is not None and (match.faq is None or match.faq.id == before.id):  # nothing quotable
+            in_office = same_opd(turn, before)  # "bisa online?" after a Disdukcapil answer: its online entry
+            if in_office is None or in_office.decision != "answer":
+                other = in_office.best.faq if in_office is not None and in_office.best is not None else None
+                return from_previous(turn, before, again(before), or_this(other), lines=[])
+            match = in_office
+    elif before is not None and match.faq != before:
+        # Offered beside the quote only when it would have been the answer on its own (not a loose look-alike).
+        other = match.faq if match.decision == "answer" else None
+        alone = match.best.faq if match.best is not None and match.best.faq.id != before.id else None
+        if about_previous(turn, before, alone):
+            # "brp lama pemasangannya" after the PDAM connection answer: about that, not the billboard tax
+            return from_previous(turn, before, again(before), or_this(other))
+        if is_short(turn):
+            # Read with the question before, a third entry that fits both ("kalau telat dendanya berapa?" after
+            # paying the PBB: the PBB fine, not the vehicle tax's); a new question lands on the one before or
+            # on its own answer, and is answered on its own.
+            combined = turn.matcher.match(f"{turn.text} {previous['text']}")
+            if combined.decision == "answer" and combined.faq not in (before, match.faq):
+                asked, match, follow_up = f"{turn.text} {previous['text']}", combined, True
+            elif alone is not None and match.decision == "answer" and shared_with_previous(turn, before, alone):
+                # "zonasi nya gmn" after primary school: school zoning or the city plan's? Both offered.
+                return either(turn, match, combined, before)
+    return Reading(asked, match, follow_up)
+
+
+# Words that may stand around a place name in a follow-up about it ("kalau di kelurahan ulak karang?").
+_AROUND_A_PLACE = frozenset({"kelurahan", "kel", "kecamatan", "kec", "daerah", "wilayah", "kawasan", "area", "sekitar",
+                             "di", "ke", "dari", "kalau", "klo", "kalo", "kl", "gimana", "bagaimana", "gmn", "gmana",
+                             "bgmn", "yang", "yg", "untuk", "utk", "bagaimano", "baa", "in", "for", "what",
+                             "about", "how", "nya", "juga", "jg", "sama", "ya", "min", "kak", "pak", "bu"})
+
+
+def topic_of(turn: Turn, text: str) -> str:
+    """Return a question without its asking words ("Kapan jadwal SPMB SD dan SMP?" → "SPMB SD dan SMP"): a
+    follow-up asks its own thing about the same topic (the requirements, not the schedule again)."""
+    norm, generic = turn.matcher.normalizer, GENERIC_WORDS
+    kept = [w for w in text.split() if any(t not in generic for t in norm.tokens(w))]
+    return " ".join(kept) if kept else text
+
+
+def which_service(turn: Turn, opd: Opd, asked: str) -> list[Reply]:
+    """Ask which of an office's services a follow-up is about, offering the office's entries that fit it best."""
+    faqs = [c.faq for c in turn.matcher.match(asked).candidates if c.faq.opd == opd.slug][:MAX_SUGGESTIONS]
+    turn.state["last_question"] = {"text": asked[:500], "opd": opd.slug, "faq": None, "elsewhere": None,
+                                   "own_words": False, "suggested": [f.id for f in faqs],
+                                   "at": turn.services.now().isoformat()}
+    turn.record("question", "clarify", opd=opd.slug, answered=False, text=turn.text)
+    options = tuple(Option(option_label(f.question), option_value("faq", f.id)) for f in faqs)
+    return [Reply(texts.which_service_of(opd.short_name or opd.name, bool(options)),
+                  options=options + ((texts.NONE_OF_THESE,) if options else (texts.ASK_AGAIN,)), kind="suggest")]
+
+
+def either(turn: Turn, alone: Match, combined: Match, before: Faq) -> list[Reply]:
+    """Offer the entry a short question matched alone and the office's entries it fits read with the question
+    before (not the one just answered): "did you mean" with both readings."""
+    assert alone.faq is not None
+    theirs = [c.faq for c in combined.candidates if c.faq.opd == before.opd and c.faq.id != before.id]
+    faqs = [alone.faq] + [f for f in theirs if f.id != alone.faq.id][:MAX_SUGGESTIONS - 1]
+    turn.state["last_question"] = {"text": turn.text[:500], "opd": None, "faq": None, "elsewhere": None,
+                                   "own_words": True, "suggested": [f.id for f in faqs],
+                                   "at": turn.services.now().isoformat()}
+    turn.record("question", "suggest", faq_key=faqs[0].id, answered=False, score=round(float(alone.score), 4),
+                text=turn.text)
+    options = tuple(Option(option_label(f.question), option_value("faq", f.id)) for f in faqs)
+    return [Reply(texts.DID_YOU_MEAN, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
+
+
+def names_only_a_place(turn: Turn) -> bool:
+    """Tell whether a message names a kelurahan or kecamatan of the city and nothing else of substance: a
+    follow-up that asks about that place, read with the question before."""
+    rest = turn.services.places.without_names(turn.text)
+    if rest == " ".join(turn.text.lower().split()) or turn.services.places.find(turn.text) is None:
+        return False
+    kept = " ".join(w for w in rest.split() if w not in _AROUND_A_PLACE)
+    return not kept or not turn.matcher.has_topic(turn.matcher.index.query(kept))
+
+
+def same_opd(turn: Turn, faq: Faq) -> Match | None:
+    """Return the match of a follow-up asked with the OPD's name ("buka jam berapa?" after a Disdukcapil answer:
+    Disdukcapil's opening hours) when it leads to another entry of that OPD: answered when the matcher would
+    answer it, else offered beside "that answer has no more"."""
+    opd = turn.kb.opd(faq.opd)
+    if opd is None:
+        return None
+    match = turn.matcher.match(f"{turn.text} {opd.short_name or opd.name}")
+    best = match.best
+    return match if best is not None and best.faq.opd == faq.opd and best.faq.id != faq.id else None
+
+
+def not_that(turn: Turn, wrong: Faq, previous: dict[str, Any], match: Match | None = None) -> list[Reply]:
+    """The resident says the answer missed: record it as a 👎 and offer the other entries their question (or the
+    `match` of what they said they meant) came near, or ask them to say it in other words."""
+    asked = str(previous.get("text") or "")
+    turn.record("feedback", "down", faq_key=wrong.id, opd=wrong.opd, text=asked or None, answered=False)
+    if match is None and asked:
+        match = turn.matcher.match(asked)
+    others = [c.faq for c in match.candidates if c.faq.id != wrong.id][:3] if match is not None else []
+    previous["faq"] = None  # no follow-up reads the missed answer
+    if others:
+        previous["suggested"] = [f.id for f in others]
+        options = tuple(Option(option_label(f.question), option_value("faq", f.id)) for f in others)
+        return [Reply(texts.NOT_THAT_MAYBE, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
+    return [Reply(texts.NOT_THAT, options=(texts.REPORT, texts.ASK_AGAIN))]
