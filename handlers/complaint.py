@@ -66,8 +66,9 @@ async def handle(turn: Turn) -> list[Reply] | None:
             # "lapor" again mid-way (at "Sudah benar?"): the complaint being written goes on, not dropped
             turn.record("command", "lapor_again")
             return [Reply(texts.DRAFT_GOES_ON)] + await reprompt(turn)
-        named = typed_name(story) if story else None  # "saya ingin membuat laporan. Atas nama Bu Wati."
-        story = "" if named else story
+        story_named = typed_name(story) if story else None  # "saya ingin membuat laporan. Atas nama Bu Wati."
+        named = story_named or typed_name(turn.text)  # "nama saya Yusrizal, saya mau lapor …"
+        story = "" if story_named else story
         offered = offered_report(turn, story)
         if offered and story and refers_to(turn, story, offered):  # "saya mau lapor pohonnya": that story
             story = ""
@@ -177,10 +178,13 @@ async def _begin(turn: Turn, text: str, *, told_before: bool = False) -> list[Re
     if told_place and recent(turn, told_place.get("at")):
         data(turn)["told_place"] = told_place["text"]
     text = _OPENING_LEFTOVER.sub("", text)  # "lapor lg min, tagihan air …": the story starts at "tagihan"
+    told = told_lately(turn) if len(text.strip()) < MIN_DESCRIPTION else ""
+    for told_key in ("told", "last_question"):  # what was told is this complaint's now: no later report takes it
+        turn.state.pop(told_key, None)
     if len(text.strip()) >= MIN_DESCRIPTION:
         shown = [Reply(texts.story_taken(texts.shown_description(text)))] if told_before else []
         return dropped + shown + await describe(turn, text)
-    if told := told_lately(turn):  # told just before, not placed surely: offered, not assumed
+    if told:  # told just before, not placed surely: offered, not assumed
         data(turn)["told_story"] = told
     return dropped + ask_describe(turn)
 

@@ -13,7 +13,8 @@ from handlers.complaint_flow import (MAX_ALSO, after_category, after_opd, aside,
                                      tells_another_problem)
 from handlers.complaint_prompts import ask_category, ask_opd, ask_opd_all, ask_route
 from handlers.complaint_state import MAX_DESCRIPTION, MIN_DESCRIPTION, NO, clear, data, go, said_yes, says_skip, words
-from handlers.complaint_words import about_instead, adds_detail, opens_with_yes, refuses, says_cancel
+from handlers.complaint_words import (about_instead, adds_detail, opens_with_yes, refuses, says_cancel,
+                                      without_already_said)
 from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from handlers.intents import is_question, police_matter
@@ -33,7 +34,7 @@ async def describe(turn: Turn, text: str | None = None) -> list[Reply]:
         prefix.append(Reply(texts.PHOTO_RECEIVED))
     if msg.location:
         prefix.append(location_received(turn))
-    description, cut = clean_text(text if text is not None else msg.text, MAX_DESCRIPTION)
+    description, cut = clean_text(without_already_said(text if text is not None else msg.text), MAX_DESCRIPTION)
     if len(description) < MIN_DESCRIPTION:
         return prefix + [Reply(texts.DESCRIBE_MORE if description else texts.DESCRIBE)]
     lapor["description"] = description

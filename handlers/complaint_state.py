@@ -30,13 +30,15 @@ NOT_AN_ANSWER = {"makasih", "terima kasih", "terimakasih", "makasih min", "thank
 
 # "ok kirim aja", "ya sudah benar min": a yes said with softening words (at least one of YES_CORE).
 _YES_CORE = {"ya", "y", "iya", "ok", "oke", "okay", "yes", "benar", "betul", "bener", "setuju", "kirim", "lanjut", "sip",
-             "boleh", "send", "iyo", "batua", "yup", "yep", "yo", "kirimlah", "kirimkan"}
+             "boleh", "send", "iyo", "batua", "yup", "yep", "yo", "kirimlah", "kirimkan", "correct", "right", "sure",
+             "yeah", "confirm"}
 _YES_SOFT = _YES_CORE | {"aja", "saja", "sudah", "udah", "udh", "sdh", "min", "dong", "deh", "langsung", "silakan",
                          "silahkan", "please", "it", "go", "ahead", "kak", "pak", "bu", "lah", "yg", "itu", "ini", "tu",
                          # "yo, kirim lah", "iya kirim nak", "oke lanjut laporannya", "yo bana"
                          "nak", "bana", "laporannya", "laporan", "lapor", "nya", "sekarang", "skrg",
                          # "kirim se lah", "iya buat laporan", "kirim sajo"
-                         "se", "sajo", "ajo", "buat", "bikin"}
+                         "se", "sajo", "ajo", "buat", "bikin",
+                         "that", "s", "thats", "all", "good", "fine"}  # "yes correct", "that's right"
 
 
 def said_yes(text: str) -> bool:
@@ -59,8 +61,8 @@ def says_skip(text: str) -> bool:
     if said in SKIP:
         return True
     parts = said.split()
-    # "ada fotonya tapi ga bisa kirim, lewati aja": a reason, then the skip
-    if len(parts) <= _SKIP_SAID_LAST_WORDS and _SKIP_SAID_LAST.search(said):
+    # "ada fotonya tapi ga bisa kirim, lewati aja": a reason, then the skip; "gk ada foto nak hp sy jadul"
+    if len(parts) <= _SKIP_SAID_LAST_WORDS and (_SKIP_SAID_LAST.search(said) or _NO_PHOTO.search(said)):
         return True
     return bool(parts) and len(parts) <= 6 and set(parts) <= _SKIP_WORDS and bool(set(parts) & _SKIP_NEGATION)
 
@@ -68,6 +70,8 @@ def says_skip(text: str) -> bool:
 _SKIP_SAID_LAST = re.compile(r"\b(?:lewati|lewatin|lewatkan|skip)"
                              r"(?:\s+(?:aja|saja|sj|aj|ajo|dulu|deh|ya|yo|it|min|pak|bu))*$")
 _SKIP_SAID_LAST_WORDS = 12
+_NO_PHOTO = re.compile(r"^(?:\w+\s+){0,2}(?:gk|ga|gak|g|nggak|ngga|tidak|tdk|ndak|indak|nda|no|belum|blm)\s+"
+                       r"(?:ada|ado|punya|pny|bisa|sempat|have|any)\s+(?:kirim\s+)?(?:foto|photo|gambar|pic)\w*\b")
 
 
 def words(text: str) -> str:

@@ -36,17 +36,25 @@ def reported(turn: Turn, faq_id: str | None, about: str = "") -> str:
         return _latest_story(turn, [text] if recent(turn, last.get("at")) else [], about)
     if report_asked_about(text) is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": the story told before
         return _latest_story(turn, [], about)
+    told = _recent_told(turn)
     text = _story_of(text)
     route = turn.router.route(text) if len(text) >= MIN_DESCRIPTION else None
     # the answer and the router agree on the OPD, the router as sure as it must be to name one
-    return text if route is not None and route.opd == entry.opd and route.score >= faq.ROUTER_OPD_SCORE else ""
+    if route is None or route.opd != entry.opd or route.score < faq.ROUTER_OPD_SCORE:
+        return ""
+    return "\n".join([*_told_before(turn, told[1:] if told and told[0] == last.get("text") else []), text])
+
+
+def _recent_told(turn: Turn) -> list[str]:
+    """Return the resident's messages of the last half hour kept as possible stories, newest first."""
+    return [str(t.get("text") or "") for t in reversed(turn.state.get("told", [])) if recent(turn, t.get("at"))]
 
 
 def _latest_story(turn: Turn, otherwise: list[str], about: str) -> str:
     """Return the latest of the resident's messages of the last half hour (else of `otherwise`) that tells a problem
     the router places surely, or places at all when the words said with "lapor" (`about`) point at it."""
-    told = [t for t in reversed(turn.state.get("told", [])) if recent(turn, t.get("at"))]
-    for candidate in [str(t.get("text") or "") for t in told] or otherwise:
+    told = _recent_told(turn)
+    for k, candidate in enumerate(told or otherwise):
         named = report_asked_about(candidate)
         if named is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": no story, it names one
             about = about or named
@@ -57,8 +65,20 @@ def _latest_story(turn: Turn, otherwise: list[str], about: str) -> str:
         route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
         if route is not None and (route.score >= OUTSIDE_OPD_SCORE
                                   or (route.opd is not None and refers_to(turn, about, story))):
-            return story
+            return "\n".join([*_told_before(turn, told[k + 1:]), story])
     return ""
+
+
+def _told_before(turn: Turn, older: list[str]) -> list[str]:
+    """Return the statements told right before a story (newest first in `older`), oldest first: the start of the
+    same story told over several messages ("jembatan di … rusak", then "lubangnya dalam, tdk ada pagar"). A
+    question, a wish to report or a place alone ends them."""
+    stories: list[str] = []
+    for text in older[:TOLD_JOINED - 1]:
+        if is_question(text) or report_asked_about(text) is not None or only_a_place(turn, text):
+            break
+        stories.insert(0, _story_of(text))
+    return stories
 
 
 TOLD_JOINED = 3  # the resident's latest statements joined as the story offered ("pohon tumbang …", "anaknya …")

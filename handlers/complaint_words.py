@@ -40,11 +40,16 @@ _ALREADY_SAID = re.compile(r"^\W*(?:i\s+(?:already\s+)?told\s+you|as\s+i\s+said|
                            r"(?:\s+(?:tadi|kok|kan|min|pak|bu))*[\s,.:;!-]+", re.IGNORECASE)
 
 
+def without_already_said(text: str) -> str:
+    """Return a message without its opening that says it was said before ("kan udah sy bilang tadi, …")."""
+    return _ALREADY_SAID.sub("", text) or text
+
+
 def corrected_place(text: str) -> str:
     """Return the place a message gives, without the words that say it corrects one ("eh salah alamat,
     maksudnya simpang DPR bukan simpang Haru" → "simpang DPR") or was said before ("i already told you, …");
     any other message whole."""
-    text = _ALREADY_SAID.sub("", text) or text
+    text = without_already_said(text)
     m = _CORRECTING.match(text)
     if m is None:
         return text.strip()
@@ -69,7 +74,8 @@ _REFUSING = re.compile(r"^(?:(?:eh|ehh|oh|maaf|sorry|min)\s+)*"
 # What a refusal of the office says the complaint is about instead: "bukan, iko soal jalan balubang", "salah, ini
 # tentang sampah numpuk", "no, it's about the broken road".
 _ABOUT_INSTEAD = re.compile(r"^\W*(?:(?:ini|iko|itu|tu|it\s?s|it'?s|it\s+is|this\s+is|ini\s+tu|masalahnya)\s+)?"
-                            r"(?:soal|tentang|masalah|about|mengenai|terkait|perihal)\s+(?P<about>.{3,})$",
+                            r"(?:soal|tentang|masalah|about|mengenai|terkait|perihal|masalah(?:nya|nyo)|"
+                            r"the\s+problem\s+is|yang\s+(?:saya|sy|ambo)\s+(?:laporkan|maksud))\s+(?P<about>.{3,})$",
                             re.IGNORECASE | re.S)
 
 
@@ -204,8 +210,10 @@ _NAME = re.compile(
     r"(?:(?:tolong|tlg|mohon|boleh|silakan|pls|please)\s+)?(?:(?:pakai|pake|gunakan|tulis|cantumkan|sebut(?:kan)?|"
     r"tampilkan|use|put)\s+)?(?:nam[ao]\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|"
     r"atas\s+nama|(?:saya|sy|aku|ambo|ini|i'?m|i\s+am|this\s+is)\s+(?:pak|bu|bpk|ibu|bapak|uda|uni|mr|mrs|ms)\b\.?)"
-    r"(?:\s+(?:adalah|yaitu|is))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4})"
-    r"\s*(?:[,.;!]|$)", re.IGNORECASE)
+    r"(?:\s+(?:adalah|yaitu|is|aja|saja|sj))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4}?)"
+    # the name ends at punctuation or at a word said after it ("nama sy Nurhayati ya nak bkn anonim")
+    r"(?=\s*(?:[,.;:!]|$)|\s+(?:ya|yah|nak|dong|aja|saja|min|pak|bu|kak|bkn|bukan|tapi|tp|jangan|jgn|boleh|dan|no|"
+    r"nomor|hp|nik|saya|sy|mau|lapor|tinggal|dari|di|warga|not|and|from|i)\b)", re.IGNORECASE)
 _NOT_A_NAME = frozenset({"siapa", "tidak", "jangan", "jgn", "dirahasiakan", "disebut", "anonim", "kelihatan",
                          "ditampilkan", "muncul", "aman", "di", "ga", "gak", "apa", "who", "what", "not", "hidden",
                          # "saya pak RT", "ini bu guru": a role, not a name
@@ -223,6 +231,9 @@ _NAME_HIDDEN = re.compile(r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|ga
 _INTRODUCED = re.compile(r"^\W*(?i:saya|sy|aku|ambo)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\s*(?:,|\.?$)")
 
 
+_NOT_ANONYMOUS = re.compile(r"\b(?:bukan|bkn|jangan|jgn|not|ndak|indak)\s+(?:anonim\w*|anonymous\w*)", re.IGNORECASE)
+
+
 def typed_name(text: str) -> tuple[str, bool] | None:
     """Return the name a resident gives for the complaint and whether it may be published ("nama saya Rahmat
     Hidayat, boleh disebut" → ("Rahmat Hidayat", True); "nama saya Hendra, tapi jangan disebut ya" → ("Hendra",
@@ -233,7 +244,8 @@ def typed_name(text: str) -> tuple[str, bool] | None:
     name = m.group("name").strip().rstrip(".")
     if {w.lower() for w in name.split()} & _NOT_A_NAME:
         return None
-    shown = bool(_NAME_SHOWN.search(text)) and not _NAME_HIDDEN.search(text)
+    said = _NOT_ANONYMOUS.sub(" tampilkan ", text)  # "… bkn anonim": the name may be shown
+    shown = bool(_NAME_SHOWN.search(said)) and not _NAME_HIDDEN.search(said)
     return " ".join(w[:1].upper() + w[1:] for w in name.split()), shown
 
 
@@ -281,13 +293,17 @@ _ADDRESS_PART = re.compile(r"\b(?:blok|no|nomor|jl|jln|jalan|gang|gg|lorong|rt|r
                            r"depan|dekat|samping|belakang|simpang|kelurahan|kel)\b", re.IGNORECASE)
 
 
+_NOT_THAT_PART = re.compile(r"\s*\b(?:bukan|bkn|not)\s+\w+(?:\s+\w+)?\s*(?=[,.;]|$)", re.IGNORECASE)
+
+
 def place_fix(text: str) -> str | None:
     """Return the part of an address a correction gives ("eh salah, blok G no 5 maksudnya" → "blok G no 5"), else
     None (a correction of something else: "eh salah, bukan sampah tapi limbah")."""
     m = _PLACE_FIX.match(text.strip())
-    if m is None or re.search(r"\b(?:bukan|bkn|not)\b", m.group("fix"), re.IGNORECASE):
+    fix = _NOT_THAT_PART.sub("", m.group("fix")) if m else ""  # "blok G bukan F, dekat mushala": the G, not the F
+    if not fix or re.search(r"\b(?:bukan|bkn|not)\b", fix, re.IGNORECASE):
         return None
-    fix = m.group("fix").strip(" ,.;:-")
+    fix = fix.strip(" ,.;:-")
     return fix if _ADDRESS_PART.search(fix) and len(fix.split()) <= 12 else None
 
 

@@ -34,6 +34,9 @@ _PEOPLE_IN_DANGER = re.compile(
     r"(?:collapsed|fainted|passed\s+out|has\s+collapsed|jatuh\s+(?:tidak|tak|ga|gak)\s+(?:bergerak|sadar))\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|hanyuik|terseret|tabanam|(?:ga|gak|nggak|tidak|tak|indak|ndak)\s+sadar)\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,3}}(?:tergeletak|terkapar)\b|"
+    # "anak kecil jatuh ke gorong2 …, kakinya berdarah", "anaknya luka parah pak, gimana ini"
+    rf"\b{_PERSON}\b[^.!?\n]{{0,100}}?\b(?:berdarah(?:-darah)?|luka\s+(?:parah|berat)|patah\s+tulang|kritis|sekarat)\b|"
+    r"\b(?:luka|berdarah)\s+(?:parah|banyak|terus|deras)\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,4}}kajang\w*|"  # Minangkabau kejang (a seizure); also an awning
     rf"\bmenimpa\s+{_PERSON}\b|\b(?:menimpa|tertimpa)\b.*\bada\s+(?:orang|org|anak|korban)\b|"
     r"\b(?:banjir|kebanjiran|air|aia|lift)\b.*\b(?:tidak|tak|indak|ga|gak|nggak|ndak)\s+bisa\s+(?:keluar|kalua)\b|"
@@ -138,7 +141,7 @@ _TRIGGER_WORDS = (
     "smoke", "darurat", "emergency", "gawat", "percik", "berapi", "memercik", "spark", "live", "fall", "leaning",
     "jatuh", "roboh", "rubuh", "tumbang", "patah", "menimpa", "nyangkut", "bersandar", "miring", "naik", "makin",
     "keep", "rising", "airnya", "aianyo", "serangan", "heart", "sesak", "susah", "sulit", "breathe", "collapsed",
-    "fainted", "passed",
+    "fainted", "passed", "berdarah", "luka", "kritis", "sekarat",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 

@@ -125,9 +125,11 @@ def answer_question(turn: Turn) -> list[Reply]:
     if not turn.state.get("english_noted") and turn.matcher.normalizer.english_share(turn.text) >= ENGLISH_SHARE:
         turn.state["english_noted"] = True  # once: the answers are in Indonesian, English questions are welcome
         answers = [Reply(texts.ENGLISH_NOTE)] + answers
-    if replies and replies[0].kind == "emergency" and answers[-1].kind in ("suggest", "abstain"):
-        # In an emergency a "did you mean" menu is noise ("kebakaran di pasar" -> market fees): the numbers,
-        # and what to do once safe.
+    if replies and replies[0].kind == "emergency" and (answers[-1].kind in ("suggest", "abstain")
+                                                       or not _about_emergencies(turn, last)):
+        # In an emergency a "did you mean" menu is noise ("kebakaran di pasar" -> market fees), and so is an answer
+        # from an office that does not deal with emergencies ("urang gaek indak bisa kalua rumah" in a flood got the
+        # KTP-el home visits): the numbers, and what to do once safe.
         answers = [Reply(texts.AFTER_EMERGENCY, options=(texts.REPORT,))]
     return replies + answers
 
@@ -221,6 +223,17 @@ def _not_answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
     turn.record("question", "abstain", opd=opd, answered=False, **common)
     turn.record("unanswered", "abstain", opd=opd, text=turn.text)
     return [_dont_know(turn, opd, elsewhere)]
+
+
+# The offices whose answers help in an emergency (the slugs every city's KB uses: INTERFACES §3).
+EMERGENCY_OPDS = frozenset({"bpbd", "damkar", "dinkes", "diskominfo"})
+
+
+def _about_emergencies(turn: Turn, last: dict[str, Any]) -> bool:
+    """Tell whether the entry answered is from an office that deals with emergencies (disasters, fire, health,
+    the 112 centre)."""
+    faq = turn.kb.faq(last["faq"]) if last.get("faq") else None
+    return faq is not None and faq.opd in EMERGENCY_OPDS
 
 
 def _involves_police(faq: Faq) -> bool:

@@ -23,6 +23,7 @@ _OPENING = re.compile(
     # "ok I want to complain, …", "satu lagi, mau lapor …", "iyo, ambo nio malapor")
     r"^(?:(?:min|admin|pak|bu|halo|hai|permisi|hi|hello|hey|dear\s+\w+|ya|iya|iy|y|iyo|yo|yes|yeah|ok|oke|okay|baik|sip|"
     r"selamat\s+(?:pagi|siang|sore|malam)|assalamu'?alaikum\w*|good\s+(?:morning|afternoon|evening)|"
+    r"nam[ao]\s+(?:saya|sy|aku|ambo)\s+[a-z]+(?:\s+[a-z]+)?|"  # "nama saya Yusrizal, saya mau lapor …"
     r"siap|oh|so|then|alright|yaudah|ya\s+udah|kalau\s+gitu|kalo\s+gitu|klo\s+gitu|kalau\s+begitu|satu\s+lagi|"
     r"one\s+more\s+thing)[\s,.!]+)*"
     r"(?:(?:saya|aku|sy|ak|kami|ambo|i)\s+)?"
@@ -151,6 +152,9 @@ _PRIVACY = re.compile(
     rf"\b(?:tau|tahu|tao|ketahuan|know|knows)\b.{{0,30}}\b{_ME}\s+(?:yang|yg|nan)\s+(?:lapor|melapor\w*|ngelapor\w*|"
     r"malapor|laporin|ngadu|mengadu|mangadu)\b|"
     r"\b(?:takut|khawatir|cemas)\s+ketahuan\b|"
+    # "ambo ndak nio namo ambo diketahui dek urang tu", "saya tidak mau nama saya diketahui"
+    r"\b(?:tidak|tdk|ndak|indak|ga|gak|nggak|nda)\s+(?:mau|nio|ingin|mo)\s+(?:nama|namo|identitas)\w*(?:\s+\w+)?\s+"
+    r"(?:diketahui|dikatahui|ketahuan|tau|tahu|dikenal|disebut|dikenali)\b|"
     r"\b(?:rahasia\w*|dirahasia\w*|anonim\w*)\b.{0,30}\b(?:lapor\w*|pelapor\w*|identitas|nama)\b|"
     r"\b(?:lapor\w*|pelapor\w*|identitas|nama)\b.{0,30}\b(?:dirahasia\w*|anonim\w*)\b|"
     rf"\b{_ME}\s+(?:akan\s+|bakal\s+)?dihubungi\s+(?:oleh\s+)?(?:petugas|satpol|dinas|instansi|opd|pihak)\b|"
@@ -222,8 +226,15 @@ def asks_how_long(text: str) -> bool:
 
 
 def is_question(text: str) -> bool:
-    """Tell whether a text asks something ("ke mana melapor jalan rusak?") rather than tells a problem."""
+    """Tell whether a text asks something ("ke mana melapor jalan rusak?") rather than tells a problem ("lalat
+    dimana mana": everywhere; "apa-apa", "siapa saja" said in passing are no question either)."""
+    text = _EVERYWHERE.sub(" ", text)
     return bool(_QUESTION.search(text) or _ASKING.search(text))
+
+
+# "dimana-mana", "di mana mana", "kemana-mana", "apa-apa", "kapan-kapan", "siapa-siapa": no question
+_EVERYWHERE = re.compile(r"\b(?:di\s*mana|ke\s*mana|apa|kapan|siapa|berapa)[\s-]*(?:mana|apa|kapan|siapa|berapa)\b",
+                         re.I)
 
 
 # Asking after one's complaints: "cek laporan sy", "laporan saya sudah sampai mana?", "status pengaduan

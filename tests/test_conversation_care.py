@@ -73,6 +73,8 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     # the fourteenth QA pass ("my neighbour collapsed" got a did-you-mean menu)
     "hello where can i get an ambulance in padang, my neighbour collapsed", "my dad is having a heart attack",
     "ayah saya kena serangan jantung, tolong", "nenek sesak napas parah sekarang",
+    # the sixteenth (a menu of illegal buildings and parking)
+    "anak kecil jatuh ke gorong2 yg tutupnya hilang di jl sawahan, kakinya berdarah", "anaknya luka parah pak, gimana ini",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -111,6 +113,8 @@ def test_emergencies_happening_now(text: str) -> None:
     "air pdam naik terus tagihannya", "harga naik terus",
     "the old bridge collapsed last year", "apakah BPJS menanggung serangan jantung?",
     "kalau anak saya sesak napas ke puskesmas mana?",
+    "kemarin anak saya luka ringan jatuh dari motor", "tahun lalu tetangga kritis di rumah sakit",
+    "warga yang terluka parah dalam kecelakaan bulan lalu sudah dapat santunan?",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)

@@ -436,3 +436,58 @@ async def test_a_name_said_with_the_wish_to_report_is_the_complaints_name(padang
     await padang.say("lewati")
     await padang.say("lewati")
     assert "Nama: Bu Wati (tidak disebut di publikasi)" in padang.text and "Wati" not in padang.text.split("Nama:")[0]
+
+
+async def test_stories_and_names_of_the_sixteenth_qa_pass(padang: Chat) -> None:
+    await padang.say("jembatan kecil di dekat SD 05 kuranji rusak parah")
+    await padang.say("lubangnya dalam, tdk ada pagar, bahaya buat anak2")
+    await padang.choose("Buat laporan")  # both messages are the story (only the second had been kept)
+    assert "rusak parah\nlubangnya dalam" in padang.text
+    await padang.say("yes correct")  # an English yes at the route question
+    if "Pilih jenis masalahnya" in padang.text:
+        await padang.say("1")
+    await padang.say("perumahan belimbing blok F, kuranji")
+    await padang.say("gk ada foto nak hp sy jadul")  # no photo, with a reason: skipped
+    assert "Kirim foto" not in padang.text
+    if "Ringkasan" not in padang.text:
+        await padang.say("Anonim (disarankan)")
+    assert "Ringkasan laporan" in padang.text
+    await padang.say("eh salah, blok G bukan F, dekat mushala al ikhlas")  # had asked which part to change
+    assert "Lokasi: perumahan belimbing blok F, kuranji (ralat: blok G, dekat mushala al ikhlas)" in padang.text
+    await padang.say("nama sy Nurhayati ya nak bkn anonim")  # had been read as asking for anonymity
+    assert "Nama: Nurhayati (boleh disebut)" in padang.text
+
+
+async def test_a_story_with_dimana_mana_is_a_story_and_a_name_said_first_is_kept(padang: Chat) -> None:
+    story = "sampah di depan rumah saya udah 5 hari ga diangkut2 baunya minta ampun lalat dimana mana"
+    await padang.say(story)
+    await padang.choose("Buat laporan")  # "dimana mana" (everywhere) had made it a question: the story asked again
+    assert f"cerita Anda: “{story}”" in padang.text
+    await padang.say("/batal")
+    await padang.say("nama saya Yusrizal, saya mau lapor jalan rusak berlubang di depan SD 12")
+    assert "Sudah benar?" in padang.text
+    for answer in ("ya", "lewati", "lewati"):
+        await padang.say(answer)
+    if "Ringkasan" not in padang.text:
+        await padang.say("lewati")
+    assert "Nama: Yusrizal" in padang.text and "Masalah: jalan rusak berlubang di depan SD 12" in padang.text
+    await padang.say("/batal")
+    await padang.say("/lapor")
+    await padang.say("kan udah sy bilang tadi, got mampet di depan rumah tiap hujan meluap")
+    await padang.say("ya")
+    await padang.say("lewati")
+    await padang.say("lewati")
+    if "Ringkasan" not in padang.text:
+        await padang.say("lewati")
+    assert "Masalah: got mampet di depan rumah tiap hujan meluap" in padang.text
+
+
+async def test_a_privacy_worry_is_answered_and_an_emergency_gets_no_unrelated_answer(padang: Chat) -> None:
+    await padang.say("tiok malam ado karaoke di sabalah rumah ambo sampai jam 2 pagi, bisiang bana")
+    await padang.say("ambo ndak nio namo ambo diketahui dek urang tu")  # had become the complaint (to Dinsos)
+    assert "Identitas Anda hanya terlihat oleh petugas" in padang.text
+    await padang.choose("Buat laporan")
+    assert "karaoke" in padang.text and "namo ambo" not in padang.text
+    await padang.say("/batal")
+    await padang.say("aia sungai alah naiak sampai ka pinggang, ado urang gaek indak bisa kalua rumah, tolong!!")
+    assert padang.last[0].kind == "emergency" and "KTP" not in padang.text  # had added the KTP-el home visits
