@@ -26,7 +26,8 @@ FOLLOW_UP_WORDS = 4  # content words a follow-up may have; a longer question say
 MAX_LINES = 4  # lines of the answer quoted
 # Words that ask or qualify, not name a topic ("bayar ga?" is "bayar tidak", "sampai kapan").
 NOT_TOPIC = frozenset({"tidak", "belum", "bukan", "sudah", "masih", "ada", "lagi", "juga", "saja", "sampai", "dulu",
-                       "langsung", "sendiri", "benar", "betul", "butuh", "pergi", "pakai", "kalau", "ini", "itu"})
+                       "langsung", "sendiri", "benar", "betul", "butuh", "pergi", "pakai", "kalau", "ini", "itu",
+                       "kena", "dikenai", "dikenakan"})  # "kalau gak bayar kena denda?"
 
 
 class Aspect(NamedTuple):
@@ -51,11 +52,17 @@ _HOURS = re.compile(r"\d{1,2}[.:]\d{2}|\bpukul\b|\b24\s*jam\b|\bjam\s+(?:kerja|l
                     r"\b(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|libur)\b|\bhari\s+kerja\b", re.IGNORECASE)
 
 
+_COST = Aspect(frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "pungut", "cicil", "murah",
+                          "mahal", "uang", "ongkos", "free", "cost"}),
+               frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "rp", "pungut", "cicil", "uang",
+                          "ongkos", "denda"}), of_a_service=True)
+# A fine is not the price: "kalau gak bayar kena denda?" after the garbage fee, whose answer names no fine (asked with
+# "bayar", the fine is what is asked).
+_FINE = Aspect(frozenset({"denda", "sanksi", "fine", "penalty"}), frozenset({"denda", "sanksi", "bunga"}),
+               of_a_service=True)
 ASPECTS: tuple[Aspect, ...] = (
-    Aspect(frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "pungut", "cicil", "murah", "mahal",
-                      "uang", "ongkos", "free", "cost", "denda"}),
-           frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "rp", "pungut", "cicil", "uang",
-                      "ongkos", "denda"}), of_a_service=True),
+    _COST,
+    _FINE,
     Aspect(frozenset({"laku", "berlaku", "masa", "kedaluwarsa", "kadaluarsa", "valid", "expired", "habis"}),
            frozenset({"laku", "masa", "seumur", "kedaluwarsa", "kadaluarsa", "perpanjang"}), of_a_service=True),
     Aspect(frozenset({"lama", "waktu", "selesai", "cepat", "proses", "jadi", "terbit", "datang", "ambil", "tunggu"}),
@@ -190,6 +197,8 @@ def quoted_lines(turn: Turn, faq: Faq) -> list[str]:
     stems = turn.matcher.normalizer.tokens
     asked = set(stems(turn.text))
     aspects = [aspect for aspect in ASPECTS if _asks_about(turn.text, aspect, stems, asked)]
+    if _FINE in aspects:  # "kalau gak bayar kena denda?": the fine, not the price
+        aspects = [aspect for aspect in aspects if aspect is not _COST]
     wanted = [(_stemmed(stems, aspect.answer), aspect.not_line, aspect.must) for aspect in aspects]
     web = any(aspect.web for aspect in aspects)
     if not aspects:

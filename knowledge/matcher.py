@@ -137,7 +137,7 @@ def unmentioned_body(index: LexicalIndex, text: str, entry: int, *, phrases_only
     the index's entry never mentions, else None (the matcher and the complaint router both ask)."""
     bodies = index.normalizer.outside_bodies
     words = index.normalizer.words(text)
-    for word in () if phrases_only else sorted(set(words) & bodies.keys()):
+    for word in () if phrases_only else sorted(set(_bodies_said(words, bodies))):
         terms = index.query(word)
         if terms and index.evidence(terms, entry).coverage <= 0:
             return bodies[word]
@@ -151,12 +151,21 @@ def unmentioned_body(index: LexicalIndex, text: str, entry: int, *, phrases_only
     return None
 
 
+# Words before a school that make it the resident's schooling, not the body asked about ("anak sy tamat sma, mau
+# bikin kartu kuning": the job card, not the province's high schools).
+_SCHOOLING = frozenset({"tamat", "tamatan", "lulus", "lulusan", "alumni", "jebolan", "graduate", "graduated"})
+
+
+def _bodies_said(words: list[str], bodies: dict[str, str]) -> list[str]:
+    """Return the words naming a body that is not the city's, in order, without a school said as schooling."""
+    return [word for i, word in enumerate(words) if word in bodies and not (i and words[i - 1] in _SCHOOLING)]
+
+
 def named_body(normalizer: Normalizer, text: str) -> str | None:
     """Return the first body that is not the city's (outside_bodies.txt) a text names, word or phrase."""
     words = normalizer.words(text)
-    for word in words:
-        if word in normalizer.outside_bodies:
-            return normalizer.outside_bodies[word]
+    for word in _bodies_said(words, normalizer.outside_bodies)[:1]:
+        return normalizer.outside_bodies[word]
     return next((body for phrase, body in sorted(normalizer.outside_phrases.items()) if says_phrase(words, phrase)),
                 None)
 

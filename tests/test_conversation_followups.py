@@ -249,3 +249,21 @@ async def test_asking_the_offices_hours_after_a_follow_up_gets_its_hours(padang:
     await padang.say("bisa online ga?")
     await padang.say("jam buka kantornya jam berapa")
     assert "hari kerja (Senin–Jumat)" in padang.text and "belum tersedia" not in padang.text
+
+
+async def test_a_fine_asked_after_a_fee_is_not_another_offices_fine(padang: Chat) -> None:
+    """Sixteenth QA pass: "kalau gak bayar kena denda?" after the garbage fee got the PBB fine as the answer."""
+    await padang.say("berapa retribusi sampah rumah tangga")
+    await padang.say("kalau gak bayar kena denda?")
+    assert "sudah ada di jawaban sebelumnya" in padang.text and "bunga 1%" not in padang.text
+    assert any("denda" in label.lower() for label in padang.options)  # the PBB fine stays on offer
+    await padang.say("cara bayar pbb")
+    await padang.say("kalau telat dendanya berapa?")  # the PBB's own fine
+    assert "bunga 1%" in padang.text
+
+
+async def test_health_questions_in_minang_go_to_the_puskesmas(padang: Chat) -> None:
+    await padang.say("puskesmas andalas bukak jam bara? hari sabtu bukak ndak?")  # had got Disdukcapil's hours
+    assert "puskesmas" in padang.text.lower() and "Disdukcapil" not in padang.text
+    await padang.say("kalau malam anak ambo damam tinggi, kama pai?")  # had got the DBD fogging rules
+    assert "fogging" not in padang.text.lower() and "119" in padang.text

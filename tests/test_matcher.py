@@ -485,6 +485,10 @@ def test_the_match_says_who_handles_a_question_that_is_not_the_citys(padang):
     assert padang.match("cara bikin skck").elsewhere == "Kepolisian (Polsek/Polresta)"
     assert padang.match("dukcapil buka hari sabtu?").elsewhere is None
     assert padang.match("ktp hilang perlu surat kehilangan dari polisi?").elsewhere is None  # the entry names it
+    # the resident's schooling names no body asked about (the sixteenth QA pass: the province's schools for AK1)
+    ak1 = padang.match("anak sy tamat sma blm dpt krja mau bikin kartu kuning ak1 itu dmn ya pak")
+    assert ak1.elsewhere is None and ak1.best.faq.id == "disnaker-kartu-ak1"
+    assert padang.match("daftar sma negeri di padang gimana").faq.id == "disdik-sma-smk-provinsi"  # the province's
     # A phrase names a body when the entry lacks one of its words: "token listrik" is PLN's, a banner on an
     # electricity pole is Satpol PP's (its entry speaks of "tiang listrik").
     assert (padang.match("token listrik sy ga masuk").elsewhere or "").startswith("PLN")
