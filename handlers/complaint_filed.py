@@ -40,7 +40,8 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
         return _what_happens_next(turn, filed, too_long=True)
     if turn.choice is None and is_emergency(turn.text):  # "how long? the tree can fall anytime": the numbers first
         return [emergency_reply(turn.kb.city)] + _what_happens_next(turn, filed)
-    if turn.choice is None and _asks_about_it(turn):  # "how long will it take?", "what if they don't come?"
+    if turn.choice is None and (_asks_about_it(turn) or _OVERDUE.search(turn.text)):
+        # "how long will it take?", "what if they don't come?", "kalau lewat batas waktu belum ditanggapi gimana?"
         return _what_happens_next(turn, filed)
     if not (turn.choice == "confirm:yes" or (turn.choice is None and said_yes(turn.text))):
         return None
@@ -62,6 +63,12 @@ _HANDLED = re.compile(r"\b(?:ditanggapi|ditangani|diproses|diperbaiki|dikerjakan
 # "kok lama sampai tanggal 9?", "lama banget": the deadline is the latest, and what to do if it is dangerous now.
 _TOO_LONG = re.compile(r"\b(?:kok\s+lama|lama\s+(?:banget|bgt|amat|sekali|bana)|kelamaan|terlalu\s+lama|"
                        r"lamo\s+bana|(?:too|that|so)\s+long)\b", re.IGNORECASE)
+# Asking what happens when the complaint is not answered in time: the summary says it is marked late.
+_OVERDUE = re.compile(r"\b(?:lewat|melewati|lebih\s+dari|past|after|miss(?:es|ed)?)\s+(?:(?:the|dari)\s+)?"
+                      r"(?:batas\s+waktu\w*|tenggat\w*|deadline|tanggal\s+itu|due\s+date)|"
+                      r"\b(?:kalau|kalo|klo|kl|jika|bila|if)\b.{0,30}\b(?:belum|tidak|tdk|ga|gak|nggak|ndak|indak|not|no)\s+"
+                      r"(?:juga\s+)?(?:ditanggapi|direspon\w*|ditindaklanjuti|diproses|dikerjakan|datang|handled|answered|"
+                      r"fixed|responded)\b", re.IGNORECASE)
 _WHEN_WORDS = 6
 _CHECKING = frozenset({"cek", "check", "cek dong", "cek ya", "track", "lacak", "pantau", "how do i track it"})
 _BARE_WHEN_WORDS = 3  # "brp lm?", "kapan ya?"; "kapan jadwal angkut sampah?" is a question of its own

@@ -267,3 +267,11 @@ async def test_health_questions_in_minang_go_to_the_puskesmas(padang: Chat) -> N
     assert "puskesmas" in padang.text.lower() and "Disdukcapil" not in padang.text
     await padang.say("kalau malam anak ambo damam tinggi, kama pai?")  # had got the DBD fogging rules
     assert "fogging" not in padang.text.lower() and "119" in padang.text
+
+
+async def test_asking_what_if_the_complaint_is_late_right_after_filing(chat: Chat) -> None:
+    """Sixteenth QA pass: "kalau lewat batas waktu belum ditanggapi gimana?" got a menu of buses and school age."""
+    from tests.test_conversation_complaint import file_complaint
+    ticket = await file_complaint(chat)
+    await chat.say("kalau lewat batas waktu belum ditanggapi gimana?")
+    assert f"Laporan **{ticket}** sudah diteruskan" in chat.text and "ditandai terlambat" in chat.text
