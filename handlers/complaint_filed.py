@@ -66,9 +66,10 @@ _TOO_LONG = re.compile(r"\b(?:kok\s+lama|lama\s+(?:banget|bgt|amat|sekali|bana)|
 # Asking what happens when the complaint is not answered in time: the summary says it is marked late.
 _OVERDUE = re.compile(r"\b(?:lewat|melewati|lebih\s+dari|past|after|miss(?:es|ed)?)\s+(?:(?:the|dari)\s+)?"
                       r"(?:batas\s+waktu\w*|tenggat\w*|deadline|tanggal\s+itu|due\s+date)|"
-                      r"\b(?:kalau|kalo|klo|kl|jika|bila|if)\b.{0,30}\b(?:belum|tidak|tdk|ga|gak|nggak|ndak|indak|not|no)\s+"
-                      r"(?:juga\s+)?(?:ditanggapi|direspon\w*|ditindaklanjuti|diproses|dikerjakan|datang|handled|answered|"
-                      r"fixed|responded)\b", re.IGNORECASE)
+                      r"\b(?:kalau|kalo|klo|kl|jika|bila|if)\b.{0,30}\b"
+                      r"(?:belum|tidak|tdk|ga|gak|nggak|ndak|indak|not|no)\s+(?:juga\s+)?"
+                      r"(?:ditanggapi|direspon\w*|ditindaklanjuti|diproses|dikerjakan|datang|handled|answered|fixed|"
+                      r"responded)\b", re.IGNORECASE)
 _WHEN_WORDS = 6
 _CHECKING = frozenset({"cek", "check", "cek dong", "cek ya", "track", "lacak", "pantau", "how do i track it"})
 _BARE_WHEN_WORDS = 3  # "brp lm?", "kapan ya?"; "kapan jadwal angkut sampah?" is a question of its own
