@@ -127,7 +127,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
             _PREVIOUS[step] != "confirm_route" or turn.kb.opd(data(turn).get("opd"))):
         return _back(turn, _PREVIOUS[step])
     if is_emergency(turn.text):  # not this step's answer: the numbers first, then the step again
-        return [emergency_reply(turn.kb.city)] + await reprompt(turn)
+        return [emergency_reply(turn.kb.city, turn.text)] + await reprompt(turn)
     if turn.msg.photo and step not in ("location", "photo"):  # a photo sent late: kept, not lost
         data(turn)["photo"] = turn.msg.photo.path
         return [Reply(texts.PHOTO_RECEIVED)] + ASKS[step](turn)

@@ -39,7 +39,7 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
     if turn.choice is None and _TOO_LONG.search(turn.text):  # "kok lama sampai tanggal 9? dahannya bisa patah"
         return _what_happens_next(turn, filed, too_long=True)
     if turn.choice is None and is_emergency(turn.text):  # "how long? the tree can fall anytime": the numbers first
-        return [emergency_reply(turn.kb.city)] + _what_happens_next(turn, filed)
+        return [emergency_reply(turn.kb.city, turn.text)] + _what_happens_next(turn, filed)
     if turn.choice is None and (_asks_about_it(turn) or _OVERDUE.search(turn.text)):
         # "how long will it take?", "what if they don't come?", "kalau lewat batas waktu belum ditanggapi gimana?"
         return _what_happens_next(turn, filed)

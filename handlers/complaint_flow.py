@@ -23,7 +23,7 @@ from knowledge.router import OUTSIDE_OPD_SCORE
 def urgent_first(turn: Turn, replies: list[Reply]) -> list[Reply]:
     """Put the emergency numbers before a complaint that tells of an emergency: an OPD answers within days."""
     if is_emergency(turn.text):
-        return [emergency_reply(turn.kb.city)] + replies
+        return [emergency_reply(turn.kb.city, turn.text)] + replies
     return replies
 
 

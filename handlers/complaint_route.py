@@ -71,6 +71,8 @@ async def confirm_route(turn: Turn) -> list[Reply]:
         return after_opd(turn)
     refused = turn.choice is None and refuses(turn.text)  # "bukan itu instansinya", "bukan, ini harusnya ke BPBD"
     if refused and (named := named_opd(turn.text, turn.kb)) is not None:
+        if about := about_instead(turn.text):  # "maaf salah, bukan genangan, itu air PDAM bocor": and the story
+            data(turn)["description"] = clean_text(f"{data(turn)['description']}\n{about}", MAX_DESCRIPTION)[0]
         lapor = data(turn)
         lapor["opd"], lapor["category"] = named.slug, None
         turn.record("complaint_step", "opd", opd=named.slug)
@@ -148,6 +150,7 @@ def to_office(turn: Turn, opd: Opd) -> list[Reply]:
 
 
 _NAMING_WORDS = 5  # "ke PDAM aja deh": a longer message naming an office tells more of the story
+_CHOOSING_WORDS = 12  # asked which office, a message naming one chooses it (the seventeenth QA pass: 6 were refused)
 
 
 def _typed_opd(turn: Turn) -> Opd | None:
@@ -164,8 +167,8 @@ async def pick_opd(turn: Turn) -> list[Reply]:
         turn.state["step"] = "pick_opd_all"
         return ask_opd_all(turn)
     opd = turn.kb.opd(turn.choice[4:]) if turn.choice and turn.choice.startswith("opd:") else _typed_opd(turn)
-    if opd is None and turn.choice is None and len(turn.text.split()) <= _NAMING_WORDS:
-        opd = named_opd(turn.text, turn.kb)  # "damkar aja", "ke dinsos"
+    if opd is None and turn.choice is None and len(turn.text.split()) <= _CHOOSING_WORDS:
+        opd = named_opd(turn.text, turn.kb)  # "damkar aja", "ke dinsos", "BPBD lah pak ini bencana banjir"
     if opd is None:
         if turn.choice is None and small_talk(turn.text) in ("thanks", "bye"):
             # "oh ok makasih" after the police note: the resident has what they needed; no complaint is made.

@@ -36,7 +36,8 @@ _NOT_THERE = re.compile(r"[\s,;]+(?:bukan|bukannya|not)\s+.*$", re.I | re.S)
 
 # "i already told you, jalan veteran near purus beach", "kan tadi sudah saya bilang, …": the place follows.
 _ALREADY_SAID = re.compile(r"^\W*(?:i\s+(?:already\s+)?told\s+you|as\s+i\s+said|(?:kan\s+)?(?:tadi\s+)?(?:kan\s+)?"
-                           r"(?:sudah|udah|sdh|udh)\s+(?:saya\s+|sy\s+|aku\s+)?(?:bilang|sebut\w*|kasih\s+tau))\b"
+                           r"(?:sudah|udah|sdh|udh)\s+(?:saya\s+|sy\s+|aku\s+)?(?:bilang|sebut\w*|kasih\s+tau)|"
+                           r"(?:sudah|udah|sdh|udh)\s+(?:tadi|td)|(?:td|tadi)(?=\s*,))\b"
                            r"(?:\s+(?:tadi|kok|kan|min|pak|bu))*[\s,.:;!-]+", re.IGNORECASE)
 
 
@@ -85,8 +86,14 @@ def about_instead(text: str) -> str | None:
     m = _REFUSING.match(words(text))
     if m is None:
         return None
-    rest = _ABOUT_INSTEAD.match(words(text)[m.end():].strip())
+    said = words(text)[m.end():].strip()
+    rest = _ABOUT_INSTEAD.match(said) or _NOT_X_BUT.match(said)
     return rest.group("about").strip() if rest else None
+
+
+# "(maaf salah,) bukan genangan, itu air PDAM bocor": what it is instead (read without punctuation).
+_NOT_X_BUT = re.compile(r"^(?:bukan|bkn|not)\s+\w+(?:\s+\w+)?\s+(?:itu|ini|iko|tapi|tp|melainkan|it\s?s)\s+"
+                        r"(?P<about>.{3,})$", re.IGNORECASE | re.S)
 
 
 def refuses(text: str) -> bool:
@@ -234,11 +241,16 @@ _INTRODUCED = re.compile(r"^\W*(?i:saya|sy|aku|ambo)\s+(?P<name>[A-Z][a-z]+(?:\s
 _NOT_ANONYMOUS = re.compile(r"\b(?:bukan|bkn|jangan|jgn|not|ndak|indak)\s+(?:anonim\w*|anonymous\w*)", re.IGNORECASE)
 
 
+# "Hendra Gunawan, 081266554433": a capitalised name and a phone number, nothing else.
+_NAME_AND_PHONE = re.compile(r"^(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\s*[,;]?\s*"
+                             r"(?i:(?:no\.?\s*)?(?:hp|wa|telp)\W*)?(?:\+62|62|0)8[\d\s-]{7,}\W*$")
+
+
 def typed_name(text: str) -> tuple[str, bool] | None:
     """Return the name a resident gives for the complaint and whether it may be published ("nama saya Rahmat
     Hidayat, boleh disebut" → ("Rahmat Hidayat", True); "nama saya Hendra, tapi jangan disebut ya" → ("Hendra",
     False): only the OPD sees it), else None (not "nama saya jangan disebut")."""
-    m = _NAME.match(text.strip()) or _INTRODUCED.match(text.strip())
+    m = _NAME.match(text.strip()) or _INTRODUCED.match(text.strip()) or _NAME_AND_PHONE.match(text.strip())
     if m is None:
         return None
     name = m.group("name").strip().rstrip(".")
@@ -256,7 +268,8 @@ _HIDE_NAME = re.compile(
     r"\bnama\w*\s+(?:saya\s+|sy\s+)?(?:jangan|jgn)\b|^\W*anonim\w*(?:\s+(?:saja|aja|ya|yo|min|pak|bu))*\W*$|"
     r"\b(?:hapus|rahasiakan|sembunyikan)\s+nama|\bdon'?t\s+(?:use|show|mention|publish)\s+my\s+name|"
     r"\b(?:keep\s+(?:me\s+|it\s+)?)?anonymous(?:ly)?\b|"
-    # "saya tidak mau kasih nama", "ndak nio manyabuik namo"
+    # "ga usah nama", "saya tidak mau kasih nama", "ndak nio manyabuik namo"
+    r"\b(?:(?:ga|gak|tidak|tdk|nggak|ndak|indak)\s+usah|gausah)\s+(?:pakai\s+|pake\s+|sebut(?:kan)?\s+)?nama\b|"
     r"\b(?:tidak|tdk|ga|gak|nggak|ndak|indak|enggak)\s+(?:mau|mo|ingin|usah|nio)\s+(?:kasih|kasi|kase|sebut\w*|"
     r"manyabuik|pakai|pake|kasih\s+tau)\s+(?:nama|namo)|\bdon'?t\s+want\s+to\s+(?:give|share)\s+my\s+name",
     re.IGNORECASE)
@@ -268,7 +281,8 @@ def hides_name(text: str) -> bool:
 
 
 _REMOVE_NAME = re.compile(r"\bhapus\s+nama|\bremove\s+my\s+name|"
-                          # "saya tidak mau kasih nama": none given, not one hidden
+                          # "saya tidak mau kasih nama", "ga usah nama": none given, not one hidden
+                          r"\b(?:(?:ga|gak|tidak|tdk|nggak|ndak|indak)\s+usah|gausah)\s+(?:pakai\s+|pake\s+)?nama\b|"
                           r"\b(?:tidak|tdk|ga|gak|nggak|ndak|indak|enggak)\s+(?:mau|mo|ingin|nio)\s+"
                           r"(?:kasih|kasi|kase)\s+(?:nama|namo)|\bdon'?t\s+want\s+to\s+(?:give|share)\s+my\s+name",
                           re.IGNORECASE)

@@ -147,9 +147,10 @@ class Dispatcher:
                 state = turn.state = copy.deepcopy(saved) if saved else {}  # let them retry the step
                 turn.events = [{"kind": "other", "outcome": "error"}]
                 replies = [Reply(texts.APOLOGY, options=texts.MENU)]
-            if turn.first_contact and not state.get("greeted"):  # the answer follows the welcome, no menu;
-                urgent = bool(replies) and replies[0].kind == "emergency"  # ... but the emergency numbers come first
-                replies.insert(1 if urgent else 0, Reply(texts.greeting(turn.kb.city, menu=False)))
+            # The answer follows the welcome, no menu; in an emergency there is no welcome (it came between the
+            # numbers and the advice: the seventeenth QA pass).
+            if turn.first_contact and not state.get("greeted") and not (replies and replies[0].kind == "emergency"):
+                replies.insert(0, Reply(texts.greeting(turn.kb.city, menu=False)))
             state["greeted"] = True
             _remember_options(state, replies)
             latency_ms = round((time.perf_counter() - started) * 1000.0, 2)

@@ -56,7 +56,8 @@ _FIRE = re.compile(
     r"insurance|hazard)))\b", re.I)
 # Accidents, floods, landslides, crimes: emergencies when happening now or with victims.
 _EVENT = re.compile(
-    r"\b(?:kecelakaan|kacelakaan|tabrakan|tabrak\s+lari|longsor|kebanjiran|banjir\s+bandang|"
+    r"\b(?:gempa|earthquake|quake|"  # an earthquake felt now ("gempa barusan kerasa banget, ada potensi tsunami?")
+    r"kecelakaan|kacelakaan|tabrakan|tabrak\s+lari|longsor|kebanjiran|banjir\s+bandang|"
     r"perampokan|penjambretan|begal|pembegalan|penganiayaan|perkelahian|tawuran|accident|crash|flash\s+flood|"
     r"robbery)\b", re.I)
 # Asking whom to call because it is an emergency now ("ini darurat gak? saya harus telpon siapa"): the numbers.
@@ -87,7 +88,8 @@ _VICTIMS = re.compile(
 _NOW_STRONG = re.compile(
     r"\b(?:cepetan|buruan|capeklah|gawat|sedang\s+terjadi|lagi\s+terjadi|right\s+now|urgent|"
     r"(?:butuh|perlu|minta)\s+evakuasi)\b|!{2,}|^(?:tolong|toloong|help)\s*(?:!|ada\b)|\b(?:help|tolong)\s*!", re.I)
-_NOW_WEAK = re.compile(r"\b(?:sekarang|skrg|skg|skrng|saat\s+ini)\b", re.I)
+_NOW_WEAK = re.compile(r"\b(?:sekarang|skrg|skg|skrng|saat\s+ini|barusan|baru\s+saja|baru\s+aja|just\s+now|"
+                       r"kerasa|terasa)\b", re.I)
 # Procedures around an event, one that is over, one that keeps recurring, a what-if, talk about an event
 # (news, causes, whose job it is): a question or a complaint, not a dispatch.
 _NOT_NOW = re.compile(
@@ -141,7 +143,7 @@ _TRIGGER_WORDS = (
     "smoke", "darurat", "emergency", "gawat", "percik", "berapi", "memercik", "spark", "live", "fall", "leaning",
     "jatuh", "roboh", "rubuh", "tumbang", "patah", "menimpa", "nyangkut", "bersandar", "miring", "naik", "makin",
     "keep", "rising", "airnya", "aianyo", "serangan", "heart", "sesak", "susah", "sulit", "breathe", "collapsed",
-    "fainted", "passed", "berdarah", "luka", "kritis", "sekarat",
+    "fainted", "passed", "berdarah", "luka", "kritis", "sekarat", "gempa", "earthquake", "quake",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 
@@ -162,6 +164,12 @@ def is_emergency(text: str) -> bool:
     return bool(_EVENT.search(text) and (strong or _NOW_WEAK.search(text) or _VICTIMS.search(text)))
 
 
-def emergency_reply(city: City) -> Reply:
-    """Return the reply that opens the answer to an emergency happening now: the numbers to call."""
-    return Reply(texts.emergency_first(city), kind="emergency")
+def emergency_reply(city: City, text: str = "") -> Reply:
+    """Return the reply that opens the answer to an emergency happening now: the numbers to call (PLN's too when the
+    message is about electricity)."""
+    return Reply(texts.emergency_first(city, electric=bool(_ELECTRIC.search(text))), kind="emergency")
+
+
+# A danger from the power network: "kabel listrik putus … percikan api", "live wire", "tiang listrik miring".
+_ELECTRIC = re.compile(r"\b(?:kabel|listrik|tiang\s+listrik|gardu|trafo|kesetrum|tersengat|korslet|konslet|"
+                       r"percik\w*|electric\w*|live\s+wire|power\s+line|cable|spark\w*)\b", re.I)

@@ -84,7 +84,7 @@ def _with_salam(turn: Turn, replies: list[Reply]) -> list[Reply]:
 
 def answer_question(turn: Turn) -> list[Reply]:
     """Answer the turn's text as a question (also asked by the complaint flow for a question typed mid-way)."""
-    replies = [emergency_reply(turn.kb.city)] if is_emergency(turn.text) else []
+    replies = [emergency_reply(turn.kb.city, turn.text)] if is_emergency(turn.text) else []
     if turn.truncated:
         replies.append(Reply(texts.TRUNCATED))
     if asks_callback(turn.text):  # "no hp saya 0812… tolong dihubungi": the bot cannot call; it says what it can do
@@ -125,8 +125,7 @@ def answer_question(turn: Turn) -> list[Reply]:
     if not turn.state.get("english_noted") and turn.matcher.normalizer.english_share(turn.text) >= ENGLISH_SHARE:
         turn.state["english_noted"] = True  # once: the answers are in Indonesian, English questions are welcome
         answers = [Reply(texts.ENGLISH_NOTE)] + answers
-    if replies and replies[0].kind == "emergency" and (answers[-1].kind in ("suggest", "abstain")
-                                                       or not _about_emergencies(turn, last)):
+    if replies and replies[0].kind == "emergency" and not _about_emergencies(turn, last):
         # In an emergency a "did you mean" menu is noise ("kebakaran di pasar" -> market fees), and so is an answer
         # from an office that does not deal with emergencies ("urang gaek indak bisa kalua rumah" in a flood got the
         # KTP-el home visits): the numbers, and what to do once safe.
@@ -230,10 +229,11 @@ EMERGENCY_OPDS = frozenset({"bpbd", "damkar", "dinkes", "diskominfo"})
 
 
 def _about_emergencies(turn: Turn, last: dict[str, Any]) -> bool:
-    """Tell whether the entry answered is from an office that deals with emergencies (disasters, fire, health,
-    the 112 centre)."""
-    faq = turn.kb.faq(last["faq"]) if last.get("faq") else None
-    return faq is not None and faq.opd in EMERGENCY_OPDS
+    """Tell whether the entry answered, or every entry offered, is from an office that deals with emergencies
+    (disasters, fire, health, the 112 centre): a quake felt now may be offered BPBD's evacuation entries."""
+    keys = [last["faq"]] if last.get("faq") else list(last.get("suggested") or [])
+    faqs = [turn.kb.faq(key) for key in keys]
+    return bool(faqs) and all(faq is not None and faq.opd in EMERGENCY_OPDS for faq in faqs)
 
 
 def _involves_police(faq: Faq) -> bool:

@@ -148,7 +148,7 @@ _ME = r"(?:saya|sy|aku|ak|gue|gw|ambo|awak|kami)"
 _PRIVACY = re.compile(
     rf"\b(?:nama|identitas|nomor|nomer|no\s+hp)\s+(?:{_ME}|pelapor(?:nya)?)\b.{{0,40}}\b(?:rahasia\w*|dirahasia\w*|"
     r"kelihatan|keliatan|terlihat|dilihat|disebut|muncul|ditampilkan|diketahui|dikasih\w*|diberi\w*|tau|tahu|"
-    r"dijaga|bocor\w*|dibocor\w*|dibuka)\b|"
+    r"dijaga|bocor\w*|dibocor\w*|dibuka|aman)\b|"
     rf"\b(?:tau|tahu|tao|ketahuan|know|knows)\b.{{0,30}}\b{_ME}\s+(?:yang|yg|nan)\s+(?:lapor|melapor\w*|ngelapor\w*|"
     r"malapor|laporin|ngadu|mengadu|mangadu)\b|"
     r"\b(?:takut|khawatir|cemas)\s+ketahuan\b|"
@@ -269,7 +269,12 @@ _FOLLOW_UP = re.compile(
     r"\b(?:laporan|pengaduan|aduan)\s+(?:yang|yg)\s+(?:kemarin|kemaren|tadi|dulu|lalu|saya\s+kirim|sy\s+kirim|"
     r"sudah\s+saya|udah\s+sy)\b|"
     r"\b(?:sudah|udah|udh|sdh)\s+(?:lapor|melapor|ngelapor|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|"
-    r"mengadu|ngadu)\b.*\b(?:belum|blm|kok|kapan|kpn|gimana|gmn|bagaimana|sampai\s+mana|sampe\s+mana)\b", re.I)
+    r"mengadu|ngadu)\b.*\b(?:belum|blm|kok|kapan|kpn|gimana|gmn|bagaimana|sampai\s+mana|sampe\s+mana)\b|"
+    # "saya lupa nomor laporan", "lupa nomor tiketnya", "nomornya lupa" (a short message: the resident's complaints)
+    r"\blupa\s+(?:no|nomor|nomer|nmr)(?:nya|nyo)?(?:\s+(?:laporan|tiket|pengaduan)\w*)?"
+    r"(?:\s+(?:saya|sy|aku|ambo))?\W*$|"
+    r"^\W*(?:no|nomor|nomer)(?:nya|nyo)\s+lupa\b|"
+    r"\bforgot\s+(?:my\s+|the\s+)?(?:ticket|report)\s+number\b", re.I)
 _FILING = re.compile(r"\b(?:buat|bikin|membuat|kirim|mengirim|ajukan|mengajukan|tulis|file|make|submit|send)\b",
                      re.I)
 _MY_REPORTS_WORDS = 14
@@ -335,9 +340,17 @@ _ASKED_TO_REPORT = re.compile(
     r"report\s+(?:it|this)|ditindaklanjuti)(?:\s+(?:ya|yo|yah|min|pak|bu|dong|segera))*[\s.!]*$", re.I | re.S)
 
 
+# "udah nelpon 112 tp sibuk, saya lapor disini aja": the story, then that it is reported here.
+_REPORTED_HERE = re.compile(
+    r"^(?P<story>.{10,}?)[\s,.;!-]+(?:(?:jadi|jd|ya\s*udah|yaudah|terus|trus)\s+)?(?:saya|sy|aku|ambo|kami)\s+"
+    r"(?:lapor|melapor|malapor)\s+(?:di\s*sini|ke\s*sini|aja|saja|se)(?:\s+(?:aja|saja|ya|deh|lah|min|pak|bu))*"
+    r"[\s.!]*$",
+    re.I | re.S)
+
+
 def _story_around_report(said: str) -> str | None:
     """Return the story of a message that says to report in its middle or at its end, else None."""
-    if m := _ASKED_TO_REPORT.match(said):
+    if m := _ASKED_TO_REPORT.match(said) or _REPORTED_HERE.match(said):
         return m.group("story").strip()
     if m := _REPORT_INSIDE.search(said):
         story = m.group("story").strip()
@@ -349,6 +362,8 @@ def _only_says_report(said: str) -> bool:
     """Tell whether a short message says nothing but that the resident wants to report ("buek laporan" too)."""
     tokens = re.sub(r"[^\w\s]", " ", said.lower()).split()
     verbs = _REPORT_VERBS | ({"laporan"} | _MAKING if set(tokens) & _MAKING and "laporan" in tokens else set())
+    if "laporan" in tokens and set(tokens) & {"se", "lah", "sajo", "aja", "saja"}:  # "laporan se lah pak": report it
+        verbs = verbs | {"laporan"}
     return (0 < len(tokens) <= _REPORT_WORDS and any(t in verbs for t in tokens)
             and all(t in verbs or t in _REPORT_FILLER for t in tokens))
 

@@ -70,10 +70,16 @@ def help_text(city: City) -> str:
     )
 
 
-def emergency_first(city: City) -> str:
-    """Return the warning that opens the reply to an emergency happening now: the numbers to call."""
+def emergency_first(city: City, electric: bool = False) -> str:
+    """Return the warning that opens the reply to an emergency happening now: the numbers to call (with PLN's for a
+    live cable or a sparking pole)."""
     numbers = city.emergency.strip() or "Dalam keadaan darurat, segera hubungi **112** (gratis, 24 jam)."
-    return f"⚠️ {numbers}\n\nPesan dan laporan di sini tidak ditangani seketika."
+    pln = f"\n\n{ELECTRIC_DANGER}" if electric else ""
+    return f"⚠️ {numbers}{pln}\n\nPesan dan laporan di sini tidak ditangani seketika."
+
+
+ELECTRIC_DANGER = ("Kabel atau tiang listrik berbahaya: jauhi dan jauhkan orang lain, jangan disentuh, dan hubungi "
+                   "**PLN 123** (atau aplikasi PLN Mobile).")
 
 
 def about_bot(city: City) -> str:

@@ -3,8 +3,8 @@
 import pytest
 
 from handlers.complaint_state import says_skip
-from handlers.complaint_words import (adds_detail, corrected_place, detail_of, edit_asked, place_in_story, place_instead,
-                                      refuses, says_also, typed_name)
+from handlers.complaint_words import (adds_detail, corrected_place, detail_of, edit_asked, hides_name, place_in_story,
+                                      place_instead, refuses, removes_name, says_also, typed_name)
 from knowledge.kb import default_kb_path
 from knowledge.places import Places
 
@@ -104,3 +104,12 @@ def test_names_said_the_way_residents_introduce_themselves(said: str, name: tupl
 ])
 def test_skipping_an_optional_step(said: str, skips: bool) -> None:
     assert says_skip(said) is skips
+
+
+def test_corrections_and_names_of_the_seventeenth_qa_pass() -> None:
+    assert typed_name("Hendra Gunawan, 081266554433") == ("Hendra Gunawan", False)  # had been added to the story
+    assert typed_name("Jalan Veteran 12") is None
+    assert corrected_place("udah tadi, perumahan belimbing kuranji") == "perumahan belimbing kuranji"
+    assert corrected_place("td, jl dr sutomo dekat simpang") == "jl dr sutomo dekat simpang"
+    assert corrected_place("tadi pagi di simpang haru") == "tadi pagi di simpang haru"
+    assert hides_name("ga usah nama") and removes_name("ga usah nama")

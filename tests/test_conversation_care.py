@@ -75,6 +75,9 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     "ayah saya kena serangan jantung, tolong", "nenek sesak napas parah sekarang",
     # the sixteenth (a menu of illegal buildings and parking)
     "anak kecil jatuh ke gorong2 yg tutupnya hilang di jl sawahan, kakinya berdarah", "anaknya luka parah pak, gimana ini",
+    # the seventeenth (menus, one offering the ODGJ entry)
+    "gempa barusan kerasa banget ya, berapa magnitudonya? ada potensi tsunami ga??",
+    "did you feel the earthquake just now? is there a tsunami warning?",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -115,6 +118,7 @@ def test_emergencies_happening_now(text: str) -> None:
     "kalau anak saya sesak napas ke puskesmas mana?",
     "kemarin anak saya luka ringan jatuh dari motor", "tahun lalu tetangga kritis di rumah sakit",
     "warga yang terluka parah dalam kecelakaan bulan lalu sudah dapat santunan?",
+    "kalau gempa ke mana evakuasinya?", "gempa kemarin merusak sekolah, siapa yang perbaiki?",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)
@@ -422,9 +426,10 @@ async def test_a_question_opening_with_the_salam_is_answered_with_it(chat: Chat)
     assert chat.last[0].text.startswith("Waalaikumsalam") and "surat keterangan hilang" in chat.text
 
 
-async def test_a_first_message_about_an_emergency_gets_the_numbers_before_the_welcome(chat: Chat) -> None:
+async def test_a_first_message_about_an_emergency_gets_the_numbers_and_no_welcome(chat: Chat) -> None:
+    """The seventeenth QA pass: the welcome came between the emergency numbers and the advice."""
     await chat.say("tolong ada kebakaran di pasar sekarang!!")
-    assert chat.last[0].text.startswith("⚠️") and "selamat datang" in chat.last[1].text
+    assert chat.last[0].text.startswith("⚠️") and "selamat datang" not in chat.text
 
 
 
@@ -527,3 +532,17 @@ async def test_who_learns_who_reported_is_answered_in_and_out_of_a_complaint(cha
     await chat.say("lewati")
     await chat.say("lewati")
     assert "Lokasi: Jl. Sudirman depan SD 12" in chat.text and "neighbor" not in chat.text
+
+
+async def test_a_quake_felt_now_gets_the_numbers_and_what_to_do(padang: Chat) -> None:
+    """Seventeenth QA pass: it got menus, one offering the ODGJ entry."""
+    await padang.say("gempa barusan kerasa banget ya, berapa magnitudonya? ada potensi tsunami ga??")
+    assert padang.last[0].kind == "emergency" and "tanpa menunggu sirine" in padang.text
+
+
+async def test_a_live_cable_gets_pln_with_the_emergency_numbers(padang: Chat) -> None:
+    """Seventeenth QA pass: PLN 123 and "keep away" came only later, in the report flow."""
+    await padang.say("kabel listrik putus di depan SD 3, masih ada percikan api, anak2 mau pulang sekolah")
+    assert padang.last[0].kind == "emergency" and "PLN 123" in padang.last[0].text and "jauhi" in padang.last[0].text
+    await padang.say("tolong ada kebakaran di pasar sekarang!!")
+    assert "PLN 123" not in padang.last[0].text

@@ -491,3 +491,25 @@ async def test_a_privacy_worry_is_answered_and_an_emergency_gets_no_unrelated_an
     await padang.say("/batal")
     await padang.say("aia sungai alah naiak sampai ka pinggang, ado urang gaek indak bisa kalua rumah, tolong!!")
     assert padang.last[0].kind == "emergency" and "KTP" not in padang.text  # had added the KTP-el home visits
+
+
+async def test_what_residents_typed_in_the_seventeenth_qa_pass(padang: Chat) -> None:
+    await padang.say("/lapor")
+    await padang.say("Ada genangan air tinggi di depan rumah sudah 3 hari")
+    await padang.say("maaf salah, bukan genangan, itu air PDAM bocor dari pipa")  # the office and the story
+    assert "Pilih jenis masalahnya" in padang.text and any("air" in o.lower() for o in padang.options)
+    while "Pilih jenis masalahnya" in padang.text or "Kirim lokasi" in padang.text or "Kirim foto" in padang.text:
+        await padang.say("lewati")
+    if "Ringkasan" not in padang.text:
+        await padang.say("Anonim (disarankan)")
+    assert "air pdam bocor dari pipa" in padang.text and "Instansi: Perumda Air Minum" in padang.text
+    await padang.say("ya tapi saya takut anak saya kena imbas, identitas saya aman kan?")  # had got "pilih salah satu"
+    assert "Identitas Anda hanya terlihat oleh petugas" in padang.text
+    await padang.say("/batal")
+    await padang.say("/lapor")
+    await padang.say("banjir sepinggang di perumahan jondul rawang, air masuk rumah warga")
+    if "Sudah benar?" in padang.text:
+        await padang.choose("Pilih instansi lain")
+    await padang.say("BPBD lah pak ini bencana banjir")  # six words naming the office: had been refused
+    assert "Badan Penanggulangan Bencana" in padang.text or "Pilih jenis masalahnya" in padang.text
+    assert "Silakan pilih salah satu" not in padang.text

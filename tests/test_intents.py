@@ -114,3 +114,14 @@ def test_wanting_to_report_in_the_fifteenth_qa_pass(text: str) -> None:
 
 def test_asking_where_to_complain_in_english() -> None:
     assert asks_how_to_report("where do i complain")
+
+
+@pytest.mark.parametrize(("text", "command"), [
+    ("laporan se lah pak", ("lapor", "")),  # the seventeenth QA pass: it became the story
+    ("udah nelpon 112 tp sibuk, saya lapor disini aja", ("lapor", "udah nelpon 112 tp sibuk")),
+    ("saya lupa nomor laporan", ("status", "")), ("nomornya lupa", ("status", "")),
+    ("I forgot my ticket number", ("status", "")),
+    ("saya lupa nomor kk saya", None), ("lupa nomor pin atm", None),
+])
+def test_commands_of_the_seventeenth_qa_pass(text: str, command: tuple[str, str] | None) -> None:
+    assert typed_command(text) == command
