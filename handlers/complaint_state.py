@@ -71,7 +71,9 @@ _SKIP_SAID_LAST = re.compile(r"\b(?:lewati|lewatin|lewatkan|skip)"
                              r"(?:\s+(?:aja|saja|sj|aj|ajo|dulu|deh|ya|yo|it|min|pak|bu))*$")
 _SKIP_SAID_LAST_WORDS = 12
 _NO_PHOTO = re.compile(r"^(?:\w+\s+){0,2}(?:gk|ga|gak|g|nggak|ngga|tidak|tdk|ndak|indak|nda|no|belum|blm)\s+"
-                       r"(?:ada|ado|punya|pny|bisa|sempat|have|any)\s+(?:kirim\s+)?(?:foto|photo|gambar|pic)\w*\b")
+                       r"(?:ada|ado|punya|pny|bisa|sempat|have|any)\s+(?:kirim\s+)?"
+                       # a photo, or a place ("ga ada lokasi, ini soal ktp")
+                       r"(?:foto|photo|gambar|pic|lokasi|alamat|location|address)\w*\b")
 
 
 def words(text: str) -> str:

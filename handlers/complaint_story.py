@@ -11,7 +11,7 @@ import datetime as dt
 import re
 
 from handlers import faq
-from handlers.complaint_state import MIN_DESCRIPTION, words
+from handlers.complaint_state import MIN_DESCRIPTION, said_yes, words
 from handlers.complaint_words import MAX_PLACE, place_in_story
 from handlers.context import Turn
 from handlers.intents import is_question, not_that_but, report_asked_about
@@ -59,7 +59,7 @@ def _latest_story(turn: Turn, otherwise: list[str], about: str) -> str:
         if named is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": no story, it names one
             about = about or named
             continue
-        if only_a_place(turn, candidate):  # "rmh sy di lubuk begalung": where, not what (the router had 0.65)
+        if only_a_place(turn, candidate) or _no_story(candidate):  # "rmh sy di lubuk begalung": where, not what
             continue
         story = _story_of(candidate)
         route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
@@ -75,10 +75,18 @@ def _told_before(turn: Turn, older: list[str]) -> list[str]:
     question, a wish to report or a place alone ends them."""
     stories: list[str] = []
     for text in older[:TOLD_JOINED - 1]:
-        if is_question(text) or report_asked_about(text) is not None or only_a_place(turn, text):
+        if is_question(text) or report_asked_about(text) is not None or only_a_place(turn, text) or _no_story(text):
             break
         stories.insert(0, _story_of(text))
     return stories
+
+
+STORY_WORDS = 3  # fewer words tell no problem ("yes correct", "iyo bana")
+
+
+def _no_story(text: str) -> bool:
+    """Tell whether a message told lately is no story: a yes or a few words ("yes correct" had become a complaint)."""
+    return said_yes(text) or len(words(text).split()) < STORY_WORDS
 
 
 TOLD_JOINED = 3  # the resident's latest statements joined as the story offered ("pohon tumbang …", "anaknya …")
@@ -96,7 +104,7 @@ def told_lately(turn: Turn) -> str:
         if (not recent(turn, told.get("at")) or is_question(text) or report_asked_about(text) is not None
                 or len(stories) == TOLD_JOINED):
             break
-        if not only_a_place(turn, text):
+        if not (only_a_place(turn, text) or _no_story(text)):
             stories.insert(0, _story_of(text))
     story = "\n".join(stories)
     return story if len(story) >= MIN_DESCRIPTION else ""

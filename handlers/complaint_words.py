@@ -114,7 +114,7 @@ def says_also(text: str) -> bool:
 # A message opening with a cancel word says to stop, whatever reason follows ("ga jd deh, tkt ktahuan", "never
 # mind, I already reported this earlier", "ok saya telpon PLN aja. batal").
 _CANCEL_OPENING = re.compile(
-    r"^(?:(?:eh|oh|ok|oke|ya|yaudah|ya\s+udah|sorry|maaf)\s+)*"
+    r"^(?:(?:eh|oh|ok|oke|ya|yaudah|ya\s+udah|sorry|maaf|bentar|sebentar|tunggu|wait|hold\s+on)\s+)*"
     r"(?:batal|batalkan|batalin|cancel|never\s*mind|lupakan|forget\s+it|"
     r"(?:gak|ga|gk|g|nggak|ngga|enggak|tidak|tdk|ndak|indak)\s+(?:jadi|jd)|"
     r"(?:gak|ga|gk|nggak|tidak|tdk|ndak|indak)\s+usah\s+(?:di)?(?:lapor|laporkan|kirim))\b"
@@ -214,7 +214,8 @@ def place_in_story(story: str, places: Places) -> str | None:
 # "nama saya Dewi Lestari, boleh dicantumkan", "atas nama Rudi Hartono", "my name is John Smith, you can use it".
 _NAME = re.compile(
     r"^\W*(?:(?:bukan\s+itu|bkn\s+itu|eh|oh|oh\s+iya|oiya|maaf|ini)\W+)*"  # "bukan itu, nama sy nasrul"
-    r"(?:(?:tolong|tlg|mohon|boleh|silakan|pls|please)\s+)?(?:(?:pakai|pake|gunakan|tulis|cantumkan|sebut(?:kan)?|"
+    r"(?:(?:tolong|tlg|mohon|boleh|silakan|pls|please)\s+)?(?:(?:pakai|pake|gunakan|tulis|cantumkan|cantumin|tulisin|"
+    r"masukin|masukkan|sebut(?:kan)?|"
     r"tampilkan|use|put)\s+)?(?:nam[ao]\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|"
     r"atas\s+nama|(?:saya|sy|aku|ambo|ini|i'?m|i\s+am|this\s+is)\s+(?:pak|bu|bpk|ibu|bapak|uda|uni|mr|mrs|ms)\b\.?)"
     r"(?:\s+(?:adalah|yaitu|is|aja|saja|sj))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4}?)"
@@ -228,7 +229,7 @@ _NOT_A_NAME = frozenset({"siapa", "tidak", "jangan", "jgn", "dirahasiakan", "dis
                          # "Saya Tinggal, …": a capitalised word that is no name
                          "tinggal", "mau", "ingin", "sudah", "baru", "punya", "lagi", "juga", "sendiri", "bingung"})
 # Said with the name: it may be published ("boleh disebut", "tolong pakai nama saya"), or not ("tapi jangan disebut").
-_NAME_SHOWN = re.compile(r"\b(?:pakai|pake|gunakan|cantumkan|dicantumkan|tampilkan|ditampilkan|sebut(?:kan)?|"
+_NAME_SHOWN = re.compile(r"\b(?:pakai|pake|gunakan|cantumkan|cantumin|dicantumkan|tampilkan|ditampilkan|sebut(?:kan)?|"
                          r"disebut(?:kan)?|boleh|use|put|show|mention)\b", re.IGNORECASE)
 _NAME_HIDDEN = re.compile(r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|gak\s+usah|gausah|anonim\w*|rahasia\w*|"
                           r"dirahasiakan|sembunyikan|hapus|don'?t|do\s+not|hide|anonymous\w*)\b", re.IGNORECASE)

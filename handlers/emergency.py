@@ -33,9 +33,12 @@ _PEOPLE_IN_DANGER = re.compile(
     r"son|daughter|man|woman|he|she|tetangga\w*|suami\w*|istri\w*|teman\w*)\s+(?:\w+\s+){0,2}"
     r"(?:collapsed|fainted|passed\s+out|has\s+collapsed|jatuh\s+(?:tidak|tak|ga|gak)\s+(?:bergerak|sadar))\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|hanyuik|terseret|tabanam|(?:ga|gak|nggak|tidak|tak|indak|ndak)\s+sadar)\b|"
-    rf"\b{_PERSON}\s+(?:\w+\s+){{0,3}}(?:tergeletak|terkapar)\b|"
+    rf"\b{_PERSON}\s+(?:\w+\s+){{0,6}}(?:tergeletak|terkapar)\b|"
+    # "ada anak kena setrum barusan", "anaknya ga gerak pak tolong!!"
+    r"\b(?:kena\s+setrum|tersetrum|kesengat\s+listrik)\b|"
+    rf"\b{_PERSON}\w*\s+(?:\w+\s+){{0,2}}(?:ga|gak|nggak|tidak|tak|indak|ndak)\s+(?:ber)?gerak\b|"
     # "anak kecil jatuh ke gorong2 …, kakinya berdarah", "anaknya luka parah pak, gimana ini"
-    rf"\b{_PERSON}\b[^.!?\n]{{0,100}}?\b(?:berdarah(?:-darah)?|luka\s+(?:parah|berat)|patah\s+tulang|kritis|sekarat)\b|"
+    rf"\b{_PERSON}\b[^!?\n]{{0,100}}?\b(?:berdarah(?:-darah)?|luka\s+(?:parah|berat)|patah\s+tulang|kritis|sekarat)\b|"
     r"\b(?:luka|berdarah)\s+(?:parah|banyak|terus|deras)\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,4}}kajang\w*|"  # Minangkabau kejang (a seizure); also an awning
     rf"\bmenimpa\s+{_PERSON}\b|\b(?:menimpa|tertimpa)\b.*\bada\s+(?:orang|org|anak|korban)\b|"
@@ -73,7 +76,11 @@ _HAZARD_NOW = re.compile(
     r"leaning\s+on\s+(?:a\s+|the\s+)?power\s+line|"
     # water rising now ("air sungai naik terus, sudah hampir masuk rumah", "the water keeps rising")
     r"(?:air|airnya|aia|banjir|sungai|water|river)\b[^.?!]{0,40}\b(?:naik\s+terus|terus\s+naik|makin\s+(?:tinggi|naik)|"
-    r"keeps?\s+rising|rising\s+fast)|(?:menimpa|nyangkut\s+di|bersandar\s+(?:di|ke)|miring\s+ke)\s+kabel\s+listrik)\b",
+    r"naik\s+(?:cepat|cepet|deras)|keeps?\s+rising|rising\s+fast)|"
+    # a tree or pole moving now ("pohonnya makin goyang", "tiangnya makin miring")
+    r"(?:pohon|dahan|tiang)\w*\b[^.?!]{0,20}\b(?:makin|semakin|tambah)\s+"
+    r"(?:goyang|bergoyang|miring|condong|retak)|"
+    r"(?:menimpa|nyangkut\s+di|bersandar\s+(?:di|ke)|miring\s+ke)\s+kabel\s+listrik)\b",
     re.I)
 # Money rising is no danger ("air pdam naik terus tagihannya").
 _MONEY = re.compile(r"\b(?:tagihan\w*|rekening|tarif|harga|biaya|iuran|bill|price)\b", re.I)
@@ -143,7 +150,8 @@ _TRIGGER_WORDS = (
     "smoke", "darurat", "emergency", "gawat", "percik", "berapi", "memercik", "spark", "live", "fall", "leaning",
     "jatuh", "roboh", "rubuh", "tumbang", "patah", "menimpa", "nyangkut", "bersandar", "miring", "naik", "makin",
     "keep", "rising", "airnya", "aianyo", "serangan", "heart", "sesak", "susah", "sulit", "breathe", "collapsed",
-    "fainted", "passed", "berdarah", "luka", "kritis", "sekarat", "gempa", "earthquake", "quake",
+    "fainted", "passed", "berdarah", "luka", "kritis", "sekarat", "gempa", "earthquake", "quake", "setrum",
+    "tersetrum", "kesengat", "gerak", "bergerak", "goyang", "bergoyang", "cepat", "cepet", "deras",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 

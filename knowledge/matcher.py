@@ -156,9 +156,16 @@ def unmentioned_body(index: LexicalIndex, text: str, entry: int, *, phrases_only
 _SCHOOLING = frozenset({"tamat", "tamatan", "lulus", "lulusan", "alumni", "jebolan", "graduate", "graduated"})
 
 
+# Words before a body that make it a landmark ("lampu jalan mati dekat SPBU": the street light, not Pertamina).
+_LANDMARK = frozenset({"dekat", "depan", "samping", "sebelah", "seberang", "belakang", "dakek", "near", "opposite",
+                       "behind", "beside"})
+
+
 def _bodies_said(words: list[str], bodies: dict[str, str]) -> list[str]:
-    """Return the words naming a body that is not the city's, in order, without a school said as schooling."""
-    return [word for i, word in enumerate(words) if word in bodies and not (i and words[i - 1] in _SCHOOLING)]
+    """Return the words naming a body that is not the city's, in order, without a school said as schooling or a
+    body said as a landmark (one word may stand between: "depan kantor imigrasi")."""
+    return [word for i, word in enumerate(words) if word in bodies and not (i and words[i - 1] in _SCHOOLING)
+            and not (_LANDMARK & set(words[max(0, i - 2):i]))]
 
 
 def named_body(normalizer: Normalizer, text: str) -> str | None:

@@ -78,6 +78,10 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     # the seventeenth (menus, one offering the ODGJ entry)
     "gempa barusan kerasa banget ya, berapa magnitudonya? ada potensi tsunami ga??",
     "did you feel the earthquake just now? is there a tsunami warning?",
+    # the eighteenth ("urusan PLN", a menu of child development, "no answer … DPUPR")
+    "ada kabel listrik putus di jalan, ada anak kena setrum barusan masih tergeletak", "anaknya ga gerak pak tolong!!",
+    "ibu2 jatuh di got depan pasar... kepalanya berdarah", "air sungai batang kuranji naik cepat, warga mulai panik",
+    "pohonnya makin goyang",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -119,6 +123,7 @@ def test_emergencies_happening_now(text: str) -> None:
     "kemarin anak saya luka ringan jatuh dari motor", "tahun lalu tetangga kritis di rumah sakit",
     "warga yang terluka parah dalam kecelakaan bulan lalu sudah dapat santunan?",
     "kalau gempa ke mana evakuasinya?", "gempa kemarin merusak sekolah, siapa yang perbaiki?",
+    "kalau anak kena setrum harus gimana?", "pohon di depan rumah bergoyang kena angin kemarin", "harga cabai naik cepat",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)

@@ -513,3 +513,22 @@ async def test_what_residents_typed_in_the_seventeenth_qa_pass(padang: Chat) -> 
     await padang.say("BPBD lah pak ini bencana banjir")  # six words naming the office: had been refused
     assert "Badan Penanggulangan Bencana" in padang.text or "Pilih jenis masalahnya" in padang.text
     assert "Silakan pilih salah satu" not in padang.text
+
+
+async def test_what_residents_typed_in_the_eighteenth_qa_pass(padang: Chat) -> None:
+    await padang.say("lampu jalan mati dekat SPBU by pass sudah seminggu")  # a landmark, not Pertamina's matter
+    assert "Pertamina" not in padang.text and "Dinas Perhubungan" in padang.text
+    await padang.say("yes correct")  # a yes is no story
+    await padang.say("/lapor")
+    assert "yes correct" not in padang.text
+    await padang.say("/batal")
+    await padang.say("/lapor")
+    await padang.say("jalan berlubang besar di depan SD 12 kuranji, motor sering jatuh")
+    await padang.say("ya")
+    await padang.say("ga ada lokasi, ini soal jalan")  # no place: skipped, not saved as the place
+    assert "Kirim foto" in padang.text
+    await padang.say("nama sy ga ikut dikirim kan?")  # had got the due date
+    assert "Identitas Anda hanya terlihat oleh petugas" in padang.text
+    await padang.say("lewati")
+    await padang.say("cantumin nama sy aja, Rudi Hartono")  # had been added to the story
+    assert "nama **Rudi Hartono**" in padang.text
