@@ -23,7 +23,8 @@ ACK_WORDS = {"ok", "oke", "okay", "okey", "okee", "sip", "siap", "baik", "baikla
              "gajadi", "nggak jadi", "ngga jadi", "enggak jadi", "tidak jadi", "ndak jadi", "indak jadi", "never mind",
              "nevermind",
              "great", "good", "nice", "cool", "awesome", "perfect", "alright", "got it", "i see", "understood",
-             "mantul", "keren", "oke deh", "okelah"}
+             "mantul", "keren", "oke deh", "okelah",
+             "iyo", "yo", "bana", "benar", "betul", "bener", "correct"}  # "iyo bana" had got the towing answer
 FAREWELL_WORDS = {"bye", "bye bye", "byee", "dadah", "dah", "sampai jumpa", "sampai jumpa lagi", "see you", "goodbye",
                   "good bye", "wassalam", "wassalamualaikum", "cukup", "itu aja", "itu saja", "segitu aja",
                   "segitu saja", "sekian", "cukup sekian", "sekian dulu"}

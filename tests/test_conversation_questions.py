@@ -540,3 +540,11 @@ async def test_a_short_follow_up_is_answered_from_the_entry_just_given(padang: C
     await padang.say("lampu jalan mati lapor kemana")
     await padang.say("ada nomor wa nya?")
     assert "Dinas Perhubungan" in padang.last[-1].text and "hoaks" not in padang.text.lower()
+
+
+@pytest.mark.parametrize("said", ["iyo bana", "iya benar", "betul"])
+async def test_a_yes_outside_a_complaint_is_acknowledged(chat: Chat, said: str) -> None:
+    """Eighteenth QA pass: "iyo bana" got the towing answer."""
+    await chat.say("/start")
+    await chat.say(said)
+    assert chat.text.startswith("Baik. Jika ada yang ingin ditanyakan lagi")
