@@ -59,7 +59,7 @@ def _latest_story(turn: Turn, otherwise: list[str], about: str) -> str:
         if named is not None:  # "ambo nio malapor anjiang liar tu, baa caronyo": no story, it names one
             about = about or named
             continue
-        if only_a_place(turn, candidate) or _no_story(candidate):  # "rmh sy di lubuk begalung": where, not what
+        if _no_story(turn, candidate):  # "rmh sy di lubuk begalung": where, not what
             continue
         story = _story_of(candidate)
         route = turn.router.route(story) if len(story) >= MIN_DESCRIPTION else None
@@ -75,7 +75,7 @@ def _told_before(turn: Turn, older: list[str]) -> list[str]:
     question, a wish to report or a place alone ends them."""
     stories: list[str] = []
     for text in older[:TOLD_JOINED - 1]:
-        if is_question(text) or report_asked_about(text) is not None or only_a_place(turn, text) or _no_story(text):
+        if _ends_story(text) or _no_story(turn, text):
             break
         stories.insert(0, _story_of(text))
     return stories
@@ -84,9 +84,15 @@ def _told_before(turn: Turn, older: list[str]) -> list[str]:
 STORY_WORDS = 3  # fewer words tell no problem ("yes correct", "iyo bana")
 
 
-def _no_story(text: str) -> bool:
-    """Tell whether a message told lately is no story: a yes or a few words ("yes correct" had become a complaint)."""
-    return said_yes(text) or len(words(text).split()) < STORY_WORDS
+def _ends_story(text: str) -> bool:
+    """Tell whether a message ends a story told over several messages: a question, or a wish to report."""
+    return is_question(text) or report_asked_about(text) is not None
+
+
+def _no_story(turn: Turn, text: str) -> bool:
+    """Tell whether a message told lately tells no problem: a place alone, a yes, or a few words ("yes correct" had
+    become a complaint)."""
+    return said_yes(text) or len(words(text).split()) < STORY_WORDS or only_a_place(turn, text)
 
 
 TOLD_JOINED = 3  # the resident's latest statements joined as the story offered ("pohon tumbang …", "anaknya …")
@@ -101,10 +107,9 @@ def told_lately(turn: Turn) -> str:
     stories: list[str] = []
     for told in reversed(turn.state.get("told", [])):
         text = str(told.get("text") or "")
-        if (not recent(turn, told.get("at")) or is_question(text) or report_asked_about(text) is not None
-                or len(stories) == TOLD_JOINED):
+        if not recent(turn, told.get("at")) or _ends_story(text) or len(stories) == TOLD_JOINED:
             break
-        if not (only_a_place(turn, text) or _no_story(text)):
+        if not _no_story(turn, text):
             stories.insert(0, _story_of(text))
     story = "\n".join(stories)
     return story if len(story) >= MIN_DESCRIPTION else ""
@@ -149,9 +154,10 @@ def place_told(turn: Turn) -> str | None:
     gunung pangilun dpn toko harapan" after "sampah di dpn rmh sy udh seminggu gk diangkut"): where the problem
     is, kept for the report (no question, and no problem of its own the router would place)."""
     text = turn.text.strip()
-    if "?" in text or len(text.split()) > PLACE_WORDS_AT_MOST or is_question(text) or not told_lately(turn):
+    if "?" in text or len(text.split()) > PLACE_WORDS_AT_MOST or is_question(text):
         return None
-    if not only_a_place(turn, text):  # "jalan rusak di jl sudirman": a story of its own
+    # (asked of every message outside a complaint: the place test, a regex unless a place is named, comes first)
+    if not only_a_place(turn, text) or not told_lately(turn):  # "jalan rusak di jl sudirman": a story of its own
         return None
     place = _ADDRESS_OPENING.sub("", text).strip(" ,.;")[:MAX_PLACE]  # offered as a button at the place step
     return place if len(place) >= 3 else None

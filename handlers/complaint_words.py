@@ -182,11 +182,11 @@ _STREET = re.compile(r"\b(?:(?i:jln|jl)\.?\s*|[Jj]alan\s+)(?P<cap>" + _CAPITALIS
                      + _NUMBER.replace("number", "num")
                      + r"|\b(?i:jln|jl)\.?\s*(?P<short>[a-z0-9][\w.'/-]*(?:\s+[\w.'/-]+){0,2}?)" + _NUMBER + _STOP)
 MAX_PLACE = 80  # characters of a place taken from a story (a button's label)
-# Between a street and the kelurahan after it: "Jl. Veteran, kel. Purus", "jalan Khatib Sulaiman Ulak Karang Utara".
-_BEFORE_KELURAHAN = re.compile(r"[\s,]*(?:di\s+)?(?:(?:kel(?:urahan)?|kec(?:amatan)?)\.?\s*)?", re.IGNORECASE)
-
-
-_KELURAHAN_WORD_LAST = re.compile(r"[\s,]*(?:di\s+)?(?:(?:kel(?:urahan)?|kec(?:amatan)?)\.?)?\s*$", re.IGNORECASE)
+# Between a street and the kelurahan after it: "Jl. Veteran, kel. Purus", "jalan Khatib Sulaiman Ulak Karang Utara"
+# (all of what stands between, or the end of a street that ran on into it).
+_KELURAHAN_WORD = r"[\s,]*(?:di\s+)?(?:(?:kel(?:urahan)?|kec(?:amatan)?)\.?)?\s*"
+_BEFORE_KELURAHAN = re.compile(_KELURAHAN_WORD, re.IGNORECASE)
+_KELURAHAN_WORD_LAST = re.compile(_KELURAHAN_WORD + "$", re.IGNORECASE)
 
 
 def place_in_story(story: str, places: Places) -> str | None:

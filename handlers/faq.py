@@ -17,10 +17,10 @@ from handlers.contact import about_reaching, asked_contact, contact_reply, named
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.faq_context import not_that, read_with_previous
-from handlers.faq_reply import POINTS_TO_REPORTING, answer_reply, option_label, option_value
+from handlers.faq_reply import POINTS_TO_REPORTING, answer_reply, faq_options
 from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police,
                               not_that_but, opens_with_salam, police_matter, says_not_that, wants_to_report_where)
-from handlers.messages import Option, Reply
+from handlers.messages import Reply
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.decision import ENGLISH_SHARE
 from knowledge.kb import Faq
@@ -212,7 +212,7 @@ def _not_answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
     if match.decision == "suggest" and suggestions:
         last["suggested"] = [f.id for f in suggestions]
         turn.record("question", "suggest", faq_key=suggestions[0].id, opd=last["opd"], answered=False, **common)
-        options = tuple(Option(option_label(f.question), option_value("faq", f.id)) for f in suggestions)
+        options = faq_options(suggestions)
         text = texts.MAYBE_RELATED if match.tentative else texts.DID_YOU_MEAN
         if elsewhere:  # say whose matter it is first; the city's entries stay on offer
             text = f"{texts.handled_elsewhere(elsewhere, turn.kb.city.name)}\n\n{texts.OR_DID_YOU_MEAN}"

@@ -9,10 +9,10 @@ from typing import Any, NamedTuple
 
 from handlers import texts
 from handlers.context import Turn
-from handlers.faq_reply import again, option_label, option_value, or_this
+from handlers.faq_reply import again, faq_options, or_this
 from handlers.followup import (about_previous, asks_office_hours, from_previous, is_short, office_only, quoted_lines,
                                shared_with_previous)
-from handlers.messages import Option, Reply
+from handlers.messages import Reply
 from knowledge.kb import Faq, Opd
 from knowledge.matcher import GENERIC_WORDS, MAX_SUGGESTIONS, Match
 
@@ -45,12 +45,14 @@ def read_with_previous(turn: Turn, previous: dict[str, Any], before: Faq | None)
             return which_service(turn, office, f"{turn.text} {topic}")
         asked = f"{turn.text} {topic}"  # "trs syaratnya?" after "kapan jadwal SPMB?"
         match = turn.matcher.match(previous["text"] if place_only else asked)  # a place's name matches nothing
-        if before is not None and not place_only and asks_office_hours(turn):
-            # "jam buka kantornya jam berapa" after Disdukcapil's online services: its office's hours, not the
-            # entry the question before that one was about
-            match = same_opd(turn, before) or match
+        # "jam buka kantornya jam berapa" after Disdukcapil's online services: its office's hours, not the entry
+        # the question before that one was about
+        hours = before is not None and not place_only and asks_office_hours(turn)
+        in_office = same_opd(turn, before) if hours else None
+        match = in_office or match
         if before is not None and (match.faq is None or match.faq.id == before.id):  # nothing quotable
-            in_office = same_opd(turn, before)  # "bisa online?" after a Disdukcapil answer: its online entry
+            if not hours:  # "bisa online?" after a Disdukcapil answer: its online entry
+                in_office = same_opd(turn, before)
             if in_office is None or in_office.decision != "answer":
                 other = in_office.best.faq if in_office is not None and in_office.best is not None else None
                 return from_previous(turn, before, again(before), or_this(other), lines=[])
@@ -93,11 +95,9 @@ def topic_of(turn: Turn, text: str) -> str:
 def which_service(turn: Turn, opd: Opd, asked: str) -> list[Reply]:
     """Ask which of an office's services a follow-up is about, offering the office's entries that fit it best."""
     faqs = [c.faq for c in turn.matcher.match(asked).candidates if c.faq.opd == opd.slug][:MAX_SUGGESTIONS]
-    turn.state["last_question"] = {"text": asked[:500], "opd": opd.slug, "faq": None, "elsewhere": None,
-                                   "own_words": False, "suggested": [f.id for f in faqs],
-                                   "at": turn.services.now().isoformat()}
+    _offered(turn, asked, opd.slug, faqs, own_words=False)
     turn.record("question", "clarify", opd=opd.slug, answered=False, text=turn.text)
-    options = tuple(Option(option_label(f.question), option_value("faq", f.id)) for f in faqs)
+    options = faq_options(faqs)
     return [Reply(texts.which_service_of(opd.short_name or opd.name, bool(options)),
                   options=options + ((texts.NONE_OF_THESE,) if options else (texts.ASK_AGAIN,)), kind="suggest")]
 
@@ -108,13 +108,17 @@ def either(turn: Turn, alone: Match, combined: Match, before: Faq) -> list[Reply
     assert alone.faq is not None
     theirs = [c.faq for c in combined.candidates if c.faq.opd == before.opd and c.faq.id != before.id]
     faqs = [alone.faq] + [f for f in theirs if f.id != alone.faq.id][:MAX_SUGGESTIONS - 1]
-    turn.state["last_question"] = {"text": turn.text[:500], "opd": None, "faq": None, "elsewhere": None,
-                                   "own_words": True, "suggested": [f.id for f in faqs],
-                                   "at": turn.services.now().isoformat()}
+    _offered(turn, turn.text, None, faqs, own_words=True)
     turn.record("question", "suggest", faq_key=faqs[0].id, answered=False, score=round(float(alone.score), 4),
                 text=turn.text)
-    options = tuple(Option(option_label(f.question), option_value("faq", f.id)) for f in faqs)
-    return [Reply(texts.DID_YOU_MEAN, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
+    return [Reply(texts.DID_YOU_MEAN, options=faq_options(faqs) + (texts.NONE_OF_THESE,), kind="suggest")]
+
+
+def _offered(turn: Turn, asked: str, opd: str | None, faqs: list[Faq], *, own_words: bool) -> None:
+    """Remember the question the entries were offered for (the choice answers it; "Bukan semuanya" names `opd`)."""
+    turn.state["last_question"] = {"text": asked[:500], "opd": opd, "faq": None, "elsewhere": None,
+                                   "own_words": own_words, "suggested": [f.id for f in faqs],
+                                   "at": turn.services.now().isoformat()}
 
 
 def names_only_a_place(turn: Turn) -> bool:
@@ -150,6 +154,5 @@ def not_that(turn: Turn, wrong: Faq, previous: dict[str, Any], match: Match | No
     previous["faq"] = None  # no follow-up reads the missed answer
     if others:
         previous["suggested"] = [f.id for f in others]
-        options = tuple(Option(option_label(f.question), option_value("faq", f.id)) for f in others)
-        return [Reply(texts.NOT_THAT_MAYBE, options=options + (texts.NONE_OF_THESE,), kind="suggest")]
+        return [Reply(texts.NOT_THAT_MAYBE, options=faq_options(others) + (texts.NONE_OF_THESE,), kind="suggest")]
     return [Reply(texts.NOT_THAT, options=(texts.REPORT, texts.ASK_AGAIN))]

@@ -4,6 +4,7 @@ buttons that offer an entry (cut to fit Telegram's limits)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from handlers import texts
 from handlers.context import Turn
@@ -27,6 +28,11 @@ def option_value(prefix: str, key: str, suffix: str = "") -> str:
     """Return a button's value ("faq:KEY"), or "faq:~" when the key does not fit (the state knows it)."""
     value = f"{prefix}:{key}{suffix}"
     return value if len(value.encode()) <= MAX_VALUE_BYTES else f"{prefix}:~{suffix}"
+
+
+def faq_options(faqs: Iterable[Faq]) -> tuple[Option, ...]:
+    """Return the buttons that offer entries ("did you mean"), each answering its entry when pressed."""
+    return tuple(Option(option_label(f.question), option_value("faq", f.id)) for f in faqs)
 
 
 def answer_reply(turn: Turn, faq: Faq) -> Reply:

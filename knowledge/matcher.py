@@ -171,8 +171,9 @@ def _bodies_said(words: list[str], bodies: dict[str, str]) -> list[str]:
 def named_body(normalizer: Normalizer, text: str) -> str | None:
     """Return the first body that is not the city's (outside_bodies.txt) a text names, word or phrase."""
     words = normalizer.words(text)
-    for word in _bodies_said(words, normalizer.outside_bodies)[:1]:
-        return normalizer.outside_bodies[word]
+    said = _bodies_said(words, normalizer.outside_bodies)
+    if said:
+        return normalizer.outside_bodies[said[0]]
     return next((body for phrase, body in sorted(normalizer.outside_phrases.items()) if says_phrase(words, phrase)),
                 None)
 

@@ -102,6 +102,14 @@ class Chat:
                     return await self.say(option=option.value)
         raise AssertionError(f"no option {label!r} in {self.options}")
 
+    async def skip_to_summary(self, most: int = 6) -> None:
+        """Skip every step left of a complaint (category, place, photo, name) until its summary is shown."""
+        for _ in range(most):
+            if "Ringkasan laporan" in self.text:
+                return
+            await self.say("lewati")
+        raise AssertionError(f"no summary after {most} skips: {self.text}")
+
     def as_user(self, user_id: str, channel: str | None = None) -> Chat:
         """Return another resident talking to the same bot."""
         return Chat(self.dispatcher, user_id, channel or self.channel)

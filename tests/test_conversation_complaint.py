@@ -1005,8 +1005,5 @@ async def test_the_office_proposed_chosen_again_from_the_list_keeps_its_category
     await padang.choose("Lainnya")
     await padang.choose(next(o for o in padang.options if "(DPUPR)" in o))
     assert "Pilih jenis masalahnya" not in padang.text and "lokasi" in padang.text.lower()
-    await padang.say("lewati")
-    await padang.say("lewati")
-    if "Ringkasan" not in padang.text:
-        await padang.say("lewati")
+    await padang.skip_to_summary()
     assert "Kategori: Drainase / got / bandar tersumbat" in padang.text

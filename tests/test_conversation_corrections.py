@@ -449,9 +449,7 @@ async def test_stories_and_names_of_the_sixteenth_qa_pass(padang: Chat) -> None:
     await padang.say("perumahan belimbing blok F, kuranji")
     await padang.say("gk ada foto nak hp sy jadul")  # no photo, with a reason: skipped
     assert "Kirim foto" not in padang.text
-    if "Ringkasan" not in padang.text:
-        await padang.say("Anonim (disarankan)")
-    assert "Ringkasan laporan" in padang.text
+    await padang.skip_to_summary()
     await padang.say("eh salah, blok G bukan F, dekat mushala al ikhlas")  # had asked which part to change
     assert "Lokasi: perumahan belimbing blok F, kuranji (ralat: blok G, dekat mushala al ikhlas)" in padang.text
     await padang.say("nama sy Nurhayati ya nak bkn anonim")  # had been read as asking for anonymity
@@ -466,19 +464,14 @@ async def test_a_story_with_dimana_mana_is_a_story_and_a_name_said_first_is_kept
     await padang.say("/batal")
     await padang.say("nama saya Yusrizal, saya mau lapor jalan rusak berlubang di depan SD 12")
     assert "Sudah benar?" in padang.text
-    for answer in ("ya", "lewati", "lewati"):
-        await padang.say(answer)
-    if "Ringkasan" not in padang.text:
-        await padang.say("lewati")
+    await padang.say("ya")
+    await padang.skip_to_summary()
     assert "Nama: Yusrizal" in padang.text and "Masalah: jalan rusak berlubang di depan SD 12" in padang.text
     await padang.say("/batal")
     await padang.say("/lapor")
     await padang.say("kan udah sy bilang tadi, got mampet di depan rumah tiap hujan meluap")
     await padang.say("ya")
-    await padang.say("lewati")
-    await padang.say("lewati")
-    if "Ringkasan" not in padang.text:
-        await padang.say("lewati")
+    await padang.skip_to_summary()
     assert "Masalah: got mampet di depan rumah tiap hujan meluap" in padang.text
 
 
@@ -498,10 +491,7 @@ async def test_what_residents_typed_in_the_seventeenth_qa_pass(padang: Chat) -> 
     await padang.say("Ada genangan air tinggi di depan rumah sudah 3 hari")
     await padang.say("maaf salah, bukan genangan, itu air PDAM bocor dari pipa")  # the office and the story
     assert "Pilih jenis masalahnya" in padang.text and any("air" in o.lower() for o in padang.options)
-    while "Pilih jenis masalahnya" in padang.text or "Kirim lokasi" in padang.text or "Kirim foto" in padang.text:
-        await padang.say("lewati")
-    if "Ringkasan" not in padang.text:
-        await padang.say("Anonim (disarankan)")
+    await padang.skip_to_summary()
     assert "air pdam bocor dari pipa" in padang.text and "Instansi: Perumda Air Minum" in padang.text
     await padang.say("ya tapi saya takut anak saya kena imbas, identitas saya aman kan?")  # had got "pilih salah satu"
     assert "Identitas Anda hanya terlihat oleh petugas" in padang.text
