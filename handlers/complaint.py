@@ -21,7 +21,7 @@ import secrets
 
 from rapidfuzz import fuzz
 
-from handlers import faq, texts
+from handlers import complaint_texts, faq, texts
 from handlers.complaint_flow import ask_current, aside, asks, cancelled, location_received, reprompt, urgent_first
 from handlers.complaint_place import (add_detail, location_step, name_given, name_hidden, name_step, photo_step,
                                       place_fixed)
@@ -57,7 +57,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
     choice = turn.choice or ""
     if choice.startswith("report:"):  # "Buat laporan" under an answer that says to report here
         return await _begin(turn, reported(turn, choice.removeprefix("report:")), told_before=True)
-    if choice == texts.REPORT_ALSO.value:  # the other problem told during the last complaint
+    if choice == complaint_texts.REPORT_ALSO.value:  # the other problem told during the last complaint
         return await _begin(turn, str(turn.state.pop("also", "")))
     command = turn.command
     if command and command[0] == "lapor":  # "yes please report it" under an answer is its "Buat laporan"
@@ -65,7 +65,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
         if len(story) < MIN_DESCRIPTION and turn.state.get("flow") == "lapor" and data(turn).get("description"):
             # "lapor" again mid-way (at "Sudah benar?"): the complaint being written goes on, not dropped
             turn.record("command", "lapor_again")
-            return [Reply(texts.DRAFT_GOES_ON)] + await reprompt(turn)
+            return [Reply(complaint_texts.DRAFT_GOES_ON)] + await reprompt(turn)
         story_named = typed_name(story) if story else None  # "saya ingin membuat laporan. Atas nama Bu Wati."
         named = story_named or typed_name(turn.text)  # "nama saya Yusrizal, saya mau lapor …"
         story = "" if story_named else story
@@ -83,7 +83,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
         # "sy di jln gajah mada …" after telling a problem: where it is, kept for the report it offers
         turn.state["told_place"] = {"text": place, "at": turn.services.now().isoformat()}
         turn.record("question", "place", answered=True)
-        return [Reply(texts.place_noted(place), options=(texts.REPORT, texts.ASK_AGAIN))]
+        return [Reply(complaint_texts.place_noted(place), options=(texts.REPORT, texts.ASK_AGAIN))]
     if not turn.state.get("flow") and not command and (turn.msg.photo or turn.msg.location):
         return await _begin_with_evidence(turn)
     if turn.state.get("flow") == "lapor" and choice.startswith(("faq:", "nf:")):  # a did-you-mean choice mid-way:
@@ -95,8 +95,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
         turn.record("question", "human", answered=True, text=turn.text)
         return [Reply(texts.NO_HUMAN)] + await reprompt(turn)
     if step == "describe":
-        if turn.choice == texts.TOLD_STORY.value and (told := data(turn).get("told_story")):
-            shown = Reply(texts.story_taken(texts.shown_description(told)))
+        if turn.choice == complaint_texts.TOLD_STORY.value and (told := data(turn).get("told_story")):
+            shown = Reply(complaint_texts.story_taken(complaint_texts.shown_description(told)))
             return urgent_first(turn, [shown] + await describe(turn, told))
         if not turn.msg.photo and asks_information(turn.text):  # a question typed instead: answered, then the step
             return await aside(turn)
@@ -130,7 +130,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return [emergency_reply(turn.kb.city, turn.text)] + await reprompt(turn)
     if turn.msg.photo and step not in ("location", "photo"):  # a photo sent late: kept, not lost
         data(turn)["photo"] = turn.msg.photo.path
-        return [Reply(texts.PHOTO_RECEIVED)] + ASKS[step](turn)
+        return [Reply(complaint_texts.PHOTO_RECEIVED)] + ASKS[step](turn)
     if turn.msg.location and step != "location":  # a place sent early: kept, not refused
         return [location_received(turn)] + ASKS[step](turn)
     return await STEPS.get(step, describe)(turn)
@@ -174,7 +174,7 @@ async def _begin(turn: Turn, text: str, *, told_before: bool = False) -> list[Re
     """Start a complaint ("/lapor", "Buat laporan"), saying so when that drops one not yet sent; a story the
     resident told in an earlier message (`told_before`) is shown, so they see what is reported."""
     told_place = turn.state.pop("told_place", None)  # an address given just before ("sy di jln gajah mada …")
-    dropped = [Reply(texts.DRAFT_DROPPED)] if _start_flow(turn) else []
+    dropped = [Reply(complaint_texts.DRAFT_DROPPED)] if _start_flow(turn) else []
     if told_place and recent(turn, told_place.get("at")):
         data(turn)["told_place"] = told_place["text"]
     text = _OPENING_LEFTOVER.sub("", text)  # "lapor lg min, tagihan air …": the story starts at "tagihan"
@@ -182,7 +182,7 @@ async def _begin(turn: Turn, text: str, *, told_before: bool = False) -> list[Re
     for told_key in ("told", "last_question"):  # what was told is this complaint's now: no later report takes it
         turn.state.pop(told_key, None)
     if len(text.strip()) >= MIN_DESCRIPTION:
-        shown = [Reply(texts.story_taken(texts.shown_description(text)))] if told_before else []
+        shown = [Reply(complaint_texts.story_taken(complaint_texts.shown_description(text)))] if told_before else []
         return dropped + shown + await describe(turn, text)
     if told:  # told just before, not placed surely: offered, not assumed
         data(turn)["told_story"] = told
@@ -194,7 +194,7 @@ async def _begin_with_evidence(turn: Turn) -> list[Reply]:
     (with its caption as the story when it has one). "batal" leaves, as at every step."""
     _start_flow(turn)
     replies = await describe(turn)
-    return [Reply(texts.EVIDENCE_STORY) if r.text == texts.DESCRIBE else r for r in replies]
+    return [Reply(complaint_texts.EVIDENCE_STORY) if r.text == complaint_texts.DESCRIBE else r for r in replies]
 
 
 async def taken_back(turn: Turn) -> list[Reply]:
@@ -220,7 +220,7 @@ async def _same_as_recent(turn: Turn, resident_id: int, description: str, catego
     return None
 
 
-EDIT_CHOICE = "edit:"  # texts.EDIT_OPTIONS: the part of the complaint to change
+EDIT_CHOICE = "edit:"  # complaint_texts.EDIT_OPTIONS: the part of the complaint to change
 
 
 async def _confirm(turn: Turn) -> list[Reply]:
@@ -234,15 +234,15 @@ async def _confirm(turn: Turn) -> list[Reply]:
         if turn.choice is None and (moved := place_instead(turn.text, str(data(turn).get("address") or ""))):
             store_location(turn, None, None, moved)  # "salah, bukan di indarung tapi di lubuk begalung"
             turn.record("complaint_step", "place_corrected")
-            return [Reply(texts.PLACE_CHANGED)] + ask_confirm(turn)
+            return [Reply(complaint_texts.PLACE_CHANGED)] + ask_confirm(turn)
         if turn.choice is None and (fixed := place_fixed(turn)):
             return [fixed] + ask_confirm(turn)
         if turn.choice is None and refuses(turn.text):  # "eh salah, bukan no 12 tapi no 21": which part?
-            return [Reply(texts.WHICH_PART, options=texts.EDIT_OPTIONS)]
+            return [Reply(complaint_texts.WHICH_PART, options=complaint_texts.EDIT_OPTIONS)]
         if turn.choice is None and adds_detail(turn.text):  # "it's near the Alfamart, smells terrible": to the story
             add_detail(turn)
-            return [Reply(texts.DETAIL_ADDED)] + ask_confirm(turn)
-        return [Reply(texts.CONFIRM_AGAIN)] + ask_confirm(turn)
+            return [Reply(complaint_texts.DETAIL_ADDED)] + ask_confirm(turn)
+        return [Reply(complaint_texts.CONFIRM_AGAIN)] + ask_confirm(turn)
     lapor = data(turn)
     opd = turn.kb.opd(lapor.get("opd"))
     if opd is None:
@@ -254,7 +254,7 @@ async def _confirm(turn: Turn) -> list[Reply]:
         if same is not None:  # sent twice by mistake? A second yes files it all the same.
             lapor["repeat_ok"] = True
             turn.record("complaint_step", "repeat_warned", data={"ticket": same.ticket})
-            return [Reply(texts.same_complaint(same.ticket), options=(texts.SEND, texts.CANCEL))]
+            return [Reply(complaint_texts.same_complaint(same.ticket), options=(texts.SEND, texts.CANCEL))]
     if lapor.get("name"):  # the name the resident typed ("nama saya Rahmat Hidayat") is the one the OPD sees
         resident.display_name = lapor["name"]
     row = await turn.services.complaints.file(
@@ -270,10 +270,11 @@ async def _confirm(turn: Turn) -> list[Reply]:
     turn.state["filed"] = {"ticket": row.ticket, "at": turn.services.now().isoformat(), "opd": opd.slug,
                            "due": row.due_date.isoformat()}
     turn.record("complaint_step", "filed", opd=opd.slug, data={"ticket": row.ticket})
-    filed = [Reply(texts.filed(row.ticket, opd.label, row.due_date), options=texts.MENU, kind="filed")]
+    filed = [Reply(complaint_texts.filed(row.ticket, opd.label, row.due_date), options=texts.MENU, kind="filed")]
     if lapor.get("also"):  # the other problem told at the place step: now it may be reported too
         turn.state["also"] = lapor["also"]
-        filed.append(Reply(texts.also_mentioned(lapor["also"]), options=(texts.REPORT_ALSO, texts.ASK_AGAIN)))
+        filed.append(Reply(complaint_texts.also_mentioned(lapor["also"]),
+                           options=(complaint_texts.REPORT_ALSO, texts.ASK_AGAIN)))
     return filed
 
 

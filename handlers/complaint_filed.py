@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from handlers import texts
+from handlers import complaint_texts, texts
 from handlers.complaint_state import said_yes
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
@@ -35,7 +35,7 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
         return await _photo_after(turn, filed)
     if turn.choice is None and _ADD_PHOTO.search(turn.text):  # "tambah foto ke laporan": send it now
         turn.state["filed"] = filed
-        return [Reply(texts.send_photo_now(filed["ticket"]), request="photo")]
+        return [Reply(complaint_texts.send_photo_now(filed["ticket"]), request="photo")]
     if turn.choice is None and _TOO_LONG.search(turn.text):  # "kok lama sampai tanggal 9? dahannya bisa patah"
         return _what_happens_next(turn, filed, too_long=True)
     if turn.choice is None and is_emergency(turn.text):  # "how long? the tree can fall anytime": the numbers first
@@ -47,7 +47,7 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
         return None
     turn.state["filed"] = filed  # a third try is told the same
     turn.record("complaint_step", "filed_again", data={"ticket": filed["ticket"]})
-    return [Reply(texts.filed_already(filed["ticket"]), options=texts.MENU)]
+    return [Reply(complaint_texts.filed_already(filed["ticket"]), options=texts.MENU)]
 
 
 # "brp lama ditanggapi?", "kapan diperbaiki?": asking when it is handled, in a few words ("kapan jadwal angkut
@@ -96,14 +96,14 @@ def _what_happens_next(turn: Turn, filed: dict[str, str], *, too_long: bool = Fa
     who finds that too long: that the date is the latest, and the emergency numbers for a danger now)."""
     opd = turn.kb.opd(filed.get("opd"))
     if opd is None or not filed.get("due"):
-        return [Reply(texts.filed_already(filed["ticket"]), options=texts.MENU)]
+        return [Reply(complaint_texts.filed_already(filed["ticket"]), options=texts.MENU)]
     turn.state["filed"] = filed  # another question is told the same
     turn.record("question", "filed_next", opd=opd.slug, answered=True, data={"ticket": filed["ticket"]})
     due = dt.date.fromisoformat(filed["due"])
     if too_long:
-        return [Reply(texts.due_is_latest(filed["ticket"], opd.label, due)),
+        return [Reply(complaint_texts.due_is_latest(filed["ticket"], opd.label, due)),
                 Reply(texts.emergency_first(turn.kb.city), options=texts.MENU, kind="emergency")]
-    return [Reply(texts.after_filing(filed["ticket"], opd.label, due), options=texts.MENU)]
+    return [Reply(complaint_texts.after_filing(filed["ticket"], opd.label, due), options=texts.MENU)]
 
 
 # Asking to add a photo to the complaint just filed ("tambah foto ke laporan", "mau kirim foto jg", "can I add a
@@ -122,4 +122,4 @@ async def _photo_after(turn: Turn, filed: dict[str, str]) -> list[Reply] | None:
         return None
     turn.state["filed"] = filed
     turn.record("complaint_step", "photo_added", data={"ticket": filed["ticket"]})
-    return [Reply(texts.photo_added(filed["ticket"]), options=texts.MENU)]
+    return [Reply(complaint_texts.photo_added(filed["ticket"]), options=texts.MENU)]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from handlers import faq, texts
+from handlers import complaint_texts, faq, texts
 from handlers.complaint_prompts import ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name, ask_photo
 from handlers.complaint_state import SET_ASIDE_FOR, data, go, set_aside, store_location
 from handlers.complaint_words import says_also
@@ -39,7 +39,7 @@ async def aside(turn: Turn) -> list[Reply]:
                                      or _RESPONDING.search(turn.text)):
         days = turn.kb.sla_days(data(turn).get("category"))
         turn.record("question", "complaint_time", answered=True)
-        return [Reply(texts.time_to_answer(days))] + await reprompt(turn)
+        return [Reply(complaint_texts.time_to_answer(days))] + await reprompt(turn)
     return faq.answer_question(turn) + await reprompt(turn)
 
 
@@ -89,8 +89,8 @@ def location_received(turn: Turn) -> Reply:
     """Keep a place sent before its step (or with the description) and say whether it was kept."""
     where = turn.msg.location
     if store_location(turn, where.latitude, where.longitude, where.address):
-        return Reply(texts.LOCATION_RECEIVED)
-    return Reply(texts.location_outside(turn.kb.city.name, asking=False))
+        return Reply(complaint_texts.LOCATION_RECEIVED)
+    return Reply(complaint_texts.location_outside(turn.kb.city.name, asking=False))
 
 
 def after_opd(turn: Turn) -> list[Reply]:

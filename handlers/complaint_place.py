@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from handlers import texts
+from handlers import complaint_texts, texts
 from handlers.complaint_flow import MAX_ALSO, after_location, ask_current, aside, asks, tells_another_problem, to_name
 from handlers.complaint_prompts import STORY_PLACE, ask_confirm, ask_location, ask_name, ask_photo
 from handlers.complaint_state import (MAX_DESCRIPTION, NOT_AN_ANSWER, data, go, said_yes, says_skip, store_location,
@@ -29,11 +29,11 @@ async def location_step(turn: Turn, typed_place: str | None = None) -> list[Repl
         pin = (*typed, None)
     if pin:
         if not store_location(turn, *pin):  # a pin outside the city: ask again
-            return [Reply(texts.location_outside(turn.kb.city.name, asking=True), options=(texts.SKIP,),
+            return [Reply(complaint_texts.location_outside(turn.kb.city.name, asking=True), options=(texts.SKIP,),
                           request="location")]
     elif msg.photo:  # a photo sent early: keep it, still ask for the place
         data(turn)["photo"] = msg.photo.path
-        return [Reply(texts.PHOTO_RECEIVED)] + ask_location(turn)
+        return [Reply(complaint_texts.PHOTO_RECEIVED)] + ask_location(turn)
     elif asks(turn):  # a question, not a place: answer it, then ask again
         return await aside(turn)
     elif turn.choice == "skip" or says_skip(turn.text):
@@ -42,19 +42,19 @@ async def location_step(turn: Turn, typed_place: str | None = None) -> list[Repl
                                             or (turn.choice is None and said_yes(turn.text))):
         store_location(turn, None, None, data(turn)["story_place"])  # the street the story named, confirmed
     elif is_button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
-        return [Reply(texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
+        return [Reply(complaint_texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
     elif typed_place is None and tells_another_problem(turn):  # "oh iya satu lagi, lampu jalan … juga mati"
         data(turn)["also"] = turn.text[:MAX_ALSO]
         turn.record("complaint_step", "another_problem")
-        return [Reply(texts.ANOTHER_PROBLEM)] + ask_location(turn)
+        return [Reply(complaint_texts.ANOTHER_PROBLEM)] + ask_location(turn)
     elif len(turn.text) >= 3:
         address = typed_place or corrected_place(turn.text)
         store_location(turn, None, None, address)
         elsewhere = _address_elsewhere(turn, address)
         if elsewhere:  # kept (the resident may know better), but said: "ubah lokasi" changes it
-            return [Reply(texts.address_elsewhere(elsewhere, turn.kb.city.name))] + after_location(turn)
+            return [Reply(complaint_texts.address_elsewhere(elsewhere, turn.kb.city.name))] + after_location(turn)
     else:
-        return [Reply(texts.LOCATION_SHORT, options=(texts.SKIP,), request="location")]
+        return [Reply(complaint_texts.LOCATION_SHORT, options=(texts.SKIP,), request="location")]
     return after_location(turn)
 
 
@@ -65,9 +65,9 @@ def place_fixed(turn: Turn) -> Reply | None:
     fix = place_fix(turn.text) if address else None
     if not fix:
         return None
-    store_location(turn, None, None, texts.amended_place(address, fix))
+    store_location(turn, None, None, complaint_texts.amended_place(address, fix))
     turn.record("complaint_step", "place_corrected")
-    return Reply(texts.PLACE_CHANGED)
+    return Reply(complaint_texts.PLACE_CHANGED)
 
 
 # A street, lane or estate named after a city ("Jl. Bandung", "Gg. Jakarta") names no place of its own.
@@ -95,13 +95,13 @@ async def photo_step(turn: Turn) -> list[Reply]:
         if turn.choice is None and (moved := place_instead(turn.text, str(data(turn).get("address") or ""))):
             store_location(turn, None, None, moved)  # "eh maaf salah, bukan di indarung, tapi di …"
             turn.record("complaint_step", "place_corrected")
-            return [Reply(texts.PLACE_CHANGED)] + ask_photo(turn)
+            return [Reply(complaint_texts.PLACE_CHANGED)] + ask_photo(turn)
         if turn.choice is None and (fixed := place_fixed(turn)):  # "eh salah, blok G no 5 maksudnya"
             return [fixed] + ask_photo(turn)
         detail = besides_the_photo(turn.text) if turn.choice is None else ""
         if detail and adds_detail(detail):  # "fotonyo beko ambo kirim, lampunyo tiang nomor 45": the pole's number
             return [add_detail(turn, detail)] + ask_photo(turn)
-        return [Reply(texts.PHOTO_AGAIN, options=(texts.SKIP,), request="photo")]
+        return [Reply(complaint_texts.PHOTO_AGAIN, options=(texts.SKIP,), request="photo")]
     return to_name(turn)
 
 
@@ -111,7 +111,7 @@ def add_detail(turn: Turn, detail: str | None = None) -> Reply:
     lapor = data(turn)
     lapor["description"] = clean_text(f"{lapor['description']}\n{detail_of(detail or turn.text)}", MAX_DESCRIPTION)[0]
     turn.record("complaint_step", "detail_added")
-    return Reply(texts.DETAIL_TAKEN)
+    return Reply(complaint_texts.DETAIL_TAKEN)
 
 
 async def name_step(turn: Turn) -> list[Reply]:
@@ -123,7 +123,7 @@ async def name_step(turn: Turn) -> list[Reply]:
     elif asks(turn):  # a question at the name step: answered, then the step again
         return await aside(turn)
     else:
-        return [Reply(texts.PICK_ONE)] + ask_name(turn)
+        return [Reply(complaint_texts.PICK_ONE)] + ask_name(turn)
     go(turn, "confirm")
     return ask_confirm(turn)
 
@@ -136,7 +136,7 @@ def name_given(turn: Turn, name: str, shown: bool) -> list[Reply]:
     turn.record("complaint_step", "name_given")
     if turn.state.get("step") == "name":
         go(turn, "confirm")
-    return [Reply(texts.name_taken(name, shown))] + ask_current(turn)
+    return [Reply(complaint_texts.name_taken(name, shown))] + ask_current(turn)
 
 
 def name_hidden(turn: Turn) -> list[Reply]:
@@ -149,4 +149,4 @@ def name_hidden(turn: Turn) -> list[Reply]:
     turn.record("complaint_step", "name_hidden")
     if turn.state.get("step") == "name":
         go(turn, "confirm")
-    return [Reply(texts.NAME_HIDDEN)] + ask_current(turn)
+    return [Reply(complaint_texts.NAME_HIDDEN)] + ask_current(turn)

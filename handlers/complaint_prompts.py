@@ -6,7 +6,7 @@ has no options left (the proposed OPD vanished, no likely OPDs): then they move 
 
 from __future__ import annotations
 
-from handlers import texts
+from handlers import complaint_texts, texts
 from handlers.complaint_state import data
 from handlers.complaint_words import place_in_story
 from handlers.context import Turn
@@ -18,8 +18,9 @@ def ask_describe(turn: Turn) -> list[Reply]:
     """Ask what happened, offering the problem the resident told just before when there is one (`told_lately`)."""
     told = data(turn).get("told_story")
     if told:
-        return [Reply(texts.describe_or_told(texts.shown_description(told)), options=(texts.TOLD_STORY,))]
-    return [Reply(texts.DESCRIBE)]
+        return [Reply(complaint_texts.describe_or_told(complaint_texts.shown_description(told)),
+                      options=(complaint_texts.TOLD_STORY,))]
+    return [Reply(complaint_texts.DESCRIBE)]
 
 
 def ask_route(turn: Turn) -> list[Reply]:
@@ -30,7 +31,7 @@ def ask_route(turn: Turn) -> list[Reply]:
         turn.state["step"] = "pick_opd"
         return ask_opd(turn)
     category = turn.kb.category(lapor.get("category"))
-    return [Reply(texts.route_proposal(opd, category.name if category else None),
+    return [Reply(complaint_texts.route_proposal(opd, category.name if category else None),
                   options=(texts.ROUTE_OK, texts.ROUTE_OTHER))]
 
 
@@ -46,13 +47,13 @@ def ask_opd(turn: Turn) -> list[Reply]:
     if not options:
         turn.state["step"] = "pick_opd_all"
         return ask_opd_all(turn)
-    return [Reply(texts.CHOOSE_OPD, options=tuple(options) + (texts.OPD_MORE,))]
+    return [Reply(complaint_texts.CHOOSE_OPD, options=tuple(options) + (texts.OPD_MORE,))]
 
 
 def ask_opd_all(turn: Turn) -> list[Reply]:
     """Offer every OPD, by name."""
     options = tuple(_opd_option(o) for o in sorted(turn.kb.opds, key=lambda o: o.name))
-    return [Reply(texts.CHOOSE_OPD_ALL, options=options)]
+    return [Reply(complaint_texts.CHOOSE_OPD_ALL, options=options)]
 
 
 def ask_category(turn: Turn) -> list[Reply]:
@@ -60,7 +61,7 @@ def ask_category(turn: Turn) -> list[Reply]:
     opd = turn.kb.opd(data(turn).get("opd"))
     categories = opd.categories if opd else ()
     options = tuple(Option(c.name, f"cat:{c.code}") for c in categories) + (texts.CATEGORY_NONE,)
-    return [Reply(texts.CHOOSE_CATEGORY, options=options)]
+    return [Reply(complaint_texts.CHOOSE_CATEGORY, options=options)]
 
 
 def ask_location(turn: Turn) -> list[Reply]:
@@ -70,9 +71,10 @@ def ask_location(turn: Turn) -> list[Reply]:
     place = place_in_story(str(lapor.get("description") or ""), turn.services.places) or lapor.get("told_place")
     if place is None:
         lapor.pop("story_place", None)
-        return [Reply(texts.LOCATION, options=(texts.SKIP,), request="location")]
+        return [Reply(complaint_texts.LOCATION, options=(texts.SKIP,), request="location")]
     lapor["story_place"] = place
-    return [Reply(texts.location_in_story(place), options=(Option(place, STORY_PLACE), texts.SKIP), request="location")]
+    return [Reply(complaint_texts.location_in_story(place), options=(Option(place, STORY_PLACE), texts.SKIP),
+                  request="location")]
 
 
 STORY_PLACE = "place:story"  # the button with the address the story gave
@@ -80,20 +82,21 @@ STORY_PLACE = "place:story"  # the button with the address the story gave
 
 def ask_photo(turn: Turn) -> list[Reply]:
     """Ask for a photo."""
-    return [Reply(texts.PHOTO, options=(texts.SKIP,), request="photo")]
+    return [Reply(complaint_texts.PHOTO, options=(texts.SKIP,), request="photo")]
 
 
 def ask_name(turn: Turn) -> list[Reply]:
     """Ask whether the resident's name may appear on the public complaint (only asked when the channel
     gives a name: the web chat has none, and its complaints are anonymous)."""
-    return [Reply(texts.name_question(turn.msg.display_name or "-"), options=(texts.NAME_SHOW, texts.NAME_ANON))]
+    return [Reply(complaint_texts.name_question(turn.msg.display_name or "-"),
+                  options=(texts.NAME_SHOW, texts.NAME_ANON))]
 
 
 def ask_confirm(turn: Turn) -> list[Reply]:
     """Show the summary and ask to send it."""
     lapor = data(turn)
     category = turn.kb.category(lapor.get("category"))
-    return [Reply(texts.summary(lapor, turn.kb.opd(lapor.get("opd")), category.name if category else None),
+    return [Reply(complaint_texts.summary(lapor, turn.kb.opd(lapor.get("opd")), category.name if category else None),
                   options=(texts.SEND, texts.CANCEL), kind="summary")]
 
 

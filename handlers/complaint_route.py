@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from handlers import texts
+from handlers import complaint_texts, texts
 from handlers.complaint_flow import (MAX_ALSO, after_category, after_opd, aside, asks, cancelled, location_received,
                                      tells_another_problem)
 from handlers.complaint_prompts import ask_category, ask_opd, ask_opd_all, ask_route
@@ -31,16 +31,16 @@ async def describe(turn: Turn, text: str | None = None) -> list[Reply]:
     if msg.photo:
         lapor["photo"] = msg.photo.path
         text = text or msg.photo.caption
-        prefix.append(Reply(texts.PHOTO_RECEIVED))
+        prefix.append(Reply(complaint_texts.PHOTO_RECEIVED))
     if msg.location:
         prefix.append(location_received(turn))
     description, cut = clean_text(without_already_said(text if text is not None else msg.text), MAX_DESCRIPTION)
     if len(description) < MIN_DESCRIPTION:
-        return prefix + [Reply(texts.DESCRIBE_MORE if description else texts.DESCRIBE)]
+        return prefix + [Reply(complaint_texts.DESCRIBE_MORE if description else complaint_texts.DESCRIBE)]
     lapor["description"] = description
     lapor.pop("told_story", None)
     if cut:
-        prefix.append(Reply(texts.DESCRIPTION_CUT))
+        prefix.append(Reply(complaint_texts.DESCRIPTION_CUT))
     route = turn.router.route(description)
     candidates: list[str] = []
     for slug, _category, _score in route.candidates:
@@ -90,10 +90,10 @@ async def confirm_route(turn: Turn) -> list[Reply]:
         return other
     if turn.choice is None and opens_with_yes(turn.text) and tells_another_problem(turn):
         data(turn)["also"] = turn.text[:MAX_ALSO]  # "iya. oh iya di situ juga ada juru parkir liar": yes, and one more
-        return [Reply(texts.ANOTHER_PROBLEM)] + after_opd(turn)
+        return [Reply(complaint_texts.ANOTHER_PROBLEM)] + after_opd(turn)
     if turn.choice is None and adds_detail(turn.text):  # "sebenarnya yg lebih parah itu …": the story grows
         return await _story_grows(turn, turn.text)
-    return [Reply(texts.PICK_ONE)] + ask_route(turn)
+    return [Reply(complaint_texts.PICK_ONE)] + ask_route(turn)
 
 
 def _other_offices(turn: Turn) -> list[Reply]:
@@ -107,7 +107,7 @@ def _other_offices(turn: Turn) -> list[Reply]:
 async def _story_grows(turn: Turn, more: str) -> list[Reply]:
     """Add what the resident said to the story and route it again."""
     turn.record("complaint_step", "detail_added")
-    return [Reply(texts.DETAIL_TAKEN)] + await describe(turn, f"{data(turn).get('description', '')}\n{more}")
+    return [Reply(complaint_texts.DETAIL_TAKEN)] + await describe(turn, f"{data(turn).get('description', '')}\n{more}")
 
 
 # Questioning the office proposed: "lho kok perhubungan? ini soal bansos PKH saya", "kok dinas perdagangan? ini
@@ -175,11 +175,11 @@ async def pick_opd(turn: Turn) -> list[Reply]:
             # A bare "ya" or "hmm" answers no step: the choice is asked again.
             clear(turn.state)
             turn.record("complaint_step", "left")
-            return [Reply(texts.NOT_FILED, options=texts.MENU)]
+            return [Reply(complaint_texts.NOT_FILED, options=texts.MENU)]
         if turn.choice is None and is_question(turn.text):  # "berapa nomor polisi": answered, then the step again
             return await aside(turn)
         ask = ask_opd_all if turn.state.get("step") == "pick_opd_all" else ask_opd
-        return [Reply(texts.PICK_ONE)] + ask(turn)
+        return [Reply(complaint_texts.PICK_ONE)] + ask(turn)
     lapor = data(turn)
     if opd.slug != lapor.get("opd"):  # the office proposed chosen again from the list keeps its category
         lapor["opd"], lapor["category"] = opd.slug, None
@@ -193,7 +193,7 @@ async def pick_category(turn: Turn) -> list[Reply]:
         if says_skip(turn.text):
             turn.choice = "cat:-"
         else:
-            return [Reply(texts.PICK_ONE)] + ask_category(turn)
+            return [Reply(complaint_texts.PICK_ONE)] + ask_category(turn)
     category = turn.kb.category(turn.choice[4:])
     lapor["category"] = category.code if category and category.opd == lapor.get("opd") else None
     return after_category(turn)

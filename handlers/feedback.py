@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from handlers import complaint_flow, texts
+from handlers import complaint_flow, complaint_texts, texts
 from handlers.context import Turn
 from handlers.messages import Reply
 
@@ -38,7 +38,7 @@ async def rating(turn: Turn) -> list[Reply] | None:
         ticket = await _pending_rating(turn, rated_too=True)
         if ticket is None:  # in the middle of a complaint, its open step is asked again
             in_flow = turn.state.get("flow") == "lapor"
-            return [Reply(texts.NOTHING_TO_RATE, options=() if in_flow else texts.MENU)] + _back_to_flow(turn)
+            return [Reply(complaint_texts.NOTHING_TO_RATE, options=() if in_flow else texts.MENU)] + _back_to_flow(turn)
         return await _rate(turn, ticket, int(typed.group(1) or typed.group(2)))
     # A bare "1".."5" while a finished complaint waits for its rating, unless a menu of the conversation takes
     # that number (a category): not the 👍/👎 under an answer, which nobody means by "1".
@@ -94,8 +94,8 @@ async def _rate(turn: Turn, ticket: str, n: int) -> list[Reply]:
     ok = 1 <= n <= 5 and await turn.services.complaints.rate(turn.session, resident.id, ticket, n)
     turn.record("rating", str(n) if ok else "refused", data={"ticket": ticket})
     if not ok:
-        return [Reply(texts.RATING_FAILED)]
-    return [Reply(texts.rating_thanks(n, ticket.strip().upper(), before))] + _back_to_flow(turn)
+        return [Reply(complaint_texts.RATING_FAILED)]
+    return [Reply(complaint_texts.rating_thanks(n, ticket.strip().upper(), before))] + _back_to_flow(turn)
 
 
 def _back_to_flow(turn: Turn) -> list[Reply]:

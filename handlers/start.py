@@ -8,7 +8,7 @@ to ask; thanks ("makasih min"); an acknowledgement ("ok", "siap").
 
 from __future__ import annotations
 
-from handlers import complaint, complaint_flow, texts
+from handlers import complaint, complaint_flow, complaint_texts, texts
 from handlers.complaint_state import clear
 from handlers.complaint_words import says_take_back
 from handlers.context import Turn
@@ -82,7 +82,7 @@ def _start(turn: Turn) -> list[Reply]:
     dropped = clear(turn.state)
     turn.state["greeted"] = True
     turn.record("command", "start")
-    return ([Reply(texts.DRAFT_DROPPED)] if dropped else []) + [
+    return ([Reply(complaint_texts.DRAFT_DROPPED)] if dropped else []) + [
         Reply(texts.greeting(turn.kb.city), options=texts.MENU, kind="menu")]
 
 

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from handlers import complaint_flow, texts
+from handlers import complaint_flow, complaint_texts, texts
 from handlers.context import Turn
 from handlers.messages import Option, Reply
 from knowledge.records.complaints import FINAL, RATEABLE, WITHDRAWABLE, ComplaintError, status_label
@@ -103,14 +103,14 @@ async def _list(turn: Turn) -> list[Reply]:
     resident = await turn.resident()
     rows = await turn.services.complaints.list_for_resident(turn.session, resident.id)
     if not rows:
-        return [Reply(texts.NO_COMPLAINTS, options=(texts.REPORT, texts.ASK))]
+        return [Reply(complaint_texts.NO_COMPLAINTS, options=(texts.REPORT, texts.ASK))]
     rows = sorted(rows, key=lambda r: r.created_at, reverse=True)[:MAX_LISTED]
     names = await _opd_names(turn, (row.opd_id for row in rows), short=True)
     lines = ["**Laporan Anda**"]
     for row in rows:
         when = texts.date_short(_local(turn, row.created_at).date())
         lines.append(f"- **{row.ticket}** — {status_label(row.status)} — {names.get(row.opd_id, '-')} — {when}")
-    lines += ["", texts.STATUS_HINT]
+    lines += ["", complaint_texts.STATUS_HINT]
     options = tuple(Option(row.ticket, f"status:{row.ticket}") for row in rows)
     return [Reply("\n".join(lines), options=options, kind="status")]
 
@@ -140,9 +140,9 @@ async def _detail(turn: Turn, ticket: str) -> list[Reply]:
         f"Kategori: {category.name if category else 'Lainnya'}",
         f"Dilaporkan: {texts.date_short(_local(turn, row.created_at).date())}",
         *([f"Batas tanggapan: {texts.date_long(row.due_date)}"] if row.status not in FINAL else []),
-        f"Lokasi: {texts.place(row.address, row.latitude, row.longitude, row.kelurahan, row.kecamatan)}",
+        f"Lokasi: {complaint_texts.place(row.address, row.latitude, row.longitude, row.kelurahan, row.kecamatan)}",
         f"Foto: {'ada' if row.photo_path else 'tidak ada'}",
-        f"Masalah: {texts.shown_description(row.description)}",
+        f"Masalah: {complaint_texts.shown_description(row.description)}",
     ]
     events = await turn.services.complaints.timeline(turn.session, row.id)
     public = [e for e in events if not e.internal]  # status changes and the OPD's messages
@@ -159,9 +159,9 @@ async def _detail(turn: Turn, ticket: str) -> list[Reply]:
             lines.append(f"{when}{what}{note}")
     options: tuple[Option, ...] = ()
     if row.status in WITHDRAWABLE:
-        options = (Option(texts.WITHDRAW_LABEL, f"{WITHDRAW}{row.ticket}"),)
+        options = (Option(complaint_texts.WITHDRAW_LABEL, f"{WITHDRAW}{row.ticket}"),)
     elif row.status in RATEABLE and row.rating is None:  # not rated yet: it can be, from here
-        lines += ["", texts.RATE_NOW]
+        lines += ["", complaint_texts.RATE_NOW]
         options = tuple(Option(o["label"], o["value"]) for o in rating_options(row.ticket))
     return [Reply("\n".join(lines), options=options, kind="status")]
 
@@ -175,9 +175,9 @@ async def _ask_withdraw(turn: Turn, ticket: str) -> list[Reply]:
         return _not_found()
     if row.status not in WITHDRAWABLE:
         return _too_late(row)
-    return [Reply(texts.withdraw_question(row.ticket), options=(
-        Option(texts.WITHDRAW_YES_LABEL, f"{WITHDRAW_YES}{row.ticket}"),
-        Option(texts.WITHDRAW_NO_LABEL, f"{WITHDRAW_NO}{row.ticket}")))]
+    return [Reply(complaint_texts.withdraw_question(row.ticket), options=(
+        Option(complaint_texts.WITHDRAW_YES_LABEL, f"{WITHDRAW_YES}{row.ticket}"),
+        Option(complaint_texts.WITHDRAW_NO_LABEL, f"{WITHDRAW_NO}{row.ticket}")))]
 
 
 async def _withdraw(turn: Turn, ticket: str) -> list[Reply]:
@@ -196,7 +196,7 @@ async def _withdraw(turn: Turn, ticket: str) -> list[Reply]:
     # kept a little while: "eh jangan dibatalin, salah pencet" cannot undo it, but may report it again
     turn.state["withdrawn"] = {"ticket": row.ticket, "at": turn.services.now().isoformat(),
                                "story": row.description[:MAX_REFILED]}
-    return [Reply(texts.withdrawn(row.ticket), options=texts.MENU)]
+    return [Reply(complaint_texts.withdrawn(row.ticket), options=texts.MENU)]
 
 
 MAX_REFILED = 2000  # characters of a withdrawn complaint's story kept to report it again
@@ -216,18 +216,19 @@ def _undo_asked(turn: Turn) -> list[Reply] | None:
     turn.state.pop("withdrawn", None)
     turn.state["also"] = withdrawn["story"]
     turn.record("command", "withdraw_undo_asked", data={"ticket": withdrawn["ticket"]})
-    return [Reply(texts.withdrawn_for_good(withdrawn["ticket"]), options=(texts.REPORT_AGAIN, *texts.MENU))]
+    return [Reply(complaint_texts.withdrawn_for_good(withdrawn["ticket"]),
+                  options=(complaint_texts.REPORT_AGAIN, *texts.MENU))]
 
 
 def _not_found() -> list[Reply]:
-    return [Reply(texts.NOT_FOUND, options=(texts.STATUS, texts.REPORT))]
+    return [Reply(complaint_texts.NOT_FOUND, options=(texts.STATUS, texts.REPORT))]
 
 
 def _too_late(row: ComplaintRow) -> list[Reply]:
-    return [Reply(texts.withdraw_too_late(row.ticket, status_label(row.status)), options=texts.MENU)]
+    return [Reply(complaint_texts.withdraw_too_late(row.ticket, status_label(row.status)), options=texts.MENU)]
 
 
 async def _keep(turn: Turn, ticket: str) -> list[Reply]:
     """The resident chose not to withdraw."""
     turn.record("command", "withdraw", data={"done": False})
-    return [Reply(texts.withdraw_kept(ticket), options=texts.MENU)]
+    return [Reply(complaint_texts.withdraw_kept(ticket), options=texts.MENU)]

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from handlers import texts
+from handlers import complaint_texts
 from handlers.dispatch import Dispatcher
 from handlers.messages import Location, Photo
 from knowledge.records.complaints import ComplaintError
@@ -237,14 +237,14 @@ async def test_a_ticket_is_shown_only_to_the_resident_who_filed_it(chat: Chat) -
     ticket = await file_complaint(chat)
     other = chat.as_user("warga-2")
     await other.say(f"/status {ticket}")
-    assert other.last[-1].text == texts.NOT_FOUND
+    assert other.last[-1].text == complaint_texts.NOT_FOUND
     await other.say("/status TST-ZZZZZZ")
-    assert other.text == texts.NOT_FOUND  # same answer: existence is not revealed
+    assert other.text == complaint_texts.NOT_FOUND  # same answer: existence is not revealed
     await other.say("/status")
     assert ticket not in other.text
     same_id_other_channel = chat.as_user(chat.user_id, channel="web")
     await same_id_other_channel.say(f"/status {ticket}")
-    assert same_id_other_channel.last[-1].text == texts.NOT_FOUND
+    assert same_id_other_channel.last[-1].text == complaint_texts.NOT_FOUND
 
 
 async def test_restart_in_the_middle_of_the_flow(chat: Chat, tmp_path) -> None:
@@ -361,7 +361,7 @@ async def test_the_whole_conversation_on_both_databases(database, tmp_path) -> N
     assert f"Laporan {ticket}" in chat.text
     other = chat.as_user("warga-2")
     await other.say(f"/status {ticket}")
-    assert other.last[-1].text == texts.NOT_FOUND
+    assert other.last[-1].text == complaint_texts.NOT_FOUND
 
 
 async def test_a_ticket_number_alone_shows_its_status(chat: Chat) -> None:
@@ -481,14 +481,14 @@ async def test_a_resident_withdraws_their_complaint_after_saying_yes(chat: Chat)
     ticket = await file_complaint(chat)
     kept = await file_complaint(chat, "jalan di depan SD 12 berlubang besar dan membahayakan pengendara")
     await chat.say(f"/status {ticket}")
-    assert chat.options[-1] == texts.WITHDRAW_LABEL
-    await chat.say(texts.WITHDRAW_LABEL)  # typed label, like a button
+    assert chat.options[-1] == complaint_texts.WITHDRAW_LABEL
+    await chat.say(complaint_texts.WITHDRAW_LABEL)  # typed label, like a button
     assert "Yakin ingin membatalkan laporan" in chat.text and ticket in chat.text
     await chat.say("2")  # "Tidak, lanjutkan"
     assert "tetap diproses" in chat.text
     other = chat.as_user("warga-2")
     await other.say(option=f"withdraw-yes:{ticket}")  # someone else's ticket: as if it did not exist
-    assert other.last[-1].text == texts.NOT_FOUND
+    assert other.last[-1].text == complaint_texts.NOT_FOUND
     await chat.say(f"tolong batalkan laporan {ticket.lower()}")
     await chat.say("ya, batalkan")
     assert "sudah dibatalkan" in chat.text
@@ -497,7 +497,7 @@ async def test_a_resident_withdraws_their_complaint_after_saying_yes(chat: Chat)
     assert rows[ticket].first_response_at is None  # withdrawing is not the OPD's response
     assert rows[kept].status == "baru"
     await chat.say(f"/status {ticket}")
-    assert "Dibatalkan pelapor" in chat.text and texts.WITHDRAW_LABEL not in chat.options
+    assert "Dibatalkan pelapor" in chat.text and complaint_texts.WITHDRAW_LABEL not in chat.options
     await chat.say(f"/batal {ticket}")
     assert "tidak dapat dibatalkan lagi" in chat.text
     async with chat.services.db.session() as session:  # staff cannot reopen it, nor the resident rate it
@@ -640,13 +640,13 @@ async def test_an_opds_message_shows_in_the_residents_status_history(chat: Chat)
 
 
 def test_a_place_names_the_kelurahan_and_kecamatan_once() -> None:
-    assert texts.place("Jl. Raya Siteba 5, Kel. Surau Gadang, Kec. Nanggalo", None, None, "Surau Gadang",
+    assert complaint_texts.place("Jl. Raya Siteba 5, Kel. Surau Gadang, Kec. Nanggalo", None, None, "Surau Gadang",
                        "Nanggalo") == "Jl. Raya Siteba 5, Kel. Surau Gadang, Kec. Nanggalo"
-    assert texts.place("depan masjid", None, None, "Surau Gadang", "Nanggalo") == (
+    assert complaint_texts.place("depan masjid", None, None, "Surau Gadang", "Nanggalo") == (
         "depan masjid — Kel. Surau Gadang, Kec. Nanggalo")
-    assert texts.place("dekat pasar kuranji", None, None, None, "Kuranji") == "dekat pasar kuranji"
-    assert texts.place(None, -0.9, 100.4, None, None) == "titik -0.90000, 100.40000"
-    assert texts.place(None, None, None, None, None) == "-"
+    assert complaint_texts.place("dekat pasar kuranji", None, None, None, "Kuranji") == "dekat pasar kuranji"
+    assert complaint_texts.place(None, -0.9, 100.4, None, None) == "titik -0.90000, 100.40000"
+    assert complaint_texts.place(None, None, None, None, None) == "-"
 
 
 async def test_a_nik_or_phone_typed_as_the_address_is_shown_back_masked(chat: Chat) -> None:
@@ -745,7 +745,7 @@ async def test_a_question_at_the_photo_step_is_answered_then_the_photo_asked_aga
 
 
 def test_formatting_marks_in_a_residents_name_do_not_break_the_bold_around_it() -> None:
-    text = texts.name_question("*Andi* _Bold_ ~x~ `y`**")
+    text = complaint_texts.name_question("*Andi* _Bold_ ~x~ `y`**")
     assert "(**Andi Bold x y**)" in text
 
 

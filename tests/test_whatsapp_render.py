@@ -17,7 +17,7 @@ from bot.channels.whatsapp_render import (
     to_whatsapp,
     validate,
 )
-from handlers import texts
+from handlers import complaint_texts, texts
 from handlers.messages import Option, Reply
 from tests.fake_graph import TEMPLATES, GraphReject, validate_message
 
@@ -60,7 +60,7 @@ def test_long_text_is_split_under_4096_characters():
 
 
 def test_up_to_three_options_become_reply_buttons_with_values_as_ids():
-    [body] = render(Reply(texts.name_question("Siti"), options=(texts.NAME_SHOW, texts.NAME_ANON)))
+    [body] = render(Reply(complaint_texts.name_question("Siti"), options=(texts.NAME_SHOW, texts.NAME_ANON)))
     inter = body["interactive"]
     assert inter["type"] == "button"
     assert [(b["reply"]["id"], b["reply"]["title"]) for b in inter["action"]["buttons"]] == [
@@ -95,13 +95,13 @@ def test_four_to_ten_options_become_a_list_with_long_labels_in_the_description()
 
 def test_more_than_ten_options_become_numbered_text():
     options = tuple(Option(f"Dinas nomor {i}", f"opd:{i}") for i in range(1, 18))
-    bodies = render(Reply(texts.CHOOSE_OPD_ALL, options=options))
+    bodies = render(Reply(complaint_texts.CHOOSE_OPD_ALL, options=options))
     assert [b["type"] for b in bodies] == ["text"]
     assert "1. Dinas nomor 1\n" in bodies[0]["text"]["body"] and "17. Dinas nomor 17" in bodies[0]["text"]["body"]
 
 
 def test_location_request_uses_the_send_location_message():
-    [body] = render(Reply(texts.LOCATION, options=(texts.SKIP,), request="location"))
+    [body] = render(Reply(complaint_texts.LOCATION, options=(texts.SKIP,), request="location"))
     inter = body["interactive"]
     assert inter["type"] == "location_request_message" and inter["action"] == {"name": "send_location"}
     assert "*lewati*" in inter["body"]["text"] and "Atau ketik" not in inter["body"]["text"]
@@ -111,7 +111,7 @@ def test_location_request_uses_the_send_location_message():
 
 
 def test_photo_request_is_text_with_a_hint_and_the_skip_button():
-    [body] = render(Reply(texts.PHOTO, options=(texts.SKIP,), request="photo"))
+    [body] = render(Reply(complaint_texts.PHOTO, options=(texts.SKIP,), request="photo"))
     assert body["interactive"]["type"] == "button"
     assert PHOTO_HINT in body["interactive"]["body"]["text"]
     assert body["interactive"]["action"]["buttons"][0]["reply"] == {"id": "skip", "title": "Lewati"}
@@ -133,8 +133,8 @@ def test_options_without_text_get_a_prompt():
 
 @pytest.mark.parametrize("reply", [
     Reply(texts.greeting.__doc__ or "halo", options=texts.MENU),
-    Reply(texts.LOCATION_SHORT, options=(texts.SKIP,), request="location"),
-    Reply(texts.CHOOSE_CATEGORY, options=tuple(Option(f"Kategori masalah nomor {i} yang panjang", f"cat:{i}")
+    Reply(complaint_texts.LOCATION_SHORT, options=(texts.SKIP,), request="location"),
+    Reply(complaint_texts.CHOOSE_CATEGORY, options=tuple(Option(f"Kategori masalah nomor {i} yang panjang", f"cat:{i}")
                                                 for i in range(9)) + (texts.CATEGORY_NONE,)),
     Reply("Beri nilai", options=tuple(Option(str(n), f"rate:PDG-ABC123:{n}") for n in range(1, 6))),
     Reply(""),
