@@ -18,7 +18,7 @@ from handlers.messages import Reply
 from knowledge.kb import City
 
 _PERSON = (r"(?:orang\w*|org|urang|anak\w*|bayi|balita|warga|korban\w*|seseorang|nenek|kakek|ibu\w*|bapak\w*|"
-           r"ayah\w*|dia|beliau|someone|person|child|people|kid)")
+           r"ayah\w*|dia|beliau|someone|person|child|people|kid|son|daughter|boy|girl|baby)")
 # Urgent by themselves: a person in danger right now.
 _PEOPLE_IN_DANGER = re.compile(
     r"\b(?:pingsan|pangsan|tidak\s+sadarkan\s+diri|tak\s+sadarkan\s+diri|tidak\s+bernapas|tidak\s+bernafas|kejang\w*|"
@@ -34,6 +34,11 @@ _PEOPLE_IN_DANGER = re.compile(
     r"(?:collapsed|fainted|passed\s+out|has\s+collapsed|jatuh\s+(?:tidak|tak|ga|gak)\s+(?:bergerak|sadar))\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|hanyuik|terseret|tabanam|(?:ga|gak|nggak|tidak|tak|indak|ndak)\s+sadar)\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,6}}(?:tergeletak|terkapar)\b|"
+    # stuck in a lift, a child locked in a car ("ado urang tasangkuik di lift", "anak kecil kekunci di dalam mobil")
+    r"\b(?:tersangkut|tasangkuik|nyangkut|kesangkut|tesangkut|terkunci|kekunci|takunci|ketutup)\s+(?:di\s+|dalam\s+|"
+    r"di\s+dalam\s+|dalem\s+|di\s+dalem\s+|di\s+dalam\s+)?(?:lift|lif|elevator)\b|"
+    rf"\b{_PERSON}\b[^.?!]{{0,30}}\b(?:terkunci|kekunci|takunci|locked)\s+(?:di\s+|dalam\s+|di\s+dalam\s+|dalem\s+|"
+    r"di\s+dalem\s+|in\s+(?:the\s+|a\s+)?|inside\s+(?:the\s+|a\s+)?)?(?:mobil|oto|car)\b|"
     # "ada anak kena setrum barusan", "anaknya ga gerak pak tolong!!"
     r"\b(?:kena\s+setrum|tersetrum|kesengat\s+listrik)\b|"
     rf"\b{_PERSON}\w*\s+(?:\w+\s+){{0,2}}(?:ga|gak|nggak|tidak|tak|indak|ndak)\s+(?:ber)?gerak\b|"
@@ -152,6 +157,8 @@ _TRIGGER_WORDS = (
     "keep", "rising", "airnya", "aianyo", "serangan", "heart", "sesak", "susah", "sulit", "breathe", "collapsed",
     "fainted", "passed", "berdarah", "luka", "kritis", "sekarat", "gempa", "earthquake", "quake", "setrum",
     "tersetrum", "kesengat", "gerak", "bergerak", "goyang", "bergoyang", "cepat", "cepet", "deras",
+    "tersangkut", "tasangkuik", "kesangkut", "tesangkut", "terkunci", "kekunci", "takunci", "ketutup", "lift",
+    "locked",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 
@@ -174,8 +181,38 @@ def is_emergency(text: str) -> bool:
 
 def emergency_reply(city: City, text: str = "") -> Reply:
     """Return the reply that opens the answer to an emergency happening now: the numbers to call (PLN's too when the
-    message is about electricity)."""
+    message is about electricity); to someone thinking of ending their life, words for them and where help is."""
+    if in_crisis(text):
+        return Reply(texts.CRISIS, kind="emergency")
     return Reply(texts.emergency_first(city, electric=bool(_ELECTRIC.search(text))), kind="emergency")
+
+
+_ME = r"(?:saya|sy|aku|ak|aq|gue|gw|ambo|awak|i)"
+_NOT_WANT = r"(?:ga|gak|nggak|ngga|enggak|tidak|tdk|tak|indak|ndak|nda|dak)"
+_LIFE = r"(?:hidup|hdp|idup|hiduik|iduik)"
+# Thinking of ending one's life, said outright or the way people say it ("capek hidup, rasanya mau mati aja", Minang
+# "ambo lah indak tahan hiduik, nio mati se"). Not "lampunya mau mati" (a lamp going out) nor "mati lampu".
+_CRISIS = re.compile(
+    r"\b(?:bunuh\s+diri|gantung\s+diri|(?:meng)?akhiri\s+hidup\w*|menghabisi\s+nyawa\s+sendiri|minum\s+racun|"
+    r"(?:potong|sayat|iris)\s+nadi|suicid\w*|kill(?:ing)?\s+myself|end\s+(?:my|it)\s+(?:life|all)|"
+    r"(?:want|wanna|going)\s+to\s+die|wanna\s+die|don'?t\s+want\s+to\s+live|no\s+reason\s+to\s+live|"
+    r"(?:hurt|harm)\s+myself|self[\s-]harm)\b|"
+    rf"\b(?:capek|cape|capee|capai|lelah|letih|penat|muak|bosan|bosen|jenuh)\s+{_LIFE}\b|"
+    rf"\b{_NOT_WANT}\s+(?:lagi\s+)?(?:kuat|tahan|sanggup|mau|ingin|pengen|nio|ado\s+gunonyo)\s+"
+    rf"(?:lagi\s+|lai\s+)?{_LIFE}"
+    r"(?!\s+(?:sehat|bersih|hemat|mewah))\b|"
+    rf"\b{_LIFE}\s+(?:{_ME}\s+|ku\s+)?(?:udah\s+|sudah\s+|lah\s+)?{_NOT_WANT}\s+(?:ada\s+|ado\s+)?"
+    r"(?:gunanya|artinya|berarti|gunonyo|artinyo)\b|"
+    r"\b(?:ingin|ingn|pengen|pengin|pingin|pgn|kepengen|nio)\s+mati\b(?!\s+(?:lampu|listrik|air|aia))|"
+    r"\b(?:mau|mo|ingin|pengen|pgn|nio|nak|ndak)\s+mati\s+(?:aja|ajah|saja|se|sajo|ajo|ae|ja)\b|"
+    rf"\b(?:lebih\s+baik|mending|mendingan|labiah\s+baiak|rasanya|rasonyo|rasanyo)\s+(?:{_ME}\s+)?"
+    r"(?:mau\s+|ingin\s+|pengen\s+|nio\s+)?mati\b(?!\s+(?:lampu|listrik|air|aia|gaya))",
+    re.I)
+
+
+def in_crisis(text: str) -> bool:
+    """Tell whether a message says its writer, or someone they tell of, is thinking of ending their life."""
+    return bool(text) and bool(_CRISIS.search(text))
 
 
 # A danger from the power network: "kabel listrik putus … percikan api", "live wire", "tiang listrik miring".

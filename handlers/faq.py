@@ -15,7 +15,7 @@ from typing import Any
 from handlers import texts
 from handlers.contact import about_reaching, asked_contact, contact_reply, named_opd
 from handlers.context import Turn
-from handlers.emergency import emergency_reply, is_emergency
+from handlers.emergency import emergency_reply, in_crisis, is_emergency
 from handlers.faq_context import not_that, read_with_previous
 from handlers.faq_reply import POINTS_TO_REPORTING, answer_reply, faq_options
 from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police,
@@ -84,7 +84,8 @@ def _with_salam(turn: Turn, replies: list[Reply]) -> list[Reply]:
 
 def answer_question(turn: Turn) -> list[Reply]:
     """Answer the turn's text as a question (also asked by the complaint flow for a question typed mid-way)."""
-    replies = [emergency_reply(turn.kb.city, turn.text)] if is_emergency(turn.text) else []
+    crisis = in_crisis(turn.text)
+    replies = [emergency_reply(turn.kb.city, turn.text)] if crisis or is_emergency(turn.text) else []
     if turn.truncated:
         replies.append(Reply(texts.TRUNCATED))
     if asks_callback(turn.text):  # "no hp saya 0812… tolong dihubungi": the bot cannot call; it says what it can do
@@ -125,6 +126,13 @@ def answer_question(turn: Turn) -> list[Reply]:
     if not turn.state.get("english_noted") and turn.matcher.normalizer.english_share(turn.text) >= ENGLISH_SHARE:
         turn.state["english_noted"] = True  # once: the answers are in Indonesian, English questions are welcome
         answers = [Reply(texts.ENGLISH_NOTE)] + answers
+    if crisis:  # only an answer found for sure follows ("air mati terus, rasanya mau mati aja"); never a menu
+        if last.get("faq"):
+            return replies + answers
+        # Counted as answered, and kept out of the unanswered questions OPD admins read.
+        turn.events = [e for e in turn.events if e["kind"] not in ("question", "unanswered")]
+        turn.record("question", "crisis", answered=True)
+        return replies
     if replies and replies[0].kind == "emergency" and not _about_emergencies(turn, last):
         # In an emergency a "did you mean" menu is noise ("kebakaran di pasar" -> market fees), and so is an answer
         # from an office that does not deal with emergencies ("urang gaek indak bisa kalua rumah" in a flood got the

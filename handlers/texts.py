@@ -77,6 +77,15 @@ def emergency_first(city: City, electric: bool = False) -> str:
     return f"⚠️ {numbers}{pln}\n\nPesan dan laporan di sini tidak ditangani seketika."
 
 
+# To someone thinking of ending their life (or telling of someone who is): warm words first, then where help is,
+# now and for talking it through. No menu, no FAQ.
+CRISIS = ("Terima kasih sudah mau bercerita. Maaf Anda sedang merasakan beban seberat ini; Anda tidak sendirian, "
+          "dan ada orang yang siap membantu.\n"
+          "- Jika Anda (atau orang yang Anda ceritakan) mungkin menyakiti diri sekarang, hubungi **112** atau **119** "
+          "(gratis, 24 jam), atau datang ke IGD rumah sakit terdekat bersama orang yang Anda percayai.\n"
+          "- Untuk bicara dengan tenaga kesehatan tentang apa yang Anda rasakan, datanglah ke **puskesmas** terdekat: "
+          "ada layanan konseling dan kesehatan jiwa, dan dokter dapat merujuk bila perlu.\n"
+          "Kalau bisa, hubungi sekarang juga seseorang yang Anda percayai dan ceritakan apa yang Anda rasakan.")
 ELECTRIC_DANGER = ("Kabel atau tiang listrik berbahaya: jauhi dan jauhkan orang lain, jangan disentuh, dan hubungi "
                    "**PLN 123** (atau aplikasi PLN Mobile).")
 

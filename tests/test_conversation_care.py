@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handlers.emergency import is_emergency
+from handlers import texts
+from handlers.emergency import in_crisis, is_emergency
 from handlers.intents import asks_about_privacy
 from handlers.messages import Option, Photo, pick_option
 from knowledge.records.models import ComplaintRow, EventRow
@@ -82,6 +83,10 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     "ada kabel listrik putus di jalan, ada anak kena setrum barusan masih tergeletak", "anaknya ga gerak pak tolong!!",
     "ibu2 jatuh di got depan pasar... kepalanya berdarah", "air sungai batang kuranji naik cepat, warga mulai panik",
     "pohonnya makin goyang",
+    # the nineteenth (no numbers, or a calm FAQ): someone stuck in a lift, a child locked in a car
+    "tolong, ado urang tasangkuik di lift mal, lah satangah jam",
+    "tolong ada anak kecil kekunci di dalam mobil… panas bgt",
+    "my son is locked in the car and it's hot",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -124,6 +129,7 @@ def test_emergencies_happening_now(text: str) -> None:
     "warga yang terluka parah dalam kecelakaan bulan lalu sudah dapat santunan?",
     "kalau gempa ke mana evakuasinya?", "gempa kemarin merusak sekolah, siapa yang perbaiki?",
     "kalau anak kena setrum harus gimana?", "pohon di depan rumah bergoyang kena angin kemarin", "harga cabai naik cepat",
+    "mobil saya terkunci, kuncinya ketinggalan di dalam", "lift di mal sering rusak, siapa yang mengawasi?",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)
@@ -141,6 +147,39 @@ async def test_an_emergency_gets_the_numbers_first_as_a_question_and_as_a_compla
     await chat.say("batal")
     await chat.say("syarat surat keterangan kebakaran untuk asuransi")
     assert "⚠️" not in chat.text
+
+
+# --- thinking of ending one's life -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "aku ingin bunuh diri malam ini", "sy capek hidup, rasanya mau mati aja",
+    "ambo lah indak tahan hiduik, nio mati se",
+    "ga mau hidup lagi", "hidup ku udah ga ada artinya", "pengen mati aja", "lebih baik aku mati",
+    "teman saya bilang mau mengakhiri hidupnya", "i want to die", "I keep thinking about killing myself",
+    "sometimes I want to end my life",
+])
+def test_thinking_of_ending_a_life_is_heard(text: str) -> None:
+    assert in_crisis(text)
+
+
+@pytest.mark.parametrize("text", [
+    "lampunya mau mati", "mati lampu lagi", "saya mau lapor lampu jalan mati", "hidup sehat di padang gimana",
+    "tidak ingin hidup mewah", "akta kematian ayah", "air mati terus", "pajak motor mati 2 tahun",
+])
+def test_a_lamp_or_a_tax_that_lapsed_is_no_crisis(text: str) -> None:
+    assert not in_crisis(text)
+
+
+async def test_someone_thinking_of_ending_their_life_gets_kind_words_and_where_help_is_not_a_menu(chat: Chat) -> None:
+    await chat.say("/start")
+    await chat.say("sy capek hidup, rasanya mau mati aja")  # had got BPJS, neglected elderly and death certificates
+    assert len(chat.last) == 1 and chat.last[0].text == texts.CRISIS and not chat.last[0].options
+    assert "**112**" in chat.text and "puskesmas" in chat.text and "Maksud Anda" not in chat.text
+    assert not [e for e in await events(chat, "unanswered")]  # not shown to OPD admins as a question to answer
+    assert [e.outcome for e in await events(chat, "question")] == ["crisis"]
+    await chat.say("aku ingin bunuh diri malam ini")  # the mental-health entry, found for sure, may follow
+    assert chat.last[0].text == texts.CRISIS and "⚠️" not in chat.text
 
 
 # --- leaving a flow in words ----------------------------------------------------------------------

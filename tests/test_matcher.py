@@ -177,6 +177,10 @@ def test_the_issues_examples_are_answered(padang, question, faq_id):
      "pdam-tagihan-membengkak", False),  # 'tigo' and 'padahal' had outweighed every topic word
     ("min gmn cara bikin ktp el, anak sy udh 17 thn", "dukcapil-ktp-el-baru", True),  # was: the child's KIA
     ("ktp anak gimana bikinnya", "dukcapil-kia", True),
+    # the nineteenth QA pass: domestic violence had got abandoned children and waste burning, or only the police
+    ("suami sy sering mukul sy, sy harus lapor kemana", "dinsos-kekerasan-perempuan-anak", True),
+    ("kdrt lapor kmn", "dinsos-kekerasan-perempuan-anak", True),
+    ("suami saya suka main tangan, sy takut", "dinsos-kekerasan-perempuan-anak", True),
 ])
 def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq_id, answered):
     m = padang.match(question)
