@@ -27,12 +27,13 @@ from handlers.complaint_place import (add_detail, location_step, name_given, nam
                                       place_fixed)
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_opd,
                                         ask_opd_all, ask_photo)
-from handlers.complaint_route import (confirm_route, describe, office_instead, pick_category, pick_opd, to_office,
-                                      typed_beside)
+from handlers.complaint_route import (asked_instead, confirm_route, describe, office_instead, pick_category, pick_opd,
+                                      to_office, typed_beside)
 from handlers.complaint_state import BACK, MIN_DESCRIPTION, clear, data, go, said_yes, store_location, take_back, words
 from handlers.complaint_story import offered_report, place_told, recent, refers_to, reported, told_lately
-from handlers.complaint_words import (PLACE_WORDS, adds_detail, corrected_place, edit_asked, hides_name,
-                                      is_button_label, place_instead, refuses, says_cancel, typed_name)
+from handlers.complaint_words import (NAME_WORDS, PLACE_WORDS, adds_detail, bare_name, corrected_place, edit_asked,
+                                      hides_name, is_button_label, place_instead, refuses, says_cancel, story_fix,
+                                      typed_name)
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import asks_about_privacy, asks_for_human, asks_information, is_question
@@ -104,6 +105,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
             return ask_describe(turn)
         return urgent_first(turn, await describe(turn))
     said = words(turn.text)
+    if data(turn).pop("name_asked", False) and turn.choice is None and (name := bare_name(turn.text)):
+        return name_given(turn, name, False)  # asked for after "ubah nama": "Dedi Kurniawan"
     part = edit_asked(turn.text) if turn.choice is None and data(turn).get("opd") and step != "confirm_route" else None
     if part:  # "ubah lokasi" at any step after the OPD was settled
         replies = _edit(turn, part)
@@ -229,6 +232,12 @@ async def _confirm(turn: Turn) -> list[Reply]:
             return await aside(turn)
         if turn.choice and turn.choice.startswith(EDIT_CHOICE):  # a part picked to change
             return _edit(turn, turn.choice.removeprefix(EDIT_CHOICE))
+        if turn.choice and turn.choice.startswith("opd:") and (chosen := turn.kb.opd(turn.choice[4:])) is not None:
+            return to_office(turn, chosen)  # asked about at the summary (asked_instead), chosen
+        if turn.choice == "route:ok":  # and the office kept
+            return ask_confirm(turn)
+        if turn.choice is None and (asked := asked_instead(turn)) is not None:
+            return asked  # "bukannya satpol pp yg nertibin?"
         if turn.choice is None and (other := typed_beside(turn)) is not None:
             return other
         if turn.choice is None and (moved := place_instead(turn.text, str(data(turn).get("address") or ""))):
@@ -237,6 +246,9 @@ async def _confirm(turn: Turn) -> list[Reply]:
             return [Reply(complaint_texts.PLACE_CHANGED)] + ask_confirm(turn)
         if turn.choice is None and (fixed := place_fixed(turn)):
             return [fixed] + ask_confirm(turn)
+        if turn.choice is None and (fix := story_fix(turn.text, data(turn).get("description", ""))):
+            add_detail(turn, fix)  # "bukan km 10 tp km 12": kept as a correction of the story
+            return [Reply(complaint_texts.DETAIL_ADDED)] + ask_confirm(turn)
         if turn.choice is None and refuses(turn.text):  # "eh salah, bukan no 12 tapi no 21": which part?
             return [Reply(complaint_texts.WHICH_PART, options=complaint_texts.EDIT_OPTIONS)]
         if turn.choice is None and adds_detail(turn.text):  # "it's near the Alfamart, smells terrible": to the story
@@ -280,8 +292,11 @@ async def _confirm(turn: Turn) -> list[Reply]:
 
 def _edit(turn: Turn, part: str) -> list[Reply]:
     """Go back from the summary to the step that sets one part of the complaint; the steps after it
-    that are already answered are skipped on the way back to the summary."""
+    that are already answered are skipped on the way back to the summary. The name is asked at the summary."""
     lapor = data(turn)
+    if part in NAME_WORDS:  # the name is asked, and the step stays
+        lapor["name_asked"] = True
+        return [Reply(complaint_texts.NAME_ASK)]
     if part in ("lokasi", "alamat", "tempat", "location", "address"):
         for key in ("latitude", "longitude", "address", "kelurahan", "kecamatan", "location_asked"):
             lapor.pop(key, None)

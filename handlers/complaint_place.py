@@ -10,8 +10,8 @@ import re
 from handlers import complaint_texts, texts
 from handlers.complaint_flow import MAX_ALSO, after_location, ask_current, aside, asks, tells_another_problem, to_name
 from handlers.complaint_prompts import STORY_PLACE, ask_confirm, ask_location, ask_name, ask_photo
-from handlers.complaint_state import (MAX_DESCRIPTION, NOT_AN_ANSWER, data, go, said_yes, says_skip, store_location,
-                                      typed_point, words)
+from handlers.complaint_state import (MAX_DESCRIPTION, NOT_AN_ANSWER, data, go, no_photo_reason, said_yes, says_skip,
+                                      store_location, typed_point, words)
 from handlers.complaint_words import (adds_detail, besides_the_photo, corrected_place, detail_of, is_button_label,
                                       place_fix, place_instead, removes_name)
 from handlers.context import Turn, clean_text
@@ -89,7 +89,7 @@ def _address_elsewhere(turn: Turn, address: str) -> str | None:
 async def photo_step(turn: Turn) -> list[Reply]:
     if turn.msg.photo:
         data(turn)["photo"] = turn.msg.photo.path
-    elif not (turn.choice == "skip" or says_skip(turn.text)):
+    elif not (turn.choice == "skip" or says_skip(turn.text) or no_photo_reason(turn.text)):
         if asks(turn):  # "eh btw syarat bikin kk baru apa ya?": answered, then the photo asked again
             return await aside(turn)
         if turn.choice is None and (moved := place_instead(turn.text, str(data(turn).get("address") or ""))):

@@ -13,12 +13,12 @@ from handlers.complaint_flow import (MAX_ALSO, after_category, after_opd, aside,
                                      tells_another_problem)
 from handlers.complaint_prompts import ask_category, ask_opd, ask_opd_all, ask_route
 from handlers.complaint_state import MAX_DESCRIPTION, MIN_DESCRIPTION, NO, clear, data, go, said_yes, says_skip, words
-from handlers.complaint_words import (about_instead, adds_detail, opens_with_yes, refuses, says_cancel,
+from handlers.complaint_words import (about_instead, adds_detail, opens_with_yes, refuses, says_cancel, story_fix,
                                       without_already_said)
 from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from handlers.intents import is_question, police_matter
-from handlers.messages import Reply
+from handlers.messages import Option, Reply
 from handlers.smalltalk import small_talk
 from knowledge.kb import Opd
 from knowledge.router import OUTSIDE_OPD_SCORE
@@ -69,6 +69,12 @@ async def confirm_route(turn: Turn) -> list[Reply]:
     word = words(turn.text)
     if turn.choice == "route:ok" or (turn.choice is None and said_yes(turn.text)):
         return after_opd(turn)
+    if turn.choice and turn.choice.startswith("opd:") and (chosen := turn.kb.opd(turn.choice[4:])) is not None:
+        return to_office(turn, chosen)  # the office the resident asked about (asked_instead), chosen
+    if turn.choice is None and (asked := asked_instead(turn)) is not None:
+        return asked
+    if turn.choice is None and (fix := story_fix(turn.text, data(turn).get("description", ""))):
+        return await _story_grows(turn, fix)  # "eh maaf salah, bukan km 10 tp km 12": the story, not the office
     refused = turn.choice is None and refuses(turn.text)  # "bukan itu instansinya", "bukan, ini harusnya ke BPBD"
     if refused and (named := named_opd(turn.text, turn.kb)) is not None:
         if about := about_instead(turn.text):  # "maaf salah, bukan genangan, itu air PDAM bocor": and the story
@@ -94,6 +100,25 @@ async def confirm_route(turn: Turn) -> list[Reply]:
     if turn.choice is None and adds_detail(turn.text):  # "sebenarnya yg lebih parah itu …": the story grows
         return await _story_grows(turn, turn.text)
     return [Reply(complaint_texts.PICK_ONE)] + ask_route(turn)
+
+
+# Asking whether another office is the one: "bukannya satpol pp yg nertibin?", "apa bukan ke DLH?".
+_INSTEAD_ASKED = re.compile(r"^\W*(?:(?:eh|lho|loh|tapi|tp|pak|bu|min|kak)\W+)*"
+                            r"(?:bukannya|bkannya|bukankah|bukan\s+kah|apa\s+bukan|apa\s+(?:ga|gak|nggak|tidak)|"
+                            r"isn'?t\s+it|shouldn'?t\s+it)\b", re.I)
+
+
+def asked_instead(turn: Turn) -> list[Reply] | None:
+    """Answer a question naming another office than the one proposed ("bukannya satpol pp yg nertibin?") by
+    asking which it should be; it had silently moved the complaint. None when the message asks no such thing."""
+    if "?" not in turn.text and not _INSTEAD_ASKED.match(turn.text):
+        return None
+    named, proposed = named_opd(turn.text, turn.kb), turn.kb.opd(data(turn).get("opd"))
+    if named is None or proposed is None or named.slug == proposed.slug:
+        return None
+    return [Reply(complaint_texts.office_asked(proposed.label, named.label),
+                  options=(Option(f"Ke {named.short_name or named.name}", f"opd:{named.slug}"),
+                           Option(f"Tetap ke {proposed.short_name or proposed.name}", "route:ok")))]
 
 
 def _other_offices(turn: Turn) -> list[Reply]:

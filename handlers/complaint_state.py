@@ -76,6 +76,20 @@ _NO_PHOTO = re.compile(r"^(?:\w+\s+){0,2}(?:gk|ga|gak|g|nggak|ngga|tidak|tdk|nda
                        r"(?:foto|photo|gambar|pic|lokasi|alamat|location|address)\w*\b")
 
 
+# Why there is no photo, said at the photo step: "kamera hp sy rusak", "ga sempat moto", "my phone is dead".
+_NO_PHOTO_REASON = re.compile(
+    r"\b(?:kamera|camera|hp|handphone|ponsel|phone|batre|baterai|battery)\w*\s+(?:\w+\s+){0,3}?"
+    r"(?:rusak|jadul|mati|lowbat|low\s*bat|habis|error|eror|broken|dead|pecah|hilang|ga\s+ada\s+kamera)\b|"
+    r"\b(?:ga|gak|gk|g|tidak|tdk|nggak|ngga|ndak|indak|can'?t|cannot|couldn'?t)\s+(?:bisa\s+|sempat\s+|sampat\s+)?"
+    r"(?:moto|motoin|motret|memotret|fotoin|mafoto|foto|take\s+(?:a\s+)?(?:photo|picture|pic))\b", re.I)
+_NO_PHOTO_WORDS = 12
+
+
+def no_photo_reason(text: str) -> bool:
+    """Tell whether a short message at the photo step says why there is no photo (a skip, not more story)."""
+    return len(text.split()) <= _NO_PHOTO_WORDS and bool(_NO_PHOTO_REASON.search(text))
+
+
 def words(text: str) -> str:
     """Return the text lower-cased, without punctuation, for matching against the word sets."""
     return " ".join(re.sub(r"[^\w\s-]", " ", text.lower()).split())

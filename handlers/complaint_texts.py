@@ -82,6 +82,12 @@ CONFIRM_AGAIN = ("Ketik **ya** untuk mengirim laporan, **ubah masalah**, **ubah 
                  "instansi** untuk mengganti isinya, atau **batal** untuk membatalkan.")
 
 
+def office_asked(proposed: str, named: str) -> str:
+    """Answer a resident who asks whether another office handles their complaint."""
+    return (f"Menurut kami laporan seperti ini ditangani **{proposed}**. Jika Anda yakin **{named}** yang "
+            "menanganinya, pilih tombolnya; atau tetap kirim ke instansi tadi:")
+
+
 def route_proposal(opd: Opd, category_name: str | None) -> str:
     what = f" (kategori: {category_name})" if category_name else ""
     return f"Laporan ini akan diteruskan ke **{opd.label}**{what}. Sudah benar?"
@@ -118,6 +124,10 @@ def _name_line(data: dict) -> str:
     return "ditampilkan" if data.get("show_name") else "anonim"
 
 
+NAME_ASK = ("Silakan ketik nama Anda (misalnya **Budi Santoso**). Nama hanya dilihat petugas instansi, kecuali Anda "
+            "menulis **boleh disebut**.")
+
+
 def name_taken(name: str, shown: bool) -> str:
     if shown:
         return f"Baik, nama **{name}** kami cantumkan di laporan ini dan boleh disebut bila laporan dipublikasikan."
@@ -142,8 +152,8 @@ def summary(data: dict, opd: Opd | None, category_name: str | None) -> str:
         f"- Lokasi: {location}\n"
         f"- Foto: {'ada' if data.get('photo') else 'tidak ada'}\n"
         f"- Nama: {_name_line(data)}\n\n"
-        "Ketik **ya** untuk mengirim, **ubah masalah** / **ubah lokasi** / **ubah foto** / **ubah instansi** untuk "
-        "mengganti, atau **batal**."
+        "Ketik **ya** untuk mengirim, **ubah masalah** / **ubah lokasi** / **ubah foto** / **ubah instansi** / "
+        "**ubah nama** untuk mengganti, atau **batal**."
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from handlers import texts
-from handlers.complaint_state import NOT_AN_ANSWER, words
+from handlers.complaint_state import NOT_AN_ANSWER, said_yes, says_skip, words
 from handlers.intents import MENU_LABELS, is_question
 from handlers.smalltalk import small_talk
 from knowledge.places import Places
@@ -19,8 +19,15 @@ from knowledge.places import Places
 _EDIT = re.compile(r"^(?:(?:eh|ehh|maaf|sorry|oh|min|tolong|tlg|mau|saya|sy)\s+)*"
                    r"(?:(?:ubah|ganti|edit|koreksi|perbaiki|change|salah|keliru)\s+"
                    r"(lokasi|alamat|tempat|foto|gambar|instansi|"
-                   r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo)(?:nya)?\b|"
+                   r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo|"
+                   r"nama|namo|name)"
+                   r"(?:nya)?\b|"
                    r"(lokasi|alamat|tempat|location|address)(?:nya|nyo)?\s+(?:salah|keliru|wrong)\b)")
+# The same said last, after something else ("eh td sy cuma nanya. ubah instansi").
+_EDIT_LAST = re.compile(r"[.!?,;]\s*(?:(?:tolong|tlg|mau|saya|sy|jadi|jd)\s+)*(?:ubah|ganti|edit|koreksi)\s+"
+                        r"(lokasi|alamat|tempat|foto|instansi|dinas|opd|kategori|jenis|masalah|cerita|nama)(?:nya)?"
+                        r"(?:\s+(?:aja|saja|ya|dong|min|pak|bu))*\W*$", re.I)
+NAME_WORDS = ("nama", "namo", "name")
 PLACE_WORDS = ("lokasi", "alamat", "tempat", "location", "address")
 # A place given as a correction: "eh salah alamat, maksudnya simpang DPR bukan simpang Haru" is "simpang DPR".
 _CORRECTING = re.compile(
@@ -60,7 +67,10 @@ def corrected_place(text: str) -> str:
 def edit_asked(text: str) -> str | None:
     """Return the part of the complaint a message asks to change ("ubah lokasi" → "lokasi"), else None."""
     m = _EDIT.match(words(text))
-    return (m.group(1) or m.group(2)) if m else None
+    if m:
+        return m.group(1) or m.group(2)
+    m = _EDIT_LAST.search(text)
+    return m.group(1).lower() if m else None
 
 
 def is_button_label(text: str) -> bool:
@@ -69,7 +79,10 @@ def is_button_label(text: str) -> bool:
 
 
 _REFUSING = re.compile(r"^(?:(?:eh|ehh|oh|maaf|sorry|min)\s+)*"
-                       r"(?:bukan|bkn|salah|keliru|tidak|tdk|no|not|nope|wrong|ndak|indak|gak|ga|nggak|ngga)\b", re.I)
+                       r"(?:bukan|bkn|salah|keliru|tidak|tdk|"
+                       r"no(?!\.?\s*(?:\d|pelanggan|plg|rek\w*|hp|telp\w*|tlp|wa|ktp|kk|"
+                       r"nik|met\w*|id|sambungan|rumah|rmh|blok|kamar|kios|los|tiang|laporan|tiket|pol|plat|sppt|"
+                       r"objek|op|nop))|not|nope|wrong|ndak|indak|gak|ga|nggak|ngga)\b", re.I)
 
 
 # What a refusal of the office says the complaint is about instead: "bukan, iko soal jalan balubang", "salah, ini
@@ -78,6 +91,22 @@ _ABOUT_INSTEAD = re.compile(r"^\W*(?:(?:ini|iko|itu|tu|it\s?s|it'?s|it\s+is|this
                             r"(?:soal|tentang|masalah|about|mengenai|terkait|perihal|masalah(?:nya|nyo)|"
                             r"the\s+problem\s+is|yang\s+(?:saya|sy|ambo)\s+(?:laporkan|maksud))\s+(?P<about>.{3,})$",
                             re.IGNORECASE | re.S)
+
+
+# Correcting a detail of the story: "eh maaf salah, bukan km 10 tp km 12, dekat spbu".
+_STORY_FIX = re.compile(r"^\W*(?:(?:eh+|oh|maaf|sorry|salah|keliru|ralat|sori)\W+)*(?:bukan|bkn)\s+"
+                        r"(?P<wrong>[^,.;!?]{1,40}?)\s*,?\s+(?:tapi|tp|tetapi|melainkan|but)\s+(?P<right>[^\n]{1,200})$",
+                        re.IGNORECASE)
+
+
+def story_fix(text: str, story: str) -> str | None:
+    """Return a correction of a detail the story gives, kept as said ("(ralat: bukan km 10, tetapi km 12, dekat
+    spbu)"), when what it says is wrong is in the story; else None. Added as a line, the story does not contradict
+    itself (the nineteenth QA pass: "km 12 dekat spbu" had been added, the "bukan" lost)."""
+    m = _STORY_FIX.match(text.strip())
+    if m is None or words(m.group("wrong")) not in words(story):
+        return None
+    return f"(ralat: bukan {m.group('wrong').strip()}, tetapi {m.group('right').strip(' .')})"
 
 
 def about_instead(text: str) -> str | None:
@@ -217,6 +246,7 @@ _NAME = re.compile(
     r"(?:(?:tolong|tlg|mohon|boleh|silakan|pls|please)\s+)?(?:(?:pakai|pake|gunakan|tulis|cantumkan|cantumin|tulisin|"
     r"masukin|masukkan|sebut(?:kan)?|"
     r"tampilkan|use|put)\s+)?(?:nam[ao]\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|"
+    r"nam[ao](?:\s*:|\s+(?=(?-i:[A-Z])[a-z]))|name\s*:|"  # "nama: Yusniar", "nama Yusniar"
     r"atas\s+nama|(?:saya|sy|aku|ambo|ini|i'?m|i\s+am|this\s+is)\s+(?:pak|bu|bpk|ibu|bapak|uda|uni|mr|mrs|ms)\b\.?)"
     r"(?:\s+(?:adalah|yaitu|is|aja|saja|sj))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4}?)"
     # the name ends at punctuation or at a word said after it ("nama sy Nurhayati ya nak bkn anonim")
@@ -239,6 +269,23 @@ _NAME_HIDDEN = re.compile(r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|ga
 _INTRODUCED = re.compile(r"^\W*(?i:saya|sy|aku|ambo)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\s*(?:,|\.?$)")
 
 
+# A name alone, asked for ("Dedi Kurniawan", "yusniar"): one to four words of letters.
+_BARE_NAME = re.compile(r"^\W*(?P<name>[^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*){0,3})\W*$")
+
+
+def bare_name(text: str) -> str | None:
+    """Return a name typed alone when it was asked for, capitalised ("dedi kurniawan" → "Dedi Kurniawan"), else
+    None (a yes, a skip, a sentence)."""
+    m = _BARE_NAME.match(text)
+    if m is None or says_skip(text) or said_yes(text) or refuses(text) or says_cancel(text):
+        return None
+    name = m.group("name")
+    if {w.lower() for w in name.split()} & (_NOT_A_NAME | _NAME_TALK):
+        return None
+    return " ".join(w[:1].upper() + w[1:] for w in name.split())
+
+
+_NAME_TALK = frozenset({"nama", "namo", "name", "saya", "sy", "aku", "ambo", "my", "ok", "oke", "apa", "gimana"})
 _NOT_ANONYMOUS = re.compile(r"\b(?:bukan|bkn|jangan|jgn|not|ndak|indak)\s+(?:anonim\w*|anonymous\w*)", re.IGNORECASE)
 
 

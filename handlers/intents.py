@@ -275,7 +275,11 @@ _FOLLOW_UP = re.compile(
     r"\blupa\s+(?:no|nomor|nomer|nmr)(?:nya|nyo)?(?:\s+(?:laporan|tiket|pengaduan)\w*)?"
     r"(?:\s+(?:saya|sy|aku|ambo))?\W*$|"
     r"^\W*(?:no|nomor|nomer)(?:nya|nyo)\s+lupa\b|"
-    r"\bforgot\s+(?:my\s+|the\s+)?(?:ticket|report)\s+number\b", re.I)
+    r"\bforgot\s+(?:my\s+|the\s+)?(?:ticket|report)\s+number\b|"
+    # "lobang di bypass yg sy laporkan kmrn gmn kabarnya?": what the resident reported, asked after
+    r"\b(?:yang|yg)\s+(?:(?:kemarin|kemaren|kmrn|tadi|td|dulu)\s+)?(?:saya|sy|aku|ambo|kami|ku)\s+"
+    r"(?:laporkan|laporin|lapor|lpr|adukan|aduin|ngadu)\b.*\b(?:gimana|gmn|gmna|bagaimana|kabar\w*|belum|blm|kapan|kpn|"
+    r"sampai\s+mana|sampe\s+mana|(?:sudah|udah|udh|sdh)\s+(?:di\w+|diperbaiki|ditangani|selesai))\b", re.I)
 _FILING = re.compile(r"\b(?:buat|bikin|membuat|kirim|mengirim|ajukan|mengajukan|tulis|file|make|submit|send)\b",
                      re.I)
 _MY_REPORTS_WORDS = 14

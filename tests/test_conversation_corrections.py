@@ -522,3 +522,92 @@ async def test_what_residents_typed_in_the_eighteenth_qa_pass(padang: Chat) -> N
     await padang.say("lewati")
     await padang.say("cantumin nama sy aja, Rudi Hartono")  # had been added to the story
     assert "nama **Rudi Hartono**" in padang.text
+
+
+# --- the nineteenth blind QA pass -------------------------------------------------------------------
+
+
+async def test_a_customer_number_at_the_route_question_is_a_detail_not_a_no(padang: Chat) -> None:
+    """"no pelanggan sy 0123456" after PDAM was proposed had listed three other offices, and the number was lost."""
+    await padang.say("/lapor")
+    await padang.say("air pdam ga ngalir udh 3 hari di rumah sy")
+    assert "(PDAM)" in padang.text
+    await padang.say("no pelanggan sy 0123456")
+    assert "keterangan itu kami tambahkan" in padang.text and "(PDAM)" in padang.text and "Sudah benar?" in padang.text
+    await padang.say("ya")
+    await padang.skip_to_summary()
+    assert "no pelanggan sy 0123456" in padang.text
+
+
+async def test_asking_whether_another_office_handles_it_asks_back_instead_of_moving_the_complaint(padang: Chat) -> None:
+    """"bukannya satpol pp yg nertibin?" had silently moved a parking complaint from Dishub to Satpol PP."""
+    await padang.say("/lapor")
+    await padang.say("banyak parkir liar di depan pasar raya, macet tiap sore")
+    assert "(Dishub)" in padang.text
+    await padang.say("bukannya satpol pp yg nertibin?")
+    assert "Menurut kami" in padang.text and padang.options == ["Ke Satpol PP", "Tetap ke Dishub"]
+    await padang.choose("Tetap ke Dishub")
+    await padang.skip_to_summary()
+    assert "Instansi: Dinas Perhubungan (Dishub)" in padang.text
+    await padang.say("bukannya satpol pp yg nertibin?")  # at the summary too
+    await padang.choose("Ke Satpol PP")
+    await padang.skip_to_summary()
+    assert "Instansi: Satuan Polisi Pamong Praja (Satpol PP)" in padang.text
+
+
+async def test_a_change_asked_at_the_end_of_a_remark_is_made_not_added_to_the_story(chat: Chat) -> None:
+    await _at_location(chat)
+    await chat.skip_to_summary()
+    await chat.say("eh td sy cuma nanya. ubah instansi")
+    assert "Pilih instansi tujuan laporan" in chat.text
+    await chat.choose(chat.options[0])
+    await chat.skip_to_summary()
+    assert "cuma nanya" not in chat.text
+
+
+@pytest.mark.parametrize("said", ["nama: Yusniar", "nama Yusniar"])
+async def test_a_name_said_with_a_colon_or_after_nama_is_the_name(chat: Chat, said: str) -> None:
+    """"nama: Yusniar" at the photo step was ignored and the complaint went out anonymous."""
+    await _at_location(chat)
+    await chat.say("lewati")  # the place
+    await chat.say(said)  # at the photo step
+    assert "nama **Yusniar** kami cantumkan" in chat.text and "Kirim foto" in chat.text
+    await chat.skip_to_summary()
+    assert "Nama: Yusniar (tidak disebut di publikasi)" in chat.text
+
+
+async def test_ubah_nama_asks_the_name_and_takes_it_bare_then_the_step_goes_on(chat: Chat) -> None:
+    await _at_location(chat)
+    await chat.say("lewati")
+    await chat.say("ubah nama")  # at the photo step
+    assert chat.last[0].text.startswith("Silakan ketik nama Anda")
+    await chat.say("dedi kurniawan")
+    assert "nama **Dedi Kurniawan** kami cantumkan" in chat.text and "Kirim foto" in chat.text
+    await chat.skip_to_summary()
+    assert "Nama: Dedi Kurniawan" in chat.text and "**ubah nama**" in chat.text
+    await chat.say("ubah nama")
+    await chat.say("ya")  # a yes is no name: the summary's yes
+    assert "Laporan diteruskan" in chat.text or "Laporan Anda" in chat.text or "diteruskan ke" in chat.text
+
+
+@pytest.mark.parametrize("said", ["kamera hp sy rusak", "ga sempat moto pak", "my phone camera is broken"])
+async def test_why_there_is_no_photo_skips_it_and_is_not_the_story(chat: Chat, said: str) -> None:
+    await _at_location(chat)
+    await chat.say("lewati")
+    await chat.say(said)
+    await chat.skip_to_summary()
+    assert said not in chat.text and "Foto: tidak ada" in chat.text
+
+
+async def test_a_detail_of_the_story_corrected_is_kept_as_a_correction(padang: Chat) -> None:
+    """"eh maaf salah, bukan km 10 tp km 12, dekat spbu" had been added as "km 12 dekat spbu", the story then
+    saying both."""
+    await padang.say("/lapor")
+    await padang.say("jalan by pass km 10 ada lobang besar, udh 2 minggu")
+    await padang.say("eh maaf salah, bukan km 10 tp km 12, dekat spbu")
+    assert "Sudah benar?" in padang.text
+    await padang.say("ya")
+    await padang.skip_to_summary()
+    assert "(ralat: bukan km 10, tetapi km 12, dekat spbu)" in padang.text
+    await padang.say("bukan km 12 tapi km 13")  # at the summary too
+    assert "(ralat: bukan km 12, tetapi km 13)" in padang.text and "Ringkasan laporan" in padang.text

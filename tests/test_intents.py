@@ -125,3 +125,14 @@ def test_asking_where_to_complain_in_english() -> None:
 ])
 def test_commands_of_the_seventeenth_qa_pass(text: str, command: tuple[str, str] | None) -> None:
     assert typed_command(text) == command
+
+
+@pytest.mark.parametrize(("text", "command"), [
+    # the nineteenth QA pass: a menu of where to report roads instead of the resident's ticket
+    ("pak, lobang di bypass yg sy laporkan kmrn gmn kabarnya?", ("status", "")),
+    ("sampah yg kemarin sy laporin udah diangkut belum?", ("status", "")),
+    ("jalan yang saya laporkan sudah diperbaiki?", ("status", "")),
+    ("cara lapor jalan rusak yg sy maksud gimana", None), ("yang saya laporkan ke mana?", None),
+])
+def test_what_the_resident_reported_asked_after_is_their_complaints(text: str, command: tuple[str, str] | None) -> None:
+    assert typed_command(text) == command
