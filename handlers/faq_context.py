@@ -51,8 +51,8 @@ def read_with_previous(turn: Turn, previous: dict[str, Any], before: Faq | None)
         in_office = same_opd(turn, before) if hours else None
         match = in_office or match
         if before is not None and (match.faq is None or match.faq.id == before.id):  # nothing quotable
-            if not hours:  # "bisa online?" after a Disdukcapil answer: its online entry
-                in_office = same_opd(turn, before)
+            if not hours and not _only_asking(turn):  # "bisa online?" after a Disdukcapil answer: its online entry
+                in_office = same_opd(turn, before)  # (a bare "gmn" had got Dishub's towing after its street lights)
             if in_office is None or in_office.decision != "answer":
                 other = in_office.best.faq if in_office is not None and in_office.best is not None else None
                 return from_previous(turn, before, again(before), or_this(other), lines=[])
@@ -82,6 +82,18 @@ _AROUND_A_PLACE = frozenset({"kelurahan", "kel", "kecamatan", "kec", "daerah", "
                              "di", "ke", "dari", "kalau", "klo", "kalo", "kl", "gimana", "bagaimana", "gmn", "gmana",
                              "bgmn", "yang", "yg", "untuk", "utk", "bagaimano", "baa", "in", "for", "what",
                              "about", "how", "nya", "juga", "jg", "sama", "ya", "min", "kak", "pak", "bu"})
+
+
+def _only_asking(turn: Turn) -> bool:
+    """Tell whether a message has only asking words ("gmn", "terus gimana?"), no word of its own topic or aspect
+    ("bisa online?" has one)."""
+    norm = turn.matcher.normalizer
+    return all(t in _ASKING or norm.is_function_word(t) for t in norm.tokens(turn.text))
+
+
+# Asking words, normalised ("gmn" is bagaimana): a message of only these asks nothing new.
+_ASKING = frozenset({"bagaimana", "gimana", "terus", "trus", "lalu", "jadi", "apa", "cara", "caranya", "lanjut",
+                     "lagi", "ya", "min", "kak", "pak", "bu", "dong", "nya", "kalau", "how", "what", "then", "so"})
 
 
 def topic_of(turn: Turn, text: str) -> str:

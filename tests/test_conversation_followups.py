@@ -275,3 +275,17 @@ async def test_asking_what_if_the_complaint_is_late_right_after_filing(chat: Cha
     ticket = await file_complaint(chat)
     await chat.say("kalau lewat batas waktu belum ditanggapi gimana?")
     assert f"Laporan **{ticket}** sudah diteruskan" in chat.text and "ditandai terlambat" in chat.text
+
+
+async def test_a_bare_how_after_an_answer_does_not_jump_to_another_entry_of_the_office(padang: Chat) -> None:
+    """Nineteenth QA pass: "gmn" after the street-light answer got Dishub's towing entry."""
+    await padang.say("lampu jalan depan rumah mati, lapor kemana")
+    await padang.say("gmn")
+    assert "diderek" not in padang.text and "Lihat jawabannya lagi" in padang.options
+
+
+async def test_a_pbg_asked_after_a_small_business_permit_gets_the_pbg_entry(padang: Chat) -> None:
+    """Nineteenth QA pass: "harus ada pbg juga ga?" after the warung's permits got the building setback rules."""
+    await padang.say("mau buka warung makan kecil, izinnya apa aja?")
+    await padang.say("harus ada pbg juga ga?")
+    assert "**PBG**" in padang.text and "sempadan" not in padang.text.lower()
