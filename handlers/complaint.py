@@ -31,9 +31,9 @@ from handlers.complaint_route import (asked_instead, confirm_route, describe, of
                                       to_office, typed_beside)
 from handlers.complaint_state import BACK, MIN_DESCRIPTION, clear, data, go, said_yes, store_location, take_back, words
 from handlers.complaint_story import offered_report, place_told, recent, refers_to, reported, told_lately
-from handlers.complaint_words import (NAME_WORDS, PLACE_WORDS, adds_detail, bare_name, corrected_place, edit_asked,
-                                      hides_name, is_button_label, place_instead, refuses, says_cancel, story_fix,
-                                      typed_name)
+from handlers.complaint_names import bare_name, hides_name, typed_name
+from handlers.complaint_words import (NAME_WORDS, PLACE_WORDS, adds_detail, corrected_place, edit_asked, is_button_label,
+                                      place_instead, refuses, says_cancel, story_fix)
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import asks_about_privacy, asks_for_human, asks_information, is_question

@@ -12,8 +12,9 @@ from handlers.complaint_flow import MAX_ALSO, after_location, ask_current, aside
 from handlers.complaint_prompts import STORY_PLACE, ask_confirm, ask_location, ask_name, ask_photo
 from handlers.complaint_state import (MAX_DESCRIPTION, NOT_AN_ANSWER, data, go, no_photo_reason, said_yes, says_skip,
                                       store_location, typed_point, words)
+from handlers.complaint_names import removes_name
 from handlers.complaint_words import (adds_detail, besides_the_photo, corrected_place, detail_of, is_button_label,
-                                      place_fix, place_instead, removes_name)
+                                      place_fix, place_instead)
 from handlers.context import Turn, clean_text
 from handlers.messages import Reply
 from knowledge.regions import named_region, own_place

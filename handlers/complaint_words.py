@@ -2,7 +2,8 @@
 harusnya …"), a corrected place, turning down the offered OPD, one more problem ("satu lagi, … juga mati"),
 more of the story, or one of the bot's own button labels sent again.
 
-Pure functions over the text; the complaint flow (handlers.complaint) decides what each means at its step.
+Pure functions over the text; the complaint flow (handlers.complaint) decides what each means at its step. The
+resident's name, said in their own words, is read in handlers.complaint_names.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 
 from handlers import texts
-from handlers.complaint_state import NOT_AN_ANSWER, said_yes, says_skip, words
+from handlers.complaint_state import NOT_AN_ANSWER, words
 from handlers.intents import MENU_LABELS, is_question
 from handlers.smalltalk import small_talk
 from knowledge.places import Places
@@ -237,108 +238,6 @@ def place_in_story(story: str, places: Places) -> str | None:
         street = _KELURAHAN_WORD_LAST.sub("", story[m.start():min(named.start(), street_end)])
         place = f"{street.strip(' ,.;')}, {named.group(0)}"
     return place[:MAX_PLACE] if len(place) >= 6 else None
-
-
-# A resident giving their name for the complaint: "nama saya Rahmat Hidayat", "tolong pakai nama saya Rina Marlina",
-# "nama saya Dewi Lestari, boleh dicantumkan", "atas nama Rudi Hartono", "my name is John Smith, you can use it".
-_NAME = re.compile(
-    r"^\W*(?:(?:bukan\s+itu|bkn\s+itu|eh|oh|oh\s+iya|oiya|maaf|ini)\W+)*"  # "bukan itu, nama sy nasrul"
-    r"(?:(?:tolong|tlg|mohon|boleh|silakan|pls|please)\s+)?(?:(?:pakai|pake|gunakan|tulis|cantumkan|cantumin|tulisin|"
-    r"masukin|masukkan|sebut(?:kan)?|"
-    r"tampilkan|use|put)\s+)?(?:nam[ao]\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|"
-    r"nam[ao](?:\s*:|\s+(?=(?-i:[A-Z])[a-z]))|name\s*:|"  # "nama: Yusniar", "nama Yusniar"
-    r"atas\s+nama|(?:saya|sy|aku|ambo|ini|i'?m|i\s+am|this\s+is)\s+(?:pak|bu|bpk|ibu|bapak|uda|uni|mr|mrs|ms)\b\.?)"
-    r"(?:\s+(?:adalah|yaitu|is|aja|saja|sj))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4}?)"
-    # the name ends at punctuation or at a word said after it ("nama sy Nurhayati ya nak bkn anonim")
-    r"(?=\s*(?:[,.;:!]|$)|\s+(?:ya|yah|nak|dong|aja|saja|min|pak|bu|kak|bkn|bukan|tapi|tp|jangan|jgn|boleh|dan|no|"
-    r"nomor|hp|nik|saya|sy|mau|lapor|tinggal|dari|di|warga|not|and|from|i)\b)", re.IGNORECASE)
-_NOT_A_NAME = frozenset({"siapa", "tidak", "jangan", "jgn", "dirahasiakan", "disebut", "anonim", "kelihatan",
-                         "ditampilkan", "muncul", "aman", "di", "ga", "gak", "apa", "who", "what", "not", "hidden",
-                         # "saya pak RT", "ini bu guru": a role, not a name
-                         "rt", "rw", "guru", "lurah", "camat", "dokter", "ketua", "kepala", "warga", "pedagang",
-                         # "Saya Tinggal, …": a capitalised word that is no name
-                         "tinggal", "mau", "ingin", "sudah", "baru", "punya", "lagi", "juga", "sendiri", "bingung"})
-# Said with the name: it may be published ("boleh disebut", "tolong pakai nama saya"), or not ("tapi jangan disebut").
-_NAME_SHOWN = re.compile(r"\b(?:pakai|pake|gunakan|cantumkan|cantumin|dicantumkan|tampilkan|ditampilkan|sebut(?:kan)?|"
-                         r"disebut(?:kan)?|boleh|use|put|show|mention)\b", re.IGNORECASE)
-_NAME_HIDDEN = re.compile(r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|gak\s+usah|gausah|anonim\w*|rahasia\w*|"
-                          r"dirahasiakan|sembunyikan|hapus|don'?t|do\s+not|hide|anonymous\w*)\b", re.IGNORECASE)
-
-
-# "ambo Rahmi, no hp 0812…", "Saya Budi Santoso": a capitalised name right after "saya", then a comma or the end.
-_INTRODUCED = re.compile(r"^\W*(?i:saya|sy|aku|ambo)\s+(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\s*(?:,|\.?$)")
-
-
-# A name alone, asked for ("Dedi Kurniawan", "yusniar"): one to four words of letters.
-_BARE_NAME = re.compile(r"^\W*(?P<name>[^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*){0,3})\W*$")
-
-
-def bare_name(text: str) -> str | None:
-    """Return a name typed alone when it was asked for, capitalised ("dedi kurniawan" → "Dedi Kurniawan"), else
-    None (a yes, a skip, a sentence)."""
-    m = _BARE_NAME.match(text)
-    if m is None or says_skip(text) or said_yes(text) or refuses(text) or says_cancel(text):
-        return None
-    name = m.group("name")
-    if {w.lower() for w in name.split()} & (_NOT_A_NAME | _NAME_TALK):
-        return None
-    return " ".join(w[:1].upper() + w[1:] for w in name.split())
-
-
-_NAME_TALK = frozenset({"nama", "namo", "name", "saya", "sy", "aku", "ambo", "my", "ok", "oke", "apa", "gimana"})
-_NOT_ANONYMOUS = re.compile(r"\b(?:bukan|bkn|jangan|jgn|not|ndak|indak)\s+(?:anonim\w*|anonymous\w*)", re.IGNORECASE)
-
-
-# "Hendra Gunawan, 081266554433": a capitalised name and a phone number, nothing else.
-_NAME_AND_PHONE = re.compile(r"^(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\s*[,;]?\s*"
-                             r"(?i:(?:no\.?\s*)?(?:hp|wa|telp)\W*)?(?:\+62|62|0)8[\d\s-]{7,}\W*$")
-
-
-def typed_name(text: str) -> tuple[str, bool] | None:
-    """Return the name a resident gives for the complaint and whether it may be published ("nama saya Rahmat
-    Hidayat, boleh disebut" → ("Rahmat Hidayat", True); "nama saya Hendra, tapi jangan disebut ya" → ("Hendra",
-    False): only the OPD sees it), else None (not "nama saya jangan disebut")."""
-    m = _NAME.match(text.strip()) or _INTRODUCED.match(text.strip()) or _NAME_AND_PHONE.match(text.strip())
-    if m is None:
-        return None
-    name = m.group("name").strip().rstrip(".")
-    if {w.lower() for w in name.split()} & _NOT_A_NAME:
-        return None
-    said = _NOT_ANONYMOUS.sub(" tampilkan ", text)  # "… bkn anonim": the name may be shown
-    shown = bool(_NAME_SHOWN.search(said)) and not _NAME_HIDDEN.search(said)
-    return " ".join(w[:1].upper() + w[1:] for w in name.split()), shown
-
-
-# Asking that the name not be published, or be removed: "jangan disebut namanya", "anonim saja", "hapus nama saya",
-# "nama saya jangan ditampilkan", "keep me anonymous".
-_HIDE_NAME = re.compile(
-    r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|gak\s+usah|gausah)\s+(?:di)?(?:sebut|tampil|cantum|pakai|pake)\w*|"
-    r"\bnama\w*\s+(?:saya\s+|sy\s+)?(?:jangan|jgn)\b|^\W*anonim\w*(?:\s+(?:saja|aja|ya|yo|min|pak|bu))*\W*$|"
-    r"\b(?:hapus|rahasiakan|sembunyikan)\s+nama|\bdon'?t\s+(?:use|show|mention|publish)\s+my\s+name|"
-    r"\b(?:keep\s+(?:me\s+|it\s+)?)?anonymous(?:ly)?\b|"
-    # "ga usah nama", "saya tidak mau kasih nama", "ndak nio manyabuik namo"
-    r"\b(?:(?:ga|gak|tidak|tdk|nggak|ndak|indak)\s+usah|gausah)\s+(?:pakai\s+|pake\s+|sebut(?:kan)?\s+)?nama\b|"
-    r"\b(?:tidak|tdk|ga|gak|nggak|ndak|indak|enggak)\s+(?:mau|mo|ingin|usah|nio)\s+(?:kasih|kasi|kase|sebut\w*|"
-    r"manyabuik|pakai|pake|kasih\s+tau)\s+(?:nama|namo)|\bdon'?t\s+want\s+to\s+(?:give|share)\s+my\s+name",
-    re.IGNORECASE)
-
-
-def hides_name(text: str) -> bool:
-    """Tell whether a message asks that the reporter's name not be published (or be removed)."""
-    return bool(_HIDE_NAME.search(text)) and typed_name(text) is None
-
-
-_REMOVE_NAME = re.compile(r"\bhapus\s+nama|\bremove\s+my\s+name|"
-                          # "saya tidak mau kasih nama", "ga usah nama": none given, not one hidden
-                          r"\b(?:(?:ga|gak|tidak|tdk|nggak|ndak|indak)\s+usah|gausah)\s+(?:pakai\s+|pake\s+)?nama\b|"
-                          r"\b(?:tidak|tdk|ga|gak|nggak|ndak|indak|enggak)\s+(?:mau|mo|ingin|nio)\s+"
-                          r"(?:kasih|kasi|kase)\s+(?:nama|namo)|\bdon'?t\s+want\s+to\s+(?:give|share)\s+my\s+name",
-                          re.IGNORECASE)
-
-
-def removes_name(text: str) -> bool:
-    """Tell whether a message asks to remove the name given ("hapus nama saya")."""
-    return bool(_REMOVE_NAME.search(text))
 
 
 # "eh maaf salah, bukan di indarung, tapi di jalan raya lubuk begalung depan SPBU": the place said instead of another.

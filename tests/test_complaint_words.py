@@ -3,8 +3,9 @@
 import pytest
 
 from handlers.complaint_state import says_skip
-from handlers.complaint_words import (adds_detail, corrected_place, detail_of, edit_asked, hides_name, place_in_story,
-                                      place_instead, refuses, removes_name, says_also, typed_name)
+from handlers.complaint_names import hides_name, removes_name, typed_name
+from handlers.complaint_words import (adds_detail, corrected_place, detail_of, edit_asked, place_in_story, place_instead,
+                                      refuses, says_also)
 from knowledge.kb import default_kb_path
 from knowledge.places import Places
 
