@@ -80,7 +80,7 @@ def build_core(settings: Settings, *, db: Database | None = None, observer: Call
     state = SqlStateStore(db, cache=db.dialect == "sqlite")
     settings.media_dir.mkdir(parents=True, exist_ok=True)
     services = Services(db=db, live=live, complaints=complaints, outbox=outbox, events=events, state=state,
-                        media_dir=settings.media_dir, now=now, places=places)
+                        media_dir=settings.media_dir, now=now, places=places, retention_days=settings.retention_days)
     # PostgreSQL is how Tanya Kota runs on several instances: there a resident's turns also take a
     # lease (an advisory lock). SQLite serves one process, whose Dispatcher lock is enough.
     leases = ResidentLeases(db) if db.dialect == "postgresql" else None

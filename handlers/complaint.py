@@ -22,6 +22,7 @@ import secrets
 from rapidfuzz import fuzz
 
 from handlers import complaint_texts, faq, texts
+from handlers.asks import asks_about_privacy, asks_for_human
 from handlers.complaint_flow import ask_current, aside, asks, cancelled, location_received, reprompt, urgent_first
 from handlers.complaint_place import (add_detail, location_step, name_given, name_hidden, name_step, photo_step,
                                       place_fixed)
@@ -36,7 +37,7 @@ from handlers.complaint_words import (NAME_WORDS, PLACE_WORDS, adds_detail, corr
                                       place_instead, refuses, says_cancel, story_fix)
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import asks_about_privacy, asks_for_human, asks_information, is_question
+from handlers.intents import asks_information, is_question
 from handlers.messages import Reply
 from knowledge.records.complaints import FINAL
 from knowledge.records.models import ComplaintRow

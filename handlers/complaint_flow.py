@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 
 from handlers import complaint_texts, faq, texts
+from handlers.asks import asks_about_privacy, asks_how_long
 from handlers.complaint_prompts import ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name, ask_photo
 from handlers.complaint_state import SET_ASIDE_FOR, data, go, set_aside, store_location
 from handlers.complaint_words import says_also
 from handlers.contact import named_opd
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
-from handlers.intents import asks_about_privacy, asks_how_long, is_question
+from handlers.intents import is_question
 from handlers.messages import Reply
 from knowledge.router import OUTSIDE_OPD_SCORE
 

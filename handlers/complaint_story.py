@@ -11,10 +11,11 @@ import datetime as dt
 import re
 
 from handlers import faq
+from handlers.asks import not_that_but
 from handlers.complaint_state import MIN_DESCRIPTION, said_yes, words
 from handlers.complaint_words import MAX_PLACE, place_in_story
 from handlers.context import Turn
-from handlers.intents import is_question, not_that_but, report_asked_about
+from handlers.intents import is_question, report_asked_about
 from knowledge.matcher import split_question
 from knowledge.router import OUTSIDE_OPD_SCORE
 

@@ -13,8 +13,8 @@ import re
 from typing import Any
 
 from handlers import texts
+from handlers.asks import says_call_me
 from handlers.context import Turn
-from handlers.intents import says_call_me
 from handlers.messages import Option, Reply
 from knowledge.kb import KnowledgeBase, Opd
 from knowledge.privacy import has_personal_data

@@ -65,6 +65,7 @@ class Services:
     media_dir: Path
     now: Callable[[], dt.datetime] = _utcnow
     places: Places = field(default_factory=lambda: Places([]))
+    retention_days: int = 180  # message texts in analytics are deleted after this (settings.retention_days)
 
 
 @dataclass

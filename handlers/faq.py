@@ -13,13 +13,14 @@ import unicodedata
 from typing import Any
 
 from handlers import texts
+from handlers.asks import (asks_about_privacy, asks_callback, asks_for_human, asks_what_is_kept, not_that_but,
+                          says_not_that)
 from handlers.contact import about_reaching, asked_contact, contact_reply, named_opd
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, in_crisis, is_emergency
 from handlers.faq_context import not_that, read_with_previous
 from handlers.faq_reply import POINTS_TO_REPORTING, answer_reply, faq_options
-from handlers.intents import (asks_about_privacy, asks_callback, asks_for_human, asks_how_to_report, names_police,
-                              not_that_but, opens_with_salam, police_matter, says_not_that, wants_to_report_where)
+from handlers.intents import asks_how_to_report, names_police, opens_with_salam, police_matter, wants_to_report_where
 from handlers.messages import Reply
 from handlers.multi import answered_questions, numbered, question_parts
 from knowledge.decision import ENGLISH_SHARE
@@ -97,6 +98,11 @@ def answer_question(turn: Turn) -> list[Reply]:
     if asks_about_privacy(turn.text):  # "perusahaan tau gak kalau saya yg lapor?": what this service does
         turn.record("question", "privacy", answered=True, text=turn.text)
         return replies + [Reply(texts.PRIVACY, options=(texts.REPORT, texts.ASK_AGAIN))]
+    if asks_what_is_kept(turn.text):  # "data chat sy disimpan? siapa yg bisa baca?", "hapus data sy"
+        turn.record("question", "privacy", answered=True, text=turn.text)
+        manager = turn.kb.opd("diskominfo")
+        office = manager.label if manager is not None else f"Pemerintah {turn.kb.city.name}"
+        return replies + [Reply(texts.data_kept(turn.services.retention_days, office), options=(texts.ASK_AGAIN,))]
     if asks_how_to_report(turn.text):  # "gimana cara laporinnya": here, with the button
         turn.record("question", "how_to_report", answered=True, text=turn.text)
         return replies + [Reply(texts.HOW_TO_REPORT, options=(texts.REPORT, texts.ASK_AGAIN))]

@@ -4,7 +4,8 @@ A resident who has not seen the menu, or prefers typing, says what they want ins
 "saya mau buat laporan", "min mau lapor jalan berlubang di depan SD 12", "Buat laporan". Those start
 the complaint flow, with what follows as the description. A question about reporting ("mau lapor
 pungli ke mana?") is not one: the FAQ answers it, and its answer offers the flow (a "Buat laporan"
-button, handlers.faq), which `is_question` keeps from taking the question as the description.
+button, handlers.faq), which `is_question` keeps from taking the question as the description. What a resident asks
+of the service itself (a call back, a person, privacy, "bukan itu") is read in handlers.asks.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import re
 
 from handlers import texts
-from knowledge.privacy import has_personal_data, without_personal_data
+from handlers.asks import QUESTION, not_that_but
 from knowledge.records.tickets import TICKET_RE
 
 # The menu's labels typed as text, when no menu is waiting for an answer: "buat laporan" -> "lapor".
@@ -37,11 +38,6 @@ _OPENING = re.compile(
     r"dilaporkan|"
     r"buatkan\s+laporan(?:nya)?))\b[\s,.:;!-]*(.*)$",
     re.S | re.I)
-# A question about reporting is for the FAQ ("mau lapor pungli ke mana?", "mau lapor, caranya gimana").
-_QUESTION = re.compile(
-    r"\?|\b(?:ke\s*mana|kmn|kemana|dimana|di\s+mana|dmn|bagaimana|gimana|gmn|gmna|caranya|cara|apakah|"
-    r"bisa\s*kah|where|how|can\s+i|"
-    r"kama|kamano|dima|dimano|baa|baa\s+caronyo|caronyo|bara)\b", re.I)  # Minangkabau
 
 
 # Words that make a sentence a question rather than a description of a problem.
@@ -95,142 +91,18 @@ def report_asked_about(text: str) -> str | None:
     said = " ".join(text.split())
     rest = _WHERE_TAIL.sub("", said)
     m = _OPENING.match(rest) if rest != said else None
-    return m.group(1).strip(" ,.") if m and not _QUESTION.search(rest) else None
+    return m.group(1).strip(" ,.") if m and not QUESTION.search(rest) else None
 
 
 def asks_how_to_report(text: str) -> bool:
     """Tell whether a message only asks how to report, with nothing named to report."""
     return bool(_HOW_TO_REPORT.match(" ".join(re.sub(r"[?!.,]+", " ", text).split())))
 
-
-# Asking to be called or messaged: the verb, and for "call me" a pronoun after it ("tlg hubungi saya", "wa aku ya").
-_CALL_VERBS = (r"(?:hubungi|dihubungi|hubungin|hub|telp|tlp|telepon|telpon|telfon|ditelepon|ditelpon|wa|kontak|call|"
-               r"contact|chat)")
-_CALLING = re.compile(rf"\b{_CALL_VERBS}\b", re.IGNORECASE)
-_CALL_ME = re.compile(rf"\b{_CALL_VERBS}\s+(?:saya|sy|aku|aq|kami|kmi|ane|ambo|me|us|balik|kembali|back)\b",
-                      re.IGNORECASE)
-_CALL_WORDS = 14  # a longer message is a story or a complaint with a number in it, not a request to call
-
-
-def asks_callback(text: str) -> bool:
-    """Tell whether a short message leaves a phone number to be called or messaged back ("no hp saya 0812…
-    tolong dihubungi", "call me at 0812…")."""
-    return (len(text.split()) <= _CALL_WORDS and has_personal_data(text) and bool(_CALLING.search(text))
-            and not _QUESTION.search(without_personal_data(text)))
-
-
-def says_call_me(text: str) -> bool:
-    """Tell whether a message asks the bot to call or message the resident ("tlg hubungi saya", "wa aku ya")."""
-    return bool(_CALL_ME.search(text))
-
-
-# Asking for a person instead of the bot ("saya mau bicara sama petugas aja", "bisa hubungi operator manusia?",
-# "sambungkan ke petugas dinsos", "can I talk to a human"): the bot says honestly that none answers here.
-_PERSON = (r"(?:petugas|operator|manusia|orang(?:\s+asli)?|urang|admin\s+(?:asli|manusia)|cs|customer\s+service|human|"
-           r"real\s+person|person|agent|staff|officer)")
-_HUMAN = re.compile(
-    rf"\b(?:(?:bicara|berbicara|ngomong|ngobrol|omong|chat|chatting|bicaro|bacakap|mangecek|talk|speak|hubungi|"
-    rf"menghubungi|sambungkan|sambungin|hubungkan|connect|transfer)\s+"
-    rf"(?:(?:sama|dengan|dgn|ke|kepada|jo|to|with|me\s+to|me\s+with)\s+)?"
-    rf"(?:(?:a|an|the|seorang|salah\s+satu)\s+)?{_PERSON}|"
-    rf"(?:mau|minta|ingin|pengen|butuh|need|want)\s+(?:(?:a|an)\s+)?(?:manusia|human)|"
-    rf"(?:petugas|operator|admin|cs)\s+(?:manusia|asli))\b",
-    re.IGNORECASE)
-_HUMAN_WORDS = 14  # a longer message is a story ("petugas kebersihan tidak datang …")
-# Asking for a number or an address is the contact question ("hubungi petugas damkar nomor berapa").
-_CONTACT_ASKED = re.compile(r"\b(?:nomor|nomer|nmr|no|telp|telepon|telpon|tlp|wa|whatsapp|alamat|email|phone|number)\b",
-                            re.IGNORECASE)
-
-
-# Asking who learns who reported ("perusahaan tau gak kalau saya yg lapor?", "will my neighbor see my name?",
-# "identitas pelapor dirahasiakan?") or whether the office will call ("nanti saya dihubungi satpol pp gak?").
-_ME = r"(?:saya|sy|aku|ak|gue|gw|ambo|awak|kami)"
-_PRIVACY = re.compile(
-    rf"\b(?:nama|identitas|nomor|nomer|no\s+hp)\s+(?:{_ME}|pelapor(?:nya)?)\b.{{0,40}}\b(?:rahasia\w*|dirahasia\w*|"
-    r"kelihatan|keliatan|terlihat|dilihat|disebut|muncul|ditampilkan|diketahui|dikasih\w*|diberi\w*|tau|tahu|"
-    r"dijaga|bocor\w*|dibocor\w*|dibuka|aman|dikirim|ikut|disebar\w*)\b|"
-    r"\bmy\s+name\b.{0,30}\b(?:shown|seen|visible|revealed|shared|known|public|published)\b|"
-    rf"\b(?:tau|tahu|tao|ketahuan|know|knows)\b.{{0,30}}\b{_ME}\s+(?:yang|yg|nan)\s+(?:lapor|melapor\w*|ngelapor\w*|"
-    r"malapor|laporin|ngadu|mengadu|mangadu)\b|"
-    r"\b(?:takut|khawatir|cemas)\s+ketahuan\b|"
-    # "ambo ndak nio namo ambo diketahui dek urang tu", "saya tidak mau nama saya diketahui"
-    r"\b(?:tidak|tdk|ndak|indak|ga|gak|nggak|nda)\s+(?:mau|nio|ingin|mo)\s+(?:nama|namo|identitas)\w*(?:\s+\w+)?\s+"
-    r"(?:diketahui|dikatahui|ketahuan|tau|tahu|dikenal|disebut|dikenali)\b|"
-    r"\b(?:rahasia\w*|dirahasia\w*|anonim\w*)\b.{0,30}\b(?:lapor\w*|pelapor\w*|identitas|nama)\b|"
-    r"\b(?:lapor\w*|pelapor\w*|identitas|nama)\b.{0,30}\b(?:dirahasia\w*|anonim\w*)\b|"
-    rf"\b{_ME}\s+(?:akan\s+|bakal\s+)?dihubungi\s+(?:oleh\s+)?(?:petugas|satpol|dinas|instansi|opd|pihak)\b|"
-    r"\bdihubungi\s+(?:oleh\s+)?(?:petugas|satpol|dinas|instansi|opd)\b.{0,20}\b(?:gak|ga|nggak|tidak|tdk|kah|ya)\b|"
-    r"\b(?:see|know|find\s+out|learn|tell)\b.{0,30}\b(?:my\s+name|it\s+was\s+me|who\s+reported|i\s+reported|"
-    r"my\s+identity|who\s+complained|i\s+complained)\b|"
-    r"\b(?:anonymous\w*|confidential\w*)\b|\b(?:will|would)\s+(?:they|someone|the\s+\w+)\s+(?:call|contact)\s+me\b",
-    re.IGNORECASE)
-_PRIVACY_WORDS = 16  # a longer message is a story that may mention these words
-
-
-def asks_about_privacy(text: str) -> bool:
-    """Tell whether a short message asks who learns who reported, or whether the office will call."""
-    return len(text.split()) <= _PRIVACY_WORDS and bool(_PRIVACY.search(text))
-
-
-def asks_for_human(text: str) -> bool:
-    """Tell whether a short message asks to talk to a person rather than the bot."""
-    said = text.replace("/", " ")
-    return (len(said.split()) <= _HUMAN_WORDS and bool(_HUMAN.search(said))
-            and not _CONTACT_ASKED.search(said))
-
-
-# Telling the bot its answer missed ("bukan itu", "bukan itu maksud saya", "salah min", "not that", "gak nyambung").
-_NOT_THAT = re.compile(
-    r"^\W*(?:bukan|bkn|salah|keliru|not\s+that|wrong(?:\s+answer)?|that'?s\s+not\s+it|that'?s\s+wrong|"
-    r"(?:ga|gak|nggak|ngga|tidak|tdk|nda|ndak|indak)\s+nyambung|jawaban(?:nya)?\s+salah|salah\s+jawab(?:an)?|"
-    r"bukan\s+(?:itu|ini|yang\s+itu|yg\s+itu|itu\s+yang|itu\s+yg))"
-    r"(?:\s+(?:itu|ini|min|kak|pak|bu|ya|dong|deh|sih|maksud\s+(?:saya|sy|aku|ambo)|maksudnya|"
-    r"yang\s+(?:saya|sy)\s+maksud|yg\s+(?:saya|sy)\s+maksud|jawabannya|yang\s+saya\s+tanya|yg\s+sy\s+tanya|"
-    r"i\s+meant|i\s+mean))*\W*$", re.IGNORECASE)
-
-
-def says_not_that(text: str) -> bool:
-    """Tell whether a message only says that the answer just given missed."""
-    return bool(_NOT_THAT.match(text))
-
-
-# "bukan itu sy mau tau caranya daftar", "not that, I meant the opening hours", "salah, maksud saya KK": the
-# answer missed, and what was meant follows.
-_NOT_THAT_BUT = re.compile(
-    r"^\W*(?:bukan\s+(?:itu|ini|yang\s+itu|yg\s+itu|pak|bu|min|kak|bang|uda|uni)|bkn\s+(?:itu|yg\s+itu)|"
-    r"not\s+that(?:\s+one)?|that'?s\s+not\s+it|"
-    r"(?:bukan|salah|keliru)(?=\W*\s+(?:maksud|yang\s+saya\s+maksud|yg\s+sy\s+maksud)))"
-    r"(?:\s+(?:min|kak|pak|bu|ya|dong|deh|sih|jawabannya))*[\s,.!;:-]+"
-    r"(?:(?:maksud\s+(?:saya|sy|aku|ambo)|maksudnya|yang\s+(?:saya|sy)\s+maksud|yg\s+(?:saya|sy)\s+maksud|"
-    r"(?:saya|sy|aku)\s+(?:mau|ingin|pengen)\s+(?:tau|tahu|nanya|tanya)|i\s+meant|i\s+mean|i\s+want\s+to\s+know)"
-    r"\b[\s,:-]*)?(?P<rest>\S.*)$", re.IGNORECASE | re.S)
-_MEANT_WORDS = 2  # fewer words after "bukan itu" say nothing ("bukan itu min")
-
-
-def not_that_but(text: str) -> str | None:
-    """Return what a resident meant after saying the answer missed ("bukan itu sy mau tau caranya daftar" →
-    "caranya daftar"), else None."""
-    m = _NOT_THAT_BUT.match(text)
-    if m is None or says_not_that(text):
-        return None
-    rest = m.group("rest").strip()
-    return rest if len(rest.split()) >= _MEANT_WORDS else None
-
-
-_HOW_LONG = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|bara\s+lamo|how\s+long|kapan\s+(?:ditangani|"
-                       r"diproses|diperbaiki|datang|ditanggapi|dikerjakan)|when\s+will)\b", re.IGNORECASE)
-
-
-def asks_how_long(text: str) -> bool:
-    """Tell whether a message asks how long something takes ("how long until someone comes?", "brp lama?")."""
-    return bool(_HOW_LONG.search(text))
-
-
 def is_question(text: str) -> bool:
     """Tell whether a text asks something ("ke mana melapor jalan rusak?") rather than tells a problem ("lalat
     dimana mana": everywhere; "apa-apa", "siapa saja" said in passing are no question either)."""
     text = _EVERYWHERE.sub(" ", text)
-    return bool(_QUESTION.search(text) or _ASKING.search(text))
+    return bool(QUESTION.search(text) or _ASKING.search(text))
 
 
 # "dimana-mana", "di mana mana", "kemana-mana", "apa-apa", "kapan-kapan", "siapa-siapa": no question
@@ -393,7 +265,7 @@ def typed_command(text: str) -> tuple[str, str] | None:
     if len(said.split()) <= _MY_REPORTS_WORDS and not _OPENING.match(said) and (
             _FOLLOW_UP.search(said) or (_MY_REPORTS.search(said) and not _FILING.search(said))):
         return "status", ""
-    if _QUESTION.search(said):
+    if QUESTION.search(said):
         return None
     if _only_says_report(said):
         return "lapor", ""

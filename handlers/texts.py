@@ -214,6 +214,17 @@ PRIVACY = ("Identitas Anda hanya terlihat oleh petugas instansi yang menangani l
            "memberikannya kepada pihak yang Anda laporkan (misalnya tetangga atau perusahaan), dan nama Anda hanya "
            "disebut di publikasi Pemerintah Kota jika Anda mengizinkannya; tanpa itu laporan Anda anonim.\n"
            "Petugas menanggapi lewat percakapan ini; jika perlu keterangan tambahan, mereka mengirim pesan di sini.")
+def data_kept(days: int, office: str) -> str:
+    """Say what is kept of the chat, who reads it, for how long, and whom to ask to delete it."""
+    return ("Yang kami simpan dan siapa yang membacanya:\n"
+            "- Pertanyaan Anda disimpan untuk memperbaiki layanan ini. Petugas dapat membaca pertanyaan yang belum "
+            f"terjawab, tanpa nama Anda; NIK dan nomor telepon disamarkan. Teksnya dihapus otomatis setelah {days} "
+            "hari.\n"
+            "- Laporan yang Anda kirim hanya dilihat petugas instansi yang menanganinya, dan nama Anda hanya disebut "
+            "di publikasi jika Anda mengizinkannya.\n"
+            f"Untuk meminta data Anda dihapus, hubungi **{office}**, pengelola layanan ini.")
+
+
 NO_HUMAN = ("Saya asisten otomatis; di percakapan ini belum ada petugas yang membalas langsung. Yang bisa Anda "
             "lakukan:\n"
             "- Untuk masalah layanan kota, buat laporan (/lapor): laporan diteruskan ke petugas instansi yang "

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from handlers import texts
+from handlers.asks import asks_about_privacy, asks_what_is_kept
 from handlers.emergency import in_crisis, is_emergency
-from handlers.intents import asks_about_privacy
 from handlers.messages import Option, Photo, pick_option
 from knowledge.records.models import ComplaintRow, EventRow
 from knowledge.records.tickets import find_city_ticket
@@ -590,3 +590,20 @@ async def test_a_live_cable_gets_pln_with_the_emergency_numbers(padang: Chat) ->
     assert padang.last[0].kind == "emergency" and "PLN 123" in padang.last[0].text and "jauhi" in padang.last[0].text
     await padang.say("tolong ada kebakaran di pasar sekarang!!")
     assert "PLN 123" not in padang.last[0].text
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("data chat sy disimpan? siapa yg bisa baca?", True), ("hapus data sy", True), ("do you store my messages?", True),
+    ("chat saya dibaca siapa aja?", True), ("tolong hapus semua chat", True),
+    ("data kk saya salah", False), ("pesan saya belum dibalas", False), ("cara hapus data ktp ganda", False),
+    ("data saya dipakai pinjol", False), ("hapus nama saya", False),
+])
+def test_asking_what_is_kept_of_the_chat(text: str, asks: bool) -> None:
+    assert asks_what_is_kept(text) == asks
+
+
+async def test_what_is_kept_of_the_chat_is_said_with_the_retention_and_whom_to_ask(padang: Chat) -> None:
+    """Nineteenth QA pass: "data chat sy disimpan? siapa yg bisa baca?" and "hapus data sy" got no use."""
+    await padang.say("data chat sy disimpan? siapa yg bisa baca?")
+    assert f"dihapus otomatis setelah {padang.services.retention_days} hari" in padang.text
+    assert "Dinas Komunikasi dan Informatika (Diskominfo)" in padang.text

@@ -2,7 +2,8 @@
 
 import pytest
 
-from handlers.intents import asks_for_human, asks_how_to_report, says_not_that, typed_command
+from handlers.asks import asks_for_human, says_not_that
+from handlers.intents import asks_how_to_report, typed_command
 
 
 @pytest.mark.parametrize(("text", "command"), [
