@@ -74,6 +74,10 @@ _PRIVACY = re.compile(
     r"\bdihubungi\s+(?:oleh\s+)?(?:petugas|satpol|dinas|instansi|opd)\b.{0,20}\b(?:gak|ga|nggak|tidak|tdk|kah|ya)\b|"
     r"\b(?:see|know|find\s+out|learn|tell)\b.{0,30}\b(?:my\s+name|it\s+was\s+me|who\s+reported|i\s+reported|"
     r"my\s+identity|who\s+complained|i\s+complained)\b|"
+    # "jangan bilang siapa2", "don't tell anyone" (after telling of violence at home)
+    r"\bjangan\s+(?:bilang|bilangin|kasih\s+tau|kasitau|kasih\s+tahu|beritahu|cerita|ceritain|sebar\w*)\s+"
+    r"(?:ke\s+|sama\s+)?"
+    r"(?:siapa[-\s]?siapa|siapa2|siapapun|orang\s+lain|orang|siapa)\b|\bdon'?t\s+tell\s+(?:anyone|anybody)\b|"
     r"\b(?:anonymous\w*|confidential\w*)\b|\b(?:will|would)\s+(?:they|someone|the\s+\w+)\s+(?:call|contact)\s+me\b",
     re.IGNORECASE)
 _PRIVACY_WORDS = 16  # a longer message is a story that may mention these words
@@ -87,8 +91,10 @@ def asks_about_privacy(text: str) -> bool:
 # What is kept of the chat and who reads it, or asking it deleted: "data chat sy disimpan? siapa yg bisa baca?",
 # "hapus data sy", "do you store my messages?".
 _DATA_KEPT = re.compile(
-    r"\b(?:data\s+)?(?:chat|pesan|percakapan|obrolan|riwayat)\w*\s+(?:\w+\s+){0,2}?(?:di)?(?:simpan|baca|hapus|lihat)\w*\b|"
-    r"\bdata\s+(?:saya|sy|aku|ambo|kami)\s+(?:\w+\s+)?(?:di)?simpan\w*\b|"
+    r"\b(?:data\s+)?(?:chat|pesan|percakapan|obrolan|riwayat)\w*\s+(?:\w+\s+){0,2}?(?:di)?"
+    r"(?:simp[ae]n|baca|hapus|lihat)\w*\b|"
+    # "data sy yg sy kasih di sini disimpen dmn?"
+    r"\bdata\s+(?:saya|sy|aku|ambo|kami)\s+(?:\w+\s+){0,6}?(?:di)?simp[ae]n\w*\b|"
     r"\b(?:siapa|sapa)\s+(?:saja\s+|aja\s+)?(?:yang|yg)\s+(?:bisa|dapat|boleh)\s+(?:mem)?(?:baca|lihat|akses)\b|"
     r"\b(?:hapus|hapuskan)\s+(?:semua\s+)?(?:data|chat|pesan|riwayat|percakapan)\w*"
     r"(?:\s+(?:saya|sy|aku|ambo|ku|kami)\b|\s*\W*$)|"

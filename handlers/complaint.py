@@ -24,8 +24,8 @@ from rapidfuzz import fuzz
 from handlers import complaint_texts, faq, texts
 from handlers.asks import asks_about_privacy, asks_for_human
 from handlers.complaint_flow import ask_current, aside, asks, cancelled, location_received, reprompt, urgent_first
-from handlers.complaint_place import (add_detail, location_step, name_given, name_hidden, name_step, photo_step,
-                                      place_fixed)
+from handlers.complaint_place import (add_detail, location_step, name_given, name_hidden, name_step, name_typed_step,
+                                      photo_step, place_fixed)
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_opd,
                                         ask_opd_all, ask_photo)
 from handlers.complaint_route import (asked_instead, confirm_route, describe, office_instead, pick_category, pick_opd,
@@ -33,8 +33,10 @@ from handlers.complaint_route import (asked_instead, confirm_route, describe, of
 from handlers.complaint_state import BACK, MIN_DESCRIPTION, clear, data, go, said_yes, store_location, take_back, words
 from handlers.complaint_story import offered_report, place_told, recent, refers_to, reported, told_lately
 from handlers.complaint_names import bare_name, hides_name, typed_name
-from handlers.complaint_words import (NAME_WORDS, PLACE_WORDS, adds_detail, corrected_place, edit_asked, is_button_label,
-                                      place_instead, refuses, says_cancel, story_fix)
+from handlers.complaint_words import (NAME_WORDS, OFFICE_WORDS, PLACE_WORDS, adds_detail, back_to_report,
+                                      corrected_place, edit_asked, is_button_label, place_instead, refuses, says_cancel,
+                                      story_fix)
+from handlers.contact import named_opd
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import asks_information, is_question
@@ -110,11 +112,15 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return name_given(turn, name, False)  # asked for after "ubah nama": "Dedi Kurniawan"
     part = edit_asked(turn.text) if turn.choice is None and data(turn).get("opd") and step != "confirm_route" else None
     if part:  # "ubah lokasi" at any step after the OPD was settled
+        if part in OFFICE_WORDS and (named := named_opd(turn.text, turn.kb)) is not None:
+            return to_office(turn, named)  # "instansinya salah tu, hrsnya dinas lingkungan hidup": that one
         replies = _edit(turn, part)
         place = corrected_place(turn.text)
         if part in PLACE_WORDS and len(place) >= 3 and words(place) != said:
             return await location_step(turn, place)  # "salah alamat, maksudnya simpang DPR": the new place, given
         return replies
+    if turn.choice is None and step != "describe" and back_to_report(turn.text):  # "ok balik ke laporan tadi"
+        return ask_current(turn)
     if turn.choice is None and step != "describe" and (office := office_instead(turn)) is not None:
         return to_office(turn, office)  # "eh ga jadi, ke dishub aja deh": that office, not a cancel
     if turn.choice is None and step != "describe" and says_cancel(turn.text):  # "ga jadi deh, takut ketahuan"
@@ -143,7 +149,7 @@ async def handle(turn: Turn) -> list[Reply] | None:
 # "kembali" goes one step back (to the proposed OPD only when there is one); the answers given before it
 # stay until answered again.
 _PREVIOUS = {"pick_opd": "confirm_route", "pick_opd_all": "confirm_route", "location": "confirm_route",
-             "photo": "location", "name": "photo", "pick_category": "pick_opd_all"}
+             "photo": "location", "name": "photo", "name_typed": "photo", "pick_category": "pick_opd_all"}
 
 
 def _back(turn: Turn, previous: str) -> list[Reply]:
@@ -330,5 +336,6 @@ STEPS = {
     "location": location_step,
     "photo": photo_step,
     "name": name_step,
+    "name_typed": name_typed_step,
     "confirm": _confirm,
 }

@@ -10,7 +10,8 @@ import re
 
 from handlers import complaint_texts, faq, texts
 from handlers.asks import asks_about_privacy, asks_how_long
-from handlers.complaint_prompts import ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name, ask_photo
+from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_name,
+                                        ask_name_typed, ask_photo)
 from handlers.complaint_state import SET_ASIDE_FOR, data, go, set_aside, store_location
 from handlers.complaint_words import says_also
 from handlers.contact import named_opd
@@ -57,12 +58,14 @@ def ask_current(turn: Turn) -> list[Reply]:
 def asks(turn: Turn) -> bool:
     """Tell whether a message typed at a step is a question (a question mark alone is not: "tau kan min?")."""
     return turn.choice is None and "?" in turn.text and (is_question(turn.text.replace("?", " "))
-                                                         or bool(_YES_NO.match(turn.text)))
+                                                         or bool(_YES_NO.match(turn.text) or _TAGGED.search(turn.text)))
 
 
 # A yes-no question ("bisa minta kiriman air tangki gak dari pdam?", "boleh ga …?"): no place, no photo.
 _YES_NO = re.compile(r"^\W*(?:(?:min|pak|bu|kak|eh|oh|terus|trus|trs)\W+)*(?:bisa|bisakah|boleh|bolehkah|ada|adakah|"
                      r"apa|apakah|perlu|harus|can|could|is|are|do|does|will)\b[^?]*\?", re.I)
+# A question tagged at its end: "eh btw kantor dukcapil buka sabtu gak?".
+_TAGGED = re.compile(r"\b(?:gak|ga|nggak|ngga|enggak|tidak|tdk|ndak|indak|kah|ya\s+kan)\s*\?+\s*$", re.I)
 
 
 def cancelled(turn: Turn) -> list[Reply]:
@@ -122,14 +125,17 @@ def after_location(turn: Turn) -> list[Reply]:
 
 
 def to_name(turn: Turn) -> list[Reply]:
-    """Ask whether to show the resident's name; without a name to show (the web chat) the complaint is
-    anonymous, and a choice made before an edit at the summary stands."""
+    """Ask whether to show the resident's name; without a name (the web chat) ask for one, which may be skipped
+    (the complaint is then anonymous). A name or a choice given before, or before an edit at the summary, stands."""
     lapor = data(turn)
     lapor["photo_asked"] = True
-    if not turn.msg.display_name or "show_name" in lapor:
+    if "show_name" in lapor or lapor.get("name"):
         lapor.setdefault("show_name", False)
         go(turn, "confirm")
         return ask_confirm(turn)
+    if not turn.msg.display_name:
+        go(turn, "name_typed")
+        return ask_name_typed(turn)
     go(turn, "name")
     return ask_name(turn)
 

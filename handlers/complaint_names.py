@@ -17,6 +17,7 @@ _NAME = re.compile(
     r"masukin|masukkan|sebut(?:kan)?|"
     r"tampilkan|use|put)\s+)?(?:nam[ao]\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|"
     r"nam[ao](?:\s*:|\s+(?=(?-i:[A-Z])[a-z]))|name\s*:|"  # "nama: Yusniar", "nama Yusniar"
+    r"(?:panggil|call\s+me)(?:\s+(?:saja|aja|sj|aj|se|ambo|saya|sy|aku))*(?=\s+(?-i:[A-Z]))|"  # "panggil aja Uni Yet"
     r"atas\s+nama|(?:saya|sy|aku|ambo|ini|i'?m|i\s+am|this\s+is)\s+(?:pak|bu|bpk|ibu|bapak|uda|uni|mr|mrs|ms)\b\.?)"
     r"(?:\s+(?:adalah|yaitu|is|aja|saja|sj))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4}?)"
     # the name ends at punctuation or at a word said after it ("nama sy Nurhayati ya nak bkn anonim")
@@ -82,6 +83,7 @@ def typed_name(text: str) -> tuple[str, bool] | None:
 # Asking that the name not be published, or be removed: "jangan disebut namanya", "anonim saja", "hapus nama saya",
 # "nama saya jangan ditampilkan", "keep me anonymous".
 _HIDE_NAME = re.compile(
+    r"\btanpa\s+(?:nama|namo|identitas)\b|"  # "kirim aja tanpa nama"
     r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|gak\s+usah|gausah)\s+(?:di)?(?:sebut|tampil|cantum|pakai|pake)\w*|"
     r"\bnama\w*\s+(?:saya\s+|sy\s+)?(?:jangan|jgn)\b|^\W*anonim\w*(?:\s+(?:saja|aja|ya|yo|min|pak|bu))*\W*$|"
     r"\b(?:hapus|rahasiakan|sembunyikan)\s+nama|\bdon'?t\s+(?:use|show|mention|publish)\s+my\s+name|"

@@ -9,10 +9,10 @@ import re
 
 from handlers import complaint_texts, texts
 from handlers.complaint_flow import MAX_ALSO, after_location, ask_current, aside, asks, tells_another_problem, to_name
-from handlers.complaint_prompts import STORY_PLACE, ask_confirm, ask_location, ask_name, ask_photo
+from handlers.complaint_names import bare_name, removes_name
+from handlers.complaint_prompts import STORY_PLACE, ask_confirm, ask_location, ask_name, ask_name_typed, ask_photo
 from handlers.complaint_state import (MAX_DESCRIPTION, NOT_AN_ANSWER, data, go, no_photo_reason, said_yes, says_skip,
                                       store_location, typed_point, words)
-from handlers.complaint_names import removes_name
 from handlers.complaint_words import (adds_detail, besides_the_photo, corrected_place, detail_of, is_button_label,
                                       place_fix, place_instead)
 from handlers.context import Turn, clean_text
@@ -129,13 +129,30 @@ async def name_step(turn: Turn) -> list[Reply]:
     return ask_confirm(turn)
 
 
+async def name_typed_step(turn: Turn) -> list[Reply]:
+    """Take the name typed when asked for it (the web chat), or a skip: the complaint is then anonymous."""
+    lapor = data(turn)
+    if turn.choice == "skip" or (turn.choice is None and (says_skip(turn.text) or words(turn.text) in _ANONYMOUS)):
+        lapor["show_name"] = False
+        go(turn, "confirm")
+        return ask_confirm(turn)
+    if turn.choice is None and (name := bare_name(turn.text)):  # "Yuliana", "dedi kurniawan"
+        return name_given(turn, name, False)
+    if asks(turn):
+        return await aside(turn)
+    return [Reply(complaint_texts.PICK_ONE)] + ask_name_typed(turn)
+
+
+_ANONYMOUS = frozenset({"anonim", "anonymous", "rahasiakan", "rahasia", "tanpa nama", "no name"})
+
+
 def name_given(turn: Turn, name: str, shown: bool) -> list[Reply]:
     """Put the name a resident typed on the complaint (the web chat knows no name), published only when they say it
     may be; then the step."""
     lapor = data(turn)
     lapor["name"], lapor["show_name"] = name, shown
     turn.record("complaint_step", "name_given")
-    if turn.state.get("step") == "name":
+    if turn.state.get("step") in ("name", "name_typed"):
         go(turn, "confirm")
     return [Reply(complaint_texts.name_taken(name, shown))] + ask_current(turn)
 
@@ -148,6 +165,6 @@ def name_hidden(turn: Turn) -> list[Reply]:
     if removes_name(turn.text):
         lapor.pop("name", None)
     turn.record("complaint_step", "name_hidden")
-    if turn.state.get("step") == "name":
+    if turn.state.get("step") in ("name", "name_typed"):
         go(turn, "confirm")
     return [Reply(complaint_texts.NAME_HIDDEN)] + ask_current(turn)

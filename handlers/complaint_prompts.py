@@ -86,10 +86,14 @@ def ask_photo(turn: Turn) -> list[Reply]:
 
 
 def ask_name(turn: Turn) -> list[Reply]:
-    """Ask whether the resident's name may appear on the public complaint (only asked when the channel
-    gives a name: the web chat has none, and its complaints are anonymous)."""
+    """Ask whether the resident's name may appear on the public complaint (asked when the channel gives a name)."""
     return [Reply(complaint_texts.name_question(turn.msg.display_name or "-"),
                   options=(texts.NAME_SHOW, texts.NAME_ANON))]
+
+
+def ask_name_typed(turn: Turn) -> list[Reply]:
+    """Ask for the resident's name, which may be skipped (the web chat knows no name)."""
+    return [Reply(complaint_texts.NAME_OPTIONAL, options=(texts.SKIP,))]
 
 
 def ask_confirm(turn: Turn) -> list[Reply]:
@@ -109,5 +113,6 @@ ASKS = {
     "location": ask_location,
     "photo": ask_photo,
     "name": ask_name,
+    "name_typed": ask_name_typed,
     "confirm": ask_confirm,
 }

@@ -13,14 +13,15 @@ from handlers.complaint_flow import (MAX_ALSO, after_category, after_opd, aside,
                                      tells_another_problem)
 from handlers.complaint_prompts import ask_category, ask_opd, ask_opd_all, ask_route
 from handlers.complaint_state import MAX_DESCRIPTION, MIN_DESCRIPTION, NO, clear, data, go, said_yes, says_skip, words
-from handlers.complaint_words import (about_instead, adds_detail, opens_with_yes, refuses, says_cancel, story_fix,
-                                      without_already_said)
+from handlers.complaint_words import (about_instead, adds_detail, opens_with_yes, refuses, right_after_all, says_cancel,
+                                      story_fix, without_already_said)
 from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from handlers.intents import is_question, police_matter
 from handlers.messages import Option, Reply
 from handlers.smalltalk import small_talk
 from knowledge.kb import Opd
+from knowledge.matcher import named_body
 from knowledge.router import OUTSIDE_OPD_SCORE
 
 
@@ -67,7 +68,7 @@ async def describe(turn: Turn, text: str | None = None) -> list[Reply]:
 
 async def confirm_route(turn: Turn) -> list[Reply]:
     word = words(turn.text)
-    if turn.choice == "route:ok" or (turn.choice is None and said_yes(turn.text)):
+    if turn.choice == "route:ok" or (turn.choice is None and (said_yes(turn.text) or right_after_all(turn.text))):
         return after_opd(turn)
     if turn.choice and turn.choice.startswith("opd:") and (chosen := turn.kb.opd(turn.choice[4:])) is not None:
         return to_office(turn, chosen)  # the office the resident asked about (asked_instead), chosen
@@ -105,16 +106,25 @@ async def confirm_route(turn: Turn) -> list[Reply]:
 # Asking whether another office is the one: "bukannya satpol pp yg nertibin?", "apa bukan ke DLH?".
 _INSTEAD_ASKED = re.compile(r"^\W*(?:(?:eh|lho|loh|tapi|tp|pak|bu|min|kak)\W+)*"
                             r"(?:bukannya|bkannya|bukankah|bukan\s+kah|apa\s+bukan|apa\s+(?:ga|gak|nggak|tidak)|"
-                            r"isn'?t\s+it|shouldn'?t\s+it)\b", re.I)
+                            r"isn'?t\s+it|shouldn'?t\s+it|bukan\b(?=[^?]*\?\s*$))", re.I)
+# Words of whose job it is: a question naming an office with one of these asks who handles the complaint ("dinas
+# lingkungan hidup kan yg ngurus?"); without, it is another question ("kantor dukcapil buka sabtu gak?").
+_HANDLES = re.compile(r"\b(?:ngurus|ngurusin|mengurus|urus|menangani|nangani|nanganin|tangani|urusan|tugas|wewenang|"
+                      r"tanggung\s+jawab|bertanggung|nertibin|menertibkan|handles?|responsible)\b", re.I)
 
 
 def asked_instead(turn: Turn) -> list[Reply] | None:
     """Answer a question naming another office than the one proposed ("bukannya satpol pp yg nertibin?") by
     asking which it should be; it had silently moved the complaint. None when the message asks no such thing."""
-    if "?" not in turn.text and not _INSTEAD_ASKED.match(turn.text):
+    if not (_INSTEAD_ASKED.match(turn.text) or ("?" in turn.text and _HANDLES.search(turn.text))):
         return None
     named, proposed = named_opd(turn.text, turn.kb), turn.kb.opd(data(turn).get("opd"))
-    if named is None or proposed is None or named.slug == proposed.slug:
+    if proposed is None:
+        return None
+    if named is None and (body := named_body(turn.matcher.normalizer, turn.text)) is not None:
+        # "bukan PLN ya yg ngurus?" of a street light (it had been read as a no, and the complaint nearly lost)
+        return [Reply(complaint_texts.office_asked_outside(proposed.label, body))] + ask_route(turn)
+    if named is None or named.slug == proposed.slug:
         return None
     return [Reply(complaint_texts.office_asked(proposed.label, named.label),
                   options=(Option(f"Ke {named.short_name or named.name}", f"opd:{named.slug}"),

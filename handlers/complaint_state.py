@@ -81,7 +81,12 @@ _NO_PHOTO_REASON = re.compile(
     r"\b(?:kamera|camera|hp|handphone|ponsel|phone|batre|baterai|battery)\w*\s+(?:\w+\s+){0,3}?"
     r"(?:rusak|jadul|mati|lowbat|low\s*bat|habis|error|eror|broken|dead|pecah|hilang|ga\s+ada\s+kamera)\b|"
     r"\b(?:ga|gak|gk|g|tidak|tdk|nggak|ngga|ndak|indak|can'?t|cannot|couldn'?t)\s+(?:bisa\s+|sempat\s+|sampat\s+)?"
-    r"(?:moto|motoin|motret|memotret|fotoin|mafoto|foto|take\s+(?:a\s+)?(?:photo|picture|pic))\b", re.I)
+    r"(?:moto|motoin|motret|memotret|fotoin|mafoto|foto|take\s+(?:a\s+)?(?:photo|picture|pic))\b|"
+    # "ga usah foto lah", "udah gelap", "takuik dimarahi" (afraid to be scolded)
+    r"\b(?:ga|gak|gk|tidak|tdk|nggak|ndak|indak)\s+(?:usah|perlu|payah)\s+(?:pakai\s+|pake\s+)?"
+    r"(?:foto|fotonya|difoto|moto)\b|"
+    r"^\W*(?:udah|sudah|udh|lagi|masih|lah)?\s*(?:gelap|kalam)\w*(?:\s+\w+)?\W*$|"
+    r"\b(?:takut|takuik|afraid)\w*\s+(?:di)?(?:marahi|marahin|ketahuan|ketauan|caliak|dimarahi)\b", re.I)
 _NO_PHOTO_WORDS = 12
 
 

@@ -78,14 +78,21 @@ def location_outside(city_name: str, *, asking: bool) -> str:
 
 
 DESCRIPTION_CUT = "Cerita Anda sangat panjang; yang kami simpan adalah 4.000 karakter pertama."
-CONFIRM_AGAIN = ("Ketik **ya** untuk mengirim laporan, **ubah masalah**, **ubah lokasi**, **ubah foto** atau **ubah "
-                 "instansi** untuk mengganti isinya, atau **batal** untuk membatalkan.")
+CONFIRM_AGAIN = ("Ketik **ya** untuk mengirim laporan, **ubah masalah**, **ubah lokasi**, **ubah foto**, **ubah "
+                 "instansi** atau **ubah nama** untuk mengganti isinya, atau **batal** untuk membatalkan.")
 
 
 def office_asked(proposed: str, named: str) -> str:
     """Answer a resident who asks whether another office handles their complaint."""
     return (f"Menurut kami laporan seperti ini ditangani **{proposed}**. Jika Anda yakin **{named}** yang "
             "menanganinya, pilih tombolnya; atau tetap kirim ke instansi tadi:")
+
+
+def office_asked_outside(proposed: str, body: str) -> str:
+    """Answer a resident who asks whether a body outside the city handles their complaint ("bukan PLN ya?")."""
+    short = body.split(" (")[0]
+    return (f"Menurut kami laporan seperti ini ditangani **{proposed}**, bukan {short}. Jika masalahnya memang urusan "
+            f"{short}, hubungi langsung: **{body}**; laporan di sini hanya diteruskan ke instansi Pemerintah Kota.")
 
 
 def route_proposal(opd: Opd, category_name: str | None) -> str:
@@ -124,6 +131,8 @@ def _name_line(data: dict) -> str:
     return "ditampilkan" if data.get("show_name") else "anonim"
 
 
+NAME_OPTIONAL = ("Siapa nama Anda? (opsional) Nama hanya dilihat petugas instansi yang menangani, dan tidak disebut "
+                 "di publikasi kecuali Anda izinkan. Ketik nama Anda, atau **lewati** untuk tetap anonim.")
 NAME_ASK = ("Silakan ketik nama Anda (misalnya **Budi Santoso**). Nama hanya dilihat petugas instansi, kecuali Anda "
             "menulis **boleh disebut**.")
 

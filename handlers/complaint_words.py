@@ -23,12 +23,14 @@ _EDIT = re.compile(r"^(?:(?:eh|ehh|maaf|sorry|oh|min|tolong|tlg|mau|saya|sy)\s+)
                    r"dinas|opd|kategori|jenis|masalah|cerita|keterangan|deskripsi|location|address|photo|"
                    r"nama|namo|name)"
                    r"(?:nya)?\b|"
-                   r"(lokasi|alamat|tempat|location|address)(?:nya|nyo)?\s+(?:salah|keliru|wrong)\b)")
+                   r"(lokasi|alamat|tempat|location|address|instansi|dinas|opd|kategori)(?:nya|nyo)?\s+"
+                   r"(?:salah|keliru|wrong)\b)")
 # The same said last, after something else ("eh td sy cuma nanya. ubah instansi").
 _EDIT_LAST = re.compile(r"[.!?,;]\s*(?:(?:tolong|tlg|mau|saya|sy|jadi|jd)\s+)*(?:ubah|ganti|edit|koreksi)\s+"
                         r"(lokasi|alamat|tempat|foto|instansi|dinas|opd|kategori|jenis|masalah|cerita|nama)(?:nya)?"
                         r"(?:\s+(?:aja|saja|ya|dong|min|pak|bu))*\W*$", re.I)
 NAME_WORDS = ("nama", "namo", "name")
+OFFICE_WORDS = ("instansi", "dinas", "opd")
 PLACE_WORDS = ("lokasi", "alamat", "tempat", "location", "address")
 # A place given as a correction: "eh salah alamat, maksudnya simpang DPR bukan simpang Haru" is "simpang DPR".
 _CORRECTING = re.compile(
@@ -153,11 +155,33 @@ _CANCEL_CLOSING = re.compile(r"(?:^|[.!,]\s*)(?:batal|cancel|batalkan|gak\s+jadi
 _YES_OPENING = re.compile(r"^(?:ya|iya|iy|iyo|yo|yes|ok|oke|okay|benar|betul|bener|sip|yup)\b")
 
 
+# "ok balik ke laporan tadi": back to the step, after a question asked in between.
+_BACK_TO_REPORT = re.compile(r"^\W*(?:(?:ok|oke|ya|iya|yaudah|sip|baik|nah)\W+)*"
+                             r"(?:balik|kembali|lanjut|lanjutkan|terus)\s+(?:ke\s+)?(?:laporan|lapor|pengaduan|tadi)"
+                             r"(?:\s+(?:tadi|td|saya|sy|nya|yang\s+tadi))*\W*$", re.IGNORECASE)
+
+
+def back_to_report(text: str) -> bool:
+    """Tell whether a message asks to go back to the complaint being written ("ok balik ke laporan tadi")."""
+    return bool(_BACK_TO_REPORT.match(text))
+
+
 def says_cancel(text: str) -> bool:
-    """Tell whether a message opens or ends with a word that stops the complaint (with a reason around it)."""
+    """Tell whether a message opens or ends with a word that stops the complaint (with a reason around it); not
+    when it takes back what it asked, the choice being right after all ("eh ga jadi, dishub udh bener")."""
     said = " ".join(text.lower().split())
     plain = words(text)
-    return bool(_CANCEL_OPENING.match(plain)) or bool(_CANCEL_CLOSING.search(said))
+    return (bool(_CANCEL_OPENING.match(plain)) or bool(_CANCEL_CLOSING.search(said))) and not right_after_all(text)
+
+
+def right_after_all(text: str) -> bool:
+    """Tell whether a message says the choice offered is right after all ("eh ga jadi, dishub udh bener")."""
+    return bool(_RIGHT_AFTER_ALL.search(words(text)))
+
+
+# "eh ga jadi, dishub udh bener", "ga jadi, yang tadi aja": the question or the change is taken back, not the complaint.
+_RIGHT_AFTER_ALL = re.compile(r"\b(?:udah|sudah|udh|sdh|lah)\s+(?:bener|benar|betul|batua|tepat|pas)\b|"
+                              r"\b(?:yang|yg|nan)\s+(?:tadi|td)\s+(?:aja|saja|sj|se|ajo)\b|\btetap\s+(?:ke|di)\b")
 
 
 # "eh jadi deh, kirim yang tadi", "ga jadi batal", "lanjutkan laporan tadi", "I changed my mind, send it": the

@@ -11,9 +11,11 @@ keterangan kebakaran", "bantuan untuk korban banjir", "cara menolong orang tengg
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from handlers import texts
+from handlers.context import Turn
 from handlers.messages import Reply
 from knowledge.kb import City
 
@@ -218,3 +220,44 @@ def in_crisis(text: str) -> bool:
 # A danger from the power network: "kabel listrik putus … percikan api", "live wire", "tiang listrik miring".
 _ELECTRIC = re.compile(r"\b(?:kabel|listrik|tiang\s+listrik|gardu|trafo|kesetrum|tersengat|korslet|konslet|"
                        r"percik\w*|electric\w*|live\s+wire|power\s+line|cable|spark\w*)\b", re.I)
+
+
+# After an emergency or a crisis reply, the next messages for a while are read as part of it: "sy hrs ngapain"
+# after someone injured wants what to do now (it had got "sudah ada di jawaban sebelumnya"), and "ga ada yg peduli"
+# after "capek hidup" wants to be heard again, not a menu of PDAM entries (the twentieth QA pass).
+URGENT_FOR = dt.timedelta(minutes=20)
+_WHAT_NOW = re.compile(
+    r"\b(?:harus|hrs|musti|mesti|perlu)\s+(?:ngapain|ngapa|apa|bagaimana|gimana|gmn|berbuat\s+apa|melakukan\s+apa)\b|"
+    r"\b(?:gimana|gmn|bagaimana)\s+(?:ini|ni|nih|dong|donk)\b|\bterus\s+(?:gimana|gmn|bagaimana)\b|"
+    r"\bapa\s+(?:yang|yg)\s+(?:harus|bisa|mesti)\s+(?:saya\s+|sy\s+|kami\s+|aku\s+)?(?:lakukan|dilakukan|buat)\b|"
+    r"\bwhat\s+(?:should|do|can|must)\s+(?:i|we)\s+do\b|\bnow\s+what\b|\bbaa\s+(?:ko|kini|caronyo)\b",
+    re.IGNORECASE)
+
+
+def remember_urgent(turn: Turn, kind: str) -> None:
+    """Note that an emergency ("emergency") or a crisis ("crisis") was just answered."""
+    turn.state["urgent"] = {"kind": kind, "at": turn.services.now().isoformat()}
+
+
+def _urgent_lately(turn: Turn) -> str | None:
+    """Return the kind of the emergency or crisis answered in the last URGENT_FOR, else None."""
+    urgent = turn.state.get("urgent")
+    if not urgent:
+        return None
+    if turn.services.now() - dt.datetime.fromisoformat(urgent["at"]) > URGENT_FOR:
+        turn.state.pop("urgent", None)
+        return None
+    return urgent["kind"]
+
+
+def after_urgent(turn: Turn) -> list[Reply] | None:
+    """Answer a message that follows an emergency or a crisis reply as part of it, else None: what to do now after
+    an emergency; after a crisis, anything the knowledge base does not answer for sure gets kind words again."""
+    kind = _urgent_lately(turn)
+    if kind == "emergency" and _WHAT_NOW.search(turn.text):
+        turn.record("question", "emergency", answered=True)
+        return [Reply(texts.WHAT_NOW, kind="emergency")]
+    if kind == "crisis" and (_WHAT_NOW.search(turn.text) or turn.matcher.match(turn.text).decision != "answer"):
+        turn.record("question", "crisis", answered=True)
+        return [Reply(texts.CRISIS_STILL, kind="emergency")]
+    return None

@@ -17,7 +17,7 @@ from handlers.asks import (asks_about_privacy, asks_callback, asks_for_human, as
                           says_not_that)
 from handlers.contact import about_reaching, asked_contact, contact_reply, named_opd
 from handlers.context import Turn
-from handlers.emergency import emergency_reply, in_crisis, is_emergency
+from handlers.emergency import after_urgent, emergency_reply, in_crisis, is_emergency, remember_urgent
 from handlers.faq_context import not_that, read_with_previous
 from handlers.faq_reply import POINTS_TO_REPORTING, answer_reply, faq_options
 from handlers.intents import asks_how_to_report, names_police, opens_with_salam, police_matter, wants_to_report_where
@@ -86,7 +86,12 @@ def _with_salam(turn: Turn, replies: list[Reply]) -> list[Reply]:
 def answer_question(turn: Turn) -> list[Reply]:
     """Answer the turn's text as a question (also asked by the complaint flow for a question typed mid-way)."""
     crisis = in_crisis(turn.text)
-    replies = [emergency_reply(turn.kb.city, turn.text)] if crisis or is_emergency(turn.text) else []
+    urgent = crisis or is_emergency(turn.text)
+    if not urgent and (after := after_urgent(turn)) is not None:  # "sy hrs ngapain" right after an emergency
+        return after
+    replies = [emergency_reply(turn.kb.city, turn.text)] if urgent else []
+    if urgent:
+        remember_urgent(turn, "crisis" if crisis else "emergency")
     if turn.truncated:
         replies.append(Reply(texts.TRUNCATED))
     if asks_callback(turn.text):  # "no hp saya 0812… tolong dihubungi": the bot cannot call; it says what it can do
@@ -135,9 +140,11 @@ def answer_question(turn: Turn) -> list[Reply]:
     if crisis:  # only an answer found for sure follows ("air mati terus, rasanya mau mati aja"); never a menu
         if last.get("faq"):
             return replies + answers
-        # Counted as answered, and kept out of the unanswered questions OPD admins read.
+        # Counted as answered, and kept out of the unanswered questions OPD admins read; what follows is not read
+        # as a follow-up of it (after_urgent reads it).
         turn.events = [e for e in turn.events if e["kind"] not in ("question", "unanswered")]
         turn.record("question", "crisis", answered=True)
+        turn.state.pop("last_question", None)
         return replies
     if replies and replies[0].kind == "emergency" and not _about_emergencies(turn, last):
         # In an emergency a "did you mean" menu is noise ("kebakaran di pasar" -> market fees), and so is an answer

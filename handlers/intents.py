@@ -141,6 +141,10 @@ _MY_REPORTS = re.compile(
 _FOLLOW_UP = re.compile(
     r"\b(?:laporan|pengaduan|aduan)\s+(?:yang|yg)\s+(?:kemarin|kemaren|tadi|dulu|lalu|saya\s+kirim|sy\s+kirim|"
     r"sudah\s+saya|udah\s+sy)\b|"
+    # "laporan lampu jalan yg kmrn udh diperbaiki blm ya": a few words of topic between
+    r"\b(?:laporan|pengaduan|aduan)\s+(?!.*\b(?:cara|caranya|buat|bikin)\b)(?:\w+\s+){1,3}?"
+    r"(?:yang|yg)\s+(?:kemarin|kemaren|kmrn|tadi|td|dulu|lalu)\b.*"
+    r"\b(?:belum|blm|sudah|udah|udh|sdh|gimana|gmn|bagaimana|kapan|kpn|kabar\w*)\b|"
     r"\b(?:sudah|udah|udh|sdh)\s+(?:lapor|melapor|ngelapor|buat\s+laporan|bikin\s+laporan|membuat\s+laporan|"
     r"mengadu|ngadu)\b.*\b(?:belum|blm|kok|kapan|kpn|gimana|gmn|bagaimana|sampai\s+mana|sampe\s+mana)\b|"
     # "saya lupa nomor laporan", "lupa nomor tiketnya", "nomornya lupa" (a short message: the resident's complaints)

@@ -86,6 +86,19 @@ CRISIS = ("Terima kasih sudah mau bercerita. Maaf Anda sedang merasakan beban se
           "- Untuk bicara dengan tenaga kesehatan tentang apa yang Anda rasakan, datanglah ke **puskesmas** terdekat: "
           "ada layanan konseling dan kesehatan jiwa, dan dokter dapat merujuk bila perlu.\n"
           "Kalau bisa, hubungi sekarang juga seseorang yang Anda percayai dan ceritakan apa yang Anda rasakan.")
+CRISIS_STILL = ("Saya mendengar Anda, dan perasaan Anda penting. Anda tidak harus menanggungnya sendirian: hubungi "
+                "**119** atau **112** (gratis, 24 jam) untuk bicara dengan petugas sekarang, atau datang ke "
+                "**puskesmas** terdekat untuk konseling. Kalau bisa, kabari sekarang juga seseorang yang Anda "
+                "percayai (keluarga, teman, atau tetangga) dan minta ia menemani Anda.")
+# What to do while help is on its way, asked right after an emergency ("sy hrs ngapain").
+WHAT_NOW = ("Sambil menunggu bantuan:\n"
+            "- Jaga keselamatan Anda sendiri dulu.\n"
+            "- Jika belum, telepon **112** atau **119** sekarang; sebutkan lokasi dan keadaan korban.\n"
+            "- Orang yang jatuh atau kecelakaan jangan dipindahkan, kecuali ada bahaya (api, lalu lintas); jaga kepala "
+            "dan lehernya tetap diam.\n"
+            "- Tekan luka yang berdarah dengan kain bersih.\n"
+            "- Temani korban dan ikuti petunjuk petugas di telepon.\n"
+            "Pada kebakaran: keluar dan jauhi bangunan, jangan masuk lagi, dan telepon **113**.")
 ELECTRIC_DANGER = ("Kabel atau tiang listrik berbahaya: jauhi dan jauhkan orang lain, jangan disentuh, dan hubungi "
                    "**PLN 123** (atau aplikasi PLN Mobile).")
 

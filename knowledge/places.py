@@ -139,12 +139,12 @@ class Places:
         return self._names_re.search(text, pos) if self._names_re is not None else None
 
     def find(self, text: str) -> Place | None:
-        """Return the kelurahan (with its kecamatan) named in `text`, else a kecamatan alone, else None."""
+        """Return the kelurahan (with its kecamatan) named in `text`, else a kecamatan alone, else None. A kecamatan
+        the text names wins over a kelurahan of another one: "Jl. Pemuda depan Plaza Andalas, Padang Barat" is in
+        Padang Barat, not in the kelurahan Andalas (Padang Timur) a landmark is named after."""
         hay = _norm(text)
-        for name, place in self._kelurahan:
-            if name in hay:
+        named = next((place for name, place in self._kecamatan if name in hay), None)
+        for name, place in (*self._kelurahan, *self._kelurahan_bases):
+            if name in hay and (named is None or place.kecamatan == named.kecamatan):
                 return place
-        for name, place in (*self._kelurahan_bases, *self._kecamatan):
-            if name in hay:
-                return place
-        return None
+        return named

@@ -323,12 +323,14 @@ async def test_a_question_at_the_address_step_is_answered_not_stored_as_the_addr
     assert "Lokasi: Jl. Melati no. 5" in chat.text
 
 
-async def test_without_a_name_to_show_the_name_step_is_skipped_and_with_one_it_shows_the_name(chat: Chat) -> None:
+async def test_without_a_name_from_the_channel_one_is_asked_and_with_one_it_is_shown(chat: Chat) -> None:
     await to_the_name_step(chat)
     assert "**Siti Rahma**" in chat.text and chat.options == ["Tampilkan nama", "Anonim (disarankan)"]
     web = chat.as_user("web-1", "web")
     web.display_name = None
     await to_the_name_step(web)
+    assert "Siapa nama Anda? (opsional)" in web.text and web.options == ["Lewati"]
+    await web.say("lewati")
     assert "Ringkasan laporan" in web.text and "Nama: anonim" in web.text
 
 
@@ -595,7 +597,8 @@ async def test_a_live_cable_gets_pln_with_the_emergency_numbers(padang: Chat) ->
 @pytest.mark.parametrize(("text", "asks"), [
     ("data chat sy disimpan? siapa yg bisa baca?", True), ("hapus data sy", True), ("do you store my messages?", True),
     ("chat saya dibaca siapa aja?", True), ("tolong hapus semua chat", True),
-    ("data kk saya salah", False), ("pesan saya belum dibalas", False), ("cara hapus data ktp ganda", False),
+    ("data sy yg sy kasih di sini disimpen dmn? aman gak?", True), ("data kk saya salah", False),
+    ("pesan saya belum dibalas", False), ("cara hapus data ktp ganda", False),
     ("data saya dipakai pinjol", False), ("hapus nama saya", False),
 ])
 def test_asking_what_is_kept_of_the_chat(text: str, asks: bool) -> None:
@@ -607,3 +610,25 @@ async def test_what_is_kept_of_the_chat_is_said_with_the_retention_and_whom_to_a
     await padang.say("data chat sy disimpan? siapa yg bisa baca?")
     assert f"dihapus otomatis setelah {padang.services.retention_days} hari" in padang.text
     assert "Dinas Komunikasi dan Informatika (Diskominfo)" in padang.text
+
+
+async def test_after_a_crisis_what_follows_is_heard_again_unless_it_is_a_question_answered(padang: Chat) -> None:
+    """Twentieth QA pass: "ga ada yg peduli" after "capek hidup" got a menu of PDAM entries."""
+    await padang.say("sy capek hidup, rasanya mau mati aja")
+    await padang.say("ga ada yg peduli")
+    assert padang.last[0].text == texts.CRISIS_STILL and not padang.last[0].options
+    await padang.say("puskesmas terdekat dimana")
+    assert padang.last[0].kind == "answer"
+
+
+async def test_what_to_do_now_after_an_emergency_is_answered(padang: Chat) -> None:
+    """Twentieth QA pass: "sy hrs ngapain" after someone injured got "sudah ada di jawaban sebelumnya"."""
+    await padang.say("ada org jatuh dr motor kepalanya berdarah ga sadar di bypass")
+    assert padang.last[0].text.startswith("⚠️")
+    await padang.say("sy hrs ngapain")
+    assert padang.last[0].text == texts.WHAT_NOW
+
+
+@pytest.mark.parametrize("text", ["jangan bilang siapa2 ya", "jangan kasih tau orang lain", "please don't tell anyone"])
+def test_asking_that_nobody_be_told(text: str) -> None:
+    assert asks_about_privacy(text)

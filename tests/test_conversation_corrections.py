@@ -611,3 +611,75 @@ async def test_a_detail_of_the_story_corrected_is_kept_as_a_correction(padang: C
     assert "(ralat: bukan km 10, tetapi km 12, dekat spbu)" in padang.text
     await padang.say("bukan km 12 tapi km 13")  # at the summary too
     assert "(ralat: bukan km 12, tetapi km 13)" in padang.text and "Ringkasan laporan" in padang.text
+
+
+# --- the twentieth blind QA pass ---------------------------------------------------------------------
+
+
+async def test_a_body_outside_the_city_asked_about_at_the_route_question_is_answered_not_a_no(padang: Chat) -> None:
+    """"bukan PLN ya yg ngurus?" had been read as turning Dishub down; "eh ga jadi, dishub udh bener" then cancelled
+    the complaint; "kantor dukcapil buka sabtu gak?" had been offered as the complaint's office."""
+    await padang.say("/lapor")
+    await padang.say("lampu jalan di depan rumah sy mati 3 hari, jl. bagindo aziz chan")
+    await padang.say("bukan PLN ya yg ngurus?")
+    assert "ditangani **Dinas Perhubungan (Dishub)**, bukan PLN" in padang.text and "Sudah benar?" in padang.text
+    await padang.say("eh btw kantor dukcapil buka sabtu gak?")
+    assert "Jika Anda yakin" not in padang.text and "Sudah benar?" in padang.last[-1].text
+    await padang.say("eh ga jadi, dishub udh bener")
+    assert "dibatalkan" not in padang.text and "lokasinya" in padang.text.lower()
+
+
+async def test_the_office_said_wrong_at_the_summary_with_the_right_one_named_takes_it(padang: Chat) -> None:
+    await padang.say("/lapor")
+    await padang.say("pedagang di pasar raya buang sampah ke got, baunya sampai ke jalan")
+    await padang.choose(padang.options[0])
+    await padang.skip_to_summary()
+    await padang.say("instansinya salah tu, hrsnya dinas lingkungan hidup")
+    await padang.skip_to_summary()
+    assert "Instansi: Dinas Lingkungan Hidup (DLH)" in padang.text and "hrsnya" not in padang.text
+
+
+async def test_without_a_name_from_the_channel_the_name_is_asked_and_may_be_skipped(chat: Chat) -> None:
+    """Twentieth QA pass: the web chat never asked a name; a bare "Yuliana" at the summary was refused."""
+    chat.display_name = None
+    await _at_location(chat)
+    await chat.say("lewati")
+    await chat.say("lewati")
+    assert chat.last[-1].text.startswith("Siapa nama Anda? (opsional)")
+    await chat.say("Yuliana")
+    assert "nama **Yuliana** kami cantumkan" in chat.text and "Ringkasan laporan" in chat.text
+    await chat.say("batal")
+    await _at_location(chat)
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say("lewati")
+    assert "Nama: anonim" in chat.text
+
+
+@pytest.mark.parametrize(("said", "name", "shown"), [
+    ("panggil aja Uni Yet, boleh disebut kok", "Uni Yet", True), ("call me John", "John", False),
+])
+async def test_a_name_said_as_what_to_be_called(chat: Chat, said: str, name: str, shown: bool) -> None:
+    await _at_location(chat)
+    await chat.say(said)
+    await chat.skip_to_summary()
+    shown_as = "boleh disebut" if shown else "tidak disebut di publikasi"
+    assert f"Nama: {name} ({shown_as})" in chat.text and said not in chat.text
+
+
+async def test_going_back_to_the_report_and_sending_it_without_a_name_are_not_the_story(chat: Chat) -> None:
+    await _at_location(chat)
+    await chat.skip_to_summary()
+    await chat.say("ok balik ke laporan tadi")
+    assert chat.last[-1].kind == "summary"
+    await chat.say("kirim aja tanpa nama")
+    assert "balik ke laporan" not in chat.text and "tanpa nama" not in chat.text and "Nama: anonim" in chat.text
+
+
+@pytest.mark.parametrize("said", ["ga usah foto lah", "udah gelap", "takuik dimarahi"])
+async def test_more_reasons_for_no_photo_skip_it(chat: Chat, said: str) -> None:
+    await _at_location(chat)
+    await chat.say("lewati")
+    await chat.say(said)
+    await chat.skip_to_summary()
+    assert said not in chat.text and "Foto: tidak ada" in chat.text

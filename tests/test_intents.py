@@ -137,3 +137,11 @@ def test_commands_of_the_seventeenth_qa_pass(text: str, command: tuple[str, str]
 ])
 def test_what_the_resident_reported_asked_after_is_their_complaints(text: str, command: tuple[str, str] | None) -> None:
     assert typed_command(text) == command
+
+
+@pytest.mark.parametrize(("text", "command"), [
+    ("laporan lampu jalan yg kmrn udh diperbaiki blm ya", ("status", "")),  # the twentieth QA pass: the FAQ
+    ("laporan keuangan yang kemarin gimana cara buatnya", None),
+])
+def test_a_complaint_named_by_its_topic_asked_after(text: str, command: tuple[str, str] | None) -> None:
+    assert typed_command(text) == command

@@ -586,3 +586,9 @@ def test_a_kelurahan_named_weighs_as_where_not_what(norm, padang):
         m = with_places.match(text)
         assert m.decision != "answer", text
     assert with_places.match("gedung evakuasi tsunami dkt ulak karang dmn ya min").faq.id == "bpbd-shelter-tes-terdekat"
+
+
+def test_online_loans_are_the_financial_regulators(padang):
+    """Twentieth QA pass: "pinjol yg aman apa ya" got the home-industry food permit and disaster entries."""
+    m = padang.match("pinjol yg aman apa ya")
+    assert m.decision != "answer" and m.elsewhere is not None and m.elsewhere.startswith("OJK")

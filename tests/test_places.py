@@ -66,3 +66,12 @@ def test_place_names_are_blanked_as_written() -> None:
         "Lampu jalan mati di kel.  , dekat SD 12."
     assert places.names_blanked("Kec. Padang-Utara") == "Kec.  "
     assert Places([]).names_blanked("di Ulak Karang") == "di Ulak Karang"
+
+
+def test_a_kecamatan_named_wins_over_a_kelurahan_of_another_one_in_a_landmark() -> None:
+    """Twentieth QA pass: "Jl. Pemuda depan Plaza Andalas, Padang Barat" was filed with "Kec. Padang Timur" (the
+    kelurahan Andalas is there; the mall named after it is not)."""
+    places = Places.for_kb(default_kb_path())
+    assert places.find("Jl. Pemuda depan Plaza Andalas, Padang Barat") == Place(None, "Padang Barat")
+    assert places.find("Jl. Veteran, Purus, Padang Barat") == Place("Purus", "Padang Barat")
+    assert places.find("jl andalas") == Place("Andalas", "Padang Timur")
