@@ -109,6 +109,22 @@ def asks_what_is_kept(text: str) -> bool:
     return len(text.split()) <= _DATA_WORDS and bool(_DATA_KEPT.search(text))
 
 
+# Asking for someone else's personal data or who reported: "tolong cariin alamat dan no hp orang namanya Budi",
+# "sy mau tau siapa yg laporin warung sy", "who reported me?".
+_OTHERS = re.compile(
+    r"\b(?:cari(?:in|kan)?|minta|kasih\s+tau|kasih|beri(?:tahu|kan)?|tau|tahu|lihat|liat|cek)\s+(?:\w+\s+){0,3}?"
+    r"(?:alamat|no\s*hp|nomor\s+(?:hp|telepon|telp|wa)|nomer\s+hp|nik|data)\s+(?:\w+\s+){0,3}?"
+    r"(?:orang|tetangga|namanya|atas\s+nama|si)\b|"
+    r"\bsiapa\s+(?:yang|yg|nan)\s+(?:lapor\w*|ngelapor\w*|melapor\w*|mengadu\w*|ngadu\w*|maadu\w*)\s*"
+    r"(?:$|[?!.,]|(?:saya|sy|aku|ambo|kami|warung|usaha|toko|kios|rumah|tempat|lapak)\b)|"
+    r"\bwho\s+(?:reported|complained\s+about)\b", re.IGNORECASE)
+
+
+def asks_about_others(text: str) -> bool:
+    """Tell whether a message asks for another resident's personal data or who made a report."""
+    return bool(_OTHERS.search(text))
+
+
 def asks_for_human(text: str) -> bool:
     """Tell whether a short message asks to talk to a person rather than the bot."""
     said = text.replace("/", " ")

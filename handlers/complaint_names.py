@@ -17,7 +17,7 @@ _NAME = re.compile(
     r"masukin|masukkan|sebut(?:kan)?|"
     r"tampilkan|use|put)\s+)?(?:nam[ao]\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|"
     r"nam[ao](?:\s*:|\s+(?=(?-i:[A-Z])[a-z]))|name\s*:|"  # "nama: Yusniar", "nama Yusniar"
-    r"(?:panggil|call\s+me)(?:\s+(?:saja|aja|sj|aj|se|ambo|saya|sy|aku))*(?=\s+(?-i:[A-Z]))|"  # "panggil aja Uni Yet"
+    r"(?:panggil|panggia|call\s+me)(?:\s+(?:saja|aja|sj|aj|se|ambo|saya|sy|aku))*(?=\s+(?-i:[A-Z]))|"  # "panggil aja Uni Yet"
     r"atas\s+nama|(?:saya|sy|aku|ambo|ini|i'?m|i\s+am|this\s+is)\s+(?:pak|bu|bpk|ibu|bapak|uda|uni|mr|mrs|ms)\b\.?)"
     r"(?:\s+(?:adalah|yaitu|is|aja|saja|sj))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4}?)"
     # the name ends at punctuation or at a word said after it ("nama sy Nurhayati ya nak bkn anonim")
@@ -44,14 +44,17 @@ _INTRODUCED = re.compile(r"^\W*(?i:saya|sy|aku|ambo)\s+(?P<name>[A-Z][a-z]+(?:\s
 _BARE_NAME = re.compile(r"^\W*(?P<name>[^\W\d_][\w.'-]*(?:\s+[^\W\d_][\w.'-]*){0,3})\W*$")
 
 
+_NAME_TAIL = re.compile(r"(?:\s+(?:aja|saja|sj|aj|se|sajo|ajo|ya|yo|deh|dong|lah|please|pls))+$", re.IGNORECASE)
+
+
 def bare_name(text: str) -> str | None:
     """Return a name typed alone when it was asked for, capitalised ("dedi kurniawan" → "Dedi Kurniawan"), else
     None (a yes, a skip, a sentence)."""
     m = _BARE_NAME.match(text)
     if m is None or says_skip(text) or said_yes(text) or refuses(text) or says_cancel(text):
         return None
-    name = m.group("name")
-    if {w.lower() for w in name.split()} & (_NOT_A_NAME | _NAME_TALK):
+    name = _NAME_TAIL.sub("", m.group("name"))  # "Pak Darwis aja" is "Pak Darwis"
+    if not name or {w.lower() for w in name.split()} & (_NOT_A_NAME | _NAME_TALK):
         return None
     return " ".join(w[:1].upper() + w[1:] for w in name.split())
 
@@ -72,7 +75,7 @@ def typed_name(text: str) -> tuple[str, bool] | None:
     m = _NAME.match(text.strip()) or _INTRODUCED.match(text.strip()) or _NAME_AND_PHONE.match(text.strip())
     if m is None:
         return None
-    name = m.group("name").strip().rstrip(".")
+    name = _NAME_TAIL.sub("", m.group("name").strip().rstrip("."))
     if {w.lower() for w in name.split()} & _NOT_A_NAME:
         return None
     said = _NOT_ANONYMOUS.sub(" tampilkan ", text)  # "… bkn anonim": the name may be shown
@@ -84,6 +87,7 @@ def typed_name(text: str) -> tuple[str, bool] | None:
 # "nama saya jangan ditampilkan", "keep me anonymous".
 _HIDE_NAME = re.compile(
     r"\btanpa\s+(?:nama|namo|identitas)\b|"  # "kirim aja tanpa nama"
+    r"\bno\s+name\b|\b(?:rather|prefer)\s+not\s+(?:to\s+)?(?:give|share|say|use)\b|"  # "I'd rather not give my name"
     r"\b(?:jangan|jgn|tidak\s+usah|tdk\s+usah|ga\s+usah|gak\s+usah|gausah)\s+(?:di)?(?:sebut|tampil|cantum|pakai|pake)\w*|"
     r"\bnama\w*\s+(?:saya\s+|sy\s+)?(?:jangan|jgn)\b|^\W*anonim\w*(?:\s+(?:saja|aja|ya|yo|min|pak|bu))*\W*$|"
     r"\b(?:hapus|rahasiakan|sembunyikan)\s+nama|\bdon'?t\s+(?:use|show|mention|publish)\s+my\s+name|"

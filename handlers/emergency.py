@@ -228,10 +228,17 @@ _ELECTRIC = re.compile(r"\b(?:kabel|listrik|tiang\s+listrik|gardu|trafo|kesetrum
 URGENT_FOR = dt.timedelta(minutes=20)
 _WHAT_NOW = re.compile(
     r"\b(?:harus|hrs|musti|mesti|perlu)\s+(?:ngapain|ngapa|apa|bagaimana|gimana|gmn|berbuat\s+apa|melakukan\s+apa)\b|"
-    r"\b(?:gimana|gmn|bagaimana)\s+(?:ini|ni|nih|dong|donk)\b|\bterus\s+(?:gimana|gmn|bagaimana)\b|"
+    r"\b(?:gimana|gmn|bagaimana)\s+(?:ini|ni|nih|dong|donk)\b|"
+    r"\b(?:terus|sekarang|skrg|skrng)\s+(?:gimana|gmn|gmna|bagaimana)\b|"
     r"\bapa\s+(?:yang|yg)\s+(?:harus|bisa|mesti)\s+(?:saya\s+|sy\s+|kami\s+|aku\s+)?(?:lakukan|dilakukan|buat)\b|"
     r"\bwhat\s+(?:should|do|can|must)\s+(?:i|we)\s+do\b|\bnow\s+what\b|\bbaa\s+(?:ko|kini|caronyo)\b",
     re.IGNORECASE)
+
+
+def what_now_fits(text: str) -> bool:
+    """Tell whether an emergency message asks what to do now, or tells of someone in danger: what to do while help
+    comes fits it better than how to report it afterwards ("anak sy kejang2 demam tinggi skrg gmn")."""
+    return bool(_WHAT_NOW.search(text) or _PEOPLE_IN_DANGER.search(text))
 
 
 def remember_urgent(turn: Turn, kind: str) -> None:

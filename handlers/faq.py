@@ -13,11 +13,12 @@ import unicodedata
 from typing import Any
 
 from handlers import texts
-from handlers.asks import (asks_about_privacy, asks_callback, asks_for_human, asks_what_is_kept, not_that_but,
-                          says_not_that)
+from handlers.asks import (asks_about_others, asks_about_privacy, asks_callback, asks_for_human, asks_what_is_kept,
+                          not_that_but, says_not_that)
 from handlers.contact import about_reaching, asked_contact, contact_reply, named_opd
 from handlers.context import Turn
-from handlers.emergency import after_urgent, emergency_reply, in_crisis, is_emergency, remember_urgent
+from handlers.emergency import (after_urgent, emergency_reply, in_crisis, is_emergency, remember_urgent,
+                                what_now_fits)
 from handlers.faq_context import not_that, read_with_previous
 from handlers.faq_reply import POINTS_TO_REPORTING, answer_reply, faq_options
 from handlers.intents import asks_how_to_report, names_police, opens_with_salam, police_matter, wants_to_report_where
@@ -103,6 +104,9 @@ def answer_question(turn: Turn) -> list[Reply]:
     if asks_about_privacy(turn.text):  # "perusahaan tau gak kalau saya yg lapor?": what this service does
         turn.record("question", "privacy", answered=True, text=turn.text)
         return replies + [Reply(texts.PRIVACY, options=(texts.REPORT, texts.ASK_AGAIN))]
+    if asks_about_others(turn.text):  # "cariin alamat orang namanya Budi", "siapa yg laporin warung sy"
+        turn.record("question", "privacy", answered=True)
+        return replies + [Reply(texts.OTHERS_DATA, options=(texts.ASK_AGAIN,))]
     if asks_what_is_kept(turn.text):  # "data chat sy disimpan? siapa yg bisa baca?", "hapus data sy"
         turn.record("question", "privacy", answered=True, text=turn.text)
         manager = turn.kb.opd("diskominfo")
@@ -150,7 +154,8 @@ def answer_question(turn: Turn) -> list[Reply]:
         # In an emergency a "did you mean" menu is noise ("kebakaran di pasar" -> market fees), and so is an answer
         # from an office that does not deal with emergencies ("urang gaek indak bisa kalua rumah" in a flood got the
         # KTP-el home visits): the numbers, and what to do once safe.
-        answers = [Reply(texts.AFTER_EMERGENCY, options=(texts.REPORT,))]
+        answers = ([Reply(texts.WHAT_NOW, kind="emergency")] if what_now_fits(turn.text)
+                   else [Reply(texts.AFTER_EMERGENCY, options=(texts.REPORT,))])
     return replies + answers
 
 

@@ -57,6 +57,10 @@ def read_with_previous(turn: Turn, previous: dict[str, Any], before: Faq | None)
                 other = in_office.best.faq if in_office is not None and in_office.best is not None else None
                 return from_previous(turn, before, again(before), or_this(other), lines=[])
             match = in_office
+    elif before is not None and match.faq == before and is_short(turn):
+        # "bs lwt hp?" after "bayar pbb dmn y" lands on the same entry on its own: the question keeps the topic, or
+        # the next follow-up ("kl telat dendanya brp") is read without it (it got the vehicle tax's fine)
+        asked, follow_up = f"{turn.text} {topic_of(turn, previous['text'])}", True
     elif before is not None and match.faq != before:
         # Offered beside the quote only when it would have been the answer on its own (not a loose look-alike).
         other = match.faq if match.decision == "answer" else None

@@ -131,7 +131,9 @@ _STATUS = re.compile(
 # status of my report?". Not when it is about making one ("cara membuat laporan saya").
 _MY_REPORTS = re.compile(
     r"\b(?:laporan|pengaduan|aduan|komplain)\s+(?:\w+\s+){0,3}?(?:saya|sy|aku|ambo|kami|gue|gw)\b|"
-    r"\b(?:laporanku|pengaduanku)\b|\b(?:my|our)\s+(?:\w+\s+)?(?:reports?|complaints?)\b|^cek\s+status$|"
+    r"\b(?:laporanku|pengaduanku)\b|\b(?:my|our)\s+(?:\w+\s+){0,3}?(?:reports?|complaints?)\b|^cek\s+status$|"
+    # "lah ado tanggapan dari laporan anjiang liar?", "ada kabar dari laporan jalan rusak?"
+    r"\b(?:tanggapan|kabar|perkembangan|tindak\s+lanjut)\s+(?:dari\s+|atas\s+|untuak\s+|untuk\s+)?(?:laporan|pengaduan)\b|"
     r"\btiket\s+(?:saya|sy|aku)\b|"
     # "how can I check the progress?", "cek perkembangannya" (right after filing, or of one's complaint)
     r"\b(?:check|track|follow)\s+(?:the\s+|its\s+|my\s+)?(?:progress|status)\b|"

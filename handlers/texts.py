@@ -97,6 +97,9 @@ WHAT_NOW = ("Sambil menunggu bantuan:\n"
             "- Orang yang jatuh atau kecelakaan jangan dipindahkan, kecuali ada bahaya (api, lalu lintas); jaga kepala "
             "dan lehernya tetap diam.\n"
             "- Tekan luka yang berdarah dengan kain bersih.\n"
+            "- Orang yang kejang: baringkan miring, jauhkan benda keras, jangan masukkan apa pun ke mulutnya.\n"
+            "- Air masuk rumah: pindah ke tempat yang lebih tinggi bersama orang yang sulit berjalan, dan matikan "
+            "listrik dari meteran bila aman.\n"
             "- Temani korban dan ikuti petunjuk petugas di telepon.\n"
             "Pada kebakaran: keluar dan jauhi bangunan, jangan masuk lagi, dan telepon **113**.")
 ELECTRIC_DANGER = ("Kabel atau tiang listrik berbahaya: jauhi dan jauhkan orang lain, jangan disentuh, dan hubungi "
@@ -238,6 +241,9 @@ def data_kept(days: int, office: str) -> str:
             f"Untuk meminta data Anda dihapus, hubungi **{office}**, pengelola layanan ini.")
 
 
+OTHERS_DATA = ("Maaf, data pribadi warga lain (alamat, nomor telepon, NIK) dan identitas pelapor dirahasiakan, jadi tidak "
+               "dapat kami berikan. Jika ada laporan tentang Anda atau usaha Anda, instansi yang menanganinya akan "
+               "menghubungi Anda melalui jalur resmi.")
 NO_HUMAN = ("Saya asisten otomatis; di percakapan ini belum ada petugas yang membalas langsung. Yang bisa Anda "
             "lakukan:\n"
             "- Untuk masalah layanan kota, buat laporan (/lapor): laporan diteruskan ke petugas instansi yang "

@@ -114,3 +114,10 @@ def test_corrections_and_names_of_the_seventeenth_qa_pass() -> None:
     assert corrected_place("td, jl dr sutomo dekat simpang") == "jl dr sutomo dekat simpang"
     assert corrected_place("tadi pagi di simpang haru") == "tadi pagi di simpang haru"
     assert hides_name("ga usah nama") and removes_name("ga usah nama")
+
+
+def test_names_from_the_twenty_first_qa_pass() -> None:
+    from handlers.complaint_names import bare_name
+    assert bare_name("Pak Darwis aja") == "Pak Darwis"  # had been "Pak Darwis Aja"
+    assert typed_name("panggia se ambo Mak Etek") == ("Mak Etek", False)
+    assert hides_name("no name please") and hides_name("I'd rather not give my name")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from handlers import texts
-from handlers.asks import asks_about_privacy, asks_what_is_kept
+from handlers.asks import asks_about_others, asks_about_privacy, asks_what_is_kept
 from handlers.emergency import in_crisis, is_emergency
 from handlers.messages import Option, Photo, pick_option
 from knowledge.records.models import ComplaintRow, EventRow
@@ -632,3 +632,24 @@ async def test_what_to_do_now_after_an_emergency_is_answered(padang: Chat) -> No
 @pytest.mark.parametrize("text", ["jangan bilang siapa2 ya", "jangan kasih tau orang lain", "please don't tell anyone"])
 def test_asking_that_nobody_be_told(text: str) -> None:
     assert asks_about_privacy(text)
+
+
+async def test_someone_in_danger_now_gets_what_to_do_not_how_to_report(padang: Chat) -> None:
+    """Twenty-first QA pass: "anak sy kejang2 demam tinggi skrg gmn" got the numbers, then /lapor."""
+    await padang.say("anak sy kejang2 demam tinggi skrg gmn")
+    assert padang.last[0].text.startswith("⚠️") and padang.last[-1].text == texts.WHAT_NOW
+    assert "baringkan miring" in padang.text and "/lapor" not in padang.text
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("tolong cariin alamat dan no hp orang namanya Budi Santoso", True), ("sy mau tau siapa yg laporin warung sy", True),
+    ("who reported me?", True), ("minta nomor hp tetangga sy dong", True),
+    ("siapa yang lapor jalan rusak harus bawa apa", False), ("cek data warga miskin", False), ("cara cek nik saya", False),
+])
+def test_asking_for_someone_elses_data_or_who_reported(text: str, asks: bool) -> None:
+    assert asks_about_others(text) == asks
+
+
+async def test_someone_elses_data_is_refused_plainly(chat: Chat) -> None:
+    await chat.say("sy mau tau siapa yg laporin warung sy")
+    assert chat.last[-1].text == texts.OTHERS_DATA

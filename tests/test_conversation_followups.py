@@ -289,3 +289,12 @@ async def test_a_pbg_asked_after_a_small_business_permit_gets_the_pbg_entry(pada
     await padang.say("mau buka warung makan kecil, izinnya apa aja?")
     await padang.say("harus ada pbg juga ga?")
     assert "**PBG**" in padang.text and "sempadan" not in padang.text.lower()
+
+
+async def test_a_follow_up_landing_on_the_same_entry_keeps_the_topic_for_the_next(padang: Chat) -> None:
+    """Twenty-first QA pass: "bs lwt hp?" after paying the PBB lands on the same entry on its own; the next
+    follow-up, "kl telat dendanya brp", then got the vehicle tax's fine."""
+    await padang.say("bayar pbb dmn y")
+    await padang.say("bs lwt hp?")
+    await padang.say("kl telat dendanya brp")
+    assert "PBB" in padang.text and "Samsat" not in padang.text

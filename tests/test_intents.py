@@ -145,3 +145,9 @@ def test_what_the_resident_reported_asked_after_is_their_complaints(text: str, c
 ])
 def test_a_complaint_named_by_its_topic_asked_after(text: str, command: tuple[str, str] | None) -> None:
     assert typed_command(text) == command
+
+
+@pytest.mark.parametrize("text", ["any update on my street light report?", "lah ado tanggapan dari laporan anjiang liar?"])
+def test_complaints_asked_after_in_english_and_minang(text: str) -> None:
+    """Twenty-first QA pass: both got the FAQ menu of where to report."""
+    assert typed_command(text) == ("status", "")

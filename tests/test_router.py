@@ -83,6 +83,8 @@ def test_default_kb_routes_common_complaints():
     ("the water supply has been cut for two days", "pdam", "air-mati"),  # was: rusunawa ('cut' as tebang)
     # was: Disdukcapil's "data kependudukan salah", for the NIK the resident added
     ("Jalan berlubang besar di jl. hamka, NIK saya 1371012345678901 hp 081234567890", "dpupr", "jalan-rusak"),
+    # the nineteenth: Disdag's market cleanliness, for a 'gang' in its example
+    ("drainase tersumbat, gang tergenang", "dpupr", "drainase-tersumbat"),
 ])
 def test_complaints_found_by_hand_reach_the_right_opd(text, opd, category):
     route = ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default()).route(text)
