@@ -298,3 +298,10 @@ async def test_a_follow_up_landing_on_the_same_entry_keeps_the_topic_for_the_nex
     await padang.say("bs lwt hp?")
     await padang.say("kl telat dendanya brp")
     assert "PBB" in padang.text and "Samsat" not in padang.text
+
+
+async def test_a_lost_card_after_bpjs_is_the_bpjs_card(padang: Chat) -> None:
+    """Twenty-first QA pass: "kalo sdh terdaftar tp kartu ilang?" after free BPJS got the lost KTP and KK entries."""
+    await padang.say("daftar bpjs gratis gmn")
+    await padang.say("kalo sdh terdaftar tp kartu ilang?")
+    assert "Care Center **165**" in padang.text and "Maksud Anda" not in padang.text

@@ -184,6 +184,8 @@ def test_the_issues_examples_are_answered(padang, question, faq_id):
     # the twentieth: whose matter it is ("ayah", "suami") is no topic; it had outweighed "akta kematian"
     ("cara urus akta kematian ayah sy", "dukcapil-akta-kematian", True),
     ("akte kematian suami sy blm diurus", "dukcapil-akta-kematian", True),
+    ("mau buat akte lahir cucu", "dukcapil-akta-kelahiran", True),  # the twenty-first: "cucu" too
+    ("kartu bpjs sy ilang, gmn berobatnya?", "dinkes-bpjs-kartu-hilang", True),  # no entry had it
 ])
 def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq_id, answered):
     m = padang.match(question)
