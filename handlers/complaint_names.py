@@ -17,7 +17,9 @@ _NAME = re.compile(
     r"masukin|masukkan|sebut(?:kan)?|"
     r"tampilkan|use|put)\s+)?(?:nam[ao]\s+(?:saya|sy|aku|ambo|lengkap\s+saya)|my\s+(?:full\s+)?name(?:\s+is)?|"
     r"nam[ao](?:\s*:|\s+(?=(?-i:[A-Z])[a-z]))|name\s*:|"  # "nama: Yusniar", "nama Yusniar"
-    r"(?:panggil|panggia|call\s+me)(?:\s+(?:saja|aja|sj|aj|se|ambo|saya|sy|aku))*(?=\s+(?-i:[A-Z]))|"  # "panggil aja Uni Yet"
+    r"(?:panggil|panggia|call\s+me)(?:\s+(?:saja|aja|sj|aj|se|ambo|saya|sy|aku))*"
+    # "panggil aja bu Yanti"
+    r"(?=\s+(?:(?-i:[A-Z])|(?:bu|pak|uda|uni|mak|bang|kak|ibu|bapak)\s))|"  # "panggil aja Uni Yet"
     r"atas\s+nama|(?:saya|sy|aku|ambo|ini|i'?m|i\s+am|this\s+is)\s+(?:pak|bu|bpk|ibu|bapak|uda|uni|mr|mrs|ms)\b\.?)"
     r"(?:\s+(?:adalah|yaitu|is|aja|saja|sj))?\s*[:,]?\s*(?P<name>[A-Za-z][A-Za-z.'-]*(?:\s+[A-Za-z][A-Za-z.'-]*){0,4}?)"
     # the name ends at punctuation or at a word said after it ("nama sy Nurhayati ya nak bkn anonim")
@@ -65,7 +67,9 @@ _NOT_ANONYMOUS = re.compile(r"\b(?:bukan|bkn|jangan|jgn|not|ndak|indak)\s+(?:ano
 
 # "Hendra Gunawan, 081266554433": a capitalised name and a phone number, nothing else.
 _NAME_AND_PHONE = re.compile(r"^(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,3})\s*[,;]?\s*"
-                             r"(?i:(?:no\.?\s*)?(?:hp|wa|telp)\W*)?(?:\+62|62|0)8[\d\s-]{7,}\W*$")
+                             r"(?i:(?:no\.?\s*)?(?:hp|wa|telp)\W*)?(?:\+62|62|0)8[\d\s-]{7,}"
+                             # "Rina, hp 0821… kalau perlu dihubungi"
+                             r"(?i:\W*(?:kalau|kalo|klo|kl|jika|bila|if)\s+(?:perlu|butuh|needed|necessary)\b.*)?\W*$")
 
 
 def typed_name(text: str) -> tuple[str, bool] | None:
@@ -93,7 +97,7 @@ _HIDE_NAME = re.compile(
     r"\b(?:hapus|rahasiakan|sembunyikan)\s+nama|\bdon'?t\s+(?:use|show|mention|publish)\s+my\s+name|"
     r"\b(?:keep\s+(?:me\s+|it\s+)?)?anonymous(?:ly)?\b|"
     # "ga usah nama", "saya tidak mau kasih nama", "ndak nio manyabuik namo"
-    r"\b(?:(?:ga|gak|tidak|tdk|nggak|ndak|indak)\s+usah|gausah)\s+(?:pakai\s+|pake\s+|sebut(?:kan)?\s+)?nama\b|"
+    r"\b(?:(?:ga|gak|tidak|tdk|nggak|ndak|indak)\s+usah|gausah)\s+(?:pakai\s+|pake\s+|sebut(?:kan)?\s+)?nam[ao]\b|"
     r"\b(?:tidak|tdk|ga|gak|nggak|ndak|indak|enggak)\s+(?:mau|mo|ingin|usah|nio)\s+(?:kasih|kasi|kase|sebut\w*|"
     r"manyabuik|pakai|pake|kasih\s+tau)\s+(?:nama|namo)|\bdon'?t\s+want\s+to\s+(?:give|share)\s+my\s+name",
     re.IGNORECASE)

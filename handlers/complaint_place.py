@@ -17,6 +17,7 @@ from handlers.complaint_words import (adds_detail, besides_the_photo, corrected_
                                       place_fix, place_instead)
 from handlers.context import Turn, clean_text
 from handlers.messages import Reply
+from knowledge.privacy import has_personal_data
 from knowledge.regions import named_region, own_place
 
 
@@ -154,7 +155,10 @@ def name_given(turn: Turn, name: str, shown: bool) -> list[Reply]:
     turn.record("complaint_step", "name_given")
     if turn.state.get("step") in ("name", "name_typed"):
         go(turn, "confirm")
-    return [Reply(complaint_texts.name_taken(name, shown))] + ask_current(turn)
+    taken = complaint_texts.name_taken(name, shown)
+    if has_personal_data(turn.text):  # "Rina, hp 0821…": the number is not kept, and the resident is told why
+        taken = f"{taken} {complaint_texts.NUMBER_NOT_KEPT}"
+    return [Reply(taken)] + ask_current(turn)
 
 
 def name_hidden(turn: Turn) -> list[Reply]:

@@ -52,7 +52,11 @@ _SKIP_NEGATION = {"tidak", "tdk", "gak", "ga", "g", "gk", "nggak", "ngga", "engg
                   "no", "nope", "belum", "blm", "ndk", "kagak", "don't", "dont", "haven't", "havent", "don", "haven"}
 _SKIP_WORDS = _SKIP_NEGATION | {"ada", "ado", "ad", "punya", "pny", "have", "foto", "fotonya", "photo", "gambar",
                                 "picture", "pic", "min", "kak", "pak", "bu", "aja", "saja", "sj", "aj", "ya", "deh",
-                                "dulu", "sih", "nya", "i", "a", "any", "t", "lewati", "skip", "sorry", "maaf"}
+                                "dulu", "sih", "nya", "i", "a", "any", "t", "lewati", "skip", "sorry", "maaf",
+                                "usah", "perlu", "payah", "lah"}  # "ga usah" at an optional step skips it
+
+
+OPTIONAL_STEPS = ("location", "photo", "name", "name_typed")  # "ga usah" there skips the step, not the complaint
 
 
 def says_skip(text: str) -> bool:

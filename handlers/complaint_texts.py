@@ -131,6 +131,8 @@ def _name_line(data: dict) -> str:
     return "ditampilkan" if data.get("show_name") else "anonim"
 
 
+NUMBER_NOT_KEPT = ("Nomor telepon tidak kami simpan bersama nama: petugas membalas lewat percakapan ini, dan "
+                   "perkembangan laporan kami kabarkan di sini.")
 NAME_OPTIONAL = ("Siapa nama Anda? (opsional) Nama hanya dilihat petugas instansi yang menangani, dan tidak disebut "
                  "di publikasi kecuali Anda izinkan. Ketik nama Anda, atau **lewati** untuk tetap anonim.")
 NAME_ASK = ("Silakan ketik nama Anda (misalnya **Budi Santoso**). Nama hanya dilihat petugas instansi, kecuali Anda "

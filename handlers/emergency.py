@@ -36,6 +36,10 @@ _PEOPLE_IN_DANGER = re.compile(
     r"(?:collapsed|fainted|passed\s+out|has\s+collapsed|jatuh\s+(?:tidak|tak|ga|gak)\s+(?:bergerak|sadar))\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+)?(?:tenggelam|hanyut|hanyuik|terseret|tabanam|(?:ga|gak|nggak|tidak|tak|indak|ndak)\s+sadar)\b|"
     rf"\b{_PERSON}\s+(?:\w+\s+){{0,6}}(?:tergeletak|terkapar)\b|"
+    # someone being beaten now ("suami sy lg mukulin sy skrg", "lagi ngamuk mukulin")
+    r"\b(?:lagi|lg|sedang|sdg|masih)\s+(?:ngamuk\s+|mengamuk\s+)?(?:mukul\w*|memukul\w*|dipukul\w*|dipukuli|nyiksa\w*|"
+    r"menyiksa\w*|disiksa|menganiaya|dianiaya|ngehajar|menghajar|dihajar|beating|hitting)\b|"
+    r"\bis\s+(?:beating|hitting)\s+me\b|"
     # stuck in a lift, a child locked in a car ("ado urang tasangkuik di lift", "anak kecil kekunci di dalam mobil")
     r"\b(?:tersangkut|tasangkuik|nyangkut|kesangkut|tesangkut|terkunci|kekunci|takunci|ketutup)\s+(?:di\s+|dalam\s+|"
     r"di\s+dalam\s+|dalem\s+|di\s+dalem\s+|di\s+dalam\s+)?(?:lift|lif|elevator)\b|"
@@ -160,7 +164,8 @@ _TRIGGER_WORDS = (
     "fainted", "passed", "berdarah", "luka", "kritis", "sekarat", "gempa", "earthquake", "quake", "setrum",
     "tersetrum", "kesengat", "gerak", "bergerak", "goyang", "bergoyang", "cepat", "cepet", "deras",
     "tersangkut", "tasangkuik", "kesangkut", "tesangkut", "terkunci", "kekunci", "takunci", "ketutup", "lift",
-    "locked",
+    "locked", "mukul", "memukul", "dipukul", "nyiksa", "menyiksa", "disiksa", "menganiaya", "dianiaya", "ngehajar",
+    "menghajar", "dihajar", "beating", "hitting", "ngamuk", "mengamuk",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 

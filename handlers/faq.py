@@ -259,7 +259,9 @@ def _about_emergencies(turn: Turn, last: dict[str, Any]) -> bool:
     (disasters, fire, health, the 112 centre): a quake felt now may be offered BPBD's evacuation entries."""
     keys = [last["faq"]] if last.get("faq") else list(last.get("suggested") or [])
     faqs = [turn.kb.faq(key) for key in keys]
-    return bool(faqs) and all(faq is not None and faq.opd in EMERGENCY_OPDS for faq in faqs)
+    # an entry that gives the emergency number itself helps too (violence at home: Dinsos's, with 110/112)
+    return bool(faqs) and all(faq is not None and (faq.opd in EMERGENCY_OPDS or "**112**" in faq.answer)
+                              for faq in faqs)
 
 
 def _involves_police(faq: Faq) -> bool:

@@ -34,7 +34,9 @@ _OPENING = re.compile(
     r"mengadu|ngadu|mangadu|mengadukan|buat\s+pengaduan|membuat\s+pengaduan|komplain|complain|"
     r"report|file\s+a\s+complaint|make\s+a\s+complaint|make\s+a\s+report|file\s+a\s+report)|"
     # asking the bot to file it ("yes please report it", "ok file a complaint please", "tolong laporkan")
-    r"(?:(?:please|pls|tolong|tlg)\s+)?(?:report\s+it|(?:file|make)\s+(?:a\s+|the\s+)?(?:complaint|report)|laporkan|"
+    r"(?:(?:please|pls|tolong|tlg|(?:can|could|would)\s+you(?:\s+please)?)\s+)?"
+    r"(?:(?:report|file)\s+(?:it|this)(?:\s+for\s+(?:me|us))?|(?:file|make)\s+(?:a\s+|the\s+)?(?:complaint|report)|"
+    r"laporkan|"
     r"dilaporkan|"
     r"buatkan\s+laporan(?:nya)?))\b[\s,.:;!-]*(.*)$",
     re.S | re.I)
@@ -220,7 +222,9 @@ _REPORT_INSIDE = re.compile(
 # A story ending with a request to report it ("lampu jalan … mati lah duo minggu. tolong dilaporkan yo").
 _ASKED_TO_REPORT = re.compile(
     r"^(?P<story>.{10,}?)[\s,.;!-]+(?:(?:tolong|tlg|mohon|please|pls)\s+)?(?:dilaporkan|laporkan|dilaporin|"
-    r"report\s+(?:it|this)|ditindaklanjuti)(?:\s+(?:ya|yo|yah|min|pak|bu|dong|segera))*[\s.!]*$", re.I | re.S)
+    r"report\s+(?:it|this)|ditindaklanjuti|(?:(?:saya|sy|aku|ambo|kami)\s+)?(?:mau|mo|ingin|nio)\s+lapor"
+    r"(?:\s+(?:aja|saja|se|sajo))?)"
+    r"(?:\s+(?:ya|yo|yah|min|pak|bu|dong|segera|lah|deh))*[\s.!]*$", re.I | re.S)
 
 
 # "udah nelpon 112 tp sibuk, saya lapor disini aja": the story, then that it is reported here.
@@ -258,6 +262,10 @@ _REPORT_ABOUT = re.compile(
     r"[\s,]+(?:soal|tentang|mengenai|about|yang|yg)\s+(?P<story>.+)$", re.I | re.S)
 
 
+_ASKING_BOT_TO_FILE = re.compile(r"^\W*(?:can|could|would)\s+you\s+(?:please\s+)?(?:file|report|submit|make)\s+"
+                                 r"(?:it|this|a\s+complaint|a\s+report)(?:\s+for\s+(?:me|us))?(?:\s+please)?\W*$", re.I)
+
+
 def typed_command(text: str) -> tuple[str, str] | None:
     """Return (command, argument) for a command said in words, else None."""
     said = " ".join(text.split())
@@ -271,14 +279,14 @@ def typed_command(text: str) -> tuple[str, str] | None:
     if len(said.split()) <= _MY_REPORTS_WORDS and not _OPENING.match(said) and (
             _FOLLOW_UP.search(said) or (_MY_REPORTS.search(said) and not _FILING.search(said))):
         return "status", ""
-    if QUESTION.search(said):
+    if QUESTION.search(said) and not _ASKING_BOT_TO_FILE.match(said):  # "can you file it for me?" is a request
         return None
     if _only_says_report(said):
         return "lapor", ""
     if m := _REPORT_ABOUT.match(said):
         return "lapor", m.group("story").strip()
     if m := _OPENING.match(said):
-        return "lapor", m.group(1).strip()
+        return "lapor", m.group(1).strip(" ?")
     story = _story_around_report(said)
     return ("lapor", story) if story is not None else None
 

@@ -9,7 +9,7 @@ to ask; thanks ("makasih min"); an acknowledgement ("ok", "siap").
 from __future__ import annotations
 
 from handlers import complaint, complaint_flow, complaint_texts, texts
-from handlers.complaint_state import clear
+from handlers.complaint_state import OPTIONAL_STEPS, clear, says_skip
 from handlers.complaint_words import says_take_back
 from handlers.context import Turn
 from handlers.intents import opens_with_salam
@@ -36,7 +36,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
         word = plain_words(turn.text)
         if word in ("menu", "mulai"):  # leaves a flow too, like /start
             name = "start"
-        elif turn.state.get("flow") and turn.choice is None and is_cancel(turn.text):
+        elif turn.state.get("flow") and turn.choice is None and is_cancel(turn.text) and not (
+                turn.state.get("step") in OPTIONAL_STEPS and says_skip(turn.text)):  # "ga usah" skips a photo
             name = "batal"
         elif not turn.state.get("flow"):
             name = "start" if word in START_WORDS else "bantuan" if word in HELP_WORDS else None

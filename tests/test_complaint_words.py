@@ -121,3 +121,4 @@ def test_names_from_the_twenty_first_qa_pass() -> None:
     assert bare_name("Pak Darwis aja") == "Pak Darwis"  # had been "Pak Darwis Aja"
     assert typed_name("panggia se ambo Mak Etek") == ("Mak Etek", False)
     assert hides_name("no name please") and hides_name("I'd rather not give my name")
+    assert hides_name("indak usah namo")  # the twenty-second

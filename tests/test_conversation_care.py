@@ -87,6 +87,8 @@ async def complaints(chat: Chat) -> list[ComplaintRow]:
     "tolong, ado urang tasangkuik di lift mal, lah satangah jam",
     "tolong ada anak kecil kekunci di dalam mobil… panas bgt",
     "my son is locked in the car and it's hot",
+    # the twenty-second: someone being beaten now (had got a Damkar entry on people locked in a room)
+    "pak tolong suami sy lg mukulin sy skrg, sy kunci diri di kamar mandi", "my husband is beating me",
 ])
 def test_emergencies_happening_now(text: str) -> None:
     assert is_emergency(text)
@@ -130,6 +132,7 @@ def test_emergencies_happening_now(text: str) -> None:
     "kalau gempa ke mana evakuasinya?", "gempa kemarin merusak sekolah, siapa yang perbaiki?",
     "kalau anak kena setrum harus gimana?", "pohon di depan rumah bergoyang kena angin kemarin", "harga cabai naik cepat",
     "mobil saya terkunci, kuncinya ketinggalan di dalam", "lift di mal sering rusak, siapa yang mengawasi?",
+    "suami sy sering mukul sy, sy harus lapor kemana", "anak sy lagi dipukuli temannya di sekolah tiap hari",
 ])
 def test_not_emergencies(text: str) -> None:
     assert not is_emergency(text)
@@ -653,3 +656,9 @@ def test_asking_for_someone_elses_data_or_who_reported(text: str, asks: bool) ->
 async def test_someone_elses_data_is_refused_plainly(chat: Chat) -> None:
     await chat.say("sy mau tau siapa yg laporin warung sy")
     assert chat.last[-1].text == texts.OTHERS_DATA
+
+
+async def test_violence_at_home_now_gets_the_numbers_and_the_entry_with_them(padang: Chat) -> None:
+    """Twenty-second QA pass: no emergency numbers, and Damkar's entry on people locked in a room."""
+    await padang.say("pak tolong suami sy lg mukulin sy skrg, sy kunci diri di kamar mandi")
+    assert padang.last[0].text.startswith("⚠️") and "SAPA 129" in padang.text and "cincin" not in padang.text

@@ -353,7 +353,7 @@ async def test_questioning_the_office_proposed_with_what_it_is_about_routes_agai
     """Thirteenth QA pass: "lho kok perhubungan? ini soal bansos PKH saya yang tidak cair" got the same Dishub
     proposal again; "kok dinas perdagangan? ini selokan, harusnya ke PU" was saved as the place."""
     await padang.say("/lapor")
-    await padang.say("saya sudah terdaftar dulu, tapi sekarang berhenti")
+    await padang.say("sudah terdaftar dulu tapi sekarang berhenti")
     assert "Dinas Perhubungan" in padang.text  # "berhenti" read as a bus stop
     await padang.say("lho kok perhubungan? ini soal bansos PKH saya yang tidak cair")
     assert "Dinas Sosial (Dinsos)" in padang.text and "Sudah benar?" in padang.text
@@ -683,3 +683,31 @@ async def test_more_reasons_for_no_photo_skip_it(chat: Chat, said: str) -> None:
     await chat.say(said)
     await chat.skip_to_summary()
     assert said not in chat.text and "Foto: tidak ada" in chat.text
+
+
+# --- the twenty-second blind QA pass -------------------------------------------------------------------
+
+
+async def test_ga_usah_at_an_optional_step_skips_it_and_keeps_the_complaint(chat: Chat) -> None:
+    """"gak usah" at the photo step and "ga usah" at the name step had cancelled the complaint."""
+    chat.display_name = None
+    await _at_location(chat)
+    await chat.say("lewati")
+    await chat.say("gak usah")
+    assert "dibatalkan" not in chat.text and "Siapa nama Anda" in chat.text
+    await chat.say("ga usah")
+    assert "dibatalkan" not in chat.text and "Ringkasan laporan" in chat.text and "Nama: anonim" in chat.text
+
+
+@pytest.mark.parametrize(("said", "name", "number_said"), [
+    ("panggil aja bu Yanti", "Bu Yanti", False), ("Rina, hp 082112345678 kalau perlu dihubungi", "Rina", True),
+])
+async def test_names_of_the_twenty_second_pass(chat: Chat, said: str, name: str, number_said: bool) -> None:
+    chat.display_name = None
+    await _at_location(chat)
+    await chat.say("lewati")
+    await chat.say("lewati")
+    await chat.say(said)
+    assert f"nama **{name}** kami cantumkan" in chat.text
+    assert ("Nomor telepon tidak kami simpan" in chat.text) == number_said
+    assert "082112345678" not in chat.text

@@ -151,3 +151,12 @@ def test_a_complaint_named_by_its_topic_asked_after(text: str, command: tuple[st
 def test_complaints_asked_after_in_english_and_minang(text: str) -> None:
     """Twenty-first QA pass: both got the FAQ menu of where to report."""
     assert typed_command(text) == ("status", "")
+
+
+@pytest.mark.parametrize(("text", "command"), [  # the twenty-second QA pass: FAQ menus (disability aid, …)
+    ("can you file it for me?", ("lapor", "")), ("could you report this for me?", ("lapor", "")),
+    ("udh gotong royong tp tetap aja, mau lapor aja lah", ("lapor", "udh gotong royong tp tetap aja")),
+    ("can you report potholes here?", None),
+])
+def test_asking_the_bot_to_file_it(text: str, command: tuple[str, str] | None) -> None:
+    assert typed_command(text) == command
