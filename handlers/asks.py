@@ -95,7 +95,7 @@ _DATA_KEPT = re.compile(
     r"(?:simp[ae]n|baca|hapus|lihat)\w*\b|"
     # "data sy yg sy kasih di sini disimpen dmn?"
     r"\bdata\s+(?:saya|sy|aku|ambo|kami)\s+(?:\w+\s+){0,6}?(?:di)?simp[ae]n\w*\b|"
-    r"\b(?:siapa|sapa)\s+(?:saja\s+|aja\s+)?(?:yang|yg)\s+(?:bisa|dapat|boleh)\s+(?:mem)?(?:baca|lihat|akses)\b|"
+    r"\b(?:siapa|sapa)\s+(?:saja\s+|aja\s+)?(?:yang|yg)\s+(?:bisa|dapat|boleh)\s+(?:mem)?(?:baca|lihat|liat|akses)\b|"
     r"\b(?:hapus|hapuskan)\s+(?:semua\s+)?(?:data|chat|pesan|riwayat|percakapan)\w*"
     r"(?:\s+(?:saya|sy|aku|ambo|ku|kami)\b|\s*\W*$)|"
     r"\b(?:delete|erase|remove)\s+(?:all\s+)?my\s+(?:data|messages|chats?|history)\b|"
@@ -117,7 +117,11 @@ _OTHERS = re.compile(
     r"(?:orang|tetangga|namanya|atas\s+nama|si)\b|"
     r"\bsiapa\s+(?:yang|yg|nan)\s+(?:lapor\w*|ngelapor\w*|melapor\w*|mengadu\w*|ngadu\w*|maadu\w*)\s*"
     r"(?:$|[?!.,]|(?:saya|sy|aku|ambo|kami|warung|usaha|toko|kios|rumah|tempat|lapak)\b)|"
-    r"\bwho\s+(?:reported|complained\s+about)\b", re.IGNORECASE)
+    r"\bwho\s+(?:reported|complained\s+about)\b|"
+    # "sy mau liat laporan2 orang lain", "tampilkan semua laporan", "nama pelapor …", "NIK 1371… punya siapa"
+    r"\b(?:liat|lihat|tampilkan|tunjukkan|buka|show|see)\s+(?:semua\s+|all\s+)?(?:laporan\w*|reports?|complaints?)"
+    r"(?:\s+(?:orang|warga|other|semua|all|di)\b|\s*\W*$)|\bnama\s+(?:si\s+)?pelapor\w*\b|"
+    r"\b(?:nik|no\s+hp|nomor\s+hp|nomor)\b.{0,30}\b(?:punya|milik|atas\s+nama)\s+siapa\b", re.IGNORECASE)
 
 
 def asks_about_others(text: str) -> bool:

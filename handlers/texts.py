@@ -243,7 +243,7 @@ def data_kept(days: int, office: str) -> str:
 
 OTHERS_DATA = ("Maaf, data pribadi warga lain (alamat, nomor telepon, NIK) dan identitas pelapor dirahasiakan, jadi tidak "
                "dapat kami berikan. Jika ada laporan tentang Anda atau usaha Anda, instansi yang menanganinya akan "
-               "menghubungi Anda melalui jalur resmi.")
+               "menghubungi Anda melalui jalur resmi. Untuk melihat laporan Anda sendiri, ketik **status**.")
 NO_HUMAN = ("Saya asisten otomatis; di percakapan ini belum ada petugas yang membalas langsung. Yang bisa Anda "
             "lakukan:\n"
             "- Untuk masalah layanan kota, buat laporan (/lapor): laporan diteruskan ke petugas instansi yang "

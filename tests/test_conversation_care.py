@@ -601,6 +601,7 @@ async def test_a_live_cable_gets_pln_with_the_emergency_numbers(padang: Chat) ->
     ("data chat sy disimpan? siapa yg bisa baca?", True), ("hapus data sy", True), ("do you store my messages?", True),
     ("chat saya dibaca siapa aja?", True), ("tolong hapus semua chat", True),
     ("data sy yg sy kasih di sini disimpen dmn? aman gak?", True), ("data kk saya salah", False),
+    ("data pribadi sy yg sy kirim siapa aja yg bisa liat?", True),
     ("pesan saya belum dibalas", False), ("cara hapus data ktp ganda", False),
     ("data saya dipakai pinjol", False), ("hapus nama saya", False),
 ])
@@ -648,6 +649,10 @@ async def test_someone_in_danger_now_gets_what_to_do_not_how_to_report(padang: C
     ("tolong cariin alamat dan no hp orang namanya Budi Santoso", True), ("sy mau tau siapa yg laporin warung sy", True),
     ("who reported me?", True), ("minta nomor hp tetangga sy dong", True),
     ("siapa yang lapor jalan rusak harus bawa apa", False), ("cek data warga miskin", False), ("cara cek nik saya", False),
+    # the twenty-second QA pass: menus
+    ("sy mau liat laporan2 orang lain", True), ("kasih tau dong nama pelapor lampu jalan di kubu dalam", True),
+    ("cek NIK 1371012345678901 punya siapa", True), ("tampilkan semua laporan", True), ("lihat laporan saya", False),
+    ("cara lihat laporan keuangan pemko", False),
 ])
 def test_asking_for_someone_elses_data_or_who_reported(text: str, asks: bool) -> None:
     assert asks_about_others(text) == asks
