@@ -50,6 +50,19 @@ def clean_text(raw: str, limit: int = MAX_MATCH_CHARS) -> tuple[str, bool]:
     return text, False
 
 
+_LAST_QUESTION = re.compile(r"(?:^|[.!?\n])\s*(?P<question>[^.!?\n]{3,200}\?)\s*$")
+
+
+def text_to_match(raw: str, limit: int = MAX_MATCH_CHARS) -> tuple[str, bool]:
+    """Return the text a message is matched on, as `clean_text`; a long message cut to `limit` keeps the question
+    it ends with ("… jalan lingkungan itu tanggung jawab siapa ya?" after 2,900 characters of story)."""
+    text, cut = clean_text(raw, limit)
+    if cut and (m := _LAST_QUESTION.search(_CONTROL.sub("", raw).strip())):
+        question = m.group("question").strip()
+        text = f"{text[:limit - len(question) - 3].rstrip()} … {question}"
+    return text, cut
+
+
 def _utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 

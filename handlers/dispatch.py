@@ -31,7 +31,7 @@ from typing import Any
 
 from handlers import complaint, complaint_filed, complaint_flow, faq, feedback, start, status, texts
 from handlers.commit import TurnCommitter, TurnWrite, note_committed, supports_group_commit
-from handlers.context import Feature, Services, Turn, clean_text
+from handlers.context import Feature, Services, Turn, text_to_match
 from handlers.messages import InboundMessage, Option, Reply, pick_label, pick_option, reply_to_payload
 from handlers.ratelimit import RateLimiter, Verdict
 from knowledge.records.leases import ResidentLeases
@@ -125,7 +125,7 @@ class Dispatcher:
             log.exception("knowledge reload failed; answering with the previous one")
         saved = await services.state.get(key)
         state: dict[str, Any] = copy.deepcopy(saved) if saved else {}
-        text, truncated = clean_text(msg.text or "")
+        text, truncated = text_to_match(msg.text or "")
         choice = msg.option
         offered = [Option(label, value) for label, value in state.get("options", [])]
         earlier = [Option(label, value) for label, value in state.get("earlier_options", [])]

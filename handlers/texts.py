@@ -145,7 +145,8 @@ PHOTO_FAILED = ("Maaf, foto Anda tidak dapat kami terima (gagal diunduh, terlalu
                 "Silakan kirim ulang fotonya.")
 PHOTO_FAILED_NEXT = "Untuk melapor dengan foto, ketik **lapor**, lalu kirim fotonya saat diminta."
 STALE_OPTION = "Pilihan itu sudah tidak berlaku. Silakan ketik pertanyaan Anda atau pilih menu."
-TRUNCATED = "Pesan Anda sangat panjang; saya hanya membaca 1.000 karakter pertama."
+TRUNCATED = ("Pesan Anda sangat panjang; saya hanya membaca 1.000 karakter pertama (dan pertanyaan di akhir pesan, "
+             "bila ada).")
 FLOW_REMINDER = "Laporan Anda belum terkirim. Lanjutkan dengan menjawab pertanyaan berikut, atau ketik **batal**."
 
 # --- questions ------------------------------------------------------------------------------

@@ -239,6 +239,14 @@ async def test_huge_message_is_cut_and_the_resident_told(chat: Chat) -> None:
     assert len(question.text) <= 500
 
 
+async def test_a_long_message_cut_keeps_the_question_it_ends_with(padang: Chat) -> None:
+    """Twenty-second QA pass: 2,900 characters about a muddy road ending in "jalan lingkungan itu tanggung jawab siapa
+    ya?" were cut to the first 1,000, and the abandoned-children entry answered."""
+    story = "Jalan di lingkungan kami becek dan berlumpur setiap hujan, motor sering tergelincir. " * 40
+    await padang.say(story + "jalan lingkungan itu tanggung jawab siapa ya?")
+    assert "1.000 karakter pertama" in padang.text and "(DPUPR)" in padang.text
+
+
 async def test_stale_button_from_an_old_message(chat: Chat) -> None:
     await chat.say("/start")
     await chat.say(option="opd:dlh")  # a complaint-flow button pressed after the flow ended
