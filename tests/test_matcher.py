@@ -201,6 +201,7 @@ def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq
     "sim saya habis masa berlakunya",
     "How do I apply for a job as a civil servant?",  # was: migrant workers (CPNS is not the city's)
     "resep rendang",  # was: the halal certificate, its only candidate (no runner-up read as a clear win)
+    "ktp jg",  # the twenty-second QA pass: bus-route permits ("jg" was no word; it is "juga")
 ])
 def test_questions_found_by_hand_are_not_answered_wrongly(padang, question):
     assert padang.match(question).decision != "answer"
