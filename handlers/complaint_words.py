@@ -171,7 +171,8 @@ def says_cancel(text: str) -> bool:
     when it takes back what it asked, the choice being right after all ("eh ga jadi, dishub udh bener")."""
     said = " ".join(text.lower().split())
     plain = words(text)
-    return (bool(_CANCEL_OPENING.match(plain)) or bool(_CANCEL_CLOSING.search(said))) and not right_after_all(text)
+    stops = bool(_CANCEL_OPENING.match(plain)) or bool(_CANCEL_CLOSING.search(said))
+    return stops and not _RIGHT_AFTER_ALL.search(plain)
 
 
 def right_after_all(text: str) -> bool:

@@ -133,6 +133,12 @@ def answer_question(turn: Turn) -> list[Reply]:
     turn.state["last_question"] = last
     if not follow_up:  # what the resident told lately: a report said later may be about any of it
         turn.state["told"] = [*turn.state.get("told", [])[-(TOLD_KEPT - 1):], {"text": turn.text[:500], "at": now}]
+    if crisis and match.decision != "answer":  # never a menu; only an answer found for sure follows
+        # Counted as answered, and kept out of the unanswered questions OPD admins read; what follows is not read
+        # as a follow-up of it (after_urgent reads it).
+        turn.state.pop("last_question", None)
+        turn.record("question", "crisis", answered=True)
+        return replies
     common = {"score": round(float(match.score), 4), "text": turn.text}
     crime = police_matter(turn.text, certain_opd=False)  # "kabel PJU dicuri": the answer, and the police too
     answers = (_several(turn, last, common) or _contact_first(turn, match, common)
@@ -141,15 +147,8 @@ def answer_question(turn: Turn) -> list[Reply]:
     if not turn.state.get("english_noted") and turn.matcher.normalizer.english_share(turn.text) >= ENGLISH_SHARE:
         turn.state["english_noted"] = True  # once: the answers are in Indonesian, English questions are welcome
         answers = [Reply(texts.ENGLISH_NOTE)] + answers
-    if crisis:  # only an answer found for sure follows ("air mati terus, rasanya mau mati aja"); never a menu
-        if last.get("faq"):
-            return replies + answers
-        # Counted as answered, and kept out of the unanswered questions OPD admins read; what follows is not read
-        # as a follow-up of it (after_urgent reads it).
-        turn.events = [e for e in turn.events if e["kind"] not in ("question", "unanswered")]
-        turn.record("question", "crisis", answered=True)
-        turn.state.pop("last_question", None)
-        return replies
+    if crisis:  # the answer found for sure ("air mati terus, rasanya mau mati aja"; "ingin bunuh diri": mental health)
+        return replies + answers
     if replies and replies[0].kind == "emergency" and not _about_emergencies(turn, last):
         # In an emergency a "did you mean" menu is noise ("kebakaran di pasar" -> market fees), and so is an answer
         # from an office that does not deal with emergencies ("urang gaek indak bisa kalua rumah" in a flood got the
