@@ -324,11 +324,22 @@ class FaqMatcher:
         text = with_direction(text, self.normalizer.regions, self._own_place)  # moving in or out (knowledge.moving)
         # "kalau di kelurahan ulak karang bisa urus kk?": a place says where, not what (the shelters' entry)
         text, named = self.places.names_taken_out(text) if self.places is not None else (text, [])
-        where = " ".join(named)
         asking, context = split_question(text)
-        terms = self.index.query(asking, f"{context} {where}".strip(), CONTEXT_WEIGHT)
+        terms = self.index.query(asking, context, CONTEXT_WEIGHT)
         if context and sum(t.emphasis == 1.0 and not self.index.light(t.token) for t in terms) <= THIN_ASKING:
-            return self.index.query(text, where, CONTEXT_WEIGHT)
+            terms = self.index.query(text, "", CONTEXT_WEIGHT)
+        return terms + self._place_terms(named, {t.token for t in terms})
+
+    def _place_terms(self, named: list[str], taken: set[str]) -> list[Term]:
+        """Return the terms of the places a question names, each place weighing as one word of its context: a
+        two-word kelurahan ("Lubuk Buaya") must not outweigh what is asked ("puskesmas"), nor lead to the entries
+        that name it (its rusunawa, its bus stop)."""
+        terms: list[Term] = []
+        for name in named:
+            for term in self.index.query("", name, CONTEXT_WEIGHT / max(1, len(name.split()))):
+                if term.token not in taken:
+                    taken.add(term.token)
+                    terms.append(term)
         return terms
 
     def _scored(self, text: str, terms: list[Term]) -> list[tuple[Faq, Evidence]]:
