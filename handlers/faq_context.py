@@ -57,6 +57,17 @@ def read_with_previous(turn: Turn, previous: dict[str, Any], before: Faq | None)
                 other = in_office.best.faq if in_office is not None and in_office.best is not None else None
                 return from_previous(turn, before, again(before), or_this(other), lines=[])
             match = in_office
+    elif before is None and previous.get("suggested") and previous.get("text") and is_short(turn):
+        # "hr sabtu bka?" after a menu for "puskesmas lubuk buaya dmn": read with that question, an entry the menu
+        # offered is the answer (alone it was Disdukcapil's hours); a new question ("ktp hilang") stays its own
+        with_topic = f"{turn.text} {topic_of(turn, previous['text'])}"
+        combined, offered = turn.matcher.match(with_topic), previous["suggested"]
+        if (combined.decision == "answer" and combined.faq is not None and combined.faq != match.faq
+                and combined.faq.id in offered):
+            asked, match, follow_up = with_topic, combined, True
+        elif match.decision != "answer" and combined.best is not None and combined.best.faq.id in offered:
+            # "dendanya brp" after a menu on a late birth certificate: those entries, not every office's fines
+            return again_offered(turn, [c.faq for c in combined.candidates if c.faq.id in offered], with_topic)
     elif before is not None and match.faq == before and is_short(turn):
         # "bs lwt hp?" after "bayar pbb dmn y" lands on the same entry on its own: the question keeps the topic, or
         # the next follow-up ("kl telat dendanya brp") is read without it (it got the vehicle tax's fine)
@@ -72,12 +83,13 @@ def read_with_previous(turn: Turn, previous: dict[str, Any], before: Faq | None)
             # Read with the question before, a third entry that fits both ("kalau telat dendanya berapa?" after
             # paying the PBB: the PBB fine, not the vehicle tax's); a new question lands on the one before or
             # on its own answer, and is answered on its own.
-            combined = turn.matcher.match(f"{turn.text} {previous['text']}")
+            with_topic = f"{turn.text} {topic_of(turn, previous['text'])}"  # not its asking words ("cara urus")
+            combined = turn.matcher.match(with_topic)
             if combined.decision == "answer" and combined.faq not in (before, match.faq):
-                asked, match, follow_up = f"{turn.text} {previous['text']}", combined, True
+                asked, match, follow_up = with_topic, combined, True
             elif alone is not None and match.decision == "answer" and shared_with_previous(turn, before, alone):
                 # "zonasi nya gmn" after primary school: school zoning or the city plan's? Both offered.
-                return either(turn, match, combined, before)
+                return either(turn, match, combined, before, with_topic)
     return Reading(asked, match, follow_up)
 
 
@@ -118,15 +130,24 @@ def which_service(turn: Turn, opd: Opd, asked: str) -> list[Reply]:
                   options=options + ((texts.NONE_OF_THESE,) if options else (texts.ASK_AGAIN,)), kind="suggest")]
 
 
-def either(turn: Turn, alone: Match, combined: Match, before: Faq) -> list[Reply]:
+def either(turn: Turn, alone: Match, combined: Match, before: Faq, asked: str) -> list[Reply]:
     """Offer the entry a short question matched alone and the office's entries it fits read with the question
-    before (not the one just answered): "did you mean" with both readings."""
+    before (not the one just answered; `asked`: the two read together, which a follow-up of the menu is read
+    with): "did you mean" with both readings."""
     assert alone.faq is not None
     theirs = [c.faq for c in combined.candidates if c.faq.opd == before.opd and c.faq.id != before.id]
     faqs = [alone.faq] + [f for f in theirs if f.id != alone.faq.id][:MAX_SUGGESTIONS - 1]
-    _offered(turn, turn.text, None, faqs, own_words=True)
+    _offered(turn, asked, None, faqs, own_words=True)
     turn.record("question", "suggest", faq_key=faqs[0].id, answered=False, score=round(float(alone.score), 4),
                 text=turn.text)
+    return [Reply(texts.DID_YOU_MEAN, options=faq_options(faqs) + (texts.NONE_OF_THESE,), kind="suggest")]
+
+
+def again_offered(turn: Turn, faqs: list[Faq], asked: str) -> list[Reply]:
+    """Offer again the entries of the menu before that a follow-up of it fits (`asked`: the two read together)."""
+    faqs = faqs[:MAX_SUGGESTIONS]
+    _offered(turn, asked, None, faqs, own_words=False)
+    turn.record("question", "suggest", faq_key=faqs[0].id, answered=False, text=turn.text)
     return [Reply(texts.DID_YOU_MEAN, options=faq_options(faqs) + (texts.NONE_OF_THESE,), kind="suggest")]
 
 

@@ -305,3 +305,26 @@ async def test_a_lost_card_after_bpjs_is_the_bpjs_card(padang: Chat) -> None:
     await padang.say("daftar bpjs gratis gmn")
     await padang.say("kalo sdh terdaftar tp kartu ilang?")
     assert "Care Center **165**" in padang.text and "Maksud Anda" not in padang.text
+
+
+async def test_a_short_question_after_a_menu_is_about_what_the_menu_offered(padang: Chat) -> None:
+    """Twenty-third QA pass: "hr sabtu bka?" after a menu for a puskesmas got Disdukcapil's opening hours."""
+    await padang.say("puskesmas lubuk buaya dmn")
+    assert padang.last[-1].kind == "suggest"
+    await padang.say("hr sabtu bka?")
+    assert "puskesmas" in padang.text.lower() and "Disdukcapil" not in padang.text
+    await padang.say("puskesmas lubuk buaya dmn")
+    await padang.say("ktp hilang gmn")  # a new question after the menu stays its own
+    assert "KTP" in padang.text and "puskesmas" not in padang.text.lower()
+
+
+async def test_a_follow_up_of_a_menu_is_read_with_its_topic(padang: Chat) -> None:
+    """Read alone, "kalo udh lewat 1 thn?" after a birth certificate was the free health check (CKG), and the
+    follow-up of that menu, "dendanya brp", the vehicle tax's and the PBB's fines."""
+    await padang.say("cara urus akta kelahiran")
+    await padang.say("kalo udh lewat 1 thn?")
+    assert any("terlambat" in label for label in padang.options)
+    await padang.say("dendanya brp")
+    assert padang.last[-1].kind == "suggest" and padang.options, padang.text
+    assert all("PBB" not in label and "kendaraan" not in label for label in padang.options)
+    assert any("terlambat" in label for label in padang.options)
