@@ -131,7 +131,8 @@ def answer_question(turn: Turn) -> list[Reply]:
     last: dict[str, Any] = {"text": asked[:500], "opd": opd, "faq": None, "elsewhere": match.elsewhere,
                             "own_words": not follow_up, "at": now}
     turn.state["last_question"] = last
-    if not follow_up:  # what the resident told lately: a report said later may be about any of it
+    if not follow_up and not crisis:  # what the resident told lately: a report said later may be about any of it
+        # (not a crisis said: "capek hidup, mau mati aja" is no story for an office to read)
         turn.state["told"] = [*turn.state.get("told", [])[-(TOLD_KEPT - 1):], {"text": turn.text[:500], "at": now}]
     if crisis and match.decision != "answer":  # never a menu; only an answer found for sure follows
         # Counted as answered, and kept out of the unanswered questions OPD admins read; what follows is not read

@@ -667,3 +667,12 @@ async def test_violence_at_home_now_gets_the_numbers_and_the_entry_with_them(pad
     """Twenty-second QA pass: no emergency numbers, and Damkar's entry on people locked in a room."""
     await padang.say("pak tolong suami sy lg mukulin sy skrg, sy kunci diri di kamar mandi")
     assert padang.last[0].text.startswith("⚠️") and "SAPA 129" in padang.text and "cincin" not in padang.text
+
+
+async def test_a_crisis_said_is_no_story_of_a_later_report(padang: Chat) -> None:
+    """What a resident said in distress is not offered or taken as the story of a report made after it."""
+    await padang.say("air pdam mati terus 3 hari, sy capek hidup rasanya mau mati aja")
+    await padang.say("/lapor")
+    assert "mau mati" not in padang.text + " ".join(padang.options)
+    state = await padang.services.state.get(f"{padang.channel}:{padang.user_id}")
+    assert not any("mau mati" in str(t.get("text")) for t in (state or {}).get("told", []))
