@@ -250,7 +250,7 @@ async def _confirm(turn: Turn) -> list[Reply]:
         if turn.choice is None and (moved := place_instead(turn.text, str(data(turn).get("address") or ""))):
             store_location(turn, None, None, moved)  # "salah, bukan di indarung tapi di lubuk begalung"
             turn.record("complaint_step", "place_corrected")
-            return [Reply(complaint_texts.PLACE_CHANGED)] + ask_confirm(turn)
+            return [Reply(complaint_texts.place_changed(moved))] + ask_confirm(turn)
         if turn.choice is None and (fixed := place_fixed(turn)):
             return [fixed] + ask_confirm(turn)
         if turn.choice is None and (fix := story_fix(turn.text, data(turn).get("description", ""))):

@@ -67,9 +67,10 @@ def place_fixed(turn: Turn) -> Reply | None:
     fix = place_fix(turn.text) if address else None
     if not fix:
         return None
-    store_location(turn, None, None, complaint_texts.amended_place(address, fix))
+    amended = complaint_texts.amended_place(address, fix)
+    store_location(turn, None, None, amended)
     turn.record("complaint_step", "place_corrected")
-    return Reply(complaint_texts.PLACE_CHANGED)
+    return Reply(complaint_texts.place_changed(amended))
 
 
 # A street, lane or estate named after a city ("Jl. Bandung", "Gg. Jakarta") names no place of its own.
@@ -97,7 +98,7 @@ async def photo_step(turn: Turn) -> list[Reply]:
         if turn.choice is None and (moved := place_instead(turn.text, str(data(turn).get("address") or ""))):
             store_location(turn, None, None, moved)  # "eh maaf salah, bukan di indarung, tapi di …"
             turn.record("complaint_step", "place_corrected")
-            return [Reply(complaint_texts.PLACE_CHANGED)] + ask_photo(turn)
+            return [Reply(complaint_texts.place_changed(moved))] + ask_photo(turn)
         if turn.choice is None and (fixed := place_fixed(turn)):  # "eh salah, blok G no 5 maksudnya"
             return [fixed] + ask_photo(turn)
         detail = besides_the_photo(turn.text) if turn.choice is None else ""

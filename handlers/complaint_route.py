@@ -36,13 +36,19 @@ async def describe(turn: Turn, text: str | None = None) -> list[Reply]:
     if msg.location:
         prefix.append(location_received(turn))
     description, cut = clean_text(without_already_said(text if text is not None else msg.text), MAX_DESCRIPTION)
+    if vague := lapor.pop("vague", None):  # "ada masalah di dekat rumah sy", then what the problem is
+        description = clean_text(f"{vague}\n{description}".strip(), MAX_DESCRIPTION)[0]
     if len(description) < MIN_DESCRIPTION:
         return prefix + [Reply(complaint_texts.DESCRIBE_MORE if description else complaint_texts.DESCRIBE)]
+    route = turn.router.route(description)
+    if not route.candidates and not vague:  # says nothing the offices deal with: what is wrong, asked once
+        lapor["vague"] = description
+        turn.record("complaint_step", "vague")
+        return prefix + [Reply(complaint_texts.DESCRIBE_WHAT)]
     lapor["description"] = description
     lapor.pop("told_story", None)
     if cut:
         prefix.append(Reply(complaint_texts.DESCRIPTION_CUT))
-    route = turn.router.route(description)
     candidates: list[str] = []
     for slug, _category, _score in route.candidates:
         if slug and slug not in candidates and turn.kb.opd(slug):

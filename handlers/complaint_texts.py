@@ -14,7 +14,6 @@ from knowledge.privacy import mask
 DESCRIBE = "Ceritakan masalahnya: apa, di mana, sejak kapan."
 DETAIL_ADDED = "Baik, keterangan itu kami tambahkan ke laporan. Silakan periksa lagi ringkasannya:"
 DETAIL_TAKEN = "Baik, keterangan itu kami tambahkan ke laporan."
-PLACE_CHANGED = "Baik, lokasinya kami ganti."
 WHICH_PART = "Bagian mana yang perlu diubah?"
 EDIT_OPTIONS = (Option("Ubah masalah", "edit:masalah"), Option("Ubah lokasi", "edit:lokasi"),
                 Option("Ubah instansi", "edit:instansi"), Option("Ubah foto", "edit:foto"))
@@ -22,6 +21,8 @@ ANOTHER_PROBLEM = ("Sepertinya itu masalah lain. Kita selesaikan laporan ini dul
                    "untuk melaporkan masalah itu juga.")
 EVIDENCE_STORY = ("Untuk membuat laporan, ceritakan masalahnya: apa, di mana, sejak kapan. Ketik **batal** jika "
                   "Anda tidak ingin melapor.")
+DESCRIBE_WHAT = ("Masalahnya apa? Misalnya jalan berlubang, sampah tidak diangkut, lampu jalan mati, atau air PDAM "
+                 "tidak mengalir. Sebutkan juga di mana dan sejak kapan.")
 DESCRIBE_MORE = "Ceritanya terlalu singkat. Mohon jelaskan apa masalahnya, di mana, dan sejak kapan."
 CHOOSE_OPD = "Laporan ini sebaiknya diteruskan ke instansi mana? Pilih salah satu:"
 CHOOSE_OPD_ALL = "Pilih instansi tujuan laporan:"
@@ -198,6 +199,11 @@ def place_noted(place: str) -> str:
     """Say that a place given on its own after a problem was told is kept for the report."""
     return (f"Baik, lokasinya kami catat: “{place}”. Untuk melaporkan masalah tadi, pilih "
             f"**{texts.REPORT.label}**; lokasi ini akan kami tawarkan saat ditanya.")
+
+
+def place_changed(address: str) -> str:
+    """Say that the complaint's place was changed or corrected, as it now reads."""
+    return f"Baik, lokasinya kami ubah menjadi: “{address}”."
 
 
 def amended_place(address: str, fix: str) -> str:

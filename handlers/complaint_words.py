@@ -275,7 +275,7 @@ _PLACE_FIX = re.compile(r"^\W*(?:(?:eh+|maaf|sorry|oh|min|pak|bu)\W+)*(?:salah|k
                         r"(?:(?:maksud(?:nya|ku|\s+saya|\s+sy)?|yang\s+benar|yg\s+bener|yg\s+benar)\W+)?"
                         r"(?P<fix>.+?)\W*(?:\b(?:maksud(?:nya|ku|\s+saya|\s+sy)?|yang\s+benar|yg\s+bener)\W*)?$",
                         re.IGNORECASE)
-_ADDRESS_PART = re.compile(r"\b(?:blok|no|nomor|jl|jln|jalan|gang|gg|lorong|rt|rw|komplek|kompleks|perumahan|perum|"
+_ADDRESS_PART = re.compile(r"\b(?:blok|no|nomor|km|jl|jln|jalan|gang|gg|lorong|rt|rw|komplek|kompleks|perumahan|perum|"
                            r"depan|dekat|samping|belakang|simpang|kelurahan|kel)\b", re.IGNORECASE)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from knowledge.index import Doc, LexicalIndex
+from knowledge.index import Doc, LexicalIndex, Term
 from knowledge.kb import KnowledgeBase, Opd
 from knowledge.locative import split_place_phrases
 from knowledge.matcher import FEW_ALTERNATIVES, answer_summary, unmentioned_body
@@ -55,6 +55,11 @@ CANDIDATES = 30
 # what: they weigh this much (knowledge.locative).
 PLACE_WEIGHT = 0.5
 MAX_ROUTES = 5
+# Words any complaint may say that name no problem (stemmed): "ada masalah di dekat rumah sy, tolong ditindak"
+# had gone to school admissions ("Masalah pendaftaran SPMB"). A complaint saying nothing else outside its place
+# phrases is not routed: the resident is asked to choose.
+VAGUE_WORDS = frozenset({"masalah", "keluh", "adu", "lapor", "tolong", "tindak", "mohon", "segera", "bantu", "kasus",
+                         "hal", "soal", "sesuatu", "problem", "urus", "cepat", "parah", "pokok"})  # "pokoknya": anyway
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,8 @@ class ComplaintRouter:
             text = self._places.names_blanked(text)
         what, where = split_place_phrases(without_personal_data(text))  # "NIK saya …" is not Dukcapil's matter
         terms = self._cat_index.query(what, where, PLACE_WEIGHT)
+        if self._says_nothing_wrong(terms):
+            return Route(None, None, 0.0, ())
         if LexicalIndex.has_content(terms, self.normalizer):
             ids = self._cat_index.search(terms, CANDIDATES)
             for i, ev in zip(ids, self._cat_index.evidence_many(terms, ids)):
@@ -156,6 +163,13 @@ class ComplaintRouter:
                 return Route(None, None, best, tuple(ranked), elsewhere=body)
         opd, category, _ = ranked[0]
         return Route(opd, category, best, tuple(ranked))
+
+    def _says_nothing_wrong(self, terms: list[Term]) -> bool:
+        """Tell whether a complaint's words outside its place phrases are only asking, light or VAGUE_WORDS (and
+        there are some: a complaint all of place phrases is read as it is)."""
+        said = [t for t in terms if t.emphasis == 1.0]
+        light = self._cat_index.light
+        return bool(said) and all(t.token in VAGUE_WORDS or light(t.token) for t in said)
 
     def _another_body(self, text: str, slug: str) -> str | None:
         """Return the body that is not the city's (the police, PLN, immigration...) which the complaint names

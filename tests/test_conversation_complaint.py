@@ -129,7 +129,9 @@ async def test_opd_typed_by_short_name_and_category_unknown(chat: Chat) -> None:
 async def test_unrouteable_complaint_goes_straight_to_choosing(chat: Chat) -> None:
     await chat.say("/start")
     await chat.say("/lapor")
-    await chat.say("qwerty asdfgh zxcvbn uiop")  # nothing the router can place
+    await chat.say("qwerty asdfgh zxcvbn uiop")  # nothing the router can place: what is wrong is asked once
+    assert "Masalahnya apa?" in chat.text and not chat.options
+    await chat.say("hjkl bnmv")  # still nothing: the resident chooses
     assert "instansi" in chat.text.lower()
     assert "Ya, benar" not in chat.options
     assert len(chat.options) >= 2
@@ -1007,3 +1009,16 @@ async def test_the_office_proposed_chosen_again_from_the_list_keeps_its_category
     assert "Pilih jenis masalahnya" not in padang.text and "lokasi" in padang.text.lower()
     await padang.skip_to_summary()
     assert "Kategori: Drainase / got / bandar tersumbat" in padang.text
+
+
+async def test_a_story_that_says_nothing_wrong_is_asked_what_is_wrong(padang: Chat) -> None:
+    """"ada masalah di dekat rumah sy, tolong ditindak" had been proposed to school admissions ("Masalah pendaftaran
+    SPMB"); what is said next is read with it."""
+    await padang.say("/lapor")
+    await padang.say("ada masalah di dekat rumah sy, tolong ditindak")
+    assert "Masalahnya apa?" in padang.text and "Disdikbud" not in padang.text
+    await padang.say("got depan rumah mampet, air meluap tiap hujan")
+    assert "Dinas Pekerjaan Umum" in padang.text and "Sudah benar?" in padang.text
+    await padang.say("ya")
+    await padang.skip_to_summary()
+    assert "Masalah: ada masalah di dekat rumah sy, tolong ditindak\ngot depan rumah mampet" in padang.text

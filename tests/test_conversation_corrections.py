@@ -326,7 +326,8 @@ async def test_a_detail_or_a_corrected_place_at_the_photo_step_is_kept(chat: Cha
     await chat.say("oh iya tambahan, airnya sudah menggenang sampai ke teras")
     assert "kami tambahkan" in chat.text and "Kirim foto" in chat.last[-1].text
     await chat.say("eh maaf salah, bukan di indarung, tapi di jalan raya lubuk begalung depan SPBU")
-    assert "lokasinya kami ganti" in chat.text and "Kirim foto" in chat.last[-1].text
+    assert "lokasinya kami ubah menjadi: “jalan raya lubuk begalung depan SPBU”" in chat.text
+    assert "Kirim foto" in chat.last[-1].text
     await chat.say("lewati")
     await chat.say("lewati")
     await chat.say("tambahkan: kemarin motor tetangga mogok")
@@ -371,7 +372,8 @@ async def test_what_residents_typed_mid_way_in_the_fourteenth_qa_pass_is_used_no
     assert "kirim lokasi" in padang.text.lower() and "Kirim foto" not in padang.text
     await padang.say("komplek wisma indah 3 blok F, lapai")
     await padang.say("eh salah, blok G no 5 maksudnya")  # the place amended, not the story
-    assert "lokasinya kami ganti" in padang.text and "Kirim foto" in padang.text
+    assert "lokasinya kami ubah menjadi: “komplek wisma indah 3 blok F, lapai (ralat: blok G no 5)”" in padang.text
+    assert "Kirim foto" in padang.text
     await padang.say("lewati")
     if "nama" in padang.text.lower() and "Ringkasan" not in padang.text:
         await padang.say("lewati")
@@ -711,3 +713,13 @@ async def test_names_of_the_twenty_second_pass(chat: Chat, said: str, name: str,
     assert f"nama **{name}** kami cantumkan" in chat.text
     assert ("Nomor telepon tidak kami simpan" in chat.text) == number_said
     assert "082112345678" not in chat.text
+
+
+async def test_a_kilometre_corrected_after_the_place_amends_it(padang: Chat) -> None:
+    """A bypass address is given by its kilometre: "eh salah, km 12 maksudnya" had been added to the story."""
+    await padang.say("/lapor")
+    await padang.say("jalan berlubang besar dekat sd 12, bahaya buat motor")
+    await padang.say("ya")
+    await padang.say("jl. raya by pass km 10, kuranji")
+    await padang.say("eh salah, km 12 maksudnya")
+    assert "lokasinya kami ubah menjadi: “jl. raya by pass km 10, kuranji (ralat: km 12)”" in padang.text

@@ -186,3 +186,16 @@ def test_the_citys_place_names_say_where_not_what() -> None:
     router = ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default(), Places.for_kb(default_kb_path()))
     route = router.route("lampu jalan mati di kelurahan ulak karang")  # BPBD's shelter entries list places
     assert (route.opd, route.category) == ("dishub", "pju-mati")
+
+
+@pytest.mark.parametrize("text", ["ada masalah di dekat rumah sy, tolong ditindak", "mohon segera ditindak pak",
+                                  "sy mau lapor masalah"])
+def test_a_complaint_that_says_nothing_wrong_is_not_routed(text):
+    """"ada masalah dekat rumah" had gone to school admissions by the word "masalah" ("Masalah pendaftaran SPMB")."""
+    route = ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default()).route(text)
+    assert route.opd is None and not route.candidates
+
+
+def test_a_vague_word_beside_a_problem_still_routes():
+    router = ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default())
+    assert router.route("ada masalah lampu jalan mati di depan rumah, tolong ditindak").opd == "dishub"
