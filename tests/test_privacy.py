@@ -10,20 +10,20 @@ from knowledge.privacy import MaskingFilter, has_personal_data, mask, without_pe
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("NIK saya 1371012345678901", "NIK saya ****"),
-    ("nik: 1371 0123 4567 8901 tolong dicek", "NIK **** tolong dicek"),  # the label is not said twice
-    ("NIK 137101-120390-0001", "NIK ****"),
-    ("hp 0812-3456-7890", "hp 08******90"),
-    ("+62 812 3456 7890", "08******90"),
-    ("6281234567890", "08******90"),
-    ("NIK sy 1371012345678901", "NIK sy ****"),  # the label a word before is not repeated
-    ("no ktp saya: 1371012345678901", "no ktp saya: ****"),
-    ("wa saya 081234567890 ya pak", "wa saya 08******90 ya pak"),
-    ("telp (0751) 7051234", "telp 07******34"),
-    ("email budi.santoso@gmail.com", "email b***@gmail.com"),
-    ("KK 1371010101010001 hp 62 812-3456-789", "KK **** hp 08******89"),  # its own label
-    ("NIK1371045507890003", "NIK ****"),  # written without a space
-    ("no ktp: 1371041234560001", "no KTP ****"),
+    ("NIK saya 1371012345678901", "NIK saya ••••"),
+    ("nik: 1371 0123 4567 8901 tolong dicek", "NIK •••• tolong dicek"),  # the label is not said twice
+    ("NIK 137101-120390-0001", "NIK ••••"),
+    ("hp 0812-3456-7890", "hp 08••••••90"),
+    ("+62 812 3456 7890", "08••••••90"),
+    ("6281234567890", "08••••••90"),
+    ("NIK sy 1371012345678901", "NIK sy ••••"),  # the label a word before is not repeated
+    ("no ktp saya: 1371012345678901", "no ktp saya: ••••"),
+    ("wa saya 081234567890 ya pak", "wa saya 08••••••90 ya pak"),
+    ("telp (0751) 7051234", "telp 07••••••34"),
+    ("email budi.santoso@gmail.com", "email b•••@gmail.com"),
+    ("KK 1371010101010001 hp 62 812-3456-789", "KK •••• hp 08••••••89"),  # its own label
+    ("NIK1371045507890003", "NIK ••••"),  # written without a space
+    ("no ktp: 1371041234560001", "no KTP ••••"),
     ("pesanan 12345678901234567", "pesanan 12345678901234567"),  # 17 digits: not a NIK
 ])
 def test_personal_data_is_masked(text: str, expected: str) -> None:
@@ -54,7 +54,7 @@ def test_masking_filter_masks_messages_and_arguments(caplog: pytest.LogCaptureFi
             logger.info("plain %d", 250111)
     finally:
         logger.filters.clear()
-    assert caplog.messages == ["question from tg: NIK saya ****, hp 08******90", "plain 250111"]
+    assert caplog.messages == ["question from tg: NIK saya ••••, hp 08••••••90", "plain 250111"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

@@ -87,7 +87,7 @@ async def test_file_gives_a_ticket_due_date_timeline_and_opd_notice(db: Database
     assert [(e.status, e.actor, e.to_opd) for e in events] == [("baru", "resident", "dlh")]
     [notice] = await outbox_rows(db)
     assert (notice.kind, notice.channel, notice.recipient) == ("opd_notice", "telegram", "-100777")
-    assert row.ticket in notice.payload["text"] and "08******90" in notice.payload["text"]
+    assert row.ticket in notice.payload["text"] and "08••••••90" in notice.payload["text"]
     assert "081234567890" not in notice.payload["text"]
 
 

@@ -61,7 +61,7 @@ async def test_event_text_is_masked_truncated_and_purged(database: Database) -> 
                                     faq_key="ktp", score=0.9, answered=True, latency_ms=12.5, text="cara buat ktp",
                                     data={"suggestions": ["a"]})
         await s.commit()
-    assert old.text.startswith("NIK saya **** hp 08******90 ") and len(old.text) == 500
+    assert old.text.startswith("NIK saya •••• hp 08••••••90 ") and len(old.text) == 500
     assert old.resident == recorder.pseudonym("telegram", "42") and "42" != old.resident
     async with database.session() as s:
         assert await recorder.purge_texts(s, utcnow() - dt.timedelta(days=180)) == 1

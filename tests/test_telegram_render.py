@@ -124,3 +124,11 @@ def test_inline_keyboards_carry_their_json_equal_to_ptbs():
         assert all(o.markup_json is None and o.markup is None for o in outs[:-1])
     located = render(Reply("Kirim lokasi", options=(Option("Lewati", "skip"),), request="location"))[-1]
     assert located.markup_json is None and isinstance(located.markup, ReplyKeyboardMarkup)
+
+
+def test_masked_personal_data_renders_as_written() -> None:
+    """The masks' hints had been asterisks: "NIK **** hp 08******56" came out as "NIK <b>** hp 08</b>****56"."""
+    from knowledge.privacy import mask
+
+    masked = mask("NIK saya 1371012345678901 hp 081234567856")
+    assert to_html(f"Masalah: {masked}") == f"Masalah: {masked}"
