@@ -181,3 +181,18 @@ _HOW_LONG = re.compile(r"\b(?:berapa\s+lama|brp\s+lama|brp\s+lm|bara\s+lamo|how\
 def asks_how_long(text: str) -> bool:
     """Tell whether a message asks how long something takes ("how long until someone comes?", "brp lama?")."""
     return bool(_HOW_LONG.search(text))
+
+
+# Whether reporting here costs anything: "ini gratis kan lapor disini?", "lapor di sini bayar ga?", "is it free to
+# report?"
+_REPORT_WORD = r"(?:lapor\w*|melapor\w*|pengaduan|aduan|mengadu|report\w*|complain\w*)"
+_COST_WORD = r"(?:gratis|bayar\w*|biaya\w*|ongkos|free|cost\w*|fee|charge\w*|pay)"  # not "pungutan": pungli reported
+_REPORT_COST = re.compile(rf"\b{_COST_WORD}\b[^.!?]{{0,30}}\b{_REPORT_WORD}|"
+                          rf"\b{_REPORT_WORD}\b[^.!?]{{0,30}}\b{_COST_WORD}\b", re.IGNORECASE)
+
+
+def asks_if_reporting_costs(text: str) -> bool:
+    """Tell whether a message asks if reporting here costs anything ("ini gratis kan lapor disini?")."""
+    return "?" in text and bool(_REPORT_COST.search(text)) or bool(re.search(
+        r"\b(?:lapor\w*|report\w*)\b[^.!?]{0,30}\b(?:bayar|gratis|free)\s*(?:ga|gak|nggak|tidak|ya|kan|kah)?\s*$",
+        text, re.IGNORECASE))

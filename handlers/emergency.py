@@ -18,6 +18,7 @@ from handlers import texts
 from handlers.context import Turn
 from handlers.messages import Reply
 from knowledge.kb import City
+from knowledge.matcher import Match
 
 _PERSON = (r"(?:orang\w*|org|urang|anak\w*|bayi|balita|warga|korban\w*|seseorang|nenek|kakek|ibu\w*|bapak\w*|"
            r"ayah\w*|dia|beliau|someone|person|child|people|kid|son|daughter|boy|girl|baby)")
@@ -91,7 +92,11 @@ _HAZARD_NOW = re.compile(
     # a tree or pole moving now ("pohonnya makin goyang", "tiangnya makin miring")
     r"(?:pohon|dahan|tiang)\w*\b[^.?!]{0,20}\b(?:makin|semakin|tambah)\s+"
     r"(?:goyang|bergoyang|miring|condong|retak)|"
-    r"(?:menimpa|nyangkut\s+di|bersandar\s+(?:di|ke)|miring\s+ke)\s+kabel\s+listrik)\b",
+    r"(?:menimpa|nyangkut\s+di|bersandar\s+(?:di|ke)|miring\s+ke)\s+kabel\s+listrik|"
+    # a power cable down ("kabel listriknya jg putus kena pohon": it had only been added to the complaint's story)
+    r"kabel\s+(?:listrik|pln)\w*\b[^.?!]{0,25}\b(?:putus|jatuh|menjuntai|terjuntai|berjuntai|ke\s+tanah)|"
+    r"(?:power\s+lines?|live\s+cables?|power\s+cables?)\s+(?:is\s+|are\s+)?(?:down|fallen|snapped)|"
+    r"downed\s+power\s+lines?)\b",
     re.I)
 # Money rising is no danger ("air pdam naik terus tagihannya").
 _MONEY = re.compile(r"\b(?:tagihan\w*|rekening|tarif|harga|biaya|iuran|bill|price)\b", re.I)
@@ -165,7 +170,7 @@ _TRIGGER_WORDS = (
     "tersetrum", "kesengat", "gerak", "bergerak", "goyang", "bergoyang", "cepat", "cepet", "deras",
     "tersangkut", "tasangkuik", "kesangkut", "tesangkut", "terkunci", "kekunci", "takunci", "ketutup", "lift",
     "locked", "mukul", "memukul", "dipukul", "nyiksa", "menyiksa", "disiksa", "menganiaya", "dianiaya", "ngehajar",
-    "menghajar", "dihajar", "beating", "hitting", "ngamuk", "mengamuk",
+    "menghajar", "dihajar", "beating", "hitting", "ngamuk", "mengamuk", "kabel", "power", "downed",
 )
 _TRIGGER = re.compile(r"\b(?:" + _prefix_pattern(_TRIGGER_WORDS) + ")", re.I)
 
@@ -222,6 +227,16 @@ def in_crisis(text: str) -> bool:
     return bool(text) and bool(_CRISIS.search(text))
 
 
+def answered_beside_crisis(turn: Turn, match: Match) -> bool:
+    """Tell whether a message in crisis also asks something the KB answers for sure without the words of the crisis
+    ("air mati terus, rasanya mau mati aja": the water outage). "sy udh ga kuat hidup lagi, pengen mati aja" had
+    been answered with the inactive BPJS card (the "kuat" and "lagi" of it), below the crisis reply."""
+    if match.decision != "answer" or match.faq is None:
+        return False
+    rest = turn.matcher.match(_CRISIS.sub(" ", turn.text))
+    return rest.decision == "answer" and rest.faq == match.faq
+
+
 # A danger from the power network: "kabel listrik putus … percikan api", "live wire", "tiang listrik miring".
 _ELECTRIC = re.compile(r"\b(?:kabel|listrik|tiang\s+listrik|gardu|trafo|kesetrum|tersengat|korslet|konslet|"
                        r"percik\w*|electric\w*|live\s+wire|power\s+line|cable|spark\w*)\b", re.I)
@@ -237,6 +252,17 @@ _WHAT_NOW = re.compile(
     r"\b(?:terus|sekarang|skrg|skrng)\s+(?:gimana|gmn|gmna|bagaimana)\b|"
     r"\bapa\s+(?:yang|yg)\s+(?:harus|bisa|mesti)\s+(?:saya\s+|sy\s+|kami\s+|aku\s+)?(?:lakukan|dilakukan|buat)\b|"
     r"\bwhat\s+(?:should|do|can|must)\s+(?:i|we)\s+do\b|\bnow\s+what\b|\bbaa\s+(?:ko|kini|caronyo)\b",
+    re.IGNORECASE)
+
+
+# A plea for help to be sent, after an emergency: "tolong kirim bantuan cepat", "mana petugasnya", "blm ada yg dtg".
+_PLEA = re.compile(
+    r"\b(?:kirim|kirimkan|kirimin|krm|datangkan)\s+(?:\w+\s+)?(?:bantuan|petugas|tim|orang|ambulans|ambulan|damkar|"
+    r"perahu|sar|basarnas|polisi)\b|\b(?:tolong|tlg|tolongin|help)\b[^.?!]{0,30}\b(?:cepat|cpt|segera|skrg|sekarang|"
+    r"datang|dtg|kesini|ke\s+sini|jemput|evakuasi)\b|\b(?:mana|kapan|kok\s+belum|kok\s+blm)\s+(?:\w+\s+)?"
+    r"(?:bantuan\w*|petugas\w*|tim\w*|ambulans\w*|damkar\w*)\b|\b(?:belum|blm|ga|gak|tidak|tdk)\s+(?:ada\s+)?"
+    r"(?:yg|yang)\s+(?:datang|dtg|nolong|bantu)\b|\bsend\s+(?:help|someone|an?\s+ambulance)\b|\bhelp\s+us\b|"
+    r"\bplease\s+help\b|\btolong+\W*$",
     re.IGNORECASE)
 
 
@@ -266,6 +292,9 @@ def after_urgent(turn: Turn) -> list[Reply] | None:
     """Answer a message that follows an emergency or a crisis reply as part of it, else None: what to do now after
     an emergency; after a crisis, anything the knowledge base does not answer for sure gets kind words again."""
     kind = _urgent_lately(turn)
+    if kind == "emergency" and _PLEA.search(turn.text):  # had got "no answer" and a menu with the PKH welfare aid
+        turn.record("question", "emergency", answered=True)
+        return [Reply(texts.emergency_still(turn.kb.city), kind="emergency")]
     if kind == "emergency" and _WHAT_NOW.search(turn.text):
         turn.record("question", "emergency", answered=True)
         return [Reply(texts.WHAT_NOW, kind="emergency")]

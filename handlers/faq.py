@@ -13,12 +13,12 @@ import unicodedata
 from typing import Any
 
 from handlers import texts
-from handlers.asks import (asks_about_others, asks_about_privacy, asks_callback, asks_for_human, asks_what_is_kept,
-                          not_that_but, says_not_that)
+from handlers.asks import (asks_about_others, asks_about_privacy, asks_callback, asks_for_human,
+                          asks_if_reporting_costs, asks_what_is_kept, not_that_but, says_not_that)
 from handlers.contact import about_reaching, asked_contact, contact_reply, named_opd
 from handlers.context import Turn
-from handlers.emergency import (after_urgent, emergency_reply, in_crisis, is_emergency, remember_urgent,
-                                what_now_fits)
+from handlers.emergency import (after_urgent, answered_beside_crisis, emergency_reply, in_crisis, is_emergency,
+                                remember_urgent, what_now_fits)
 from handlers.faq_context import not_that, read_with_previous
 from handlers.faq_reply import POINTS_TO_REPORTING, answer_reply, faq_options
 from handlers.intents import asks_how_to_report, names_police, opens_with_salam, police_matter, wants_to_report_where
@@ -112,6 +112,9 @@ def answer_question(turn: Turn) -> list[Reply]:
         manager = turn.kb.opd("diskominfo")
         office = manager.label if manager is not None else f"Pemerintah {turn.kb.city.name}"
         return replies + [Reply(texts.data_kept(turn.services.retention_days, office), options=(texts.ASK_AGAIN,))]
+    if asks_if_reporting_costs(turn.text):  # "lapor di sini bayar ga?": free, with the button
+        turn.record("question", "report_cost", answered=True, text=turn.text)
+        return replies + [Reply(texts.REPORTING_FREE, options=(texts.REPORT, texts.ASK_AGAIN))]
     if asks_how_to_report(turn.text):  # "gimana cara laporinnya": here, with the button
         turn.record("question", "how_to_report", answered=True, text=turn.text)
         return replies + [Reply(texts.HOW_TO_REPORT, options=(texts.REPORT, texts.ASK_AGAIN))]
@@ -134,7 +137,7 @@ def answer_question(turn: Turn) -> list[Reply]:
     if not follow_up and not crisis:  # what the resident told lately: a report said later may be about any of it
         # (not a crisis said: "capek hidup, mau mati aja" is no story for an office to read)
         turn.state["told"] = [*turn.state.get("told", [])[-(TOLD_KEPT - 1):], {"text": turn.text[:500], "at": now}]
-    if crisis and match.decision != "answer":  # never a menu; only an answer found for sure follows
+    if crisis and not answered_beside_crisis(turn, match):  # never a menu; only an answer found for sure follows
         # Counted as answered, and kept out of the unanswered questions OPD admins read; what follows is not read
         # as a follow-up of it (after_urgent reads it).
         turn.state.pop("last_question", None)
@@ -148,7 +151,7 @@ def answer_question(turn: Turn) -> list[Reply]:
     if not turn.state.get("english_noted") and turn.matcher.normalizer.english_share(turn.text) >= ENGLISH_SHARE:
         turn.state["english_noted"] = True  # once: the answers are in Indonesian, English questions are welcome
         answers = [Reply(texts.ENGLISH_NOTE)] + answers
-    if crisis:  # the answer found for sure ("air mati terus, rasanya mau mati aja"; "ingin bunuh diri": mental health)
+    if crisis:  # the answer found for sure of what is asked beside it ("air mati terus, rasanya mau mati aja")
         return replies + answers
     if replies and replies[0].kind == "emergency" and not _about_emergencies(turn, last):
         # In an emergency a "did you mean" menu is noise ("kebakaran di pasar" -> market fees), and so is an answer
@@ -233,9 +236,11 @@ def _not_answered(turn: Turn, match: Match, crime: bool, last: dict[str, Any],
     """Offer the likely entries ("did you mean"), or say honestly that there is no answer and who to ask."""
     elsewhere = match.elsewhere
     suggestions = tuple(match.suggestions)[:3]
-    if crime:  # "motor sy dicuri lapor kemana": the police first; the city's entries stay on offer
-        elsewhere = last["elsewhere"] = texts.POLICE_BODY
-    if match.decision == "suggest" and suggestions:
+    if crime and not elsewhere:  # "motor sy dicuri lapor kemana": the police first; the city's entries stay on offer
+        elsewhere = last["elsewhere"] = texts.POLICE_BODY  # (a body named says more: "narkoba" is BNN's too)
+    if match.decision == "suggest" and suggestions and not (elsewhere and match.tentative):
+        # (whose matter it is, known, is not followed by loosely related entries: "mau beli narkoba dmn" had been
+        # offered the cheap-market days)
         last["suggested"] = [f.id for f in suggestions]
         turn.record("question", "suggest", faq_key=suggestions[0].id, opd=last["opd"], answered=False, **common)
         options = faq_options(suggestions)
@@ -257,11 +262,12 @@ EMERGENCY_OPDS = frozenset({"bpbd", "damkar", "dinkes", "diskominfo"})
 def _about_emergencies(turn: Turn, last: dict[str, Any]) -> bool:
     """Tell whether the entry answered, or every entry offered, is from an office that deals with emergencies
     (disasters, fire, health, the 112 centre): a quake felt now may be offered BPBD's evacuation entries."""
-    keys = [last["faq"]] if last.get("faq") else list(last.get("suggested") or [])
-    faqs = [turn.kb.faq(key) for key in keys]
-    # an entry that gives the emergency number itself helps too (violence at home: Dinsos's, with 110/112)
-    return bool(faqs) and all(faq is not None and (faq.opd in EMERGENCY_OPDS or "**112**" in faq.answer)
-                              for faq in faqs)
+    if last.get("faq"):  # an entry answered that gives the emergency number itself helps too (violence at home:
+        faq = turn.kb.faq(last["faq"])  # Dinsos's, with 110/112)
+        return faq is not None and (faq.opd in EMERGENCY_OPDS or "**112**" in faq.answer)
+    # not a menu with such entries: a fire next door had been offered burning rubbish and illegal parking
+    faqs = [turn.kb.faq(key) for key in last.get("suggested") or []]
+    return bool(faqs) and all(faq is not None and faq.opd in EMERGENCY_OPDS for faq in faqs)
 
 
 def _involves_police(faq: Faq) -> bool:

@@ -44,7 +44,7 @@ _ASK_FILLER = {"mau", "mo", "ingin", "pengen", "pgn", "numpang", "boleh", "bisa"
 # An apology before the question ("maaf ganggu min") opens it too.
 _APOLOGY = {"maaf", "mohon", "ganggu", "mengganggu", "sorry", "misi"}
 _VOCATIVES = {"min", "admin", "kak", "pak", "bu", "bang", "mas", "mbak", "da", "uda", "uni", "ni", "nak", "dik", "dek",
-              "diak", "adiak", "ajo", "mak"}
+              "diak", "adiak", "ajo", "mak", "bro", "sis", "gan", "bos", "boss", "mba"}
 _LAUGHTER = re.compile(r"^(?:(?:wk)+w?|(?:ha)+h?|(?:he)+h?|(?:hi)+h?|lol|xixi)$")
 # Words that may surround small talk without making it a question ("oke makasih banyak ya min").
 _POLITE_FILLER = _VOCATIVES | {"ya", "yaa", "y", "yo", "bgt", "banget", "bngt", "ok", "oke", "sip", "siap", "baik", "banyak", "bnyk", "atas",
@@ -84,12 +84,12 @@ _LANGUAGE = re.compile(
     r"(?:pakai\s+|pake\s+|speak\s+|use\s+|understand\s+|ngerti\s+|jawab\s+)?(?:bahasa\s+|basa\s+)?"
     r"(?:inggris|english|minang|minangkabau|indonesia|indonesian)(?:\s+(?:ga|gak|nggak|tidak|ya|kah|min|nggak\s+sih))*$")
 # Calling the bot names ("kamu bodoh ya", "bot payah"): an apology and a way forward, not "I don't know".
+_INSULT = (r"(?:bodoh|bego|goblok|tolol|dungu|payah|gak\s+guna|ga\s+guna|tidak\s+berguna|gak\s+berguna|useless|stupid|"
+           r"idiot|anjing|anjir|anjrit|bangsat|kampret|bajingan|sialan|pantek|babi)")
 _RUDE = re.compile(
-    r"^(?:dasar\s+)?(?:(?:kamu|km|lu|lo|loe|elu|bot|u|you|admin|min|ang|kau)\s+)?(?:(?:ini|ko)\s+)?"
-    r"(?:(?:anjing|bangsat|kampret|sialan|pantek)\s+)?(?:(?:lu|lo|kamu|ang)\s+)?"
-    r"(?:bodoh|bego|goblok|tolol|dungu|payah|gak\s+guna|ga\s+guna|tidak\s+berguna|gak\s+berguna|useless|stupid|idiot|"
-    r"anjing|bangsat|kampret|bajingan|sialan|pantek)"
-    r"(?:\s+(?:ya|banget|bgt|sekali|sih|lu|kamu|km|deh|lah|amat|bener|bana|bot|lo|kau|ang))*$")
+    r"^(?:dasar\s+)?(?:(?:kamu|km|lu|lo|loe|elu|bot|u|you|admin|min|ang|kau)\s+){0,2}(?:(?:ini|ko)\s+)?"
+    r"(?:(?:anjing|bangsat|kampret|sialan|pantek)\s+)?(?:(?:lu|lo|kamu|ang)\s+)?" + _INSULT +  # "kamu bot bodoh anjing"
+    r"(?:\s+(?:ya|banget|bgt|sekali|sih|lu|kamu|km|deh|lah|amat|bener|bana|bot|lo|kau|ang|" + _INSULT[3:-1] + r"))*$")
 # Leaving the flow in words ("gak jadi deh", "ga jadi lapor", "cancel"), with fillers around.
 CANCEL_WORDS = {"batal", "batalkan", "batalin", "cancel", "stop", "berhenti", "udahan", "keluar", "exit",
                 "gak jadi", "ga jadi", "gk jadi", "gajadi", "g jadi", "nggak jadi", "ngga jadi", "enggak jadi",

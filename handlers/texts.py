@@ -77,6 +77,15 @@ def emergency_first(city: City, electric: bool = False) -> str:
     return f"⚠️ {numbers}{pln}\n\nPesan dan laporan di sini tidak ditangani seketika."
 
 
+def emergency_still(city: City) -> str:
+    """Return the reply to a plea for help sent after an emergency ("tolong kirim bantuan cepat"): this chat sends
+    nobody; the numbers to call, again."""
+    numbers = city.emergency.strip() or "Dalam keadaan darurat, segera hubungi **112** (gratis, 24 jam)."
+    return ("⚠️ Maaf, layanan chat ini tidak bisa mengirim petugas atau bantuan. Untuk bantuan sekarang, telepon "
+            f"langsung dan sebutkan alamat lengkap serta keadaannya:\n\n{numbers}\n\nJika tidak tersambung, coba "
+            "lagi atau minta orang di dekat Anda ikut menelepon.")
+
+
 # To someone thinking of ending their life (or telling of someone who is): warm words first, then where help is,
 # now and for talking it through. No menu, no FAQ.
 CRISIS = ("Terima kasih sudah mau bercerita. Maaf Anda sedang merasakan beban seberat ini; Anda tidak sendirian, "
@@ -253,6 +262,8 @@ NO_HUMAN = ("Saya asisten otomatis; di percakapan ini belum ada petugas yang mem
             "sudah dicantumkan instansi itu.\n"
             "- Dalam keadaan darurat, hubungi **112**.")
 AFTER_EMERGENCY = "Setelah keadaan aman, Anda dapat melaporkan kejadiannya ke instansi kota dengan /lapor."
+REPORTING_FREE = ("Ya, melapor di sini **gratis**, tanpa biaya apa pun. Petugas juga tidak boleh meminta uang untuk "
+                  "menindaklanjuti laporan; jika ada yang meminta, laporkan juga.")
 HOW_TO_REPORT = ("Anda bisa melapor langsung di sini: tekan **Buat laporan** atau ketik /lapor, lalu ceritakan "
                  "masalahnya dan kirim lokasi (serta foto bila ada). Laporan diteruskan ke instansi yang menangani, "
                  "dan Anda mendapat nomor laporan untuk memantau tindak lanjutnya.")

@@ -517,7 +517,9 @@ async def test_more_cancel_wordings_a_button_pressed_twice_and_going_back(chat: 
 async def test_more_ways_of_asking_what_the_bot_is_and_rudeness(chat: Chat) -> None:
     await chat.say("/start")
     for text, expected in (("apa yang bisa kamu lakukan?", "Cara menggunakan"), ("kamu bisa ngapain", "Cara menggunakan"),
-                           ("apa itu tanya kota", "asisten virtual"), ("anjing lu gak guna", "Mohon maaf")):
+                           ("apa itu tanya kota", "asisten virtual"), ("anjing lu gak guna", "Mohon maaf"),
+                           # the twenty-third QA pass: a menu of dog bites; "sudah ada di jawaban sebelumnya"
+                           ("kamu bot bodoh anjing", "Mohon maaf"), ("ok thanks bro", "Sama-sama")):
         await chat.say(text)
         assert expected in chat.text, text
 
@@ -676,3 +678,49 @@ async def test_a_crisis_said_is_no_story_of_a_later_report(padang: Chat) -> None
     assert "mau mati" not in padang.text + " ".join(padang.options)
     state = await padang.services.state.get(f"{padang.channel}:{padang.user_id}")
     assert not any("mau mati" in str(t.get("text")) for t in (state or {}).get("told", []))
+
+
+async def test_a_crisis_gets_no_answer_found_by_its_own_words(padang: Chat) -> None:
+    """Twenty-third QA pass: "sy udh ga kuat hidup lagi, pengen mati aja" got the kind words, then the inactive BPJS
+    card's answer (its "kuat" and "lagi")."""
+    await padang.say("sy udh ga kuat hidup lagi, pengen mati aja")
+    assert [r.text for r in padang.last] == [texts.CRISIS]
+
+
+async def test_a_plea_for_help_after_an_emergency_is_told_to_call(padang: Chat) -> None:
+    """Twenty-third QA pass: "tolong kirim bantuan cepat" after a flood with children trapped got "no answer" and a
+    menu with the PKH welfare aid."""
+    await padang.say("banjir di rumah sy, air udh sepinggang, anak2 sy terjebak di lantai 2")
+    await padang.say("tolong kirim bantuan cepat")
+    assert "tidak bisa mengirim petugas" in padang.text and "**112**" in padang.text and not padang.options
+
+
+async def test_a_fire_gets_no_menu_of_entries_that_only_mention_112(padang: Chat) -> None:
+    """Twenty-third QA pass: a fire next door was offered burning rubbish and illegal parking beside the numbers."""
+    await padang.say("TOLONG ada kebakaran di rumah tetangga jl. hos cokroaminoto!!")
+    assert padang.last[0].text.startswith("⚠️") and "parkir" not in " ".join(padang.options).lower()
+    assert "membakar sampah" not in " ".join(padang.options).lower()
+
+
+async def test_drugs_are_the_national_narcotics_agencys_not_a_menu(padang: Chat) -> None:
+    """Twenty-third QA pass: "mau beli narkoba dmn" got the police note and a menu with the cheap-market days."""
+    await padang.say("mau beli narkoba dmn")
+    assert "BNN" in padang.text and "pasar" not in " ".join(padang.options).lower()
+
+
+async def test_a_power_cable_down_mid_complaint_gets_the_warning_and_stays_in_the_story(padang: Chat) -> None:
+    """Twenty-third QA pass: "sekalian kabel listriknya jg putus kena pohon" was only added to the story."""
+    await padang.say("/lapor")
+    await padang.say("ada pohon tumbang nutup setengah jalan di jl. ahmad yani dekat taman imam bonjol, dr semalam")
+    await padang.say("ya")
+    await padang.skip_to_summary()
+    await padang.say("eh tunggu, sekalian kabel listriknya jg putus kena pohon")
+    assert padang.last[0].text.startswith("⚠️") and "PLN 123" in padang.last[0].text
+    assert "kabel listriknya jg putus" in padang.text.split("Ringkasan laporan")[1]
+
+
+@pytest.mark.parametrize(("text", "urgent"), [
+    ("kabel listrik putus di jalan", True), ("power line is down on my street", True), ("kabel wifi putus", False),
+    ("kalau kabel listrik putus lapor kemana", False), ("kabel listrik semrawut di tiang", False)])
+def test_a_power_cable_down_is_an_emergency(text: str, urgent: bool) -> None:
+    assert is_emergency(text) is urgent
