@@ -76,7 +76,9 @@ def read_with_previous(turn: Turn, previous: dict[str, Any], before: Faq | None)
         # Offered beside the quote only when it would have been the answer on its own (not a loose look-alike).
         other = match.faq if match.decision == "answer" else None
         alone = match.best.faq if match.best is not None and match.best.faq.id != before.id else None
-        if about_previous(turn, before, alone):
+        # (a loose look-alike, not found for sure, does not take it: "hrs bawa kk asli?" after the damaged KTP-el,
+        # whose answer asks for the KK, is not the legalisation entry's question)
+        if about_previous(turn, before, alone if match.decision == "answer" else None):
             # "brp lama pemasangannya" after the PDAM connection answer: about that, not the billboard tax
             return from_previous(turn, before, again(before), or_this(other))
         if is_short(turn):

@@ -27,7 +27,8 @@ MAX_LINES = 4  # lines of the answer quoted
 # Words that ask or qualify, not name a topic ("bayar ga?" is "bayar tidak", "sampai kapan").
 NOT_TOPIC = frozenset({"tidak", "belum", "bukan", "sudah", "masih", "ada", "lagi", "juga", "saja", "sampai", "dulu",
                        "langsung", "sendiri", "benar", "betul", "butuh", "pergi", "pakai", "kalau", "ini", "itu",
-                       "kena", "dikenai", "dikenakan"})  # "kalau gak bayar kena denda?"
+                       "kena", "dikenai", "dikenakan",  # "kalau gak bayar kena denda?"
+                       "asli", "fotokopi", "salin"})  # "hrs bawa kk asli?": which copy, not another topic
 
 
 class Aspect(NamedTuple):
@@ -52,6 +53,10 @@ _HOURS = re.compile(r"\d{1,2}[.:]\d{2}|\bpukul\b|\b24\s*jam\b|\bjam\s+(?:kerja|l
                     r"\b(?:senin|selasa|rabu|kamis|jumat|jum'at|sabtu|libur)\b|\bhari\s+kerja\b", re.IGNORECASE)
 
 
+_WHERE = Aspect(frozenset({"mana", "lokasi", "tempat", "where"}),  # where to go for it: the lines that name a place
+                frozenset({"kantor", "mpp", "loket", "alamat", "kelurahan", "kecamatan", "gedung", "datang"}), web=True)
+# Where the office is, asked as typed ("kantornya di mana", "di ma kantua nyo?", "alamatnya?", "where is the office")
+_WHERE_TYPED = re.compile(r"\b(?:di\s*ma(?:na)?|dmn|dimn|mana|alamat\w*|lokasi\w*|where)\b", re.IGNORECASE)
 _COST = Aspect(frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "pungut", "cicil", "murah",
                           "mahal", "uang", "ongkos", "free", "cost"}),
                frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "rp", "pungut", "cicil", "uang",
@@ -71,8 +76,7 @@ ASPECTS: tuple[Aspect, ...] = (
     Aspect(frozenset({"jam", "buka", "tutup", "jadwal", "libur", "senin", "sabtu", "minggu"}),
            frozenset({"jam", "buka", "tutup", "jadwal", "senin", "selasa", "rabu", "kamis", "jumat", "sabtu",
                       "libur"}), must=_HOURS),
-    Aspect(frozenset({"mana", "lokasi", "tempat", "where"}),  # where to go for it: the lines that name a place
-           frozenset({"kantor", "mpp", "loket", "alamat", "kelurahan", "kecamatan", "gedung", "datang"}), web=True),
+    _WHERE,
     Aspect(frozenset({"online", "daring", "aplikasi", "situs", "website", "laman", "link"}),
            frozenset({"online", "daring", "aplikasi", "situs", "website", "laman", "melalui", "lewat"}), web=True),
     Aspect(frozenset({"syarat", "bawa", "dokumen", "berkas", "document"}),
@@ -105,6 +109,11 @@ def about_previous(turn: Turn, faq: Faq, alone: Faq | None = None) -> bool:
         return False
     if not topic <= _tokens(turn, (*_phrasing(faq), faq.answer)):
         return False
+    if alone is not None:  # an asking word that names the other entry's subject: "retribusi sampah brp sebulan"
+        asked = set(turn.matcher.normalizer.tokens(turn.text)) & ASKING_WORDS  # after the waste bank: its fee entry
+        named = _tokens(turn, (alone.question, *alone.keywords))  # its question or keywords name it, not a phrasing
+        if asked and asked <= named and not asked & _tokens(turn, (*_phrasing(faq), faq.answer)):
+            return False
     return not (topic and alone is not None and topic <= _tokens(turn, _phrasing(alone))
                 and not topic <= _tokens(turn, _phrasing(faq)))
 
@@ -113,12 +122,13 @@ def _topic_words(turn: Turn) -> set[str] | None:
     """Return the words of a short question that name its topic, or None when it is too long to be a follow-up.
     Words no entry knows (a typo, a regional word) cannot point elsewhere; nor do negations and particles."""
     index = turn.matcher.index
-    terms = [t for t in index.query(turn.text) if not index.light(t.token)]
+    # (qualifiers do not make it long: "hrs bawa kk asli?" is "harus bawa kartu keluarga asli")
+    terms = [t for t in index.query(turn.text) if not index.light(t.token) and t.token not in NOT_TOPIC]
     if len(terms) > FOLLOW_UP_WORDS:
         return None
     regions = turn.matcher.normalizer.regions
     return {t.token for t in terms if t.match is not None and t.token not in GENERIC_WORDS
-            and t.token not in NOT_TOPIC and t.token not in regions and t.token not in ASKING_WORDS}
+            and t.token not in regions and t.token not in ASKING_WORDS}
 
 
 def shared_with_previous(turn: Turn, before: Faq, alone: Faq) -> bool:
@@ -175,7 +185,12 @@ def from_previous(turn: Turn, faq: Faq, again: Option, other: Option | None,
     if opd is not None and any(a.contact for a in aspects) and all(a.contact or a.web for a in aspects):
         # ("jam buka kantornya jam berapa" asks the hours, not the number: the "kantor" in it is no contact asked)
         # "ada nomor wa nya?", "nomor telepon dinasnya?": the OPD's contact from its file, said honestly when absent
-        return contact_reply(turn, opd, (again, texts.REPORT, texts.ASK_AGAIN), text=turn.text)
+        contact = contact_reply(turn, opd, (again, texts.REPORT, texts.ASK_AGAIN), text=turn.text)
+        where = [] if opd.contact.reachable or not _WHERE_TYPED.search(turn.text) else quoted_lines(turn, faq, [_WHERE])
+        if where:  # "di ma kantua nyo?": where the answer says to go ("Disdukcapil atau MPP"), then what is missing
+            return [Reply(f"{texts.from_previous_answer(faq.question, where)}\n\n{contact[0].text}",
+                          options=contact[0].options)]
+        return contact
     lines = quoted_lines(turn, faq) if lines is None else lines
     last = turn.state.setdefault("last_question", {})
     last["suggested"] = [faq.id]  # "faq:~" (a key too long for a button) finds it
@@ -190,13 +205,14 @@ def from_previous(turn: Turn, faq: Faq, again: Option, other: Option | None,
     return [Reply(f"{texts.NOTHING_MORE}\n\n{where}", options=tuple(options) + (texts.REPORT,))]
 
 
-def quoted_lines(turn: Turn, faq: Faq) -> list[str]:
-    """Return the lines of an entry's answer that speak of what the follow-up asks (ASPECTS; a web address
-    answers "where" and "online"); a heading line ("Syarat:") comes with its list. A question about no
-    aspect is matched on its own words."""
+def quoted_lines(turn: Turn, faq: Faq, aspects: list[Aspect] | None = None) -> list[str]:
+    """Return the lines of an entry's answer that speak of what the follow-up asks (ASPECTS, or the `aspects`
+    given; a web address answers "where" and "online"); a heading line ("Syarat:") comes with its list. A question
+    about no aspect is matched on its own words."""
     stems = turn.matcher.normalizer.tokens
     asked = set(stems(turn.text))
-    aspects = [aspect for aspect in ASPECTS if _asks_about(turn.text, aspect, stems, asked)]
+    if aspects is None:
+        aspects = [aspect for aspect in ASPECTS if _asks_about(turn.text, aspect, stems, asked)]
     if _FINE in aspects:  # "kalau gak bayar kena denda?": the fine, not the price
         aspects = [aspect for aspect in aspects if aspect is not _COST]
     wanted = [(_stemmed(stems, aspect.answer), aspect.not_line, aspect.must) for aspect in aspects]

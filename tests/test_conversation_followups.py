@@ -132,10 +132,14 @@ async def test_the_problem_told_first_is_the_story_of_the_report(padang: Chat, t
 
 @pytest.mark.parametrize("asked", ["kantornya di mana?", "where is the office?", "kantornyo dima?"])
 async def test_where_the_office_is_gets_the_opds_contact_not_a_line_of_the_answer(padang: Chat, asked: str) -> None:
-    """From the ninth QA pass: a random line of the answer ("Dari jawaban tentang …") had been quoted."""
+    """From the ninth QA pass: a random line of the answer ("Dari jawaban tentang …") had been quoted. Only the line
+    saying where to go is (the twenty-third: the missing address alone had not said it), then the contact."""
     await padang.say("syarat akta kelahiran")
     await padang.say(asked)
-    assert "Dari jawaban tentang" not in padang.text and "Disdukcapil" in padang.text and "belum tersedia" in padang.text
+    assert "Disdukcapil" in padang.text and "belum tersedia" in padang.text
+    quoted = padang.text.split("Maaf, nomor telepon")[0]
+    assert "Syarat" not in quoted and "Surat keterangan lahir" not in quoted
+    assert not quoted.strip() or "Ajukan ke Disdukcapil Kota Padang atau MPP" in quoted
 
 
 async def test_an_acronym_expanded_to_nomor_is_not_a_contact_question(padang: Chat) -> None:
@@ -328,3 +332,43 @@ async def test_a_follow_up_of_a_menu_is_read_with_its_topic(padang: Chat) -> Non
     assert padang.last[-1].kind == "suggest" and padang.options, padang.text
     assert all("PBB" not in label and "kendaraan" not in label for label in padang.options)
     assert any("terlambat" in label for label in padang.options)
+
+
+async def test_asking_which_copy_to_bring_is_about_the_answer_before(padang: Chat) -> None:
+    """"hrs bawa kk asli?" after the damaged KTP-el (whose answer asks for the KK) had got a menu of legalisation,
+    the vehicle test (KIR) and BPJS: "kk" is two words and "asli" no topic."""
+    await padang.say("ktp sy rusak, gmn gantinya")
+    await padang.say("hrs bawa kk asli?")
+    assert "Kartu Keluarga" in padang.text and "KIR" not in padang.text + " ".join(padang.options)
+
+
+async def test_minangkabau_follow_ups_of_the_twenty_third_qa_pass(padang: Chat) -> None:
+    """"sarat e apo se?" after a new KTP got the vehicle test's (KIR) requirements ("sarat" is Minang for syarat,
+    "e" its "-nya"); "di ma kantua nyo?" after the new KK said only that the office's address is missing."""
+    await padang.say("baa caro mambuek KTP baru di Padang?")
+    await padang.say("sarat e apo se?")
+    assert "KIR" not in padang.text and "Kartu Keluarga" in padang.text
+    await padang.say("ambo nio mambuek KK baru, baru nikah")
+    await padang.say("di ma kantua nyo?")
+    assert "Ajukan ke Disdukcapil Kota Padang atau MPP" in padang.text and "belum tersedia" in padang.text
+
+
+async def test_an_asking_word_that_names_another_entry_is_that_entry(padang: Chat) -> None:
+    """Twenty-third QA pass: "retribusi sampah brp sebulan" after the waste bank was answered from the waste bank's
+    prices ("harga mengikuti harga pasar"); the garbage fee's entry is what it names."""
+    await padang.say("bank sampah gmn cara ikutnya")
+    await padang.say("retribusi sampah brp sebulan")
+    assert "Retribusi pelayanan persampahan" in padang.text and "Dari jawaban tentang" not in padang.text
+
+
+async def test_whether_reporting_costs_anything_is_answered_at_any_step(padang: Chat) -> None:
+    """Twenty-third QA pass: "ini gratis kan lapor disini?" at the photo step got "Silakan kirim foto"."""
+    await padang.say("/lapor")
+    await padang.say("got depan rumah mampet, air meluap tiap hujan")
+    await padang.say("ya")
+    await padang.say("lewati")
+    await padang.say("ini gratis kan lapor disini?")
+    assert texts.REPORTING_FREE in padang.text and "Kirim foto" in padang.text
+    await padang.say("batal")
+    await padang.say("lapor di sini bayar ga?")
+    assert texts.REPORTING_FREE in padang.text
