@@ -22,15 +22,16 @@ import secrets
 from rapidfuzz import fuzz
 
 from handlers import complaint_texts, faq, texts
-from handlers.asks import asks_about_privacy, asks_for_human
+from handlers.asks import asks_about_privacy, asks_for_human, asks_if_reporting_costs
 from handlers.complaint_flow import ask_current, aside, asks, cancelled, location_received, reprompt, urgent_first
-from handlers.complaint_place import (add_detail, location_step, name_given, name_hidden, name_step, name_typed_step,
-                                      photo_step, place_fixed)
+from handlers.complaint_place import (add_detail, location_step, name_given, name_hidden, name_removed, name_step,
+                                      name_typed_step, photo_step, place_fixed)
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_opd,
                                         ask_opd_all, ask_photo)
 from handlers.complaint_route import (asked_instead, confirm_route, describe, office_instead, pick_category, pick_opd,
                                       to_office, typed_beside)
-from handlers.complaint_state import BACK, MIN_DESCRIPTION, clear, data, go, said_yes, store_location, take_back, words
+from handlers.complaint_state import (BACK, MIN_DESCRIPTION, clear, data, go, said_yes, says_skip, store_location,
+                                      take_back, words)
 from handlers.complaint_story import offered_report, place_told, recent, refers_to, reported, told_lately
 from handlers.complaint_names import bare_name, hides_name, typed_name
 from handlers.complaint_words import (NAME_WORDS, OFFICE_WORDS, PLACE_WORDS, adds_detail, back_to_report,
@@ -108,8 +109,11 @@ async def handle(turn: Turn) -> list[Reply] | None:
             return ask_describe(turn)
         return urgent_first(turn, await describe(turn))
     said = words(turn.text)
-    if data(turn).pop("name_asked", False) and turn.choice is None and (name := bare_name(turn.text)):
+    name_asked = data(turn).pop("name_asked", False)
+    if name_asked and turn.choice is None and (name := bare_name(turn.text)):
         return name_given(turn, name, False)  # asked for after "ubah nama": "Dedi Kurniawan"
+    if name_asked and (turn.choice == "skip" or says_skip(turn.text)):  # "lewati" after "ubah nama": no name
+        return name_removed(turn)
     part = edit_asked(turn.text) if turn.choice is None and data(turn).get("opd") and step != "confirm_route" else None
     if part:  # "ubah lokasi" at any step after the OPD was settled
         if part in OFFICE_WORDS and (named := named_opd(turn.text, turn.kb)) is not None:
@@ -129,6 +133,9 @@ async def handle(turn: Turn) -> list[Reply] | None:
         return name_given(turn, *named)
     if turn.choice is None and step != "describe" and hides_name(turn.text):  # "jangan disebut namanya"
         return name_hidden(turn)
+    if turn.choice is None and step != "describe" and asks_if_reporting_costs(turn.text):  # "ini gratis kan lapor?"
+        turn.record("question", "report_cost", answered=True)
+        return [Reply(texts.REPORTING_FREE)] + await reprompt(turn)
     if turn.choice is None and asks_about_privacy(turn.text) and (step != "describe" or is_question(turn.text)):
         # "will my neighbor see my name?" is no place or photo (a story may mention it: "…, takut ketahuan")
         turn.record("question", "privacy", answered=True, text=turn.text)
@@ -137,7 +144,10 @@ async def handle(turn: Turn) -> list[Reply] | None:
             _PREVIOUS[step] != "confirm_route" or turn.kb.opd(data(turn).get("opd"))):
         return _back(turn, _PREVIOUS[step])
     if is_emergency(turn.text):  # not this step's answer: the numbers first, then the step again
-        return [emergency_reply(turn.kb.city, turn.text)] + await reprompt(turn)
+        first = [emergency_reply(turn.kb.city, turn.text)]
+        if step != "describe" and data(turn).get("description") and adds_detail(turn.text):
+            first.append(add_detail(turn))  # "sekalian kabel listriknya jg putus kena pohon": for the office too
+        return first + await reprompt(turn)
     if turn.msg.photo and step not in ("location", "photo"):  # a photo sent late: kept, not lost
         data(turn)["photo"] = turn.msg.photo.path
         return [Reply(complaint_texts.PHOTO_RECEIVED)] + ASKS[step](turn)

@@ -65,7 +65,7 @@ def asks(turn: Turn) -> bool:
 _YES_NO = re.compile(r"^\W*(?:(?:min|pak|bu|kak|eh|oh|terus|trus|trs)\W+)*(?:bisa|bisakah|boleh|bolehkah|ada|adakah|"
                      r"apa|apakah|perlu|harus|can|could|is|are|do|does|will)\b[^?]*\?", re.I)
 # A question tagged at its end: "eh btw kantor dukcapil buka sabtu gak?".
-_TAGGED = re.compile(r"\b(?:gak|ga|nggak|ngga|enggak|tidak|tdk|ndak|indak|kah|ya\s+kan)\s*\?+\s*$", re.I)
+_TAGGED = re.compile(r"\b(?:gak|ga|nggak|ngga|enggak|tidak|tdk|ndak|indak|kah|kan)\s*\?+\s*$", re.I)  # "gratis kan?"
 
 
 def cancelled(turn: Turn) -> list[Reply]:

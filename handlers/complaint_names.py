@@ -109,6 +109,10 @@ def hides_name(text: str) -> bool:
 
 
 _REMOVE_NAME = re.compile(r"\bhapus\s+nama|\bremove\s+my\s+name|"
+                          # "anonim aja", "tanpa nama", "no name": no name at all (the twenty-third QA pass found the
+                          # name given before kept, hidden from publication only)
+                          r"^\W*anonim\w*(?:\s+(?:saja|aja|ya|yo|min|pak|bu))*\W*$|\btanpa\s+(?:nama|namo|identitas)\b|"
+                          r"\bno\s+name\b|\banonymous(?:ly)?\b|"
                           # "saya tidak mau kasih nama", "ga usah nama": none given, not one hidden
                           r"\b(?:(?:ga|gak|tidak|tdk|nggak|ndak|indak)\s+usah|gausah)\s+(?:pakai\s+|pake\s+)?nama\b|"
                           r"\b(?:tidak|tdk|ga|gak|nggak|ndak|indak|enggak)\s+(?:mau|mo|ingin|nio)\s+"

@@ -13,7 +13,9 @@ from handlers.complaint_names import bare_name, removes_name
 from handlers.complaint_prompts import STORY_PLACE, ask_confirm, ask_location, ask_name, ask_name_typed, ask_photo
 from handlers.complaint_state import (MAX_DESCRIPTION, NOT_AN_ANSWER, data, go, no_photo_reason, said_yes, says_skip,
                                       store_location, typed_point, words)
-from handlers.complaint_words import (adds_detail, besides_the_photo, corrected_place, detail_of, is_button_label,
+from handlers.complaint_route import story_grows
+from handlers.complaint_words import (about_instead, adds_detail, besides_the_photo, corrected_place, detail_of,
+                                      is_button_label,
                                       place_fix, place_instead)
 from handlers.context import Turn, clean_text
 from handlers.messages import Reply
@@ -45,6 +47,9 @@ async def location_step(turn: Turn, typed_place: str | None = None) -> list[Repl
         store_location(turn, None, None, data(turn)["story_place"])  # the street the story named, confirmed
     elif is_button_label(turn.text) or words(turn.text) in NOT_AN_ANSWER:  # "Ya, kirim", "makasih": no address
         return [Reply(complaint_texts.LOCATION_AGAIN, options=(texts.SKIP,), request="location")]
+    elif typed_place is None and turn.choice is None and (about := about_instead(turn.text)):
+        # "eh bukan jalan, yg rusak itu jembatan kecil di atas bandar" is the problem told again, not the place
+        return await story_grows(turn, f"(ralat: {about})")
     elif typed_place is None and tells_another_problem(turn):  # "oh iya satu lagi, lampu jalan … juga mati"
         data(turn)["also"] = turn.text[:MAX_ALSO]
         turn.record("complaint_step", "another_problem")
@@ -101,6 +106,8 @@ async def photo_step(turn: Turn) -> list[Reply]:
             return [Reply(complaint_texts.place_changed(moved))] + ask_photo(turn)
         if turn.choice is None and (fixed := place_fixed(turn)):  # "eh salah, blok G no 5 maksudnya"
             return [fixed] + ask_photo(turn)
+        if turn.choice is None and (about := about_instead(turn.text)):  # "eh bukan jalan, yg rusak itu jembatan"
+            return await story_grows(turn, f"(ralat: {about})")
         detail = besides_the_photo(turn.text) if turn.choice is None else ""
         if detail and adds_detail(detail):  # "fotonyo beko ambo kirim, lampunyo tiang nomor 45": the pole's number
             return [add_detail(turn, detail)] + ask_photo(turn)
@@ -162,14 +169,22 @@ def name_given(turn: Turn, name: str, shown: bool) -> list[Reply]:
     return [Reply(taken)] + ask_current(turn)
 
 
+def name_removed(turn: Turn) -> list[Reply]:
+    """Take the name given off the complaint (skipped when asked again after "ubah nama"); then the step."""
+    lapor = data(turn)
+    lapor.pop("name", None)
+    lapor["show_name"] = False
+    turn.record("complaint_step", "name_hidden")
+    return [Reply(complaint_texts.NAME_REMOVED)] + ask_current(turn)
+
+
 def name_hidden(turn: Turn) -> list[Reply]:
     """Keep the reporter's name out of publication ("jangan disebut namanya", "anonim saja"), or remove the name
     given ("hapus nama saya"); then the step."""
     lapor = data(turn)
     lapor["show_name"] = False
-    if removes_name(turn.text):
-        lapor.pop("name", None)
+    removed = removes_name(turn.text) and bool(lapor.pop("name", None))
     turn.record("complaint_step", "name_hidden")
     if turn.state.get("step") in ("name", "name_typed"):
         go(turn, "confirm")
-    return [Reply(complaint_texts.NAME_HIDDEN)] + ask_current(turn)
+    return [Reply(complaint_texts.NAME_REMOVED if removed else complaint_texts.NAME_HIDDEN)] + ask_current(turn)

@@ -12,9 +12,11 @@ from handlers import complaint_texts, texts
 from handlers.complaint_flow import (MAX_ALSO, after_category, after_opd, aside, asks, cancelled, location_received,
                                      tells_another_problem)
 from handlers.complaint_prompts import ask_category, ask_opd, ask_opd_all, ask_route
-from handlers.complaint_state import MAX_DESCRIPTION, MIN_DESCRIPTION, NO, clear, data, go, said_yes, says_skip, words
-from handlers.complaint_words import (about_instead, adds_detail, opens_with_yes, refuses, right_after_all, says_cancel,
-                                      story_fix, without_already_said)
+from handlers.complaint_state import (MAX_DESCRIPTION, MIN_DESCRIPTION, NO, clear, data, go, said_yes, says_skip,
+                                      store_location, words)
+from handlers.complaint_story import only_a_place
+from handlers.complaint_words import (about_instead, adds_detail, detail_of, opens_with_yes, refuses, right_after_all,
+                                      says_cancel, story_fix, without_already_said)
 from handlers.contact import named_opd
 from handlers.context import Turn, clean_text
 from handlers.intents import is_question, police_matter
@@ -81,7 +83,7 @@ async def confirm_route(turn: Turn) -> list[Reply]:
     if turn.choice is None and (asked := asked_instead(turn)) is not None:
         return asked
     if turn.choice is None and (fix := story_fix(turn.text, data(turn).get("description", ""))):
-        return await _story_grows(turn, fix)  # "eh maaf salah, bukan km 10 tp km 12": the story, not the office
+        return await story_grows(turn, fix)  # "eh maaf salah, bukan km 10 tp km 12": the story, not the office
     refused = turn.choice is None and refuses(turn.text)  # "bukan itu instansinya", "bukan, ini harusnya ke BPBD"
     if refused and (named := named_opd(turn.text, turn.kb)) is not None:
         if about := about_instead(turn.text):  # "maaf salah, bukan genangan, itu air PDAM bocor": and the story
@@ -91,12 +93,12 @@ async def confirm_route(turn: Turn) -> list[Reply]:
         turn.record("complaint_step", "opd", opd=named.slug)
         return after_opd(turn)
     if refused and (about := about_instead(turn.text)):  # "bukan, iko soal jalan balubang": the story grows
-        return await _story_grows(turn, about)
+        return await story_grows(turn, about)
     if turn.choice == "route:other" or (turn.choice is None and word in NO) or refused:
         return _other_offices(turn)
     if turn.choice is None and (why := _QUESTIONED.match(turn.text)):  # "lho kok perhubungan? ini soal bansos PKH"
         rest = why.group("rest").strip()  # what it is about, said: the story grows and is routed again
-        return await _story_grows(turn, rest) if adds_detail(rest) else _other_offices(turn)
+        return await story_grows(turn, rest) if adds_detail(rest) else _other_offices(turn)
     if asks(turn):  # a question, not a choice: answered, then the choice asked again
         return await aside(turn)
     if turn.choice is None and (other := typed_beside(turn)) is not None:
@@ -104,9 +106,27 @@ async def confirm_route(turn: Turn) -> list[Reply]:
     if turn.choice is None and opens_with_yes(turn.text) and tells_another_problem(turn):
         data(turn)["also"] = turn.text[:MAX_ALSO]  # "iya. oh iya di situ juga ada juru parkir liar": yes, and one more
         return [Reply(complaint_texts.ANOTHER_PROBLEM)] + after_opd(turn)
+    if turn.choice is None and not data(turn).get("address") and only_a_place(turn, turn.text):
+        return _place_early(turn) + ask_route(turn)  # "Jl. Raya Indarung dekat Pasar Baru": where, not what
     if turn.choice is None and adds_detail(turn.text):  # "sebenarnya yg lebih parah itu …": the story grows
-        return await _story_grows(turn, turn.text)
+        return await story_grows(turn, turn.text)
     return [Reply(complaint_texts.PICK_ONE)] + ask_route(turn)
+
+
+def _place_early(turn: Turn) -> list[Reply]:
+    """Keep a place typed before it was asked as the complaint's place (it had been added to the story, which was
+    routed again: "Jl. Raya Indarung dekat Pasar Baru" turned a broken bridge back into a damaged road)."""
+    store_location(turn, None, None, _PLACE_OPENING.sub("", turn.text).strip(" ,.;") or turn.text.strip())
+    turn.record("complaint_step", "place_early")
+    return [Reply(complaint_texts.place_kept(str(data(turn).get("address"))))]
+
+
+# Not knowing the category: "gak tau", "ga tau jenisnya", "entahlah", "don't know".
+_DONT_KNOW = re.compile(r"^\W*(?:(?:ga|gak|nggak|ngga|tidak|tdk|indak|ndak)\s*(?:tau|tahu|tw|tau\s+jenisnya)|gatau|gtw|"
+                        r"entah\w*|ndak\s+tau|dunno|(?:i\s+)?don'?t\s+know|not\s+sure)\b[\w\s]{0,20}\W*$",
+                        re.IGNORECASE)
+# What stands before an address typed on its own ("lokasinya di jl. gajah mada", "di jalan Parak Gadang").
+_PLACE_OPENING = re.compile(r"^\W*(?:(?:lokasi\w*|alamat\w*|tempat\w*|di|itu|ini|min|pak|bu|kak)\b\W*)+", re.IGNORECASE)
 
 
 # Asking whether another office is the one: "bukannya satpol pp yg nertibin?", "apa bukan ke DLH?".
@@ -145,7 +165,7 @@ def _other_offices(turn: Turn) -> list[Reply]:
     return ask_opd(turn)
 
 
-async def _story_grows(turn: Turn, more: str) -> list[Reply]:
+async def story_grows(turn: Turn, more: str) -> list[Reply]:
     """Add what the resident said to the story and route it again."""
     turn.record("complaint_step", "detail_added")
     return [Reply(complaint_texts.DETAIL_TAKEN)] + await describe(turn, f"{data(turn).get('description', '')}\n{more}")
@@ -229,10 +249,21 @@ async def pick_opd(turn: Turn) -> list[Reply]:
 
 
 async def pick_category(turn: Turn) -> list[Reply]:
+    """Take the category chosen; what is typed instead is used as meant: "gak tau" is "Lainnya", a question is
+    answered, a place is kept as the complaint's place and a detail added to the story (they had been dropped with
+    "Silakan pilih salah satu"), and the category asked again."""
     lapor = data(turn)
     if not (turn.choice and turn.choice.startswith("cat:")):
-        if says_skip(turn.text):
+        if says_skip(turn.text) or (turn.choice is None and _DONT_KNOW.match(turn.text)):
             turn.choice = "cat:-"
+        elif turn.choice is None and asks(turn):
+            return await aside(turn)
+        elif turn.choice is None and not lapor.get("address") and only_a_place(turn, turn.text):
+            return _place_early(turn) + ask_category(turn)
+        elif turn.choice is None and adds_detail(turn.text):  # "di los ikan blok b lantai 1, tiap pagi"
+            lapor["description"] = clean_text(f"{lapor['description']}\n{detail_of(turn.text)}", MAX_DESCRIPTION)[0]
+            turn.record("complaint_step", "detail_added")
+            return [Reply(complaint_texts.DETAIL_TAKEN)] + ask_category(turn)
         else:
             return [Reply(complaint_texts.PICK_ONE)] + ask_category(turn)
     category = turn.kb.category(turn.choice[4:])

@@ -135,6 +135,11 @@ _ADDRESS_WORDS = frozenset({
     "next", "to", "behind", "front", "live", "i"})
 
 
+# A landmark beside an address: "dekat Pasar Baru", "depan masjid raya" (up to a comma or full stop).
+_LANDMARK = re.compile(r"\b(?:dekat|dkt|dakek|depan|dpn|didepan|samping|sebelah|belakang|seberang|near|behind|"
+                       r"opposite)\s+[^,.;\n]+", re.IGNORECASE)
+
+
 def only_a_place(turn: Turn, text: str) -> bool:
     """Tell whether a message gives where and nothing of what: a street or a kelurahan, with words around an address
     and landmarks ("sy di jln gajah mada gunung pangilun dpn toko harapan"), and no problem the router would place
@@ -143,7 +148,7 @@ def only_a_place(turn: Turn, text: str) -> bool:
     street = place_in_story(text, places)
     if street is None and places.find(text) is None:
         return False
-    rest = text
+    rest = _LANDMARK.sub(" ", text)  # "dekat Pasar Baru" says where, not what (it had read as a market's matter)
     for part in (street or "").split(", "):
         rest = re.sub(re.escape(part), " ", rest, flags=re.IGNORECASE) if part else rest
     left = [w for w in words(places.names_blanked(rest)).split() if w not in _ADDRESS_WORDS and not w.isdigit()]

@@ -147,6 +147,7 @@ def name_taken(name: str, shown: bool) -> str:
             "dipublikasikan.")
 
 
+NAME_REMOVED = "Baik, nama yang Anda ketik kami hapus; laporan dikirim tanpa nama."
 NAME_HIDDEN = ("Baik, nama Anda tidak akan disebut bila laporan dipublikasikan. Petugas instansi yang menangani tetap "
                "dapat melihat identitas Anda untuk menindaklanjuti laporan.")
 
@@ -204,6 +205,11 @@ def place_noted(place: str) -> str:
 def place_changed(address: str) -> str:
     """Say that the complaint's place was changed or corrected, as it now reads."""
     return f"Baik, lokasinya kami ubah menjadi: “{address}”."
+
+
+def place_kept(address: str) -> str:
+    """Say that a place typed before it was asked is kept as the complaint's place."""
+    return f"Baik, lokasinya kami catat: “{address}”."
 
 
 def amended_place(address: str, fix: str) -> str:

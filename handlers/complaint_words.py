@@ -119,8 +119,14 @@ def about_instead(text: str) -> str | None:
     if m is None:
         return None
     said = words(text)[m.end():].strip()
-    rest = _ABOUT_INSTEAD.match(said) or _NOT_X_BUT.match(said)
+    rest = _ABOUT_INSTEAD.match(said) or _NOT_X_BUT.match(said) or _NOT_X_THE_Y.match(said)
     return rest.group("about").strip() if rest else None
+
+
+# "eh bukan jalan, yg rusak itu jembatan kecil di atas bandar" (read without punctuation, after the "bukan").
+_NOT_X_THE_Y = re.compile(r"^\w+(?:\s+\w+)?\s+(?:yg|yang|nan)\s+(?:rusak|bermasalah|mati|patah|bocor|tersumbat|"
+                          r"mampet|roboh|runtuh|dimaksud|saya\s+maksud|sy\s+maksud)\s+(?:itu|tu|ini|iko|nya)\s+"
+                          r"(?P<about>.{3,})$", re.IGNORECASE | re.S)
 
 
 # "(maaf salah,) bukan genangan, itu air PDAM bocor": what it is instead (read without punctuation).
@@ -230,12 +236,14 @@ def adds_detail(text: str) -> bool:
 # "jalan" and a capitalised name (a lower-case "jalan" is the road the story is about), a house number, and the
 # kelurahan named right after it.
 _STOP = (r"(?=\s*(?:[,.;:!?]|$|\s(?i:yang|yg|sudah|udah|udh|sejak|dari|dr|mati|rusak|is|has|was|since|for|depan|dekat|"
-         r"dkt|sebelah|di|dan|tapi|arah|kel|kelurahan|kec|kecamatan|rt|rw|ada|ga|gak|tidak|belum|blm)\b))")
-_NUMBER = r"(?P<number>\s*(?i:no|nomor|nomer|nr)\.?\s*\d+\w*)?"
-_CAPITALISED = r"[A-Z0-9][\w.'/-]*(?:\s+[A-Z0-9][\w.'/-]*){0,3}"  # "Khatib Sulaiman", "Ahmad Yani"
+         r"dkt|dpn|sebelah|di|dan|tapi|arah|kel|kelurahan|kec|kecamatan|rt|rw|ada|ga|gak|tidak|belum|blm)\b))")
+_NUMBER = r"(?P<number>\s*(?i:no|nomor|nomer|nr|km)\.?\s*\d+\w*)?"  # "jl. by pass km 10"
+_CAPITALISED = r"[A-Z0-9][\w.'/-]*(?:[ \t]+[A-Z0-9][\w.'/-]*){0,3}"  # "Khatib Sulaiman", "Ahmad Yani" (one line)
 _STREET = re.compile(r"\b(?:(?i:jln|jl)\.?\s*|[Jj]alan\s+)(?P<cap>" + _CAPITALISED + ")"
                      + _NUMBER.replace("number", "num")
-                     + r"|\b(?i:jln|jl)\.?\s*(?P<short>[a-z0-9][\w.'/-]*(?:\s+[\w.'/-]+){0,2}?)" + _NUMBER + _STOP)
+                     + r"|\b(?i:jln|jl)\.?[ \t]*(?P<short>[a-z0-9][\w.'/-]*(?:[ \t]+[\w.'/-]+){0,2}?)" + _NUMBER
+                     + _STOP)
+_STREET_WORD = re.compile(r"\b(?:jl|jln|jalan)\b\.?", re.IGNORECASE)
 MAX_PLACE = 80  # characters of a place taken from a story (a button's label)
 # Between a street and the kelurahan after it: "Jl. Veteran, kel. Purus", "jalan Khatib Sulaiman Ulak Karang Utara"
 # (all of what stands between, or the end of a street that ran on into it).
@@ -247,6 +255,10 @@ _KELURAHAN_WORD_LAST = re.compile(_KELURAHAN_WORD + "$", re.IGNORECASE)
 def place_in_story(story: str, places: Places) -> str | None:
     """Return the street address a story gives, with the kelurahan or kecamatan named right after it, else None."""
     m = _STREET.search(story)
+    if m is None and (jl := _STREET_WORD.search(story)) and (named := places.next_name(story, jl.end())):
+        # "jl. gajah mada gunung pangilun dpn toko": the kelurahan after the street ends it
+        story = f"{story[:named.start()].rstrip()}, {story[named.start():]}"
+        m = _STREET.search(story)
     name = m and (m.group("short") or m.group("cap") or "").strip()
     if not name:
         return None
@@ -321,5 +333,7 @@ _ABOUT_THE_PHOTO = re.compile(r"\b(?:foto\w*|gambar\w*|photos?|pictures?|pics?)\
 def besides_the_photo(text: str) -> str:
     """Return what a message typed at the photo step says besides the photo ("fotonyo beko ambo kirim, lampunyo tiang
     nomor 45" → "lampunyo tiang nomor 45"; "" when it only speaks of the photo)."""
-    parts = [p.strip() for p in re.split(r"[,.;!]+", text) if p.strip()]
-    return ", ".join(p for p in parts if not _ABOUT_THE_PHOTO.search(p))
+    pieces = re.split(r"([,.;!]+(?:\s+|$))", text)  # parts and the marks after them ("jl. x", a web address: one)
+    kept = "".join(part + mark for part, mark in zip(pieces[0::2], [*pieces[1::2], ""])
+                   if part.strip() and not _ABOUT_THE_PHOTO.search(part))
+    return kept.strip(" ,;!")

@@ -589,13 +589,13 @@ async def test_a_nik_and_phone_in_the_story_are_filed_as_written_but_shown_back_
         await chat.say("lewati")
     assert "Ringkasan laporan" in chat.text
     assert "1371011203850004" not in chat.text and "6677" not in chat.text
-    assert "NIK saya ****" in chat.text and "08******99" in chat.text
+    assert "NIK saya ••••" in chat.text and "08••••••99" in chat.text
     await chat.say("ya")
     ticket = re.search(TICKET_RE, chat.text).group(0)
     [row] = await complaints(chat)
     assert row.description == story  # the OPD needs them to act
     await chat.say(f"/status {ticket}")
-    assert "1371011203850004" not in chat.text and "NIK saya ****" in chat.text
+    assert "1371011203850004" not in chat.text and "NIK saya ••••" in chat.text
 
 
 async def test_a_pin_outside_the_city_is_not_taken_and_the_place_is_asked_again(chat: Chat) -> None:
@@ -653,7 +653,7 @@ def test_a_place_names_the_kelurahan_and_kecamatan_once() -> None:
 
 async def test_a_nik_or_phone_typed_as_the_address_is_shown_back_masked(chat: Chat) -> None:
     await summary_with_address(chat, "rumah a.n. Budi NIK 1371045507890002 hp 081266123456 jl. nipah")
-    assert "1371045507890002" not in chat.text and "081266123456" not in chat.text and "NIK ****" in chat.text
+    assert "1371045507890002" not in chat.text and "081266123456" not in chat.text and "NIK ••••" in chat.text
 
 
 @pytest.mark.parametrize(("text", "point"), [
@@ -1022,3 +1022,20 @@ async def test_a_story_that_says_nothing_wrong_is_asked_what_is_wrong(padang: Ch
     await padang.say("ya")
     await padang.skip_to_summary()
     assert "Masalah: ada masalah di dekat rumah sy, tolong ditindak\ngot depan rumah mampet" in padang.text
+
+
+async def test_what_is_typed_at_the_category_step_is_used_not_dropped(padang: Chat) -> None:
+    """A detail, a place or "gak tau" typed instead of a category had been dropped with "Silakan pilih salah satu"."""
+    await padang.say("/lapor")
+    await padang.say("ada pungutan liar di pasar raya, pedagang dimintai uang tiap hari")
+    await padang.say("ya")
+    assert "Pilih jenis masalahnya" in padang.text
+    await padang.say("yang minta uang itu oknum yang ngaku petugas, tiap pagi jam 7")
+    assert complaint_texts.DETAIL_TAKEN in padang.text and "Pilih jenis masalahnya" in padang.text
+    await padang.say("lokasinya di jl. m. yamin, kampung jao")
+    assert "lokasinya kami catat: “jl. m. yamin, kampung jao”" in padang.text
+    assert "Pilih jenis masalahnya" in padang.text
+    await padang.say("ga tau")  # the category unknown: "Lainnya"; the place is not asked again
+    assert "Kirim lokasi" not in padang.text
+    await padang.skip_to_summary()
+    assert "oknum yang ngaku petugas" in padang.text and "Lokasi: jl. m. yamin, kampung jao" in padang.text
