@@ -12,6 +12,7 @@ import re
 
 from handlers import complaint_texts, texts
 from handlers.complaint_state import said_yes
+from handlers.complaint_words import says_cancel
 from handlers.context import Turn
 from handlers.emergency import emergency_reply, is_emergency
 from handlers.intents import is_question
@@ -33,6 +34,12 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
         return None
     if turn.msg.photo:  # the photo sent just after filing belongs to that complaint (not a new one)
         return await _photo_after(turn, filed)
+    if ((turn.command is not None and turn.command[0] == "batal" and not turn.command[1])
+            or (turn.choice is None and says_cancel(turn.text) and not _NAMES_IT.search(turn.text))):
+        # "batal" just after "Ya, kirim" (crossing it): it is sent; how to withdraw it ("Tidak ada proses" had
+        # said nothing of it)
+        turn.state["filed"] = filed
+        return [Reply(complaint_texts.cancel_after_filing(filed["ticket"]), options=texts.MENU)]
     if turn.choice is None and _ADD_PHOTO.search(turn.text):  # "tambah foto ke laporan": send it now
         turn.state["filed"] = filed
         return [Reply(complaint_texts.send_photo_now(filed["ticket"]), request="photo")]
@@ -48,6 +55,10 @@ async def filed_again(turn: Turn) -> list[Reply] | None:
     turn.state["filed"] = filed  # a third try is told the same
     turn.record("complaint_step", "filed_again", data={"ticket": filed["ticket"]})
     return [Reply(complaint_texts.filed_already(filed["ticket"]), options=texts.MENU)]
+
+
+# A cancel that names the complaint ("batalkan laporan ini", "batalkan PDG-…") asks to withdraw it (handlers.status).
+_NAMES_IT = re.compile(r"\b(?:laporan\w*|tiket|ticket|report|[A-Z]{2,5}-[A-Z0-9]{4,})\b", re.IGNORECASE)
 
 
 # "brp lama ditanggapi?", "kapan diperbaiki?": asking when it is handled, in a few words ("kapan jadwal angkut

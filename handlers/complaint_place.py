@@ -112,7 +112,7 @@ async def photo_step(turn: Turn) -> list[Reply]:
         if detail and adds_detail(detail):  # "fotonyo beko ambo kirim, lampunyo tiang nomor 45": the pole's number
             return [add_detail(turn, detail)] + ask_photo(turn)
         return [Reply(complaint_texts.PHOTO_AGAIN, options=(texts.SKIP,), request="photo")]
-    return to_name(turn)
+    return ([Reply(complaint_texts.PHOTO_RECEIVED)] if turn.msg.photo else []) + to_name(turn)  # said, as elsewhere
 
 
 def add_detail(turn: Turn, detail: str | None = None) -> Reply:

@@ -269,6 +269,7 @@ def filed_already(ticket: str) -> str:
 
 # --- status and rating ----------------------------------------------------------------------
 
+NONE_SENT_YET = "Belum ada laporan Anda yang terkirim; laporan yang sedang Anda buat belum dikirim."
 NO_COMPLAINTS = "Anda belum pernah membuat laporan. Ketik **lapor** untuk membuat laporan baru."
 NOT_FOUND = ("Nomor laporan tidak ditemukan. Periksa kembali nomornya; laporan hanya dapat dicek dari akun "
              "Telegram atau WhatsApp, atau dari peramban (browser) yang sama, yang dipakai saat melapor.")
@@ -295,6 +296,12 @@ RATING_FAILED = "Maaf, penilaian untuk laporan itu tidak dapat disimpan."
 WITHDRAW_LABEL = "Batalkan laporan ini"
 WITHDRAW_YES_LABEL = "Ya, batalkan"
 WITHDRAW_NO_LABEL = "Tidak, lanjutkan"
+
+
+def cancel_after_filing(ticket: str) -> str:
+    """Answer a cancel that comes just after the complaint was sent."""
+    return (f"Laporan **{ticket}** sudah terkirim ke instansi. Jika ingin menariknya kembali, ketik "
+            f"**batalkan {ticket}**.")
 
 
 def withdraw_question(ticket: str) -> str:

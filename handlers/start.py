@@ -13,6 +13,7 @@ from handlers.complaint_state import OPTIONAL_STEPS, clear, says_skip
 from handlers.complaint_words import says_take_back
 from handlers.context import Turn
 from handlers.intents import opens_with_salam
+from handlers.status import names_last_report
 from handlers.messages import UNKNOWN_COMMAND, Reply
 from handlers.smalltalk import HELP_WORDS, START_WORDS, is_cancel, plain_words, small_talk
 from knowledge.records.tickets import find_city_ticket
@@ -70,6 +71,8 @@ async def handle(turn: Turn) -> list[Reply] | None:
     if name == "batal":
         if command and command[1] and find_city_ticket(command[1], turn.kb.city.code):
             return None  # "/batal PDG-AWDEKK": withdrawing that complaint (handlers.status), not the draft
+        if not turn.state.get("flow") and names_last_report(turn.text):
+            return None  # "batalkan laporan ini" with no draft open: the latest complaint (handlers.status)
         return _cancel(turn)
     if name == "tanya":
         turn.state.pop("flow", None)

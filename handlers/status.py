@@ -35,9 +35,14 @@ _WITHDRAW_WORDS = re.compile(r"\b(?:di)?(?:batal\w*|cabut\w*|tarik\w*|hapus\w*)\
 
 # "laporan tadi", "laporan saya", "my last report": the resident's own latest complaint, named without its ticket.
 _LAST_REPORT = re.compile(r"\b(?:laporan|pengaduan|aduan|report|complaint)\w*\s+(?:\w+\s+){0,2}?(?:saya|sy|ku|aku|ambo|"
-                          r"tadi|td|terakhir|barusan|sebelumnya|yang\s+tadi|yg\s+tadi)\b|\b(?:my|the)\s+(?:last\s+)?"
+                          r"tadi|td|terakhir|barusan|sebelumnya|yang\s+tadi|yg\s+tadi|ini|itu|tu)\b|\b(?:my|the|this)\s+(?:last\s+)?"
                           r"(?:report|complaint)\b|\b(?:laporan|pengaduan|aduan)(?:nya|ku)\b", re.IGNORECASE)
 WITHDRAW_WORDS = 16  # a longer message tells a story that mentions cancelling
+
+
+def names_last_report(text: str) -> bool:
+    """Tell whether a message speaks of the resident's latest complaint ("batalkan laporan ini", "my last report")."""
+    return bool(_LAST_REPORT.search(text))
 
 
 async def _latest_withdrawable(turn: Turn) -> str | None:
@@ -102,6 +107,8 @@ async def _list(turn: Turn) -> list[Reply]:
     turn.record("command", "status")
     resident = await turn.resident()
     rows = await turn.services.complaints.list_for_resident(turn.session, resident.id)
+    if not rows and turn.state.get("flow"):  # the one being written is not sent yet (the reminder follows)
+        return [Reply(complaint_texts.NONE_SENT_YET)]
     if not rows:
         return [Reply(complaint_texts.NO_COMPLAINTS, options=(texts.REPORT, texts.ASK))]
     rows = sorted(rows, key=lambda r: r.created_at, reverse=True)[:MAX_LISTED]

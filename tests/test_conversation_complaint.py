@@ -147,6 +147,7 @@ async def test_location_shared_photo_sent_and_name_shown(chat: Chat) -> None:
     await chat.say("bukan foto")
     assert "kirim foto" in chat.text.lower() and chat.last[-1].request == "photo"
     await chat.say(photo=Photo("test/abc.jpg"))
+    assert chat.last[0].text == complaint_texts.PHOTO_RECEIVED  # said (the twenty-third QA pass: it was not)
     await chat.choose("Tampilkan nama")
     assert "titik -0.94710, 100.41720" in chat.text and "- Foto: ada" in chat.text and "ditampilkan" in chat.text
     await chat.choose("Ya, kirim")
@@ -207,7 +208,7 @@ async def test_help_and_status_in_the_middle_keep_the_flow(chat: Chat) -> None:
     assert "112" in chat.text and "belum terkirim" in chat.text
     assert chat.options == ["Ya, benar", "Pilih instansi lain"]  # the step is asked again
     await chat.say("/status")
-    assert "belum pernah membuat laporan" in chat.text and "belum terkirim" in chat.text
+    assert complaint_texts.NONE_SENT_YET in chat.text and "belum terkirim" in chat.text
     await chat.say("1")
     assert chat.last[-1].request == "location"
 
@@ -1039,3 +1040,20 @@ async def test_what_is_typed_at_the_category_step_is_used_not_dropped(padang: Ch
     assert "Kirim lokasi" not in padang.text
     await padang.skip_to_summary()
     assert "oknum yang ngaku petugas" in padang.text and "Lokasi: jl. m. yamin, kampung jao" in padang.text
+
+
+async def test_status_and_cancel_around_filing_say_what_is_sent(padang: Chat) -> None:
+    """Twenty-third QA pass: "status" with a draft open said "belum pernah membuat laporan"; "batal" just after
+    filing said "Tidak ada proses yang sedang berjalan"; "batalkan laporan ini" then did nothing."""
+    await padang.say("/lapor")
+    await padang.say("got depan rumah mampet, air meluap tiap hujan")
+    await padang.say("status")
+    assert complaint_texts.NONE_SENT_YET in padang.text and "belum pernah" not in padang.text
+    await padang.say("ya")
+    await padang.skip_to_summary()
+    await padang.say("ya")
+    [filed] = await complaints(padang)
+    await padang.say("batal")
+    assert f"**{filed.ticket}** sudah terkirim" in padang.text and f"batalkan {filed.ticket}" in padang.text
+    await padang.say("batalkan laporan ini")
+    assert f"membatalkan laporan **{filed.ticket}**?" in padang.text
