@@ -115,6 +115,9 @@ _OTHERS = re.compile(
     r"\b(?:cari(?:in|kan)?|minta|kasih\s+tau|kasih|beri(?:tahu|kan)?|tau|tahu|lihat|liat|cek)\s+(?:\w+\s+){0,3}?"
     r"(?:alamat|no\s*hp|nomor\s+(?:hp|telepon|telp|wa)|nomer\s+hp|nik|data)\s+(?:\w+\s+){0,3}?"
     r"(?:orang|tetangga|namanya|atas\s+nama|si)\b|"
+    # "cari alamat rumah mantan sy", "alamat atas nama Budi Santoso dmn" (the twenty-fourth QA pass: a menu)
+    r"\b(?:alamat|no\s*hp|nomor\s+(?:hp|telepon|telp|wa)|nomer\s+hp|nik)\s+(?:rumah\s+)?(?:\w+\s+)?"
+    r"(?:mantan|pacar|istri|suami|selingkuhan|orang\s+ini|atas\s+nama)\b|"
     r"\bsiapa\s+(?:yang|yg|nan)\s+(?:lapor\w*|ngelapor\w*|melapor\w*|mengadu\w*|ngadu\w*|maadu\w*)\s*"
     r"(?:$|[?!.,]|(?:saya|sy|aku|ambo|kami|warung|usaha|toko|kios|rumah|tempat|lapak)\b)|"
     r"\bwho\s+(?:reported|complained\s+about)\b|"
@@ -196,3 +199,17 @@ def asks_if_reporting_costs(text: str) -> bool:
     return "?" in text and bool(_REPORT_COST.search(text)) or bool(re.search(
         r"\b(?:lapor\w*|report\w*)\b[^.!?]{0,30}\b(?:bayar|gratis|free)\s*(?:ga|gak|nggak|tidak|ya|kan|kah)?\s*$",
         text, re.IGNORECASE))
+
+
+# Asking for help with something unlawful or dangerous: forged papers, weapons, explosives.
+_HARMFUL = re.compile(
+    r"\b(?:bikin|buat|membuat|bikinin|buatin|beli|pesan|jual|cari|dapat\w*)\s+(?:\w+\s+){0,4}?(?:palsu|aspal|bodong)\b|"
+    r"\b(?:memalsukan|malsuin|palsukan|nembak\s+(?:ktp|sim|kk))\b|"
+    r"\b(?:bikin|buat|membuat|rakit|merakit)\s+(?:\w+\s+)?(?:bom|molotov|senjata|senpi|bahan\s+peledak|"
+    r"peledak)\b|\b(?:make|build)\s+(?:a\s+)?(?:bomb|weapon|molotov|gun)\b|\bfake\s+(?:id|documents?)\b",
+    re.IGNORECASE)
+
+
+def asks_something_harmful(text: str) -> bool:
+    """Tell whether a message asks for help with forged papers, weapons or explosives ("cara bikin bom molotov")."""
+    return bool(_HARMFUL.search(text))

@@ -105,10 +105,13 @@ _HIDE_NAME = re.compile(
 
 def hides_name(text: str) -> bool:
     """Tell whether a message asks that the reporter's name not be published (or be removed)."""
-    return bool(_HIDE_NAME.search(text)) and typed_name(text) is None
+    return (bool(_HIDE_NAME.search(text)) or removes_name(text)) and typed_name(text) is None
 
 
-_REMOVE_NAME = re.compile(r"\bhapus\s+nama|\bremove\s+my\s+name|"
+_REMOVE_NAME = re.compile(r"\bhapus\s+(?:aja\s+|saja\s+|deh\s+)?nam[ao]|\bremove\s+my\s+name|"
+                          # "jangan pake nama sy deh": no name at all (the twenty-fourth QA pass: it stayed)
+                          r"\b(?:jangan|jgn)\s+(?:pakai|pake|cantumkan|tulis|kasih|masukkan|masukin)\s+nam[ao]|"
+                          r"\banonim\w*(?:\s+(?:saja|aja|ya|yo|min|pak|bu|deh))*\W*$|"
                           # "anonim aja", "tanpa nama", "no name": no name at all (the twenty-third QA pass found the
                           # name given before kept, hidden from publication only)
                           r"^\W*anonim\w*(?:\s+(?:saja|aja|ya|yo|min|pak|bu))*\W*$|\btanpa\s+(?:nama|namo|identitas)\b|"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from handlers import texts
+from handlers import complaint_texts, texts
 from handlers.complaint_state import NOT_AN_ANSWER, words
 from handlers.intents import MENU_LABELS, is_question
 from handlers.smalltalk import small_talk
@@ -76,9 +76,16 @@ def edit_asked(text: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
+# The complaint flow's own buttons, sent again as text ("Laporkan cerita tadi" had been added to a story).
+_FLOW_LABELS = frozenset(o.label.lower() for o in (complaint_texts.TOLD_STORY, complaint_texts.REPORT_ALSO,
+                                                    complaint_texts.REPORT_AGAIN, complaint_texts.EDIT_OPTIONS[0],
+                                                    *complaint_texts.EDIT_OPTIONS[1:]))
+
+
 def is_button_label(text: str) -> bool:
     """Tell whether a text is one of the bot's own button labels (a menu or flow button sent again)."""
-    return texts.is_button_label(text) or " ".join(text.lower().split()).strip(" .!") in MENU_LABELS
+    said = " ".join(text.lower().split()).strip(" .!")
+    return texts.is_button_label(text) or said in MENU_LABELS or said in _FLOW_LABELS
 
 
 _REFUSING = re.compile(r"^(?:(?:eh|ehh|oh|maaf|sorry|min)\s+)*"

@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from handlers.intents import about_complaints, is_question, registers, softened_only, typed_command
+from handlers.intents import (about_complaints, asks_status_plainly, is_question, registers, softened_only,
+                              typed_command)
 from handlers.messages import InboundMessage, Reply
 from knowledge.kb import KnowledgeBase
 from knowledge.places import Places
@@ -61,6 +62,9 @@ def text_to_match(raw: str, limit: int = MAX_MATCH_CHARS) -> tuple[str, bool]:
         question = m.group("question").strip()
         text = f"{text[:limit - len(question) - 3].rstrip()} … {question}"
     return text, cut
+
+
+STATUS_WORDS_IN_FLOW = 6  # a longer message in the middle of a complaint tells more of it
 
 
 def _utcnow() -> dt.datetime:
@@ -125,6 +129,10 @@ class Turn:
             return None  # "status kawin di KTP mau diubah" is a question, not "show my complaints"
         if command is None and self.msg.text and not self.state.get("flow"):
             return typed_command(self.msg.text)  # "mau lapor, lampu jalan mati", "Buat laporan"
+        if (command is None and self.msg.text and self.state.get("step") not in (None, "describe")
+                and len(self.msg.text.split()) <= STATUS_WORDS_IN_FLOW
+                and asks_status_plainly(self.msg.text)):
+            return "status", ""  # "cek laporan sy" at the summary: the complaints (it had been added to the story)
         return command
 
     async def resident(self) -> ResidentRow:

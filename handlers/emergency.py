@@ -194,8 +194,9 @@ def is_emergency(text: str) -> bool:
 def emergency_reply(city: City, text: str = "") -> Reply:
     """Return the reply that opens the answer to an emergency happening now: the numbers to call (PLN's too when the
     message is about electricity); to someone thinking of ending their life, words for them and where help is."""
-    if in_crisis(text):
-        return Reply(texts.CRISIS, kind="emergency")
+    if in_crisis(text):  # said in English: in English too ("I don't want to live anymore")
+        return Reply(f"{texts.CRISIS}\n\n{texts.CRISIS_EN}" if _CRISIS_EN.search(text) else texts.CRISIS,
+                     kind="emergency")
     return Reply(texts.emergency_first(city, electric=bool(_ELECTRIC.search(text))), kind="emergency")
 
 
@@ -220,6 +221,11 @@ _CRISIS = re.compile(
     rf"\b(?:lebih\s+baik|mending|mendingan|labiah\s+baiak|rasanya|rasonyo|rasanyo)\s+(?:{_ME}\s+)?"
     r"(?:mau\s+|ingin\s+|pengen\s+|nio\s+)?mati\b(?!\s+(?:lampu|listrik|air|aia|gaya))",
     re.I)
+
+
+_CRISIS_EN = re.compile(r"\b(?:suicid\w*|kill(?:ing)?\s+myself|end\s+(?:my|it)\s+(?:life|all)|"
+                        r"(?:want|wanna|going)\s+to\s+die|wanna\s+die|don'?t\s+want\s+to\s+live|"
+                        r"no\s+reason\s+to\s+live|(?:hurt|harm)\s+myself|self[\s-]harm)\b", re.I)
 
 
 def in_crisis(text: str) -> bool:
@@ -266,6 +272,16 @@ _PLEA = re.compile(
     re.IGNORECASE)
 
 
+# The emergency still going on, told right after it: "apinya makin besar", "airnya naik lagi", "masih terjebak",
+# "sy lapor lewat sini aja ya" (reporting it here does not bring help now).
+_STILL = re.compile(
+    r"\b(?:makin|semakin|tambah|bertambah|masih|belum)\s+(?:\w+\s+)?(?:besar|tinggi|naik|parah|banyak|deras|dekat|"
+    r"terjebak|kejebak|terkurung|terbakar|menyala|pingsan|ga\s+sadar|gak\s+sadar|tidak\s+sadar|berdarah|sesak)\b|"
+    r"\b(?:lapor|laporkan|melapor)\w*\s+(?:lewat|di|dari)\s+(?:sini|chat|sini\s+aja)\b|"
+    r"\b(?:getting\s+(?:bigger|worse|higher)|still\s+(?:trapped|burning|bleeding|unconscious))\b",
+    re.IGNORECASE)
+
+
 def what_now_fits(text: str) -> bool:
     """Tell whether an emergency message asks what to do now, or tells of someone in danger: what to do while help
     comes fits it better than how to report it afterwards ("anak sy kejang2 demam tinggi skrg gmn")."""
@@ -292,7 +308,9 @@ def after_urgent(turn: Turn) -> list[Reply] | None:
     """Answer a message that follows an emergency or a crisis reply as part of it, else None: what to do now after
     an emergency; after a crisis, anything the knowledge base does not answer for sure gets kind words again."""
     kind = _urgent_lately(turn)
-    if kind == "emergency" and _PLEA.search(turn.text):  # had got "no answer" and a menu with the PKH welfare aid
+    if kind == "emergency" and (_PLEA.search(turn.text) or _STILL.search(turn.text)):
+        # "tolong kirim bantuan cepat" had got "no answer" and a menu with the PKH welfare aid, "apinya makin besar"
+        # a menu with stray dogs
         turn.record("question", "emergency", answered=True)
         return [Reply(texts.emergency_still(turn.kb.city), kind="emergency")]
     if kind == "emergency" and _WHAT_NOW.search(turn.text):

@@ -14,7 +14,8 @@ from typing import Any
 
 from handlers import texts
 from handlers.asks import (asks_about_others, asks_about_privacy, asks_callback, asks_for_human,
-                          asks_if_reporting_costs, asks_what_is_kept, not_that_but, says_not_that)
+                          asks_if_reporting_costs, asks_something_harmful, asks_what_is_kept, not_that_but,
+                          says_not_that)
 from handlers.contact import about_reaching, asked_contact, contact_reply, named_opd
 from handlers.context import Turn
 from handlers.emergency import (after_urgent, answered_beside_crisis, emergency_reply, in_crisis, is_emergency,
@@ -104,6 +105,9 @@ def answer_question(turn: Turn) -> list[Reply]:
     if asks_about_privacy(turn.text):  # "perusahaan tau gak kalau saya yg lapor?": what this service does
         turn.record("question", "privacy", answered=True, text=turn.text)
         return replies + [Reply(texts.PRIVACY, options=(texts.REPORT, texts.ASK_AGAIN))]
+    if asks_something_harmful(turn.text):  # "surat keterangan domisili palsu", "cara bikin bom molotov"
+        turn.record("question", "refused", answered=True)
+        return replies + [Reply(texts.REFUSED, options=(texts.ASK_AGAIN,))]
     if asks_about_others(turn.text):  # "cariin alamat orang namanya Budi", "siapa yg laporin warung sy"
         turn.record("question", "privacy", answered=True)
         return replies + [Reply(texts.OTHERS_DATA, options=(texts.ASK_AGAIN,))]

@@ -156,6 +156,10 @@ _FOLLOW_UP = re.compile(
     r"(?:\s+(?:saya|sy|aku|ambo))?\W*$|"
     r"^\W*(?:no|nomor|nomer)(?:nya|nyo)\s+lupa\b|"
     r"\bforgot\s+(?:my\s+|the\s+)?(?:ticket|report)\s+number\b|"
+    # "laporan kios liar tadi sampe mana", "udh smp mana laporan pkl td" (the twenty-fourth QA pass)
+    r"\b(?:laporan|pengaduan|aduan)\s+(?:\w+\s+){0,3}?(?:kemarin|kemaren|kmrn|tadi|td)\s+(?:(?:udah|sudah|udh|sdh)\s+)?"
+    r"(?:sampai|sampe|smp)\s+(?:mana|mn)\b|"
+    r"\b(?:sampai|sampe|smp)\s+(?:mana|mn)\s+(?:laporan|pengaduan|aduan)\b|"
     # "lobang di bypass yg sy laporkan kmrn gmn kabarnya?": what the resident reported, asked after
     r"\b(?:yang|yg)\s+(?:(?:kemarin|kemaren|kmrn|tadi|td|dulu)\s+)?(?:saya|sy|aku|ambo|kami|ku)\s+"
     r"(?:laporkan|laporin|lapor|lpr|adukan|aduin|ngadu)\b.*\b(?:gimana|gmn|gmna|bagaimana|kabar\w*|belum|blm|kapan|kpn|"
@@ -208,7 +212,7 @@ _REPORT_FILLER = frozenset({
     "min", "pak", "bu", "kak", "it", "this", "that", "itu", "ini", "lah", "kalau", "klo", "gitu", "then", "so",
     "sip", "baik", "just", "can", "you", "yaudah", "ajalah", "segera", "langsung", "lgsg", "nak", "ibu", "bapak",
     "bukan", "tanya", "iko", "ko", "for", "me", "kalo", "lai", "a", "complaint", "mah", "jg", "juga", "udh", "sdh",
-    "siap"})
+    "siap", "lewat", "via", "di", "disini", "sini", "here", "through"})  # "sy lapor lewat sini aja ya"
 _REPORT_WORDS = 8
 
 
@@ -264,6 +268,14 @@ _REPORT_ABOUT = re.compile(
 
 _ASKING_BOT_TO_FILE = re.compile(r"^\W*(?:can|could|would)\s+you\s+(?:please\s+)?(?:file|report|submit|make)\s+"
                                  r"(?:it|this|a\s+complaint|a\s+report)(?:\s+for\s+(?:me|us))?(?:\s+please)?\W*$", re.I)
+
+
+def asks_status_plainly(text: str) -> bool:
+    """Tell whether a message asks after one's complaints in so many words ("cek laporan sy", "laporan pkl td sampe
+    mana"), not merely naming them ("laporan saya soal got mampet" tells one)."""
+    said = " ".join(text.split())
+    status = _STATUS.match(said)
+    return bool(status and (status["ask"] or status["status"] or status["how"])) or bool(_FOLLOW_UP.search(said))
 
 
 def typed_command(text: str) -> tuple[str, str] | None:

@@ -100,7 +100,8 @@ CANCEL_WORDS = {"batal", "batalkan", "batalin", "cancel", "stop", "berhenti", "u
 _CANCEL_FILLER = {"eh", "deh", "aja", "ah", "dulu", "saja", "sj", "aj", "lah", "dong", "sorry", "maaf", "nanti",
                   "nnti", "lapor", "laporan", "laporannya", "lapornya", "pengaduan", "pengaduannya", "report",
                   "it", "this", "i", "the", "saya", "sy", "aku", "yuk", "please", "pls", "kok", "ajalah", "oh",
-                  "kirim", "dikirim", "mending", "mau", "ini", "itu", "tersebut"}
+                  "kirim", "dikirim", "mending", "mau", "ini", "itu", "tersebut",
+                  "gitu", "gt", "gtu", "begitu", "kalau", "klo", "kalo"}  # "oh gt, ok batal aja"
 _SMALL_TALK_WORDS = 8  # longer messages are questions, however polite
 
 

@@ -99,6 +99,9 @@ CRISIS_STILL = ("Saya mendengar Anda, dan perasaan Anda penting. Anda tidak haru
                 "**119** atau **112** (gratis, 24 jam) untuk bicara dengan petugas sekarang, atau datang ke "
                 "**puskesmas** terdekat untuk konseling. Kalau bisa, kabari sekarang juga seseorang yang Anda "
                 "percayai (keluarga, teman, atau tetangga) dan minta ia menemani Anda.")
+CRISIS_EN = ("If you might hurt yourself now, please call **112** or **119** (free, 24 hours) or go to the nearest "
+             "hospital emergency room with someone you trust. To talk to a health worker about how you feel, visit "
+             "the nearest **puskesmas** (community health centre). You are not alone.")
 # What to do while help is on its way, asked right after an emergency ("sy hrs ngapain").
 WHAT_NOW = ("Sambil menunggu bantuan:\n"
             "- Jaga keselamatan Anda sendiri dulu.\n"
@@ -109,6 +112,7 @@ WHAT_NOW = ("Sambil menunggu bantuan:\n"
             "- Orang yang kejang: baringkan miring, jauhkan benda keras, jangan masukkan apa pun ke mulutnya.\n"
             "- Air masuk rumah: pindah ke tempat yang lebih tinggi bersama orang yang sulit berjalan, dan matikan "
             "listrik dari meteran bila aman.\n"
+            "- Kabel listrik putus atau tiang roboh: jauhi, jangan disentuh, dan telepon **PLN 123**.\n"
             "- Temani korban dan ikuti petunjuk petugas di telepon.\n"
             "Pada kebakaran: keluar dan jauhi bangunan, jangan masuk lagi, dan telepon **113**.")
 ELECTRIC_DANGER = ("Kabel atau tiang listrik berbahaya: jauhi dan jauhkan orang lain, jangan disentuh, dan hubungi "
@@ -262,6 +266,8 @@ NO_HUMAN = ("Saya asisten otomatis; di percakapan ini belum ada petugas yang mem
             "sudah dicantumkan instansi itu.\n"
             "- Dalam keadaan darurat, hubungi **112**.")
 AFTER_EMERGENCY = "Setelah keadaan aman, Anda dapat melaporkan kejadiannya ke instansi kota dengan /lapor."
+REFUSED = ("Maaf, saya tidak dapat membantu permintaan itu. Saya melayani pertanyaan tentang layanan Pemerintah "
+           "Kota; jika ada bahaya, hubungi **112** (gratis, 24 jam).")
 REPORTING_FREE = ("Ya, melapor di sini **gratis**, tanpa biaya apa pun. Petugas juga tidak boleh meminta uang untuk "
                   "menindaklanjuti laporan; jika ada yang meminta, laporkan juga.")
 HOW_TO_REPORT = ("Anda bisa melapor langsung di sini: tekan **Buat laporan** atau ketik /lapor, lalu ceritakan "

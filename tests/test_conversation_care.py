@@ -188,7 +188,8 @@ async def test_someone_thinking_of_ending_their_life_gets_kind_words_and_where_h
 # --- leaving a flow in words ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("words", ["gak jadi", "eh gak jadi deh", "ga jadi lapor", "cancel", "batalkan aja"])
+@pytest.mark.parametrize("words", ["gak jadi", "eh gak jadi deh", "ga jadi lapor", "cancel", "batalkan aja",
+                                   "oh gt, ok batal aja"])  # the last: the twenty-fourth QA pass
 async def test_a_flow_is_left_with_words_at_any_step(chat: Chat, words: str) -> None:
     await chat.say("/start")
     await chat.say("/lapor")
@@ -724,3 +725,35 @@ async def test_a_power_cable_down_mid_complaint_gets_the_warning_and_stays_in_th
     ("kalau kabel listrik putus lapor kemana", False), ("kabel listrik semrawut di tiang", False)])
 def test_a_power_cable_down_is_an_emergency(text: str, urgent: bool) -> None:
     assert is_emergency(text) is urgent
+
+
+async def test_the_emergency_still_going_on_gets_the_numbers_again(padang: Chat) -> None:
+    """Twenty-fourth QA pass: "apinya makin besar" after a fire next door got a menu with stray dogs; what to do
+    now after a cable down said nothing of the cable."""
+    await padang.say("TOLONG ada kebakaran di rumah tetangga jl. hos cokroaminoto!!")
+    await padang.say("apinya makin besar")
+    assert "tidak bisa mengirim petugas" in padang.text and "anjing" not in " ".join(padang.options).lower()
+    await padang.say("ada kabel listrik jatuh ke jalan, percikan api")
+    await padang.say("terus sy harus ngapain")
+    assert padang.last[0].text == texts.WHAT_NOW and "PLN 123" in padang.text
+
+
+@pytest.mark.parametrize("text", ["bisa bikin surat keterangan domisili palsu ga", "cara bikin bom molotov",
+                                  "beli ktp palsu dmn"])
+async def test_a_request_for_forged_papers_or_weapons_is_refused(padang: Chat, text: str) -> None:
+    """Twenty-fourth QA pass: these got menus of FAQ entries."""
+    await padang.say(text)
+    assert padang.last[-1].text == texts.REFUSED
+
+
+@pytest.mark.parametrize("text", ["cari alamat rumah mantan sy, namanya Rina Oktavia",
+                                  "alamat atas nama Budi Santoso dmn"])
+async def test_an_exs_or_a_named_persons_address_is_refused(padang: Chat, text: str) -> None:
+    await padang.say(text)
+    assert padang.last[-1].text == texts.OTHERS_DATA
+
+
+async def test_a_crisis_said_in_english_is_answered_in_english_too(padang: Chat) -> None:
+    """Twenty-fourth QA pass: "I don't want to live anymore" got the crisis reply in Indonesian only."""
+    await padang.say("I don't want to live anymore")
+    assert texts.CRISIS in padang.text and texts.CRISIS_EN in padang.text

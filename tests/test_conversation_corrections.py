@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from tests.conftest_chat import Chat
+from handlers import complaint_texts
 from handlers.messages import Photo
 from tests.test_conversation_complaint import COMPLAINT, complaints, file_complaint
 
@@ -778,3 +779,28 @@ def test_the_street_a_story_names_is_found_before_its_kelurahan(story: str, plac
     from knowledge.places import Places
 
     assert place_in_story(story, Places.for_kb(default_kb_path())) == place
+
+
+@pytest.mark.parametrize("said", ["jangan pake nama sy deh, takut ketauan tetangga", "hapus aja namanya, anonim aja"])
+async def test_the_twenty_fourth_qa_pass_asks_for_no_name(padang: Chat, said: str) -> None:
+    """The name had stayed, and "hapus aja namanya, anonim aja" had been added to the story."""
+    await padang.say("/lapor")
+    await padang.say("tetangga setel musik keras tiap malam sampe jam 2, berisik")
+    await padang.say("ya")
+    await padang.skip_to_summary()
+    await padang.say("nama: Hendra Saputra")
+    await padang.say(said)
+    assert "kami hapus" in padang.text and "Nama: anonim" in padang.text and "Hendra" not in padang.text
+    assert said not in padang.text
+
+
+async def test_a_stale_button_or_a_status_request_at_the_summary_is_no_detail(padang: Chat) -> None:
+    """Twenty-fourth QA pass: "Laporkan cerita tadi" and "cek laporan sy" had been added to the story."""
+    await padang.say("/lapor")
+    await padang.say("lampu jalan mati udh seminggu di jl. by pass km 10")
+    await padang.say("Laporkan cerita tadi")
+    assert "kami tambahkan" not in padang.text
+    await padang.say("ya")
+    await padang.skip_to_summary()
+    await padang.say("cek laporan sy")
+    assert complaint_texts.NONE_SENT_YET in padang.text and "\ncek laporan sy" not in padang.text
