@@ -80,6 +80,9 @@ def read_with_previous(turn: Turn, previous: dict[str, Any], before: Faq | None)
         # whose answer asks for the KK, is not the legalisation entry's question)
         if about_previous(turn, before, alone if match.decision == "answer" else None):
             # "brp lama pemasangannya" after the PDAM connection answer: about that, not the billboard tax
+            hours = same_opd(turn, before) if asks_office_hours(turn) and not quoted_lines(turn, before) else None
+            if hours is not None and hours.decision == "answer":  # "buka hari sabtu?" after a lost KK: its office's
+                return Reading(f"{turn.text} {topic_of(turn, previous['text'])}", hours, True)  # hours, not "no more"
             return from_previous(turn, before, again(before), or_this(other))
         if is_short(turn):
             # Read with the question before, a third entry that fits both ("kalau telat dendanya berapa?" after

@@ -45,8 +45,9 @@ class Aspect(NamedTuple):
 
 # A deadline for the resident is not how long the service takes: "Laporkan kelahiran paling lambat 60 hari sejak
 # lahir" does not answer "how long will it take?".
-_DEADLINE = re.compile(r"\bpaling\s+lambat\b[^.\n]*\b(?:sejak|setelah|sesudah|terhitung)\b|\bbatas\s+waktu\b",
-                       re.IGNORECASE)
+_DEADLINE = re.compile(r"\bpaling\s+lambat\b[^.\n]*\b(?:sejak|setelah|sesudah|terhitung)\b|\bbatas\s+waktu\b|"
+                       # nor is going in person ("tetap harus datang langsung": it had answered "brp lama jadinya")
+                       r"\b(?:datang|secara|hadir|harus)\s+langsung\b", re.IGNORECASE)
 # Opening hours are said with a time or a day: "tutup" alone is also "cover the water tanks" (3M Plus), and
 # "minggu" is also a week ("setiap minggu").
 _HOURS = re.compile(r"\d{1,2}[.:]\d{2}|\bpukul\b|\b24\s*jam\b|\bjam\s+(?:kerja|layanan|operasional|buka|pelayanan)\b|"
@@ -57,6 +58,7 @@ _WHERE = Aspect(frozenset({"mana", "lokasi", "tempat", "where"}),  # where to go
                 frozenset({"kantor", "mpp", "loket", "alamat", "kelurahan", "kecamatan", "gedung", "datang"}), web=True)
 # Where the office is, asked as typed ("kantornya di mana", "di ma kantua nyo?", "alamatnya?", "where is the office")
 _WHERE_TYPED = re.compile(r"\b(?:di\s*ma(?:na)?|dmn|dimn|mana|alamat\w*|lokasi\w*|where)\b", re.IGNORECASE)
+_AGE = re.compile(r"\d+\s*(?:tahun|thn|bulan)\b|\bbayi\b|\bdewasa\b|\bdi\s+bawah\s+umur\b", re.IGNORECASE)
 _COST = Aspect(frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "pungut", "cicil", "murah",
                           "mahal", "uang", "ongkos", "free", "cost"}),
                frozenset({"biaya", "bayar", "gratis", "tarif", "harga", "retribusi", "rp", "pungut", "cicil", "uang",
@@ -83,6 +85,9 @@ ASPECTS: tuple[Aspect, ...] = (
            frozenset({"syarat", "bawa", "dokumen", "berkas", "fotokopi", "asli", "siapkan", "lampirkan"}),
            of_a_service=True),
     Aspect(frozenset({"wakil", "kuasa"}), frozenset({"wakil", "kuasa"}), of_a_service=True),
+    # the age it is for ("umur brp bisa bikin" after the KIA: "di bawah 17 tahun", not only the photo rule)
+    Aspect(frozenset({"umur", "usia", "age"}), frozenset({"usia", "umur", "tahun", "bayi"}), must=_AGE,
+           of_a_service=True),
     # how to reach the office, or where it is ("kantornya di mana?", "where is the office?"): the OPD's contact
     Aspect(frozenset({"nomor", "telepon", "kontak", "hubung", "call", "wa", "whatsapp", "phone", "alamat", "kantor",
                       "office", "address"}),

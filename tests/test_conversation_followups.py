@@ -372,3 +372,23 @@ async def test_whether_reporting_costs_anything_is_answered_at_any_step(padang: 
     await padang.say("batal")
     await padang.say("lapor di sini bayar ga?")
     assert texts.REPORTING_FREE in padang.text
+
+
+async def test_the_age_and_the_time_asked_after_an_answer_get_their_lines(padang: Chat) -> None:
+    """Twenty-fourth QA pass: "umur brp bisa bikin" after the KIA quoted only its photo rule ("usia 5 tahun ke atas"),
+    which reads as if the KIA started at 5; "brp lama jadinya" after the online services quoted "harus datang
+    langsung" (in person, not how long)."""
+    await padang.say("bikin kia anak gmn")
+    await padang.say("umur brp bisa bikin")
+    assert "di bawah 17 tahun" in padang.text
+    await padang.say("syarat bikin kk baru")
+    await padang.say("kalo online bisa?")
+    await padang.say("brp lama jadinya")
+    assert "datang langsung" not in padang.text and "selesai" in padang.text
+
+
+async def test_the_offices_hours_asked_after_an_answer_without_them(padang: Chat) -> None:
+    """Twenty-fourth QA pass: "buka hari sabtu?" after the lost KK got "sudah ada di jawaban sebelumnya"."""
+    await padang.say("kk sy hilang gmn")
+    await padang.say("buka hari sabtu?")
+    assert "hari kerja (Senin–Jumat)" in padang.text and "sudah ada di jawaban sebelumnya" not in padang.text

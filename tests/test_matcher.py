@@ -189,6 +189,7 @@ def test_the_issues_examples_are_answered(padang, question, faq_id):
     ("how do i get a KTP as a new resident", "dukcapil-pindah-datang", True),  # was: a new street light first
     # the twenty-third QA pass: disaster food aid ("rumah rusak kena gempa" in its phrasing)
     ("nak, ibu mau tanya, kartu keluarga ibu rusak kena banjir, bagaimana ya", "dukcapil-kk-hilang-rusak", True),
+    ("mpp padang dmn alamatnya", "dpmptsp-mpp-layanan", True),  # the twenty-fourth: moving house ("alamat")
 ])
 def test_questions_found_by_hand_lead_with_the_right_entry(padang, question, faq_id, answered):
     m = padang.match(question)
