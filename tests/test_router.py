@@ -85,6 +85,8 @@ def test_default_kb_routes_common_complaints():
     ("Jalan berlubang besar di jl. hamka, NIK saya 1371012345678901 hp 081234567890", "dpupr", "jalan-rusak"),
     # the nineteenth: Disdag's market cleanliness, for a 'gang' in its example
     ("drainase tersumbat, gang tergenang", "dpupr", "drainase-tersumbat"),
+    # the twenty-fourth: Dishub's broken traffic lights, for the "simpang lampu merah" where it happens
+    ("anak punk minta duit maksa ke pengendara di simpang lampu merah andalas", "dinsos", "pengemis-gelandangan"),
 ])
 def test_complaints_found_by_hand_reach_the_right_opd(text, opd, category):
     route = ComplaintRouter(load_kb(default_kb_path()).kb, Normalizer.default()).route(text)
