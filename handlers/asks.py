@@ -192,13 +192,14 @@ _REPORT_WORD = r"(?:lapor\w*|melapor\w*|pengaduan|aduan|mengadu|report\w*|compla
 _COST_WORD = r"(?:gratis|bayar\w*|biaya\w*|ongkos|free|cost\w*|fee|charge\w*|pay)"  # not "pungutan": pungli reported
 _REPORT_COST = re.compile(rf"\b{_COST_WORD}\b[^.!?]{{0,30}}\b{_REPORT_WORD}|"
                           rf"\b{_REPORT_WORD}\b[^.!?]{{0,30}}\b{_COST_WORD}\b", re.IGNORECASE)
+# ... or asked without a question mark: "lapor disini gratis", "lapor di sini bayar ga"
+_REPORT_COST_UNMARKED = re.compile(r"\b(?:lapor\w*|report\w*)\b[^.!?]{0,30}\b(?:bayar|gratis|free)\s*"
+                                   r"(?:ga|gak|nggak|tidak|ya|kan|kah)?\s*$", re.IGNORECASE)
 
 
 def asks_if_reporting_costs(text: str) -> bool:
     """Tell whether a message asks if reporting here costs anything ("ini gratis kan lapor disini?")."""
-    return "?" in text and bool(_REPORT_COST.search(text)) or bool(re.search(
-        r"\b(?:lapor\w*|report\w*)\b[^.!?]{0,30}\b(?:bayar|gratis|free)\s*(?:ga|gak|nggak|tidak|ya|kan|kah)?\s*$",
-        text, re.IGNORECASE))
+    return ("?" in text and bool(_REPORT_COST.search(text))) or bool(_REPORT_COST_UNMARKED.search(text))
 
 
 # Asking for help with something unlawful or dangerous: forged papers, weapons, explosives.

@@ -24,12 +24,12 @@ from rapidfuzz import fuzz
 from handlers import complaint_texts, faq, texts
 from handlers.asks import asks_about_privacy, asks_for_human, asks_if_reporting_costs
 from handlers.complaint_flow import ask_current, aside, asks, cancelled, location_received, reprompt, urgent_first
-from handlers.complaint_place import (add_detail, location_step, name_given, name_hidden, name_removed, name_step,
-                                      name_typed_step, photo_step, place_fixed)
+from handlers.complaint_place import (location_step, name_given, name_hidden, name_removed, name_step, name_typed_step,
+                                      photo_step, place_fixed)
 from handlers.complaint_prompts import (ASKS, ask_category, ask_confirm, ask_describe, ask_location, ask_opd,
                                         ask_opd_all, ask_photo)
-from handlers.complaint_route import (asked_instead, confirm_route, describe, office_instead, pick_category, pick_opd,
-                                      to_office, typed_beside)
+from handlers.complaint_route import (add_detail, asked_instead, confirm_route, describe, office_instead,
+                                      pick_category, pick_opd, to_office, typed_beside)
 from handlers.complaint_state import (BACK, MIN_DESCRIPTION, clear, data, go, said_yes, says_skip, store_location,
                                       take_back, words)
 from handlers.complaint_story import offered_report, place_told, recent, refers_to, reported, told_lately

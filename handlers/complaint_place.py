@@ -11,13 +11,12 @@ from handlers import complaint_texts, texts
 from handlers.complaint_flow import MAX_ALSO, after_location, ask_current, aside, asks, tells_another_problem, to_name
 from handlers.complaint_names import bare_name, removes_name
 from handlers.complaint_prompts import STORY_PLACE, ask_confirm, ask_location, ask_name, ask_name_typed, ask_photo
-from handlers.complaint_state import (MAX_DESCRIPTION, NOT_AN_ANSWER, data, go, no_photo_reason, said_yes, says_skip,
-                                      store_location, typed_point, words)
-from handlers.complaint_route import story_grows
-from handlers.complaint_words import (about_instead, adds_detail, besides_the_photo, corrected_place, detail_of,
-                                      is_button_label,
+from handlers.complaint_state import (NOT_AN_ANSWER, data, go, no_photo_reason, said_yes, says_skip, store_location,
+                                      typed_point, words)
+from handlers.complaint_route import add_detail, story_grows
+from handlers.complaint_words import (about_instead, adds_detail, besides_the_photo, corrected_place, is_button_label,
                                       place_fix, place_instead)
-from handlers.context import Turn, clean_text
+from handlers.context import Turn
 from handlers.messages import Reply
 from knowledge.privacy import has_personal_data
 from knowledge.regions import named_region, own_place
@@ -113,15 +112,6 @@ async def photo_step(turn: Turn) -> list[Reply]:
             return [add_detail(turn, detail)] + ask_photo(turn)
         return [Reply(complaint_texts.PHOTO_AGAIN, options=(texts.SKIP,), request="photo")]
     return ([Reply(complaint_texts.PHOTO_RECEIVED)] if turn.msg.photo else []) + to_name(turn)  # said, as elsewhere
-
-
-def add_detail(turn: Turn, detail: str | None = None) -> Reply:
-    """Add what the resident typed (or the `detail` of it) to the story ("tambahkan: kemarin anak tetangga digigit"),
-    and say so."""
-    lapor = data(turn)
-    lapor["description"] = clean_text(f"{lapor['description']}\n{detail_of(detail or turn.text)}", MAX_DESCRIPTION)[0]
-    turn.record("complaint_step", "detail_added")
-    return Reply(complaint_texts.DETAIL_TAKEN)
 
 
 async def name_step(turn: Turn) -> list[Reply]:

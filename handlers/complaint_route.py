@@ -14,7 +14,7 @@ from handlers.complaint_flow import (MAX_ALSO, after_category, after_opd, aside,
 from handlers.complaint_prompts import ask_category, ask_opd, ask_opd_all, ask_route
 from handlers.complaint_state import (MAX_DESCRIPTION, MIN_DESCRIPTION, NO, clear, data, go, said_yes, says_skip,
                                       store_location, words)
-from handlers.complaint_story import only_a_place
+from handlers.complaint_story import bare_place, only_a_place
 from handlers.complaint_words import (about_instead, adds_detail, detail_of, opens_with_yes, refuses, right_after_all,
                                       says_cancel, story_fix, without_already_said)
 from handlers.contact import named_opd
@@ -116,7 +116,7 @@ async def confirm_route(turn: Turn) -> list[Reply]:
 def _place_early(turn: Turn) -> list[Reply]:
     """Keep a place typed before it was asked as the complaint's place (it had been added to the story, which was
     routed again: "Jl. Raya Indarung dekat Pasar Baru" turned a broken bridge back into a damaged road)."""
-    store_location(turn, None, None, _PLACE_OPENING.sub("", turn.text).strip(" ,.;") or turn.text.strip())
+    store_location(turn, None, None, bare_place(turn.text) or turn.text.strip())
     turn.record("complaint_step", "place_early")
     return [Reply(complaint_texts.place_kept(str(data(turn).get("address"))))]
 
@@ -125,8 +125,6 @@ def _place_early(turn: Turn) -> list[Reply]:
 _DONT_KNOW = re.compile(r"^\W*(?:(?:ga|gak|nggak|ngga|tidak|tdk|indak|ndak)\s*(?:tau|tahu|tw|tau\s+jenisnya)|gatau|gtw|"
                         r"entah\w*|ndak\s+tau|dunno|(?:i\s+)?don'?t\s+know|not\s+sure)\b[\w\s]{0,20}\W*$",
                         re.IGNORECASE)
-# What stands before an address typed on its own ("lokasinya di jl. gajah mada", "di jalan Parak Gadang").
-_PLACE_OPENING = re.compile(r"^\W*(?:(?:lokasi\w*|alamat\w*|tempat\w*|di|itu|ini|min|pak|bu|kak)\b\W*)+", re.IGNORECASE)
 
 
 # Asking whether another office is the one: "bukannya satpol pp yg nertibin?", "apa bukan ke DLH?".
@@ -163,6 +161,15 @@ def _other_offices(turn: Turn) -> list[Reply]:
     lapor["candidates"] = [slug for slug in lapor.get("candidates", []) if slug != lapor.get("opd")]
     go(turn, "pick_opd")
     return ask_opd(turn)
+
+
+def add_detail(turn: Turn, detail: str | None = None) -> Reply:
+    """Add what the resident typed (or the `detail` of it) to the story ("tambahkan: kemarin anak tetangga digigit"),
+    and say so."""
+    lapor = data(turn)
+    lapor["description"] = clean_text(f"{lapor['description']}\n{detail_of(detail or turn.text)}", MAX_DESCRIPTION)[0]
+    turn.record("complaint_step", "detail_added")
+    return Reply(complaint_texts.DETAIL_TAKEN)
 
 
 async def story_grows(turn: Turn, more: str) -> list[Reply]:
@@ -261,9 +268,7 @@ async def pick_category(turn: Turn) -> list[Reply]:
         elif turn.choice is None and not lapor.get("address") and only_a_place(turn, turn.text):
             return _place_early(turn) + ask_category(turn)
         elif turn.choice is None and adds_detail(turn.text):  # "di los ikan blok b lantai 1, tiap pagi"
-            lapor["description"] = clean_text(f"{lapor['description']}\n{detail_of(turn.text)}", MAX_DESCRIPTION)[0]
-            turn.record("complaint_step", "detail_added")
-            return [Reply(complaint_texts.DETAIL_TAKEN)] + ask_category(turn)
+            return [add_detail(turn)] + ask_category(turn)
         else:
             return [Reply(complaint_texts.PICK_ONE)] + ask_category(turn)
     category = turn.kb.category(turn.choice[4:])

@@ -165,8 +165,14 @@ def place_told(turn: Turn) -> str | None:
     # (asked of every message outside a complaint: the place test, a regex unless a place is named, comes first)
     if not only_a_place(turn, text) or not told_lately(turn):  # "jalan rusak di jl sudirman": a story of its own
         return None
-    place = _ADDRESS_OPENING.sub("", text).strip(" ,.;")[:MAX_PLACE]  # offered as a button at the place step
+    place = bare_place(text)[:MAX_PLACE]  # offered as a button at the place step
     return place if len(place) >= 3 else None
+
+
+def bare_place(text: str) -> str:
+    """Return a place typed on its own without the words around it ("lokasinya di jl. gajah mada" → "jl. gajah
+    mada")."""
+    return _ADDRESS_OPENING.sub("", text).strip(" ,.;")
 
 
 REFERRING_WORDS = 4  # "lapor pohonnya", "lapor soal meteran itu": a few words that name a story told before

@@ -78,8 +78,7 @@ def edit_asked(text: str) -> str | None:
 
 # The complaint flow's own buttons, sent again as text ("Laporkan cerita tadi" had been added to a story).
 _FLOW_LABELS = frozenset(o.label.lower() for o in (complaint_texts.TOLD_STORY, complaint_texts.REPORT_ALSO,
-                                                    complaint_texts.REPORT_AGAIN, complaint_texts.EDIT_OPTIONS[0],
-                                                    *complaint_texts.EDIT_OPTIONS[1:]))
+                                                    complaint_texts.REPORT_AGAIN, *complaint_texts.EDIT_OPTIONS))
 
 
 def is_button_label(text: str) -> bool:

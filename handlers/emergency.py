@@ -205,11 +205,13 @@ _NOT_WANT = r"(?:ga|gak|nggak|ngga|enggak|tidak|tdk|tak|indak|ndak|nda|dak)"
 _LIFE = r"(?:hidup|hdp|idup|hiduik|iduik)"
 # Thinking of ending one's life, said outright or the way people say it ("capek hidup, rasanya mau mati aja", Minang
 # "ambo lah indak tahan hiduik, nio mati se"). Not "lampunya mau mati" (a lamp going out) nor "mati lampu".
+# The same said in English (the crisis reply then comes in English too).
+_CRISIS_ENGLISH = (r"suicid\w*|kill(?:ing)?\s+myself|end\s+(?:my|it)\s+(?:life|all)|(?:want|wanna|going)\s+to\s+die|"
+                   r"wanna\s+die|don'?t\s+want\s+to\s+live|no\s+reason\s+to\s+live|(?:hurt|harm)\s+myself|"
+                   r"self[\s-]harm")
 _CRISIS = re.compile(
     r"\b(?:bunuh\s+diri|gantung\s+diri|(?:meng)?akhiri\s+hidup\w*|menghabisi\s+nyawa\s+sendiri|minum\s+racun|"
-    r"(?:potong|sayat|iris)\s+nadi|suicid\w*|kill(?:ing)?\s+myself|end\s+(?:my|it)\s+(?:life|all)|"
-    r"(?:want|wanna|going)\s+to\s+die|wanna\s+die|don'?t\s+want\s+to\s+live|no\s+reason\s+to\s+live|"
-    r"(?:hurt|harm)\s+myself|self[\s-]harm)\b|"
+    rf"(?:potong|sayat|iris)\s+nadi|{_CRISIS_ENGLISH})\b|"
     rf"\b(?:capek|cape|capee|capai|lelah|letih|penat|muak|bosan|bosen|jenuh)\s+{_LIFE}\b|"
     rf"\b{_NOT_WANT}\s+(?:lagi\s+)?(?:kuat|tahan|sanggup|mau|ingin|pengen|nio|ado\s+gunonyo)\s+"
     rf"(?:lagi\s+|lai\s+)?{_LIFE}"
@@ -223,9 +225,7 @@ _CRISIS = re.compile(
     re.I)
 
 
-_CRISIS_EN = re.compile(r"\b(?:suicid\w*|kill(?:ing)?\s+myself|end\s+(?:my|it)\s+(?:life|all)|"
-                        r"(?:want|wanna|going)\s+to\s+die|wanna\s+die|don'?t\s+want\s+to\s+live|"
-                        r"no\s+reason\s+to\s+live|(?:hurt|harm)\s+myself|self[\s-]harm)\b", re.I)
+_CRISIS_EN = re.compile(rf"\b(?:{_CRISIS_ENGLISH})\b", re.I)
 
 
 def in_crisis(text: str) -> bool:

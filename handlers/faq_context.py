@@ -142,17 +142,18 @@ def either(turn: Turn, alone: Match, combined: Match, before: Faq, asked: str) -
     assert alone.faq is not None
     theirs = [c.faq for c in combined.candidates if c.faq.opd == before.opd and c.faq.id != before.id]
     faqs = [alone.faq] + [f for f in theirs if f.id != alone.faq.id][:MAX_SUGGESTIONS - 1]
-    _offered(turn, asked, None, faqs, own_words=True)
-    turn.record("question", "suggest", faq_key=faqs[0].id, answered=False, score=round(float(alone.score), 4),
-                text=turn.text)
-    return [Reply(texts.DID_YOU_MEAN, options=faq_options(faqs) + (texts.NONE_OF_THESE,), kind="suggest")]
+    return _did_you_mean(turn, faqs, asked, own_words=True, score=round(float(alone.score), 4))
 
 
 def again_offered(turn: Turn, faqs: list[Faq], asked: str) -> list[Reply]:
     """Offer again the entries of the menu before that a follow-up of it fits (`asked`: the two read together)."""
-    faqs = faqs[:MAX_SUGGESTIONS]
-    _offered(turn, asked, None, faqs, own_words=False)
-    turn.record("question", "suggest", faq_key=faqs[0].id, answered=False, text=turn.text)
+    return _did_you_mean(turn, faqs[:MAX_SUGGESTIONS], asked, own_words=False)
+
+
+def _did_you_mean(turn: Turn, faqs: list[Faq], asked: str, *, own_words: bool, **event: Any) -> list[Reply]:
+    """Offer `faqs` as "did you mean", remembered as offered for `asked`."""
+    _offered(turn, asked, None, faqs, own_words=own_words)
+    turn.record("question", "suggest", faq_key=faqs[0].id, answered=False, text=turn.text, **event)
     return [Reply(texts.DID_YOU_MEAN, options=faq_options(faqs) + (texts.NONE_OF_THESE,), kind="suggest")]
 
 
